@@ -1,0 +1,212 @@
+"""The ``m2c`` command.
+
+``M2C_DATABASE_URL`` selects the database for every sub-command; unset, it is the SQLite file under
+``var/``. ``m2c manage …`` passes anything else to Django's management commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "m2c.settings")
+    import django
+
+    django.setup()
+
+
+def _call(name: str, *args: str, **options: Any) -> None:
+    from django.core.management import call_command
+
+    call_command(name, *args, **options)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup()
+    _call("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    from django.conf import settings
+
+    print(f"database ready: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} "
+          f"{settings.DATABASES['default']['NAME']}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from m2c.demo import load_demo
+
+    summary = load_demo(customers=args.customers, progress=not args.quiet)
+    print(summary)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    from m2c.core.server import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads, task_worker=not args.no_worker)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup()
+    from m2c.core.worker import run_worker
+
+    run_worker(interval=args.interval, batch=args.batch)
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    _setup()
+    import secrets
+
+    from m2c.core.errors import DomainError
+    from m2c.core.models import OrgUnit, Role, User
+    from m2c.core.services import user_create
+
+    existing = User.objects.filter(username=args.username).first()
+    if existing is not None:
+        if args.if_missing:
+            print(f"user {args.username} exists")
+            return 0
+        print(f"error: username: the username “{args.username}” is taken", file=sys.stderr)
+        return 2
+    org_unit = None
+    if args.org_unit:
+        org_unit = OrgUnit.objects.filter(code=args.org_unit).first()
+        if org_unit is None:
+            print(f"error: org_unit: no org unit with code {args.org_unit}", file=sys.stderr)
+            return 2
+    password = args.password or secrets.token_urlsafe(12)
+    roles = list(args.role or [])
+    if args.admin and Role.ADMINISTRATOR not in roles:
+        roles.append(Role.ADMINISTRATOR)
+    try:
+        user_create(
+            username=args.username,
+            password=password,
+            email=args.email or "",
+            display_name=args.display_name or "",
+            roles=roles,
+            org_unit=org_unit,
+            is_superuser=args.admin,
+        )
+    except DomainError as exc:
+        print(f"error: {exc.field or 'user'}: {exc.detail}", file=sys.stderr)
+        return 2
+    if args.password_file:
+        from pathlib import Path
+
+        path = Path(args.password_file)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(password + "\n")
+        path.chmod(0o600)
+    print(f"created user {args.username} with password {password}")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    _setup()
+    from m2c.core.errors import DomainError
+    from m2c.core.models import User
+    from m2c.core.services import token_create, token_find, token_revoke
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        print(f"error: username: no user {args.username}", file=sys.stderr)
+        return 2
+    try:
+        if args.token_command == "create":
+            token, clear = token_create(user=user, name=args.name)
+            print(clear)
+            print(f"token “{token.name}” created for {user.username}; it is shown only this once", file=sys.stderr)
+        else:
+            token = token_find(user=user, ref=args.ref)
+            token_revoke(token=token)
+            print(f"token “{token.name}” ({token.prefix}…) revoked")
+    except DomainError as exc:
+        print(f"error: {exc.field or 'token'}: {exc.detail}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["m2c manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="m2c",
+        description="m2c: market to cash. M2C_DATABASE_URL selects the database (default: SQLite under var/).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="<command>")
+    sub.required = True
+
+    p = sub.add_parser("serve", help="serve the web app and API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="app processes (more than 1 needs gunicorn, Unix)")
+    p.add_argument("--threads", type=int, default=8, help="threads per process")
+    p.add_argument("--no-worker", action="store_true", help="do not run background tasks in this process")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="create or upgrade the database schema")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("demo", help="load the demo data (idempotent)")
+    p.add_argument("--customers", type=int, default=320, help="number of demo customers")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("createuser", help="create a user")
+    p.add_argument("username")
+    p.add_argument("--password", help="default: a random one, printed")
+    p.add_argument("--password-file", help="also write the password to this file (mode 600)")
+    p.add_argument("--email")
+    p.add_argument("--display-name")
+    p.add_argument("--role", action="append", help="role (repeatable): administrator, marketing, ar, sr, fr, "
+                   "finance, decision_team, executive, partner")
+    p.add_argument("--org-unit", help="org unit code")
+    p.add_argument("--admin", action="store_true", help="a superuser with the administrator role")
+    p.add_argument("--if-missing", action="store_true", help="do nothing when the user exists")
+    p.set_defaults(func=cmd_createuser)
+
+    p = sub.add_parser("token", help="create or revoke a personal API token")
+    tsub = p.add_subparsers(dest="token_command", metavar="<create|revoke>")
+    tsub.required = True
+    tc = tsub.add_parser("create", help="create a token; prints it once")
+    tc.add_argument("username")
+    tc.add_argument("--name", required=True)
+    tr = tsub.add_parser("revoke", help="revoke a token by prefix, name or id")
+    tr.add_argument("username")
+    tr.add_argument("ref")
+    p.set_defaults(func=cmd_token)
+
+    p = sub.add_parser("worker", help="run background tasks and periodic jobs")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle")
+    p.add_argument("--batch", action="store_true", help="exit when no task is left")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("manage", help="run a Django management command")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

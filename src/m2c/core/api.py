@@ -1,0 +1,120 @@
+"""Core endpoints: who am I, personal API tokens, reference data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from ninja import Router, Schema, Status
+
+from . import selectors, services
+from .models import ApiToken
+from .schemas import MeOut, RefOut, TokenCreatedOut, TokenIn, TokenOut
+
+router = Router(tags=["core"])
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _token_out(token: ApiToken) -> dict:
+    return {
+        "id": token.id,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at.isoformat(),
+        "last_used_at": _iso(token.last_used_at),
+        "revoked_at": _iso(token.revoked_at),
+    }
+
+
+def _ref(obj) -> dict | None:
+    return {"id": obj.id, "code": obj.code, "name": obj.label} if obj else None
+
+
+@router.get("/me", response=MeOut, summary="The signed-in user")
+def get_me(request: HttpRequest):
+    user = request.user
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": str(user),
+        "email": user.email,
+        "roles": sorted(user.roles),
+        "org_unit": _ref(user.org_unit),
+        "language": get_language() or "en",
+    }
+
+
+@router.get("/tokens", response=list[TokenOut], summary="My API tokens")
+def list_tokens(request: HttpRequest):
+    return [_token_out(t) for t in selectors.token_list(user=request.user)]
+
+
+@router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a personal API token")
+def create_token(request: HttpRequest, payload: TokenIn):
+    token, clear = services.token_create(user=request.user, name=payload.name, actor=request.user)
+    return Status(201, {**_token_out(token), "token": clear})
+
+
+@router.post("/tokens/{token_id}/revoke", response=TokenOut, summary="Revoke one of my API tokens")
+def revoke_token(request: HttpRequest, token_id: uuid.UUID):
+    token = get_object_or_404(selectors.token_list(user=request.user), pk=token_id)
+    return _token_out(services.token_revoke(token=token, actor=request.user))
+
+
+class OrgUnitOut(RefOut):
+    type: str
+    parent_id: uuid.UUID | None
+    path: str
+
+
+@router.get("/org-units", response=list[OrgUnitOut], summary="Org units (the organisation tree)")
+def list_org_units(request: HttpRequest, type: str | None = None):
+    return [
+        {"id": u.id, "code": u.code, "name": u.label, "type": u.type, "parent_id": u.parent_id, "path": u.path}
+        for u in selectors.org_unit_list(type=type)
+    ]
+
+
+class OfferingLineOut(RefOut):
+    product_category: str
+
+
+@router.get("/offering-lines", response=list[OfferingLineOut], summary="Offering lines (product categories)")
+def list_offering_lines(request: HttpRequest):
+    return [
+        {"id": o.id, "code": o.code, "name": o.label, "product_category": o.product_category}
+        for o in selectors.offering_line_list()
+    ]
+
+
+class CurrencyOut(Schema):
+    code: str
+    name: str
+    minor_units: int
+
+
+class FxRateOut(Schema):
+    currency: str
+    quote_currency: str
+    rate: Decimal
+    valid_on: dt.date
+
+
+@router.get("/currencies", response=list[CurrencyOut], summary="Active currencies")
+def list_currencies(request: HttpRequest):
+    return list(selectors.currency_list().values("code", "name", "minor_units"))
+
+
+@router.get("/fx-rates", response=list[FxRateOut], summary="Dated exchange rates")
+def list_fx_rates(request: HttpRequest, currency: str | None = None):
+    return [
+        {"currency": r.currency_id, "quote_currency": r.quote_currency_id, "rate": r.rate, "valid_on": r.valid_on}
+        for r in selectors.fx_rate_list(currency=currency)[:1000]
+    ]

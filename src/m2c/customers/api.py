@@ -1,0 +1,164 @@
+"""Customers and contacts over the API: parse, call a service or selector, serialise."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from m2c.core import events as core_events
+from m2c.core.pagination import paginate
+from m2c.core.schemas import Page
+
+from . import selectors, services
+from .models import Contact, Customer
+from .schemas import ContactIn, ContactOut, ContactPatch, CustomerIn, CustomerOut, CustomerPatch, EventOut
+
+router = Router(tags=["customers"])
+
+
+def _ref(unit: Any) -> dict | None:
+    return {"id": unit.id, "code": unit.code, "name": unit.label} if unit else None
+
+
+def customer_out(c: Customer) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "legal_name": c.legal_name,
+        "normalized_name": c.normalized_name,
+        "credit_code": c.credit_code,
+        "registration_no": c.registration_no,
+        "country": c.country,
+        "province": c.province,
+        "city": c.city,
+        "address": c.address,
+        "website": c.website,
+        "industry": c.industry,
+        "org_unit": _ref(c.org_unit),
+        "customer_group": _ref(c.customer_group),
+        "tier": c.tier,
+        "ar_owner": (
+            {"id": c.ar_owner.id, "username": c.ar_owner.username, "display_name": str(c.ar_owner)}
+            if c.ar_owner
+            else None
+        ),
+        "credit_rating": c.credit_rating,
+        "credit_limit": {"amount": c.credit_limit, "currency": c.credit_currency},
+        "credit_hold": c.credit_hold,
+        "compliance_status": c.compliance_status,
+        "compliance_note": c.compliance_note,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "version": c.version,
+        "url": reverse("customers:detail", args=[c.pk]),
+    }
+
+
+def contact_out(c: Contact) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "customer_id": c.customer_id,
+        "name": c.name,
+        "title": c.title,
+        "decision_role": c.decision_role,
+        "email": c.email,
+        "phone": c.phone,
+        "consent_email": c.consent_email,
+        "consent_phone": c.consent_phone,
+        "active": c.active,
+        "created_at": c.created_at,
+    }
+
+
+class CustomerFilters(Schema):
+    search: str | None = Field(None, max_length=200, description="Name fragment or credit-code prefix")
+    org_unit: str | None = Field(None, max_length=64, description="Org unit code; includes units below it")
+    customer_group: str | None = Field(None, max_length=64)
+    industry: str | None = Field(None, max_length=20)
+    tier: str | None = Field(None, max_length=10)
+    compliance_status: str | None = Field(None, max_length=10)
+    ar_owner: str | None = Field(None, max_length=150, description="Username of the AR")
+    country: str | None = Field(None, max_length=2)
+    ordering: str = Field("name", max_length=20, description="name, -name, created, -created")
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+@router.get("/customers", response=Page[CustomerOut], summary="List customers")
+def list_customers(request: HttpRequest, filters: Query[CustomerFilters]):
+    params = filters.model_dump(exclude={"page", "page_size"})
+    qs = selectors.customer_list(user=request.user, **params)
+    return paginate(qs, page=filters.page, page_size=filters.page_size, serialize=customer_out)
+
+
+@router.post("/customers", response={201: CustomerOut}, summary="Create a customer")
+def create_customer(request: HttpRequest, payload: CustomerIn):
+    data = payload.model_dump()
+    customer = services.customer_create(actor=request.user, **data)
+    return Status(201, customer_out(selectors.customer_get(user=request.user, customer_id=customer.pk)))
+
+
+@router.get("/customers/{customer_id}", response=CustomerOut, summary="One customer")
+def get_customer(request: HttpRequest, customer_id: uuid.UUID):
+    return customer_out(selectors.customer_get(user=request.user, customer_id=customer_id))
+
+
+@router.patch("/customers/{customer_id}", response=CustomerOut, summary="Change fields of a customer")
+def update_customer(request: HttpRequest, customer_id: uuid.UUID, payload: CustomerPatch):
+    customer = selectors.customer_get(user=request.user, customer_id=customer_id)
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version", None)
+    # A JSON null for a required field means "no change"; for optional links it clears them.
+    for key in ("legal_name", "industry", "tier", "credit_rating", "compliance_status", "credit_currency", "country"):
+        if key in changes and changes[key] is None:
+            changes.pop(key)
+    services.customer_update(customer=customer, actor=request.user, expected_version=version, **changes)
+    return customer_out(selectors.customer_get(user=request.user, customer_id=customer_id))
+
+
+@router.get("/customers/{customer_id}/events", response=list[EventOut], summary="A customer's timeline")
+def list_customer_events(request: HttpRequest, customer_id: uuid.UUID):
+    customer = selectors.customer_get(user=request.user, customer_id=customer_id)
+    return [
+        {
+            "id": e.id,
+            "occurred_at": e.occurred_at,
+            "event_type": e.event_type,
+            "label": core_events.label_for(e.event_type),
+            "actor": str(e.actor) if e.actor_id else None,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "reason": e.reason,
+            "payload": e.payload,
+        }
+        for e in core_events.timeline(customer)
+    ]
+
+
+@router.get("/customers/{customer_id}/contacts", response=list[ContactOut], summary="A customer's contacts")
+def list_contacts(request: HttpRequest, customer_id: uuid.UUID):
+    customer = selectors.customer_get(user=request.user, customer_id=customer_id)
+    return [contact_out(c) for c in selectors.contact_list(customer=customer)]
+
+
+@router.post("/customers/{customer_id}/contacts", response={201: ContactOut}, summary="Add a contact")
+def create_contact(request: HttpRequest, customer_id: uuid.UUID, payload: ContactIn):
+    customer = selectors.customer_get(user=request.user, customer_id=customer_id)
+    contact = services.contact_create(customer=customer, actor=request.user, **payload.model_dump())
+    return Status(201, contact_out(contact))
+
+
+@router.get("/contacts/{contact_id}", response=ContactOut, summary="One contact")
+def get_contact(request: HttpRequest, contact_id: uuid.UUID):
+    return contact_out(selectors.contact_get(user=request.user, contact_id=contact_id))
+
+
+@router.patch("/contacts/{contact_id}", response=ContactOut, summary="Change fields of a contact")
+def update_contact(request: HttpRequest, contact_id: uuid.UUID, payload: ContactPatch):
+    contact = selectors.contact_get(user=request.user, contact_id=contact_id)
+    changes = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+    return contact_out(services.contact_update(contact=contact, actor=request.user, **changes))

@@ -1,0 +1,81 @@
+"""Customer reads, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from m2c.core.normalize import normalize_search_fragment
+from m2c.core.scoping import scope
+
+from .models import Contact, Customer
+
+CUSTOMER_SCOPE = {"org_field": "org_unit", "owner_fields": ("ar_owner",)}
+ORDERINGS = {
+    "name": "normalized_name",
+    "-name": "-normalized_name",
+    "created": "created_at",
+    "-created": "-created_at",
+}
+
+
+def customer_queryset(user: Any) -> QuerySet[Customer]:
+    return scope(Customer.objects.all(), user, **CUSTOMER_SCOPE)
+
+
+def customer_list(
+    *,
+    user: Any,
+    search: str | None = None,
+    org_unit: str | None = None,
+    customer_group: str | None = None,
+    industry: str | None = None,
+    tier: str | None = None,
+    compliance_status: str | None = None,
+    ar_owner: str | None = None,
+    country: str | None = None,
+    ordering: str = "name",
+) -> QuerySet[Customer]:
+    qs = customer_queryset(user).select_related("org_unit", "customer_group", "ar_owner")
+    if search:
+        fragment = normalize_search_fragment(search)
+        condition = Q(normalized_name__contains=fragment) if fragment else Q()
+        code = search.strip().upper()
+        if len(code) >= 4 and code.isalnum() and code.isascii():
+            condition |= Q(credit_code__startswith=code)
+        qs = qs.filter(condition)
+    if org_unit:
+        qs = qs.filter(Q(org_unit__code=org_unit) | Q(org_unit__path__contains=f"/{org_unit}/"))
+    if customer_group:
+        qs = qs.filter(customer_group__code=customer_group)
+    if industry:
+        qs = qs.filter(industry=industry)
+    if tier:
+        qs = qs.filter(tier=tier)
+    if compliance_status:
+        qs = qs.filter(compliance_status=compliance_status)
+    if ar_owner:
+        qs = qs.filter(ar_owner__username=ar_owner)
+    if country:
+        qs = qs.filter(country=country.upper())
+    return qs.order_by(ORDERINGS.get(ordering, "normalized_name"), "id")
+
+
+def customer_get(*, user: Any, customer_id: Any) -> Customer:
+    return get_object_or_404(
+        customer_queryset(user).select_related("org_unit", "customer_group", "ar_owner", "created_by"),
+        pk=customer_id,
+    )
+
+
+def contact_list(*, customer: Customer) -> QuerySet[Contact]:
+    return customer.contacts.all().order_by("-active", "name")
+
+
+def contact_get(*, user: Any, contact_id: Any) -> Contact:
+    contact = get_object_or_404(Contact.objects.select_related("customer"), pk=contact_id)
+    # The contact is visible exactly when its customer is.
+    customer_get(user=user, customer_id=contact.customer_id)
+    return contact

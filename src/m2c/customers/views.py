@@ -1,0 +1,141 @@
+"""Customer pages: list with htmx search and filters, detail with timeline, create and edit."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from m2c.core import events as core_events
+from m2c.core.errors import DomainError
+from m2c.core.models import OrgUnit
+from m2c.core.normalize import format_phone
+
+from . import selectors, services
+from .forms import ContactForm, CustomerForm
+from .models import ComplianceStatus, Industry, Tier
+
+FILTERS = ("search", "org_unit", "industry", "tier", "compliance_status", "ar_owner", "customer_group")
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    params = {k: request.GET.get(k, "").strip() for k in FILTERS}
+    qs = selectors.customer_list(user=request.user, **{k: v or None for k, v in params.items()})
+    paginator = Paginator(qs, 25)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "params": params,
+        "query": urlencode({k: v for k, v in params.items() if v}),
+        "regions": OrgUnit.objects.filter(type=OrgUnit.Type.REGION, active=True),
+        "industries": Industry.choices,
+        "tiers": Tier.choices,
+        "compliance": ComplianceStatus.choices,
+    }
+    template = "customers/partials/customer_table.html" if request.htmx else "customers/customer_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
+    customer = selectors.customer_get(user=request.user, customer_id=customer_id)
+    contacts = [(c, format_phone(c.phone)) for c in selectors.contact_list(customer=customer)]
+    timeline = [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(customer))]
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {"customer": customer, "contacts": contacts, "timeline": timeline, "contact_form": ContactForm()},
+    )
+
+
+@login_required
+def customer_create(request: HttpRequest) -> HttpResponse:
+    form = CustomerForm(request.POST or None, user=request.user)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_create(actor=request.user, **form.service_data())
+        except DomainError as exc:
+            form.add_domain_error(exc)
+            duplicate = exc.extra.get("existing_url")
+        else:
+            messages.success(request, _("Customer “%(name)s” created.") % {"name": customer.legal_name})
+            return redirect("customers:detail", customer.pk)
+    return render(request, "customers/customer_form.html", {"form": form, "duplicate_url": duplicate, "creating": True})
+
+
+@login_required
+def customer_edit(request: HttpRequest, customer_id: str) -> HttpResponse:
+    customer = selectors.customer_get(user=request.user, customer_id=customer_id)
+    initial = {
+        "legal_name": customer.legal_name,
+        "credit_code": customer.credit_code or "",
+        "registration_no": customer.registration_no,
+        "country": customer.country,
+        "province": customer.province,
+        "city": customer.city,
+        "address": customer.address,
+        "website": customer.website,
+        "industry": customer.industry,
+        "org_unit": customer.org_unit,
+        "customer_group": customer.customer_group,
+        "tier": customer.tier,
+        "ar_owner": customer.ar_owner,
+        "credit_rating": customer.credit_rating,
+        "credit_limit": customer.credit_limit,
+        "credit_currency": customer.credit_currency,
+        "credit_hold": customer.credit_hold,
+        "compliance_status": customer.compliance_status,
+        "compliance_note": customer.compliance_note,
+    }
+    form = CustomerForm(request.POST or None, initial=initial, user=request.user)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update(
+                customer=customer,
+                actor=request.user,
+                expected_version=int(request.POST.get("version") or customer.version),
+                **form.service_data(changed_only=True),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+            duplicate = exc.extra.get("existing_url")
+        else:
+            messages.success(request, _("Customer saved."))
+            return redirect("customers:detail", customer.pk)
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"form": form, "customer": customer, "duplicate_url": duplicate, "creating": False},
+    )
+
+
+@login_required
+@require_POST
+def contact_create(request: HttpRequest, customer_id: str) -> HttpResponse:
+    customer = selectors.customer_get(user=request.user, customer_id=customer_id)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_create(customer=customer, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect("customers:detail", customer.pk)
+    contacts = [(c, format_phone(c.phone)) for c in selectors.contact_list(customer=customer)]
+    timeline = [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(customer))]
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {"customer": customer, "contacts": contacts, "timeline": timeline, "contact_form": form, "show_contact_form": True},
+        status=422,
+    )

@@ -1,0 +1,227 @@
+"""Settings for m2c, read from the environment.
+
+Every behaviour switch is an ``M2C_*`` environment variable read here, so the same package runs as a
+laptop demo on SQLite and as a cluster of app servers and workers on PostgreSQL:
+
+- ``M2C_DATABASE_URL``: ``sqlite:////absolute/path.sqlite3`` or ``postgres://user@host:port/db``;
+  unset, a SQLite file under ``var/``.
+- ``M2C_VAR_DIR``: where the SQLite file, uploads and the secret key live (default ``./var`` of the
+  checkout, or of the current directory for an installed package).
+- ``M2C_REDIS_URL``: cache and rate limits in Redis instead of process memory.
+- ``M2C_SECRET_KEY``, ``M2C_DEBUG``, ``M2C_ALLOWED_HOSTS``, ``M2C_REPORTING_CURRENCY``,
+  ``M2C_TIME_ZONE``, ``M2C_EMAIL_HOST``/``M2C_EMAIL_PORT``, ``M2C_TASKS_IMMEDIATE``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _default_var_dir() -> Path:
+    # In a checkout (src layout) var/ sits beside pyproject.toml; an installed package uses the cwd.
+    checkout = PACKAGE_DIR.parent.parent
+    if (checkout / "pyproject.toml").exists():
+        return checkout / "var"
+    return Path.cwd() / "var"
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+VAR_DIR = Path(os.environ.get("M2C_VAR_DIR") or _default_var_dir())
+
+
+def _secret_key() -> str:
+    if key := os.environ.get("M2C_SECRET_KEY"):
+        return key
+    # A stable per-installation key so sessions survive restarts, without any set-up step.
+    path = VAR_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        path.write_text(key)
+        return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("M2C_DEBUG")
+ALLOWED_HOSTS = os.environ.get("M2C_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("M2C_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "m2c.core",
+    "m2c.customers",
+    "m2c.web",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "m2c.core.middleware.RequestIdMiddleware",
+]
+
+ROOT_URLCONF = "m2c.urls"
+WSGI_APPLICATION = "m2c.wsgi.application"
+ASGI_APPLICATION = "m2c.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "m2c.web.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------------
+
+DEFAULT_SQLITE_PATH = VAR_DIR / "m2c.sqlite3"
+DATABASE_URL = os.environ.get("M2C_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        config["OPTIONS"] = {
+            # WAL lets readers run beside the writer; IMMEDIATE avoids lock upgrades that deadlock.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                " PRAGMA busy_timeout=10000; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    else:
+        config["CONN_MAX_AGE"] = int(os.environ.get("M2C_DB_CONN_MAX_AGE", "60"))
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": _database(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache and tasks ------------------------------------------------------------------------------
+
+REDIS_URL = os.environ.get("M2C_REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "m2c"}}
+
+if env_bool("M2C_TASKS_IMMEDIATE"):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- auth -----------------------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# --- internationalisation -------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = os.environ.get("M2C_TIME_ZONE", "Asia/Shanghai")
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "m2c_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+# --- static files ---------------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- money ----------------------------------------------------------------------------------------
+
+MONEY_MAX_DIGITS = 20
+MONEY_DECIMAL_PLACES = 4
+REPORTING_CURRENCY = os.environ.get("M2C_REPORTING_CURRENCY", "CNY")
+
+# --- mail -----------------------------------------------------------------------------------------
+
+EMAIL_HOST = os.environ.get("M2C_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("M2C_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("M2C_FROM_EMAIL", "m2c@localhost")
+if os.environ.get("M2C_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# --- security -------------------------------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# --- m2c ------------------------------------------------------------------------------------------
+
+M2C_COMPANY_NAME = os.environ.get("M2C_COMPANY_NAME", "m2c Demo Networks Co., Ltd.")
+M2C_API_PAGE_SIZE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("M2C_LOG_LEVEL", "WARNING")},
+}
+
+SILENCED_SYSTEM_CHECKS: list[str] = []
+
+MESSAGE_TAGS = {40: "danger"}

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from . import navigation as nav
+
+
+def navigation_context(request: HttpRequest) -> dict[str, Any]:
+    match = getattr(request, "resolver_match", None)
+    active = None
+    if match is not None:
+        active = match.namespace or match.url_name
+    return {
+        "nav_sections": nav.build(active),
+        "company_name": settings.M2C_COMPANY_NAME,
+    }
+
+
+# Settings refer to this name.
+navigation = navigation_context

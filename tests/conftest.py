@@ -1,0 +1,99 @@
+"""Shared fixtures: a small organisation, users per role, and API clients that authenticate."""
+
+from __future__ import annotations
+
+import json
+import os
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from m2c.core.models import OrgUnit, Role
+from m2c.core.services import token_create
+
+from .factories import OfferingLineFactory, OrgUnitFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
+# unless told it is safe (it is: the loop belongs to Playwright, not to Django).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def org(db: Any) -> SimpleNamespace:
+    hq = OrgUnitFactory(code="hq", name="总部", name_en="Headquarters", type=OrgUnit.Type.HQ)
+    east = OrgUnitFactory(code="east", name="华东地区部", name_en="East China", type=OrgUnit.Type.REGION, parent=hq)
+    north = OrgUnitFactory(code="north", name="华北地区部", name_en="North China", type=OrgUnit.Type.REGION, parent=hq)
+    shanghai = OrgUnitFactory(
+        code="ro-shanghai", name="上海代表处", name_en="Shanghai Office", type=OrgUnit.Type.REP_OFFICE, parent=east
+    )
+    beijing = OrgUnitFactory(
+        code="ro-beijing", name="北京代表处", name_en="Beijing Office", type=OrgUnit.Type.REP_OFFICE, parent=north
+    )
+    education = OrgUnitFactory(
+        code="cg-education", name="教育客户群", name_en="Education", type=OrgUnit.Type.CUSTOMER_GROUP, parent=hq
+    )
+    return SimpleNamespace(hq=hq, east=east, north=north, shanghai=shanghai, beijing=beijing, education=education)
+
+
+@pytest.fixture
+def lines(db: Any) -> SimpleNamespace:
+    return SimpleNamespace(
+        campus=OfferingLineFactory(code="campus", name="园区网络", name_en="Campus Network"),
+        wlan=OfferingLineFactory(code="wlan", name="无线局域网", name_en="WLAN"),
+        dc=OfferingLineFactory(code="dc", name="数据中心网络", name_en="Data Center", product_category="Data Center"),
+    )
+
+
+@pytest.fixture
+def users(org: SimpleNamespace) -> SimpleNamespace:
+    return SimpleNamespace(
+        admin=UserFactory(username="admin", roles=[Role.ADMINISTRATOR], is_superuser=True, is_staff=True),
+        marketing=UserFactory(username="mkt", roles=[Role.MARKETING], org_unit=org.east),
+        ar=UserFactory(username="ar.li", display_name="李伟", roles=[Role.AR], org_unit=org.shanghai),
+        ar_north=UserFactory(username="ar.zhang", display_name="张磊", roles=[Role.AR], org_unit=org.beijing),
+        sr=UserFactory(username="sr.zhao", roles=[Role.SR], org_unit=org.shanghai),
+        finance=UserFactory(username="fin", roles=[Role.FINANCE], org_unit=org.east),
+        executive=UserFactory(username="exec", roles=[Role.EXECUTIVE], org_unit=org.hq),
+        partner=UserFactory(username="partner", roles=[Role.PARTNER]),
+    )
+
+
+class ApiClient:
+    """A Django test client that sends a bearer token and JSON bodies."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        _, self.token = token_create(user=user, name="tests")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}")
+
+    def _send(self, method: str, path: str, data: Any = None, **extra: Any) -> Any:
+        kwargs: dict[str, Any] = dict(extra)
+        if data is not None:
+            kwargs["data"] = json.dumps(data)
+            kwargs["content_type"] = "application/json"
+        return getattr(self.client, method)(f"/api/v1{path}", **kwargs)
+
+    def get(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", data=data, **extra)
+
+    def post(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self._send("post", path, data, **extra)
+
+    def patch(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self._send("patch", path, data, **extra)
+
+
+@pytest.fixture
+def api(users: SimpleNamespace) -> Any:
+    """``api(user)`` returns an authenticated API client; ``api()`` is the administrator's."""
+    cache: dict[str, ApiClient] = {}
+
+    def make(user: Any = None) -> ApiClient:
+        user = user or users.admin
+        if user.username not in cache:
+            cache[user.username] = ApiClient(user)
+        return cache[user.username]
+
+    return make
