@@ -60,7 +60,7 @@ def test(args: argparse.Namespace) -> None:
     env = {}
     if args.pg:
         env["M2C_DATABASE_URL"] = os.environ.get("M2C_DATABASE_URL", DEFAULT_PG)
-    run(BIN / "ruff", "check", "src", "tests", "benchmarks", "dev.py")
+    run(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", "dev.py")
     workers = ["-n", str(args.workers)] if args.workers != "0" else []
     run(PYTHON, "-m", "pytest", *workers, *args.pytest_args, env=env)
 

@@ -63,6 +63,10 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("M2C_CSRF_TRUSTED_ORIGINS", ""
 INSTALLED_APPS = [
     "m2c.core",
     "m2c.customers",
+    "m2c.insight",
+    "m2c.campaigns",
+    "m2c.leads",
+    "m2c.opportunities",
     "m2c.web",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -14,6 +14,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("customers/", include("m2c.customers.urls")),
+    path("insight/", include("m2c.insight.urls")),
+    path("campaigns/", include("m2c.campaigns.urls")),
+    path("leads/", include("m2c.leads.urls")),
+    path("opportunities/", include("m2c.opportunities.urls")),
     path("", include("m2c.web.urls")),
 ]
 

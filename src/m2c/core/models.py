@@ -366,3 +366,7 @@ __all__ = [
 from .models_periodic import PeriodicRun  # noqa: E402
 
 __all__ += ["PeriodicRun"]
+
+from .notifications import Notification  # noqa: E402
+
+__all__ += ["Notification"]

@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from m2c.core.notifications import unread_count
+
 from . import navigation as nav
 
 
@@ -16,6 +18,7 @@ def navigation_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_sections": nav.build(active),
         "company_name": settings.M2C_COMPANY_NAME,
+        "unread_notifications": unread_count(getattr(request, "user", None)),
     }
 
 

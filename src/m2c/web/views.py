@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from m2c.core import selectors as core_selectors
 from m2c.core import services as core_services
 from m2c.core.errors import DomainError
+from m2c.core.notifications import Notification, mark_read
 from m2c.customers import selectors as customer_selectors
 
 
@@ -24,6 +25,15 @@ def home(request: HttpRequest) -> HttpResponse:
         "blocked_count": customers.filter(compliance_status="blocked").count(),
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    items = list(Notification.objects.filter(recipient=request.user)[:100])
+    if request.method == "POST":
+        mark_read(request.user)
+        return redirect("notifications")
+    return render(request, "web/notifications.html", {"items": items})
 
 
 @login_required

@@ -1,0 +1,50 @@
+"""Campaigns (minimal): what leads and opportunities need to reference.
+
+The campaigns issue extends this with budgets, the life cycle of domain.md 11.1, responses, expenses
+and evaluations.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from m2c.core.models import OfferingLine, OrgUnit, TrackedModel
+
+
+class CampaignLevel(models.TextChoices):
+    CORPORATE = "corporate", _("Corporate")
+    REGIONAL = "regional", _("Regional")
+    CUSTOMER_GROUP = "customer_group", _("Customer group")
+
+
+class JourneyStage(models.TextChoices):
+    AWARENESS = "awareness", _("Awareness")
+    INTEREST = "interest", _("Interest")
+    EVALUATION = "evaluation", _("Evaluation")
+    DECISION = "decision", _("Decision")
+    LOYALTY = "loyalty", _("Loyalty")
+
+
+class Campaign(TrackedModel):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=CampaignLevel.choices)
+    journey_stage = models.CharField(
+        _("buyer journey stage"), max_length=20, choices=JourneyStage.choices, default=JourneyStage.AWARENESS
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns", verbose_name=_("org unit")
+    )
+    offering_lines = models.ManyToManyField(OfferingLine, blank=True, related_name="campaigns", verbose_name=_("offering lines"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    status = models.CharField(_("status"), max_length=20, default="DRAFT")
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-start_date", "code"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,1 @@
+"""Leads: built by the leads issue."""
