@@ -97,3 +97,54 @@ def api(users: SimpleNamespace) -> Any:
         return cache[user.username]
 
     return make
+
+
+# --- browser --------------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+TEST_PASSWORD = "pw-for-tests"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    """Debian's Chromium driven by Playwright; skipped where it is missing, except in CI."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("M2C_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs it")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Any:
+    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def login(page: Any, username: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the real login form."""
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#sign-in")
+    page.wait_for_url(lambda url: "/login/" not in url)

@@ -14,6 +14,9 @@ WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # In-memory per test worker; WAL and IMMEDIATE still apply to live-server threads.
     DATABASES["default"]["TEST"] = {"NAME": ""}
+else:
+    # Separate names let several checkouts (or agents) run the PostgreSQL suite side by side.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_m2c_{os.environ.get('M2C_TEST_DB_SUFFIX', 'main')}"}
 STATIC_ROOT = VAR_DIR / "test-static"
 
 # A test-only app with a small stateful model, for the state-machine helper's own tests.

@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 
 from . import selectors, services
 from .models import ApiToken
-from .schemas import MeOut, RefOut, TokenCreatedOut, TokenIn, TokenOut
+from .schemas import ERRORS, MeOut, RefOut, TokenCreatedOut, TokenIn, TokenOut
 
 router = Router(tags=["core"])
 
@@ -37,7 +37,7 @@ def _ref(obj) -> dict | None:
     return {"id": obj.id, "code": obj.code, "name": obj.label} if obj else None
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user")
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The signed-in user")
 def get_me(request: HttpRequest):
     user = request.user
     return {
@@ -51,18 +51,18 @@ def get_me(request: HttpRequest):
     }
 
 
-@router.get("/tokens", response=list[TokenOut], summary="My API tokens")
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="My API tokens")
 def list_tokens(request: HttpRequest):
     return [_token_out(t) for t in selectors.token_list(user=request.user)]
 
 
-@router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a personal API token")
+@router.post("/tokens", response={201: TokenCreatedOut, **ERRORS}, summary="Create a personal API token")
 def create_token(request: HttpRequest, payload: TokenIn):
     token, clear = services.token_create(user=request.user, name=payload.name, actor=request.user)
     return Status(201, {**_token_out(token), "token": clear})
 
 
-@router.post("/tokens/{token_id}/revoke", response=TokenOut, summary="Revoke one of my API tokens")
+@router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **ERRORS}, summary="Revoke one of my API tokens")
 def revoke_token(request: HttpRequest, token_id: uuid.UUID):
     token = get_object_or_404(selectors.token_list(user=request.user), pk=token_id)
     return _token_out(services.token_revoke(token=token, actor=request.user))
@@ -74,7 +74,7 @@ class OrgUnitOut(RefOut):
     path: str
 
 
-@router.get("/org-units", response=list[OrgUnitOut], summary="Org units (the organisation tree)")
+@router.get("/org-units", response={200: list[OrgUnitOut], **ERRORS}, summary="Org units (the organisation tree)")
 def list_org_units(request: HttpRequest, type: str | None = None):
     return [
         {"id": u.id, "code": u.code, "name": u.label, "type": u.type, "parent_id": u.parent_id, "path": u.path}
@@ -86,7 +86,7 @@ class OfferingLineOut(RefOut):
     product_category: str
 
 
-@router.get("/offering-lines", response=list[OfferingLineOut], summary="Offering lines (product categories)")
+@router.get("/offering-lines", response={200: list[OfferingLineOut], **ERRORS}, summary="Offering lines (product categories)")
 def list_offering_lines(request: HttpRequest):
     return [
         {"id": o.id, "code": o.code, "name": o.label, "product_category": o.product_category}
@@ -107,12 +107,12 @@ class FxRateOut(Schema):
     valid_on: dt.date
 
 
-@router.get("/currencies", response=list[CurrencyOut], summary="Active currencies")
+@router.get("/currencies", response={200: list[CurrencyOut], **ERRORS}, summary="Active currencies")
 def list_currencies(request: HttpRequest):
     return list(selectors.currency_list().values("code", "name", "minor_units"))
 
 
-@router.get("/fx-rates", response=list[FxRateOut], summary="Dated exchange rates")
+@router.get("/fx-rates", response={200: list[FxRateOut], **ERRORS}, summary="Dated exchange rates")
 def list_fx_rates(request: HttpRequest, currency: str | None = None):
     return [
         {"currency": r.currency_id, "quote_currency": r.quote_currency_id, "rate": r.rate, "valid_on": r.valid_on}

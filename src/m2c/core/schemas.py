@@ -46,6 +46,11 @@ class Problem(Schema):
     errors: list[ProblemError] = []
 
 
+# Add to every route's ``response`` so the OpenAPI document lists the problem responses:
+# ``@router.get("/x", response={200: XOut, **ERRORS})``.
+ERRORS = {frozenset({400, 401, 403, 404, 409, 422, 429}): Problem}
+
+
 class RefOut(Schema):
     id: uuid.UUID
     code: str

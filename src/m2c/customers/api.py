@@ -12,7 +12,7 @@ from pydantic import Field
 
 from m2c.core import events as core_events
 from m2c.core.pagination import paginate
-from m2c.core.schemas import Page
+from m2c.core.schemas import ERRORS, Page
 
 from . import selectors, services
 from .models import Contact, Customer
@@ -88,26 +88,26 @@ class CustomerFilters(Schema):
     page_size: int = Field(50, ge=1, le=500)
 
 
-@router.get("/customers", response=Page[CustomerOut], summary="List customers")
+@router.get("/customers", response={200: Page[CustomerOut], **ERRORS}, summary="List customers")
 def list_customers(request: HttpRequest, filters: Query[CustomerFilters]):
     params = filters.model_dump(exclude={"page", "page_size"})
     qs = selectors.customer_list(user=request.user, **params)
     return paginate(qs, page=filters.page, page_size=filters.page_size, serialize=customer_out)
 
 
-@router.post("/customers", response={201: CustomerOut}, summary="Create a customer")
+@router.post("/customers", response={201: CustomerOut, **ERRORS}, summary="Create a customer")
 def create_customer(request: HttpRequest, payload: CustomerIn):
     data = payload.model_dump()
     customer = services.customer_create(actor=request.user, **data)
     return Status(201, customer_out(selectors.customer_get(user=request.user, customer_id=customer.pk)))
 
 
-@router.get("/customers/{customer_id}", response=CustomerOut, summary="One customer")
+@router.get("/customers/{customer_id}", response={200: CustomerOut, **ERRORS}, summary="One customer")
 def get_customer(request: HttpRequest, customer_id: uuid.UUID):
     return customer_out(selectors.customer_get(user=request.user, customer_id=customer_id))
 
 
-@router.patch("/customers/{customer_id}", response=CustomerOut, summary="Change fields of a customer")
+@router.patch("/customers/{customer_id}", response={200: CustomerOut, **ERRORS}, summary="Change fields of a customer")
 def update_customer(request: HttpRequest, customer_id: uuid.UUID, payload: CustomerPatch):
     customer = selectors.customer_get(user=request.user, customer_id=customer_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -120,7 +120,7 @@ def update_customer(request: HttpRequest, customer_id: uuid.UUID, payload: Custo
     return customer_out(selectors.customer_get(user=request.user, customer_id=customer_id))
 
 
-@router.get("/customers/{customer_id}/events", response=list[EventOut], summary="A customer's timeline")
+@router.get("/customers/{customer_id}/events", response={200: list[EventOut], **ERRORS}, summary="A customer's timeline")
 def list_customer_events(request: HttpRequest, customer_id: uuid.UUID):
     customer = selectors.customer_get(user=request.user, customer_id=customer_id)
     return [
@@ -139,25 +139,25 @@ def list_customer_events(request: HttpRequest, customer_id: uuid.UUID):
     ]
 
 
-@router.get("/customers/{customer_id}/contacts", response=list[ContactOut], summary="A customer's contacts")
+@router.get("/customers/{customer_id}/contacts", response={200: list[ContactOut], **ERRORS}, summary="A customer's contacts")
 def list_contacts(request: HttpRequest, customer_id: uuid.UUID):
     customer = selectors.customer_get(user=request.user, customer_id=customer_id)
     return [contact_out(c) for c in selectors.contact_list(customer=customer)]
 
 
-@router.post("/customers/{customer_id}/contacts", response={201: ContactOut}, summary="Add a contact")
+@router.post("/customers/{customer_id}/contacts", response={201: ContactOut, **ERRORS}, summary="Add a contact")
 def create_contact(request: HttpRequest, customer_id: uuid.UUID, payload: ContactIn):
     customer = selectors.customer_get(user=request.user, customer_id=customer_id)
     contact = services.contact_create(customer=customer, actor=request.user, **payload.model_dump())
     return Status(201, contact_out(contact))
 
 
-@router.get("/contacts/{contact_id}", response=ContactOut, summary="One contact")
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS}, summary="One contact")
 def get_contact(request: HttpRequest, contact_id: uuid.UUID):
     return contact_out(selectors.contact_get(user=request.user, contact_id=contact_id))
 
 
-@router.patch("/contacts/{contact_id}", response=ContactOut, summary="Change fields of a contact")
+@router.patch("/contacts/{contact_id}", response={200: ContactOut, **ERRORS}, summary="Change fields of a contact")
 def update_contact(request: HttpRequest, contact_id: uuid.UUID, payload: ContactPatch):
     contact = selectors.contact_get(user=request.user, contact_id=contact_id)
     changes = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
