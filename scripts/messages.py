@@ -19,6 +19,17 @@ DJANGO_ADMIN = Path(sys.executable).parent / "django-admin"
 
 def main(only: list[str]) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "m2c.settings"}
+    if not only or "project" in only:
+        # Strings of the project modules (api.py, settings, cli) live in src/m2c/locale.
+        apps = [p.name for p in APPS.iterdir() if p.is_dir()]
+        ignores = [arg for name in apps for arg in ("-i", f"{name}/*")]
+        (APPS / "locale").mkdir(exist_ok=True)
+        subprocess.run(
+            [DJANGO_ADMIN, "makemessages", "-l", "zh_Hans", "--no-obsolete", "--no-location", *ignores],
+            cwd=APPS, env=env, check=True,
+        )
+        subprocess.run([DJANGO_ADMIN, "compilemessages", "-l", "zh_Hans"], cwd=APPS, env=env, check=True)
+        print("project: ok")
     for app in sorted(p for p in APPS.iterdir() if (p / "apps.py").exists()):
         if only and app.name not in only:
             continue

@@ -53,7 +53,7 @@ class CustomerForm(DomainErrorFormMixin, forms.Form):
     tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices, initial=Tier.GENERAL)
     ar_owner = forms.ModelChoiceField(label=_("Account responsible (AR)"), queryset=User.objects.none(), required=False)
     credit_rating = forms.ChoiceField(label=_("Credit rating"), choices=CreditRating.choices, initial=CreditRating.UNRATED)
-    credit_limit = forms.DecimalField(label=_("Credit limit"), max_digits=20, decimal_places=2, min_value=0, initial=0)
+    credit_limit = forms.DecimalField(label=_("Credit limit"), max_digits=20, decimal_places=4, min_value=0, initial=0)
     credit_currency = forms.CharField(label=_("Credit currency"), max_length=3, initial="CNY")
     credit_hold = forms.BooleanField(label=_("Credit hold"), required=False)
     compliance_status = forms.ChoiceField(label=_("Compliance status"), choices=ComplianceStatus.choices, initial=ComplianceStatus.OK)
