@@ -2,7 +2,7 @@ import pytest
 
 from m2c.core.models import ApiToken, Event
 from m2c.customers.models import Contact, Customer
-from tests.factories import ContactFactory, CustomerFactory
+from tests.factories import ContactFactory, CustomerFactory, OrgUnitFactory
 
 HUAWEI = "914403001922038216"
 
@@ -253,3 +253,21 @@ def test_openapi_document_and_docs_page(client, db):
     assert "/api/v1/customers" in document["paths"]
     assert {"get", "post"} <= set(document["paths"]["/api/v1/customers"])
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_a_campaign_center_member_sees_its_region(api, org, east_customers, north_customer):
+    from m2c.core.models import OrgUnit
+    from tests.factories import UserFactory
+
+    center = OrgUnitFactory(code="east-campaign", type=OrgUnit.Type.CAMPAIGN_CENTER, parent=org.east)
+    member = UserFactory(username="mkt.center", roles=["marketing"], org_unit=center)
+    assert api(member).get("/customers").json()["count"] == 3
+
+
+def test_a_customer_group_team_sees_its_group(api, org, east_customers, north_customer):
+    from tests.factories import UserFactory
+
+    north_customer.customer_group = org.education
+    north_customer.save()
+    member = UserFactory(username="edu.ar", roles=["ar"], org_unit=org.education)
+    assert _names(api(member).get("/customers")) == ["北京燕园大学"]

@@ -4,7 +4,9 @@ A user sees a record when any of these holds:
 
 - the user reads everything (administrator, executive, superuser);
 - the record belongs to the user's org unit or a unit below it (``org_field`` names the FK path to
-  an ``OrgUnit``);
+  an ``OrgUnit``). Members of a front-line center (strategy, campaign, enablement) work for the
+  region above it, so they see that region's records;
+- the user belongs to a customer-group team and the record is in that group (``group_field``);
 - the user owns it (``owner_fields``), or is on its team (``team_lookup``, a lookup to a user FK).
 
 A partner user sees only records whose ``partner_field`` is the user's partner; where an app declares
@@ -18,7 +20,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from .models import Role
+from .models import OrgUnit, Role
 
 
 def scope(
@@ -29,6 +31,7 @@ def scope(
     owner_fields: Iterable[str] = (),
     team_lookup: str | None = None,
     partner_field: str | None = None,
+    group_field: str | None = None,
 ) -> QuerySet:
     if user is None or not getattr(user, "is_authenticated", False):
         return queryset.none()
@@ -40,8 +43,11 @@ def scope(
             return queryset.filter(**{partner_field: partner_id})
         return queryset.none()
     condition = Q()
-    if org_field and user.org_unit_id:
-        condition |= Q(**{f"{org_field}__path__startswith": user.org_unit.path})
+    home = home_unit(user.org_unit) if user.org_unit_id else None
+    if org_field and home is not None:
+        condition |= Q(**{f"{org_field}__path__startswith": home.path})
+    if group_field and home is not None and home.type == OrgUnit.Type.CUSTOMER_GROUP:
+        condition |= Q(**{f"{group_field}__path__startswith": home.path})
     for name in owner_fields:
         condition |= Q(**{name: user})
     if team_lookup:
@@ -50,6 +56,18 @@ def scope(
         return queryset.none()
     filtered = queryset.filter(condition)
     return filtered.distinct() if team_lookup else filtered
+
+
+CENTER_TYPES = frozenset(
+    {OrgUnit.Type.STRATEGY_CENTER, OrgUnit.Type.CAMPAIGN_CENTER, OrgUnit.Type.ENABLEMENT_CENTER}
+)
+
+
+def home_unit(unit: OrgUnit) -> OrgUnit:
+    """The unit whose subtree a member of ``unit`` works on: a center's parent, else the unit itself."""
+    if unit.type in CENTER_TYPES and unit.parent_id:
+        return unit.parent
+    return unit
 
 
 def can_see(queryset: QuerySet, user: Any, pk: Any, **rules: Any) -> bool:

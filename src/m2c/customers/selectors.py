@@ -12,7 +12,7 @@ from m2c.core.scoping import scope
 
 from .models import Contact, Customer
 
-CUSTOMER_SCOPE = {"org_field": "org_unit", "owner_fields": ("ar_owner",)}
+CUSTOMER_SCOPE = {"org_field": "org_unit", "owner_fields": ("ar_owner",), "group_field": "customer_group"}
 ORDERINGS = {
     "name": "normalized_name",
     "-name": "-normalized_name",
