@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.models import OrgUnit, TrackedModel, currency_field, money_field
 from m2c.core.money import Money
@@ -16,7 +17,7 @@ from m2c.core.money import Money
 class Industry(models.TextChoices):
     EDUCATION = "education", _("Education")
     GOVERNMENT = "government", _("Government")
-    FINANCE = "finance", _("Finance")
+    FINANCE = "finance", pgettext_lazy("industry", "Finance")
     HEALTHCARE = "healthcare", _("Healthcare")
     MANUFACTURING = "manufacturing", _("Manufacturing")
     ENERGY = "energy", _("Energy and utilities")
