@@ -271,3 +271,20 @@ def test_a_customer_group_team_sees_its_group(api, org, east_customers, north_cu
     north_customer.save()
     member = UserFactory(username="edu.ar", roles=["ar"], org_unit=org.education)
     assert _names(api(member).get("/customers")) == ["北京燕园大学"]
+
+
+def test_a_broad_search_counts_up_to_the_limit(api, org, monkeypatch):
+    from m2c.customers import api as customers_api
+
+    monkeypatch.setattr(customers_api, "SEARCH_COUNT_LIMIT", 5)
+    for n in range(5):
+        CustomerFactory(legal_name=f"申江{n}号有限公司", normalized_name=f"申江{n}号", org_unit=org.shanghai)
+    assert api().get("/customers", {"search": "申江", "page_size": 2}).json()["count_exact"] is True
+    for n in range(8):
+        CustomerFactory(legal_name=f"华信{n}号有限公司", normalized_name=f"华信{n}号", org_unit=org.shanghai)
+    body = api().get("/customers", {"search": "华信", "page_size": 2}).json()
+    assert (body["count"], body["count_exact"]) == (5, False)
+    exact = api().get("/customers", {"search": "华信3"}).json()
+    assert (exact["count"], exact["count_exact"]) == (1, True)
+    unfiltered = api().get("/customers", {"page_size": 2}).json()
+    assert (unfiltered["count"], unfiltered["count_exact"]) == (13, True)

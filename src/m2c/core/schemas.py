@@ -20,7 +20,8 @@ class InSchema(Schema):
 
 class Page(Schema, Generic[T]):
     items: list[T]
-    count: int = Field(description="Number of matching records")
+    count: int = Field(description="Number of matching records (at least this many when count_exact is false)")
+    count_exact: bool = Field(True, description="False when a search matched more than the counting limit")
     page: int
     page_size: int
     pages: int

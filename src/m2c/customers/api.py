@@ -20,6 +20,9 @@ from .schemas import ContactIn, ContactOut, ContactPatch, CustomerIn, CustomerOu
 
 router = Router(tags=["customers"])
 
+# A search counts its matches up to this many; the response says when the count is a lower bound.
+SEARCH_COUNT_LIMIT = 1000
+
 
 def _ref(unit: Any) -> dict | None:
     return {"id": unit.id, "code": unit.code, "name": unit.label} if unit else None
@@ -92,7 +95,13 @@ class CustomerFilters(Schema):
 def list_customers(request: HttpRequest, filters: Query[CustomerFilters]):
     params = filters.model_dump(exclude={"page", "page_size"})
     qs = selectors.customer_list(user=request.user, **params)
-    return paginate(qs, page=filters.page, page_size=filters.page_size, serialize=customer_out)
+    return paginate(
+        qs,
+        page=filters.page,
+        page_size=filters.page_size,
+        serialize=customer_out,
+        count_limit=SEARCH_COUNT_LIMIT if filters.search else None,
+    )
 
 
 @router.post("/customers", response={201: CustomerOut, **ERRORS}, summary="Create a customer")

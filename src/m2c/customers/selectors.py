@@ -42,8 +42,10 @@ def customer_list(
     if search:
         fragment = normalize_search_fragment(search)
         condition = Q(normalized_name__contains=fragment) if fragment else Q()
-        code = search.strip().upper()
-        if len(code) >= 4 and code.isalnum() and code.isascii():
+        code = search.strip().upper().replace(" ", "")
+        # Only a term that looks like a credit code also searches codes: the OR would otherwise stop
+        # the database from answering name searches from the name index alone.
+        if len(code) >= 4 and code.isalnum() and code.isascii() and sum(c.isdigit() for c in code) >= 2:
             condition |= Q(credit_code__startswith=code)
         qs = qs.filter(condition)
     if org_unit:
@@ -60,7 +62,9 @@ def customer_list(
         qs = qs.filter(ar_owner__username=ar_owner)
     if country:
         qs = qs.filter(country=country.upper())
-    return qs.order_by(ORDERINGS.get(ordering, "normalized_name"), "id")
+    order = ORDERINGS.get(ordering, "normalized_name")
+    # The normalised name is unique, so it needs no tie-breaker (which would force a sort).
+    return qs.order_by(order) if "normalized_name" in order else qs.order_by(order, "id")
 
 
 def customer_get(*, user: Any, customer_id: Any) -> Customer:

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,11 +15,13 @@ from m2c.core import events as core_events
 from m2c.core.errors import DomainError
 from m2c.core.models import OrgUnit
 from m2c.core.normalize import format_phone
+from m2c.core.pagination import CappedPaginator
 
 from . import selectors, services
 from .forms import ContactForm, CustomerForm
 from .models import ComplianceStatus, Industry, Tier
 
+SEARCH_COUNT_LIMIT = 1000
 FILTERS = ("search", "org_unit", "industry", "tier", "compliance_status", "ar_owner", "customer_group")
 
 
@@ -28,7 +29,7 @@ FILTERS = ("search", "org_unit", "industry", "tier", "compliance_status", "ar_ow
 def customer_list(request: HttpRequest) -> HttpResponse:
     params = {k: request.GET.get(k, "").strip() for k in FILTERS}
     qs = selectors.customer_list(user=request.user, **{k: v or None for k, v in params.items()})
-    paginator = Paginator(qs, 25)
+    paginator = CappedPaginator(qs, 25, limit=SEARCH_COUNT_LIMIT if params["search"] else None)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
