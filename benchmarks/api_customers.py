@@ -70,6 +70,7 @@ def bulk_load(count: int) -> None:
     from m2c.core.models import OrgUnit, User
     from m2c.core.normalize import credit_code_check_char, normalize_company_name
     from m2c.customers.models import Customer
+    from m2c.customers.search import index_customers
     from m2c.demo import CORE_WORDS, INDUSTRY_NAMES, REGIONS, load_reference, load_users
 
     load_reference()
@@ -115,11 +116,11 @@ def bulk_load(count: int) -> None:
         made += 1
         if len(batch) == 5000:
             with transaction.atomic():
-                Customer.objects.bulk_create(batch, ignore_conflicts=True)
+                index_customers(Customer.objects.bulk_create(batch))
             batch.clear()
     if batch:
         with transaction.atomic():
-            Customer.objects.bulk_create(batch, ignore_conflicts=True)
+            index_customers(Customer.objects.bulk_create(batch))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

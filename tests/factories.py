@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from m2c.core.models import OfferingLine, OrgUnit, User
 from m2c.core.normalize import CREDIT_CODE_CHARSET, credit_code_check_char, normalize_company_name
 from m2c.customers.models import Contact, Customer
+from m2c.customers.search import index_customers
 
 _rng = random.Random(7)
 
@@ -63,6 +64,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     legal_name = factory.Sequence(lambda n: f"测试客户{n}号科技有限公司")
     normalized_name = factory.LazyAttribute(lambda o: normalize_company_name(o.legal_name))
@@ -70,6 +72,12 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     country = "CN"
     industry = "education"
     tier = "general"
+
+    @factory.post_generation
+    def name_index(self, create: bool, extracted: object, **kwargs: object) -> None:
+        # The service keeps the search index; a factory row must look the same to searches.
+        if create:
+            index_customers([self])
 
 
 class ContactFactory(factory.django.DjangoModelFactory):

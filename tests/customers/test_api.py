@@ -288,3 +288,31 @@ def test_a_broad_search_counts_up_to_the_limit(api, org, monkeypatch):
     assert (exact["count"], exact["count_exact"]) == (1, True)
     unfiltered = api().get("/customers", {"page_size": 2}).json()
     assert (unfiltered["count"], unfiltered["count_exact"]) == (13, True)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("华", ["上海华信燃气有限公司", "杭州华信物流有限公司"]),  # one character: no bigram, plain scan
+        ("华信", ["上海华信燃气有限公司", "杭州华信物流有限公司"]),
+        ("华信燃气", ["上海华信燃气有限公司"]),
+        ("信燃", ["上海华信燃气有限公司"]),
+        ("燃气物流", []),  # both bigrams exist, but not together
+        ("申江大学", ["申江大学"]),
+    ],
+)
+def test_search_by_fragment_uses_the_name_index_and_stays_exact(api, users, org, fragment, expected):
+    from m2c.customers.services import customer_create
+
+    for name in ("申江大学", "上海华信燃气有限公司", "杭州华信物流有限公司"):
+        customer_create(actor=users.admin, legal_name=name, org_unit=org.shanghai)
+    assert sorted(_names(api().get("/customers", {"search": fragment}))) == expected
+
+
+def test_a_renamed_customer_is_found_by_its_new_name(api, users, org):
+    from m2c.customers.services import customer_create, customer_update
+
+    customer = customer_create(actor=users.admin, legal_name="申江大学", org_unit=org.shanghai)
+    customer_update(customer=customer, actor=users.admin, legal_name="浦江理工大学")
+    assert _names(api().get("/customers", {"search": "浦江"})) == ["浦江理工大学"]
+    assert _names(api().get("/customers", {"search": "申江"})) == []

@@ -128,6 +128,26 @@ class Customer(TrackedModel):
         return self.compliance_status == ComplianceStatus.BLOCKED
 
 
+class CustomerNameGram(models.Model):
+    """One two-character piece of a customer's normalised name: the search index for name fragments.
+
+    Chinese searches are mostly two characters ("华信"); neither a B-tree nor PostgreSQL trigrams can
+    answer "contains" for those without reading every name. Each customer has one row per distinct
+    bigram, so a fragment's candidates come from an index lookup.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="name_grams")
+    gram = models.CharField(max_length=2)
+
+    class Meta:
+        verbose_name = _("name index entry")
+        verbose_name_plural = _("name index entries")
+        constraints = [models.UniqueConstraint(fields=["gram", "customer"], name="customer_name_gram_unique")]
+
+    def __str__(self) -> str:
+        return self.gram
+
+
 class DecisionRole(models.TextChoices):
     DECISION_MAKER = "decision_maker", _("Decision maker")
     INFLUENCER = "influencer", _("Influencer")

@@ -11,6 +11,7 @@ from m2c.core.normalize import normalize_search_fragment
 from m2c.core.scoping import scope
 
 from .models import Contact, Customer
+from .search import name_contains
 
 CUSTOMER_SCOPE = {"org_field": "org_unit", "owner_fields": ("ar_owner",), "group_field": "customer_group"}
 ORDERINGS = {
@@ -41,7 +42,7 @@ def customer_list(
     qs = customer_queryset(user).select_related("org_unit", "customer_group", "ar_owner")
     if search:
         fragment = normalize_search_fragment(search)
-        condition = Q(normalized_name__contains=fragment) if fragment else Q()
+        condition = name_contains(fragment) if fragment else Q()
         code = search.strip().upper().replace(" ", "")
         # Only a term that looks like a credit code also searches codes: the OR would otherwise stop
         # the database from answering name searches from the name index alone.

@@ -23,6 +23,7 @@ from m2c.core.normalize import (
 
 from . import events
 from .models import ComplianceStatus, Contact, CreditRating, Customer, DecisionRole, Industry, Tier
+from .search import index_customers
 
 EDITOR_ROLES = (Role.MARKETING, Role.AR, Role.SR, Role.FINANCE)
 CREDIT_FIELDS = frozenset({"credit_rating", "credit_limit", "credit_currency", "credit_hold"})
@@ -306,6 +307,7 @@ def customer_create(*, actor: Any, **data: Any) -> Customer:
         if hit:
             raise _duplicate_error(*hit) from None
         raise
+    index_customers([customer])
     core_events.record(
         events.CUSTOMER_CREATED,
         customer,
@@ -354,6 +356,8 @@ def customer_update(*, customer: Customer, actor: Any, expected_version: int | N
         setattr(locked, key, value)
     locked.version += 1
     locked.save()
+    if "normalized_name" in diff:
+        index_customers([locked])
     core_events.record(events.CUSTOMER_UPDATED, locked, actor=actor, payload={"changes": payload})
     if "compliance_status" in diff:
         core_events.record(
