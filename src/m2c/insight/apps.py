@@ -7,3 +7,6 @@ class InsightConfig(AppConfig):
     label = "insight"
     verbose_name = _("Market insight")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import events  # noqa: F401

@@ -1,0 +1,541 @@
+"""Gate reviews (domain.md 4.2, 4.3, 11.4): draft, answer, submit, assign, decide, and the conditions.
+
+Submitting records the facts and computes the required level from the authority matrix in force,
+keeping its version. The decision is recorded once, by a member of a decision body at that level or
+higher, and never changes afterwards: a changed situation needs a new review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from m2c.core import events as core_events
+from m2c.core.errors import Conflict, PermissionDenied, ValidationFailed
+from m2c.core.money import Money, to_decimal
+from m2c.core.notifications import notify
+
+from .. import events, rules
+from ..models import (
+    AnswerType,
+    Checklist,
+    DecisionBody,
+    Dimension,
+    GateAnswer,
+    GateCondition,
+    GateReview,
+    Opportunity,
+    OpportunitySettings,
+    PaymentTermDeviation,
+    Quote,
+)
+from ..states import (
+    CONDITION_MACHINE,
+    GATE_REVIEW_MACHINE,
+    OPPORTUNITY_GATES,
+    AbandonReason,
+    ConditionBlocks,
+    ConditionStatus,
+    Decision,
+    DecisionLevel,
+    GateType,
+    QuoteStatus,
+    ReviewStatus,
+    Stage,
+    level_rank,
+)
+from ._common import Errors, active_user, as_date, authenticated, link, percent, require_work
+
+OPEN_REVIEW = (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.IN_REVIEW)
+# The stage an opportunity must be in (or have left for ON_HOLD) to put each gate to review.
+GATE_STAGE = {GateType.ATI: Stage.O1_VALIDATE, GateType.ATB: Stage.O3_BID, GateType.ATC: Stage.O4_NEGOTIATE}
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _immutable(review: GateReview) -> Conflict:
+    if review.status == ReviewStatus.DECIDED:
+        return Conflict(
+            _("A gate decision is final and cannot be edited. If the situation changed, start a new review."),
+            code="decision_immutable",
+        )
+    return Conflict(
+        _("Only a draft review can be changed; this one is %(status)s.") % {"status": review.get_status_display()},
+        code="review_not_draft",
+    )
+
+
+def _default_quote(opportunity: Opportunity, gate_type: str) -> Quote | None:
+    if gate_type == GateType.ATC:
+        return rules.final_quote(opportunity)
+    if gate_type == GateType.ATB:
+        return opportunity.quotes.filter(status__in=[QuoteStatus.APPROVED, QuoteStatus.SUBMITTED]).order_by("-number").first()
+    return None
+
+
+@transaction.atomic
+def gate_review_create(*, opportunity: Opportunity, actor: Any, gate_type: str, summary: str = "") -> GateReview:
+    """Draft a review of ``gate_type`` with the facts prefilled from the deal and its quote."""
+    opp = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    require_work(opp, actor)
+    if gate_type not in OPPORTUNITY_GATES:
+        raise ValidationFailed(
+            _("An opportunity goes through ATI, ATB and ATC; ATAC and ATCC are contract gates."), field="gate_type"
+        )
+    stage = opp.previous_stage if opp.stage == Stage.ON_HOLD else opp.stage
+    if stage != GATE_STAGE[gate_type]:
+        raise Conflict(
+            _("%(gate)s is reviewed in %(stage)s; the opportunity is in %(now)s.")
+            % {"gate": gate_type, "stage": Stage(GATE_STAGE[gate_type]).label, "now": opp.get_stage_display()},
+            code="wrong_stage",
+        )
+    if opp.gate_reviews.filter(gate_type=gate_type, status__in=OPEN_REVIEW).exists():
+        raise Conflict(_("A %(gate)s review is already open for this opportunity.") % {"gate": gate_type},
+                       code="review_open")
+    sequence = (opp.gate_reviews.filter(gate_type=gate_type).aggregate(n=Max("sequence"))["n"] or 0) + 1
+    quote = _default_quote(opp, gate_type)
+    review = GateReview.objects.create(
+        opportunity=opp,
+        gate_type=gate_type,
+        sequence=sequence,
+        checklist=Checklist.objects.filter(gate_type=gate_type, active=True).first(),
+        requested_by=authenticated(actor) or opp.owner,
+        summary=summary,
+        quote=quote,
+        bid=rules.current_bid(opp) if gate_type in (GateType.ATB, GateType.ATC) else None,
+        value_amount=quote.total_net if quote else opp.amount,
+        value_currency=quote.currency if quote else opp.currency,
+        margin_pct=quote.margin_pct if quote else None,
+        discount_pct=quote.discount_pct if quote else None,
+        created_by=authenticated(actor),
+    )
+    core_events.record(events.REVIEW_CREATED, review, actor=actor, to_state=review.status,
+                       payload={"gate": gate_type, "sequence": sequence, "opportunity": str(opp.pk)})
+    core_events.record(events.REVIEW_CREATED, opp, actor=actor, payload={"gate": gate_type, "review": str(review.pk)})
+    return review
+
+
+def _answer_value(item_type: str, value: Any, field: str, errors: Errors) -> dict[str, Any]:
+    if value is None or value == "":
+        return {"value_bool": None, "value_number": None, "value_text": ""}
+    if item_type == AnswerType.YES_NO:
+        if isinstance(value, bool):
+            return {"value_bool": value}
+        text = str(value).strip().lower()
+        if text in ("yes", "true", "1", "y", "是"):
+            return {"value_bool": True}
+        if text in ("no", "false", "0", "n", "否"):
+            return {"value_bool": False}
+        errors.add(field, _("Answer yes or no."))
+    elif item_type == AnswerType.NUMBER:
+        try:
+            number = to_decimal(value, field=field)
+        except ValidationFailed as exc:
+            errors.add(field, exc.detail)
+        else:
+            if abs(number) >= Decimal(10) ** 16:
+                errors.add(field, _("The number is too large."))
+            else:
+                return {"value_number": number}
+    elif item_type == AnswerType.TEXT:
+        return {"value_text": str(value)[:5000]}
+    else:
+        errors.add(field, _("Upload the file through the file endpoint."))
+    return {}
+
+
+FACT_FIELDS = ("summary", "quote", "margin_pct", "payment_term_deviation", "non_standard_terms",
+               "new_country_or_offering", "answers")
+
+
+@transaction.atomic
+def gate_review_update(*, review: GateReview, actor: Any, **changes: Any) -> GateReview:
+    """Change a DRAFT review's answers, facts or summary. A decided review refuses every change."""
+    locked = GateReview.objects.select_for_update().select_related("opportunity", "checklist").get(pk=review.pk)
+    if locked.status != ReviewStatus.DRAFT:
+        raise _immutable(locked)
+    require_work(locked.opportunity, actor)
+    errors = Errors()
+    for key in changes:
+        if key not in FACT_FIELDS:
+            errors.add(key, _("This field cannot be changed here."))
+    errors.raise_if_any()
+    touched: list[str] = []
+    if "summary" in changes:
+        locked.summary = changes["summary"] or ""
+        touched.append("summary")
+    if "quote" in changes:
+        quote = changes["quote"]
+        if quote is not None and quote.opportunity_id != locked.opportunity_id:
+            errors.add("quote", _("The quote belongs to another opportunity."))
+        else:
+            locked.quote = quote
+            if quote is not None:
+                locked.value_amount, locked.value_currency = quote.total_net, quote.currency
+                locked.margin_pct, locked.discount_pct = quote.margin_pct, quote.discount_pct
+            touched.append("quote")
+    if "margin_pct" in changes:
+        value = changes["margin_pct"]
+        if value is None:
+            locked.margin_pct = None
+        else:
+            number = to_decimal(value, field="margin_pct")
+            if not Decimal(-100) <= number <= Decimal(100):
+                errors.add("margin_pct", _("A margin is between -100 and 100 percent."))
+            else:
+                locked.margin_pct = number
+        touched.append("margin_pct")
+    if "payment_term_deviation" in changes:
+        if changes["payment_term_deviation"] not in PaymentTermDeviation.values:
+            errors.add("payment_term_deviation", _("Choose none, moderate or severe."))
+        else:
+            locked.payment_term_deviation = changes["payment_term_deviation"]
+            touched.append("payment_term_deviation")
+    for flag in ("non_standard_terms", "new_country_or_offering"):
+        if flag in changes:
+            setattr(locked, flag, bool(changes[flag]))
+            touched.append(flag)
+    answers = changes.get("answers") or {}
+    items = {i.code: i for i in locked.checklist.items.all()} if locked.checklist_id else {}
+    updates = []
+    for code, value in answers.items():
+        item = items.get(code)
+        field = f"answers.{code}"
+        if item is None:
+            errors.add(field, _("No such checklist item."))
+            continue
+        values = _answer_value(item.answer_type, value, field, errors)
+        updates.append((item, values))
+    errors.raise_if_any()
+    now = timezone.now()
+    for item, values in updates:
+        GateAnswer.objects.update_or_create(
+            review=locked, code=item.code,
+            defaults={"item": item, "question": item.question, "answer_type": item.answer_type,
+                      "answered_by": authenticated(actor), "answered_at": now, **values},
+        )
+    if updates:
+        touched.append("answers")
+    locked.version += 1
+    locked.save()
+    core_events.record(events.REVIEW_UPDATED, locked, actor=actor,
+                       payload={"fields": touched, "answers": sorted(answers)})
+    return locked
+
+
+@transaction.atomic
+def gate_answer_upload(*, review: GateReview, actor: Any, code: str, upload: UploadedFile) -> GateAnswer:
+    """Attach a file as the answer to a file item of a DRAFT review."""
+    locked = GateReview.objects.select_for_update().get(pk=review.pk)
+    if locked.status != ReviewStatus.DRAFT:
+        raise _immutable(locked)
+    require_work(locked.opportunity, actor)
+    item = locked.checklist.items.filter(code=code).first() if locked.checklist_id else None
+    if item is None:
+        raise ValidationFailed(_("No such checklist item."), field=f"answers.{code}")
+    if item.answer_type != AnswerType.FILE:
+        raise ValidationFailed(_("This item is not answered with a file."), field=f"answers.{code}")
+    if upload.size is not None and upload.size > MAX_UPLOAD:
+        raise ValidationFailed(_("Files are limited to 20 MB."), field="file")
+    answer, _created = GateAnswer.objects.get_or_create(
+        review=locked, code=code, defaults={"item": item, "question": item.question, "answer_type": item.answer_type}
+    )
+    name = (upload.name or "upload").rsplit("/", 1)[-1][-120:]
+    answer.file.save(name, upload, save=False)
+    answer.answered_by = authenticated(actor)
+    answer.answered_at = timezone.now()
+    answer.save()
+    core_events.record(events.REVIEW_UPDATED, locked, actor=actor, payload={"fields": ["answers"], "answers": [code]})
+    return answer
+
+
+def facts_of(review: GateReview) -> rules.Facts:
+    opp = review.opportunity
+    value = rules.in_reporting(Money(review.value_amount, review.value_currency))
+    return rules.Facts(
+        value_reporting=value.amount,
+        margin_pct=review.margin_pct,
+        payment_term_deviation=review.payment_term_deviation,
+        non_standard_terms=review.non_standard_terms,
+        new_country_or_offering=review.new_country_or_offering,
+        discount_pct=review.discount_pct,
+        offering_line_ids=set(opp.offering_lines.values_list("pk", flat=True)) if opp else set(),
+    )
+
+
+def _notify_body(review: GateReview, body: DecisionBody) -> None:
+    opp = review.opportunity
+    title = _("%(gate)s review to decide: %(name)s") % {"gate": review.gate_type, "name": opp.name if opp else ""}
+    for member in body.memberships.filter(valid_to__isnull=True).select_related("user"):
+        if member.user_id != review.requested_by_id:
+            notify(member.user, title=title, body=review.summary[:500], url=link("opportunities:review", review.pk),
+                   kind="opportunities.gate", subject=review)
+
+
+@transaction.atomic
+def gate_review_submit(*, review: GateReview, actor: Any) -> GateReview:
+    """DRAFT → SUBMITTED: checklist complete, earlier conditions closed, gate rules met; the required level
+    is computed from the authority matrix in force. Assigned at once when exactly one body fits."""
+    locked = GateReview.objects.select_related("opportunity", "quote", "bid").get(pk=review.pk)
+    if locked.status != ReviewStatus.DRAFT:
+        raise _immutable(locked)
+    require_work(locked.opportunity, actor)
+    conf = OpportunitySettings.current()
+    if locked.quote_id:
+        # The facts follow the quote attached at the moment of submission.
+        locked.value_amount, locked.value_currency = locked.quote.total_net, locked.quote.currency
+        locked.margin_pct = locked.quote.margin_pct if locked.margin_pct is None else locked.margin_pct
+        locked.discount_pct = locked.quote.discount_pct
+    elif locked.opportunity_id:
+        locked.value_amount, locked.value_currency = locked.opportunity.amount, locked.opportunity.currency
+    try:
+        facts = facts_of(locked)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.detail, field="value_currency", code=exc.code) from None
+    # The guards read the facts as submitted; a refusal rolls this back with everything else.
+    GateReview.objects.filter(pk=locked.pk).update(
+        value_amount=locked.value_amount, value_currency=locked.value_currency, margin_pct=locked.margin_pct,
+        discount_pct=locked.discount_pct,
+    )
+    # Discounts are approved on the quote itself; a gate weighs value, margin, terms and novelty.
+    dimensions = [d for d in Dimension.values if d != Dimension.DISCOUNT]
+    verdict = rules.evaluate(facts, gate_type=locked.gate_type, dimensions=dimensions)
+    result = GATE_REVIEW_MACHINE.apply(
+        locked, ReviewStatus.SUBMITTED, actor=actor,
+        context={"actor": actor, "atb_lead_working_days": conf.atb_lead_working_days,
+                 "low_probability_floor": conf.low_probability_floor},
+        changes={
+            "submitted_at": timezone.now(),
+            "value_amount": locked.value_amount,
+            "value_currency": locked.value_currency,
+            "value_reporting": facts.value_reporting,
+            "margin_pct": locked.margin_pct,
+            "discount_pct": locked.discount_pct,
+            "required_level": verdict.level,
+            "level_reasons": verdict.reasons,
+            "authority_matrix": verdict.matrix,
+            "authority_rule_version": verdict.matrix.version if verdict.matrix else None,
+            "bid": locked.bid or (rules.current_bid(locked.opportunity) if locked.gate_type != GateType.ATI else None),
+        },
+        payload={"required_level": verdict.level, "authority_rule_version": verdict.matrix.version if verdict.matrix else None,
+                 "reasons": verdict.reasons},
+    )
+    core_events.record(events.REVIEW_SUBMITTED, result.opportunity, actor=actor,
+                       payload={"gate": result.gate_type, "review": str(result.pk), "required_level": verdict.level})
+    candidates = [b for b in rules.bodies_for(result.opportunity, min_level=verdict.level) if b.level == verdict.level]
+    if len(candidates) == 1:
+        result = _assign(result, candidates[0], actor=actor)
+    return result
+
+
+def _assign(review: GateReview, body: DecisionBody, *, actor: Any) -> GateReview:
+    result = GATE_REVIEW_MACHINE.apply(
+        review, ReviewStatus.IN_REVIEW, actor=actor, context={"actor": actor, "body": body},
+        changes={"decision_body": body, "assigned_at": timezone.now()},
+        payload={"decision_body": str(body), "level": body.level},
+    )
+    _notify_body(result, body)
+    return result
+
+
+@transaction.atomic
+def gate_review_assign(*, review: GateReview, actor: Any, body: DecisionBody) -> GateReview:
+    """SUBMITTED → IN_REVIEW: put the review to a body at the required level or higher."""
+    if actor is not None and not (actor.is_superuser or actor.has_role("administrator") or rules.is_member(body, actor)):
+        raise PermissionDenied(_("Only an administrator or a member of that body can take the review."))
+    return _assign(review, body, actor=actor)
+
+
+@transaction.atomic
+def gate_review_withdraw(*, review: GateReview, actor: Any, reason: str = "") -> GateReview:
+    locked = GateReview.objects.select_related("opportunity").get(pk=review.pk)
+    require_work(locked.opportunity, actor)
+    if locked.status == ReviewStatus.DECIDED:
+        raise _immutable(locked)
+    return GATE_REVIEW_MACHINE.apply(locked, ReviewStatus.WITHDRAWN, actor=actor, reason=reason)
+
+
+def _conditions(raw: list[dict[str, Any]] | None, errors: Errors) -> list[dict[str, Any]]:
+    parsed = []
+    for i, item in enumerate(raw or []):
+        if not isinstance(item, dict):
+            errors.add(f"conditions.{i}", _("A condition has a text, an owner and a due date."))
+            continue
+        owner = active_user(item.get("owner"), field=f"conditions.{i}.owner", errors=errors) if item.get("owner") else None
+        due = as_date(item.get("due_date"), field=f"conditions.{i}.due_date", errors=errors)
+        blocks = item.get("blocks") or ConditionBlocks.NEXT_GATE
+        if blocks not in ConditionBlocks.values:
+            errors.add(f"conditions.{i}.blocks", _("Choose next_gate, signing or none."))
+        parsed.append({"text": str(item.get("text") or "").strip()[:500], "owner": owner, "due_date": due,
+                       "blocks": blocks})
+    return parsed
+
+
+@transaction.atomic
+def gate_decide(
+    *,
+    review: GateReview,
+    actor: Any,
+    decision: str,
+    rationale: str = "",
+    conditions: list[dict[str, Any]] | None = None,
+    rehearing_date: dt.date | None = None,
+    floor_price: Decimal | None = None,
+    probability_override: Decimal | None = None,
+    co_deciders: list[Any] | None = None,
+) -> GateReview:
+    """IN_REVIEW → DECIDED, once and for all.
+
+    GO-WITH-CONDITIONS creates the conditions (owner, due date) that block the next gate; HOLD puts
+    the deal on hold until the re-review date; NO-GO at ATI or ATB abandons it (ATI NO-GO, no-bid).
+    An ATB approval carries the floor price that O3 → O4 freezes.
+    """
+    locked = GateReview.objects.select_related("opportunity", "quote", "decision_body").get(pk=review.pk)
+    if locked.status == ReviewStatus.DECIDED:
+        raise _immutable(locked)
+    errors = Errors()
+    parsed = _conditions(conditions, errors)
+    if floor_price is not None:
+        try:
+            floor_price = to_decimal(floor_price, field="floor_price")
+        except ValidationFailed as exc:
+            errors.add("floor_price", exc.detail)
+            floor_price = None
+    if probability_override is not None:
+        probability_override = percent(probability_override, field="probability_override", errors=errors)
+    others = []
+    for i, person in enumerate(co_deciders or []):
+        user = active_user(person, field=f"co_deciders.{i}", errors=errors)
+        if user is not None and not rules.is_member(locked.decision_body, user):
+            errors.add(f"co_deciders.{i}", _("%(user)s is not a member of the deciding body.") % {"user": user})
+        elif user is not None:
+            others.append(user)
+    errors.raise_if_any()
+    conf = OpportunitySettings.current()
+    passing = decision in (Decision.GO, Decision.GO_WITH_CONDITIONS)
+    result = GATE_REVIEW_MACHINE.apply(
+        locked, ReviewStatus.DECIDED, actor=actor, reason=rationale,
+        context={"actor": actor, "decision": decision, "conditions": parsed, "rehearing_date": rehearing_date,
+                 "rationale": rationale, "floor_price": floor_price if passing else None,
+                 "probability_override": probability_override, "atb_lead_working_days": conf.atb_lead_working_days},
+        changes={
+            "decision": decision,
+            "decided_at": timezone.now(),
+            "decided_by": authenticated(actor),
+            "rationale": (rationale or "").strip(),
+            "rehearing_date": rehearing_date if decision == Decision.HOLD else None,
+            "floor_price": floor_price if (passing and locked.gate_type == GateType.ATB) else None,
+            "probability_override": probability_override,
+        },
+        payload={"decision": decision, "authority_rule_version": locked.authority_rule_version,
+                 "required_level": locked.required_level, "floor_price": str(floor_price) if floor_price else None,
+                 "conditions": [c["text"] for c in parsed]},
+    )
+    if others:
+        result.co_deciders.set(others)
+    opp = result.opportunity
+    for cond in parsed:
+        condition = GateCondition.objects.create(review=result, opportunity=opp, text=cond["text"], owner=cond["owner"],
+                                                 due_date=cond["due_date"], blocks=cond["blocks"])
+        notify(cond["owner"], title=_("Gate condition for you: %(text)s") % {"text": condition.text[:120]},
+               body=_("Due %(due)s. %(gate)s of %(name)s.") % {"due": condition.due_date, "gate": result.gate_type,
+                                                               "name": opp.name if opp else ""},
+               url=link("opportunities:review", result.pk), kind="opportunities.condition", subject=condition)
+    if opp is not None:
+        _apply_decision(result, opp, actor=actor)
+    return result
+
+
+def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Any) -> None:
+    from .opportunity import _notify_team, opportunity_abandon, opportunity_hold
+
+    core_events.record(events.REVIEW_DECIDED, opp, actor=actor,
+                       payload={"gate": review.gate_type, "review": str(review.pk), "decision": review.decision,
+                                "authority_rule_version": review.authority_rule_version})
+    opp = Opportunity.objects.get(pk=opp.pk)
+    # A new decision replaces any probability override an earlier one set.
+    if review.probability_override is not None or opp.probability_override_review_id:
+        override = review if review.probability_override is not None else None
+        probability = review.probability_override if override else OpportunitySettings.current().probability_for(opp.stage)
+        Opportunity.objects.filter(pk=opp.pk).update(probability_override_review=override, probability=probability)
+        if override is not None:
+            core_events.record(events.PROBABILITY_OVERRIDDEN, opp, actor=actor,
+                               payload={"probability": str(review.probability_override), "review": str(review.pk)})
+    if review.decision == Decision.HOLD:
+        if opp.stage == Stage.ON_HOLD:
+            Opportunity.objects.filter(pk=opp.pk).update(hold_until=review.rehearing_date, hold_review=review)
+        else:
+            opportunity_hold(opportunity=opp, actor=actor, hold_until=review.rehearing_date, reason=review.rationale,
+                             review=review)
+    elif review.decision == Decision.NO_GO:
+        stage = opp.previous_stage if opp.stage == Stage.ON_HOLD else opp.stage
+        reason = {GateType.ATI: AbandonReason.ATI_NO_GO, GateType.ATB: AbandonReason.NO_BID}.get(review.gate_type)
+        if reason is not None and stage == GATE_STAGE[review.gate_type]:
+            opportunity_abandon(opportunity=opp, actor=None, abandon_reason=reason, reason=review.rationale)
+    _notify_team(opp, _("%(gate)s decided: %(decision)s") % {"gate": review.gate_type,
+                                                              "decision": review.get_decision_display()},
+                 body=review.rationale, exclude=actor)
+
+
+# --- conditions -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def condition_close(*, condition: GateCondition, actor: Any, note: str) -> GateCondition:
+    """OPEN → CLOSED by its owner, the AR or the deciding body, saying how it was met."""
+    return CONDITION_MACHINE.apply(
+        condition, ConditionStatus.CLOSED, actor=actor, reason=note, context={"actor": actor, "note": note},
+        changes={"closed_at": timezone.now(), "closed_by": authenticated(actor), "closing_note": (note or "").strip()},
+    )
+
+
+@transaction.atomic
+def condition_waive(*, condition: GateCondition, actor: Any, reason: str) -> GateCondition:
+    """OPEN → WAIVED by a member of the body that set it."""
+    return CONDITION_MACHINE.apply(
+        condition, ConditionStatus.WAIVED, actor=actor, reason=reason, context={"actor": actor, "reason": reason},
+        changes={"closed_at": timezone.now(), "closed_by": authenticated(actor), "closing_note": (reason or "").strip()},
+    )
+
+
+def condition_remind_due(*, today: dt.date | None = None) -> int:
+    """Remind owners of open conditions due within the configured days or overdue, once a day each."""
+    day = today or timezone.localdate()
+    conf = OpportunitySettings.current()
+    horizon = day + dt.timedelta(days=conf.condition_reminder_days)
+    sent = 0
+    due = (GateCondition.objects.filter(status=ConditionStatus.OPEN, due_date__lte=horizon)
+           .exclude(reminded_on=day).values_list("pk", flat=True))
+    for pk in list(due):
+        with transaction.atomic():
+            condition = GateCondition.objects.select_for_update().select_related("owner", "review", "opportunity").get(pk=pk)
+            if condition.status != ConditionStatus.OPEN or condition.reminded_on == day:
+                continue
+            overdue = condition.due_date < day
+            title = (_("Overdue gate condition: %(text)s") if overdue else _("Gate condition due soon: %(text)s")) % {
+                "text": condition.text[:120]}
+            notify(condition.owner, title=title,
+                   body=_("Due %(due)s, set by %(gate)s of %(name)s.") % {
+                       "due": condition.due_date, "gate": condition.review.gate_type,
+                       "name": condition.opportunity.name if condition.opportunity_id else ""},
+                   url=link("opportunities:review", condition.review_id), kind="opportunities.condition",
+                   subject=condition)
+            GateCondition.objects.filter(pk=pk).update(reminded_on=day)
+            core_events.record(events.CONDITION_REMINDED, condition, payload={"due": str(condition.due_date),
+                                                                               "overdue": overdue})
+            sent += 1
+    return sent
+
+
+def required_level_label(level: str) -> str:
+    return str(DecisionLevel(level).label) if level in DecisionLevel.values else level
+
+
+def higher_or_equal(a: str, b: str) -> bool:
+    return level_rank(a) >= level_rank(b)

@@ -1,0 +1,533 @@
+"""Opportunity commands: create, update and every stage move of domain.md 11.3.
+
+Each stage move goes through ``OPPORTUNITY_MACHINE.apply``: the row is locked, the table and its
+guards are checked (reading only the latest DECIDED review of each gate type), the stage and its
+derived fields are written and the event recorded, in one transaction. A refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from m2c.campaigns.models import Campaign
+from m2c.core import events as core_events
+from m2c.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from m2c.core.models import OfferingLine, OrgUnit, Role, User
+from m2c.core.money import Money
+from m2c.core.notifications import notify
+from m2c.customers.models import Customer
+
+from .. import events, rules
+from ..models import BudgetStatus, GateReview, Opportunity, OpportunitySettings, Program, TeamAssignment
+from ..states import (
+    DEFAULT_FORECAST,
+    NEXT_STAGE,
+    OPEN_STAGES,
+    OPPORTUNITY_MACHINE,
+    AbandonReason,
+    ForecastCategory,
+    LossReason,
+    PriorityType,
+    Stage,
+    TeamRole,
+)
+from ._common import Errors, authenticated, check_version, link, require_open, require_work
+
+CREATOR_ROLES = (Role.AR, Role.SR, Role.MARKETING, Role.ADMINISTRATOR)
+
+
+def _region_of(unit: OrgUnit | None) -> OrgUnit | None:
+    return unit.region() if unit is not None else None
+
+
+def _derived(
+    *, amount: Money, priority_type: str, conf: OpportunitySettings, on: dt.date | None = None
+) -> dict[str, Any]:
+    reporting = rules.in_reporting(amount, on)
+    return {"amount_reporting": reporting.amount, "grade": rules.compute_grade(reporting.amount, priority_type, conf)}
+
+
+def _stage_fields(opportunity: Opportunity, target: str, conf: OpportunitySettings | None = None) -> dict[str, Any]:
+    """Probability, forecast category and timestamps that follow a stage change."""
+    conf = conf or OpportunitySettings.current()
+    fields: dict[str, Any] = {"stage_changed_at": timezone.now()}
+    override = opportunity.probability_override_review
+    if target in OPEN_STAGES and override is not None and override.probability_override is not None:
+        fields["probability"] = override.probability_override
+    else:
+        fields["probability"] = conf.probability_for(target)
+    if target in (Stage.WON, Stage.LOST, Stage.ABANDONED, Stage.ON_HOLD):
+        fields["forecast_category"] = DEFAULT_FORECAST[target]
+        if target != Stage.ON_HOLD:
+            fields["forecast_category_manual"] = False
+            fields["closed_at"] = timezone.now()
+    elif not opportunity.forecast_category_manual:
+        fields["forecast_category"] = DEFAULT_FORECAST[target]
+    return fields
+
+
+def _notify_team(opportunity: Opportunity, title: str, body: str = "", *, exclude: Any = None) -> None:
+    people = {opportunity.owner_id: opportunity.owner}
+    for row in rules.active_team(opportunity):
+        people[row.user_id] = row.user
+    for person in people.values():
+        if exclude is not None and person.pk == getattr(exclude, "pk", None):
+            continue
+        notify(person, title=title, body=body, url=link("opportunities:detail", opportunity.pk), kind="opportunities",
+               subject=opportunity)
+
+
+# --- create and update ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    actor: Any,
+    customer: Customer,
+    name: str,
+    amount: Money,
+    offering_lines: Iterable[OfferingLine],
+    owner: User,
+    expected_sign_date: dt.date | None = None,
+    budget_status: str = BudgetStatus.UNKNOWN,
+    description: str = "",
+    source_lead_id: uuid.UUID | None = None,
+    source_campaign: Campaign | None = None,
+    priority_type: str = PriorityType.ROUTINE,
+    org_unit: OrgUnit | None = None,
+    program: Program | None = None,
+    direct_negotiation: bool = False,
+    registered_partner_id: uuid.UUID | None = None,
+) -> Opportunity:
+    """Create an opportunity in O1_VALIDATE (from a lead conversion or directly by an AR).
+
+    The owner becomes the AR of the team. The grade follows from the amount in the reporting currency
+    and the priority type; the probability and forecast category from the stage.
+    """
+    if actor is not None and not (actor.is_superuser or actor.has_role(*CREATOR_ROLES)):
+        raise PermissionDenied(_("Your role cannot create opportunities."))
+    lines = list(offering_lines)
+    errors = Errors()
+    if not (name or "").strip():
+        errors.add("name", _("A name is required."))
+    if not lines:
+        errors.add("offering_lines", _("At least one offering line is required."))
+    if amount.amount <= 0:
+        errors.add("amount", _("The estimated amount must be more than zero."))
+    if budget_status not in BudgetStatus.values:
+        errors.add("budget_status", _("Unknown budget status."))
+    if priority_type not in PriorityType.values:
+        errors.add("priority_type", _("Unknown priority type."))
+    if owner is None or not owner.is_active:
+        errors.add("owner", _("The owner must be an active user."))
+    elif not (owner.has_role(Role.AR) or owner.is_superuser):
+        errors.add("owner", _("The owner of an opportunity is its AR: choose a user with the AR role."))
+    if program is not None and program.customer_id != customer.pk:
+        errors.add("program", _("The program belongs to another customer."))
+    if customer.is_blocked:
+        errors.add("customer", _("The customer is blocked by compliance."))
+    errors.raise_if_any()
+    conf = OpportunitySettings.current()
+    try:
+        derived = _derived(amount=amount, priority_type=priority_type, conf=conf)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.detail, field="currency", code=exc.code) from None
+    unit = org_unit or customer.org_unit or owner.org_unit
+    opportunity = Opportunity.objects.create(
+        name=name.strip()[:200],
+        customer=customer,
+        org_unit=unit,
+        region=_region_of(unit),
+        offering_line=lines[0],
+        amount=amount.amount,
+        currency=amount.currency,
+        expected_sign_date=expected_sign_date,
+        owner=owner,
+        budget_status=budget_status,
+        description=description,
+        source_lead_id=source_lead_id,
+        source_campaign=source_campaign,
+        registered_partner_id=registered_partner_id,
+        priority_type=priority_type,
+        program=program,
+        direct_negotiation=direct_negotiation,
+        probability=conf.probability_for(Stage.O1_VALIDATE),
+        forecast_category=ForecastCategory.PIPELINE,
+        created_by=authenticated(actor),
+        **derived,
+    )
+    opportunity.offering_lines.set(lines)
+    TeamAssignment.objects.create(opportunity=opportunity, role=TeamRole.AR, user=owner)
+    core_events.record(
+        events.OPPORTUNITY_CREATED,
+        opportunity,
+        actor=actor,
+        to_state=opportunity.stage,
+        payload={
+            "name": opportunity.name,
+            "amount": str(amount.amount),
+            "currency": amount.currency,
+            "grade": opportunity.grade,
+            "source_lead_id": str(source_lead_id) if source_lead_id else None,
+            "source_campaign": source_campaign.code if source_campaign else None,
+        },
+    )
+    if actor is None or owner.pk != getattr(actor, "pk", None):
+        notify(owner, title=_("New opportunity: %(name)s") % {"name": opportunity.name},
+               body=str(customer), url=link("opportunities:detail", opportunity.pk), kind="opportunities",
+               subject=opportunity)
+    return opportunity
+
+
+UPDATABLE = (
+    "name", "description", "amount", "expected_sign_date", "budget_status", "priority_type", "offering_lines",
+    "program", "direct_negotiation",
+)
+
+
+@transaction.atomic
+def opportunity_update(*, opportunity: Opportunity, actor: Any, expected_version: int | None = None,
+                       **changes: Any) -> Opportunity:
+    """Change the deal's descriptive fields. The stage never changes here: stage moves are commands."""
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    require_work(locked, actor)
+    require_open(locked)
+    check_version(locked, expected_version)
+    errors = Errors()
+    diff: dict[str, list[str]] = {}
+    for key in changes:
+        if key not in UPDATABLE:
+            errors.add(key, _("This field cannot be changed here."))
+    errors.raise_if_any()
+    if "name" in changes:
+        text = (changes["name"] or "").strip()
+        if not text:
+            errors.add("name", _("A name is required."))
+        elif text != locked.name:
+            diff["name"] = [locked.name, text[:200]]
+            locked.name = text[:200]
+    if "description" in changes and (changes["description"] or "") != locked.description:
+        diff["description"] = [locked.description, changes["description"] or ""]
+        locked.description = changes["description"] or ""
+    if "expected_sign_date" in changes and changes["expected_sign_date"] != locked.expected_sign_date:
+        diff["expected_sign_date"] = [str(locked.expected_sign_date or ""), str(changes["expected_sign_date"] or "")]
+        locked.expected_sign_date = changes["expected_sign_date"]
+    if "budget_status" in changes:
+        if changes["budget_status"] not in BudgetStatus.values:
+            errors.add("budget_status", _("Unknown budget status."))
+        elif changes["budget_status"] != locked.budget_status:
+            diff["budget_status"] = [locked.budget_status, changes["budget_status"]]
+            locked.budget_status = changes["budget_status"]
+    if "priority_type" in changes:
+        if changes["priority_type"] not in PriorityType.values:
+            errors.add("priority_type", _("Unknown priority type."))
+        elif changes["priority_type"] != locked.priority_type:
+            diff["priority_type"] = [locked.priority_type, changes["priority_type"]]
+            locked.priority_type = changes["priority_type"]
+    if "amount" in changes:
+        amount = changes["amount"]
+        if not isinstance(amount, Money) or amount.amount <= 0:
+            errors.add("amount", _("The estimated amount must be more than zero."))
+        elif amount != locked.amount_money:
+            diff["amount"] = [f"{locked.amount} {locked.currency}", f"{amount.amount} {amount.currency}"]
+            locked.amount, locked.currency = amount.amount, amount.currency
+    if "direct_negotiation" in changes and bool(changes["direct_negotiation"]) != locked.direct_negotiation:
+        diff["direct_negotiation"] = [str(locked.direct_negotiation), str(bool(changes["direct_negotiation"]))]
+        locked.direct_negotiation = bool(changes["direct_negotiation"])
+    if "program" in changes:
+        program = changes["program"]
+        if program is not None and program.customer_id != locked.customer_id:
+            errors.add("program", _("The program belongs to another customer."))
+        elif (program.pk if program else None) != locked.program_id:
+            diff["program"] = [str(locked.program or ""), str(program or "")]
+            locked.program = program
+    lines = None
+    if "offering_lines" in changes:
+        lines = list(changes["offering_lines"] or [])
+        if not lines:
+            errors.add("offering_lines", _("At least one offering line is required."))
+        else:
+            before = sorted(locked.offering_lines.values_list("code", flat=True))
+            after = sorted(line.code for line in lines)
+            if before != after:
+                diff["offering_lines"] = [", ".join(before), ", ".join(after)]
+            else:
+                lines = None
+    errors.raise_if_any()
+    if not diff:
+        return locked
+    old_grade = locked.grade
+    try:
+        derived = _derived(amount=locked.amount_money, priority_type=locked.priority_type, conf=OpportunitySettings.current())
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.detail, field="amount", code=exc.code) from None
+    for key, value in derived.items():
+        setattr(locked, key, value)
+    if lines is not None:
+        locked.offering_lines.set(lines)
+        locked.offering_line = lines[0]
+    locked.version += 1
+    locked.save()
+    core_events.record(events.OPPORTUNITY_UPDATED, locked, actor=actor, payload={"changes": diff})
+    if locked.grade != old_grade:
+        core_events.record(events.GRADE_CHANGED, locked, actor=actor, payload={"from": old_grade, "to": locked.grade})
+    return locked
+
+
+@transaction.atomic
+def opportunity_set_forecast_category(*, opportunity: Opportunity, actor: Any, category: str | None) -> Opportunity:
+    """The AR's judgement of the forecast category; ``None`` returns to the stage default."""
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    require_work(locked, actor)
+    require_open(locked)
+    if locked.stage == Stage.ON_HOLD:
+        raise InvalidTransition(_("An opportunity on hold is omitted from the forecast."), code="on_hold")
+    allowed = [ForecastCategory.PIPELINE, ForecastCategory.BEST_CASE, ForecastCategory.COMMIT, ForecastCategory.OMITTED]
+    if category is not None and category not in allowed:
+        raise ValidationFailed(
+            _("Choose one of: %(v)s (closed follows from winning).") % {"v": ", ".join(allowed)}, field="category"
+        )
+    before = locked.forecast_category
+    locked.forecast_category = category or DEFAULT_FORECAST[locked.stage]
+    locked.forecast_category_manual = category is not None
+    locked.version += 1
+    locked.save(update_fields=["forecast_category", "forecast_category_manual", "version", "updated_at"])
+    core_events.record(events.FORECAST_CHANGED, locked, actor=actor,
+                       payload={"from": before, "to": locked.forecast_category, "manual": category is not None})
+    return locked
+
+
+# --- stage moves ------------------------------------------------------------------------------------
+
+
+def _apply(opportunity: Opportunity, target: str, *, actor: Any, reason: str = "", context: dict[str, Any] | None = None,
+           changes: dict[str, Any] | None = None, payload: dict[str, Any] | None = None) -> Opportunity:
+    conf = OpportunitySettings.current()
+    locked_now = Opportunity.objects.select_related("probability_override_review").get(pk=opportunity.pk)
+    fields = {**_stage_fields(locked_now, target, conf), **(changes or {})}
+    ctx = {"actor": actor, "reason": reason, "target": target, **(context or {})}
+    return OPPORTUNITY_MACHINE.apply(opportunity, target, actor=actor, reason=reason, context=ctx, changes=fields,
+                                     payload=payload)
+
+
+@transaction.atomic
+def opportunity_advance(*, opportunity: Opportunity, actor: Any, reason: str = "") -> Opportunity:
+    """O1 → O2 (ATI passed, team per grade), O2 → O3 (tender received, quote drafted), O3 → O4 (ATB passed,
+    bid submitted on time; freezes the floor price)."""
+    require_work(opportunity, actor)
+    current = Opportunity.objects.get(pk=opportunity.pk).stage
+    target = NEXT_STAGE.get(current)
+    if target is None:
+        raise InvalidTransition(
+            _("%(stage)s has no next stage to advance to.") % {"stage": Stage(current).label}, code="invalid_transition"
+        )
+    changes: dict[str, Any] = {}
+    freeze = None
+    if target == Stage.O4_NEGOTIATE:
+        atb = rules.latest_decided(opportunity, "ATB", after=opportunity.bid_reopened_at)
+        if atb is not None and atb.passed and atb.floor_price is not None:
+            freeze = atb
+            changes.update(
+                floor_price=atb.floor_price,
+                floor_currency=atb.quote.currency if atb.quote_id else atb.value_currency,
+                floor_review=atb,
+                floor_frozen_at=timezone.now(),
+            )
+    result = _apply(opportunity, target, actor=actor, reason=reason, changes=changes)
+    if freeze is not None:
+        core_events.record(
+            events.FLOOR_FROZEN, result, actor=actor,
+            payload={"floor_price": str(freeze.floor_price), "currency": result.floor_currency, "review": str(freeze.pk)},
+        )
+    return result
+
+
+@transaction.atomic
+def opportunity_send_back_to_bid(*, opportunity: Opportunity, actor: Any, reason: str) -> Opportunity:
+    """O4 → O3 when the price falls below the floor or the scope changes: ATB must be reviewed again."""
+    require_work(opportunity, actor)
+    return _apply(opportunity, Stage.O3_BID, actor=actor, reason=reason, changes={"bid_reopened_at": timezone.now()})
+
+
+@transaction.atomic
+def opportunity_win(*, opportunity: Opportunity, actor: Any, reason: str = "") -> Opportunity:
+    """O4 → WON: the final price is at or above the floor, ATC passed for that exact quote version and
+    every condition due before signing is closed. The event carries what the contracts app needs."""
+    require_work(opportunity, actor)
+    quote = rules.final_quote(opportunity)
+    atc = rules.latest_decided(opportunity, "ATC")
+    result = _apply(
+        opportunity, Stage.WON, actor=actor, reason=reason,
+        payload={
+            "quote": str(quote.pk) if quote else None,
+            "quote_version": quote.number if quote else None,
+            "amount": str(quote.total_net) if quote else None,
+            "currency": quote.currency if quote else None,
+            "atc_review": str(atc.pk) if atc else None,
+        },
+    )
+    _notify_team(result, _("Won: %(name)s") % {"name": result.name}, exclude=actor)
+    return result
+
+
+@transaction.atomic
+def opportunity_lose(
+    *,
+    opportunity: Opportunity,
+    actor: Any,
+    loss_reason: str,
+    detail: str = "",
+    competitor: str = "",
+    price_gap: Money | None = None,
+    raise_requirement: bool = False,
+    requirement_title: str = "",
+    requirement_description: str = "",
+    requirement_urgency: str = "medium",
+) -> Opportunity:
+    """O2/O3/O4 → LOST with the loss data; optionally raise a customer requirement (S16)."""
+    require_work(opportunity, actor)
+    errors = Errors()
+    if price_gap is not None:
+        if price_gap.currency != opportunity.currency:
+            errors.add("price_gap", _("Give the price gap in the deal's currency (%(c)s).") % {"c": opportunity.currency})
+        elif price_gap.amount < 0:
+            errors.add("price_gap", _("The price gap is an absolute difference; it cannot be negative."))
+    if loss_reason == LossReason.COMPETITOR and not (competitor or "").strip():
+        errors.add("competitor", _("Name the competitor who won."))
+    if raise_requirement and not ((requirement_description or detail or "").strip()):
+        errors.add("requirement_description", _("Describe the missing capability to raise it as a requirement."))
+    errors.raise_if_any()
+    label = str(LossReason(loss_reason).label) if loss_reason in LossReason.values else ""
+    result = _apply(
+        opportunity, Stage.LOST, actor=actor, reason=(detail or "").strip() or label,
+        context={"loss_reason": loss_reason},
+        changes={
+            "loss_reason": loss_reason,
+            "loss_detail": (detail or "").strip(),
+            "loss_competitor": (competitor or "").strip()[:120],
+            "price_gap": price_gap.amount if price_gap is not None else None,
+        },
+        payload={"loss_reason": loss_reason, "competitor": competitor, "price_gap": str(price_gap.amount) if price_gap else None,
+                 "source_campaign": result_campaign(opportunity)},
+    )
+    if raise_requirement:
+        opportunity_raise_requirement(
+            opportunity=result, actor=actor,
+            title=requirement_title or (detail or result.name)[:200],
+            description=requirement_description or detail,
+            urgency=requirement_urgency,
+        )
+    _notify_team(result, _("Lost: %(name)s") % {"name": result.name}, body=detail, exclude=actor)
+    return result
+
+
+def result_campaign(opportunity: Opportunity) -> str | None:
+    campaign = Opportunity.objects.filter(pk=opportunity.pk).values_list("source_campaign__code", flat=True).first()
+    return campaign
+
+
+@transaction.atomic
+def opportunity_raise_requirement(*, opportunity: Opportunity, actor: Any, title: str, description: str,
+                                  urgency: str = "medium") -> Any:
+    """Raise a customer requirement (RR) linked to the deal, valued at the deal's amount."""
+    from m2c.insight.services import requirement_create
+
+    if actor is not None:
+        require_work(opportunity, actor)
+    source = "loss" if opportunity.stage == Stage.LOST else "opportunity"
+    requirement = requirement_create(
+        actor=actor, title=title, description=description, source_type=source, source_id=opportunity.pk,
+        customer=opportunity.customer, opportunity=opportunity, offering_line=opportunity.offering_line,
+        business_value=opportunity.amount_money, urgency=urgency, org_unit=opportunity.org_unit,
+    )
+    core_events.record(events.REQUIREMENT_RAISED, opportunity, actor=actor,
+                       payload={"requirement": str(requirement.pk), "number": requirement.number})
+    return requirement
+
+
+@transaction.atomic
+def opportunity_abandon(*, opportunity: Opportunity, actor: Any, abandon_reason: str, reason: str = "") -> Opportunity:
+    """Any open stage → ABANDONED: ATI NO-GO (O1), no-bid after ATB NO-GO (O3), or the customer cancelled."""
+    if actor is not None:
+        require_work(opportunity, actor)
+    label = AbandonReason(abandon_reason).label if abandon_reason in AbandonReason.values else abandon_reason
+    result = _apply(
+        opportunity, Stage.ABANDONED, actor=actor, reason=reason or str(label),
+        context={"abandon_reason": abandon_reason},
+        changes={"abandon_reason": abandon_reason if abandon_reason in AbandonReason.values else ""},
+        payload={"abandon_reason": abandon_reason, "source_campaign": result_campaign(opportunity)},
+    )
+    _notify_team(result, _("Abandoned: %(name)s") % {"name": result.name}, body=str(label), exclude=actor)
+    return result
+
+
+@transaction.atomic
+def opportunity_hold(*, opportunity: Opportunity, actor: Any, hold_until: dt.date | None, reason: str = "",
+                     review: GateReview | None = None) -> Opportunity:
+    """O1–O4 → ON_HOLD after a gate HOLD or a customer postponement; remembers the stage it left."""
+    if review is None:
+        require_work(opportunity, actor)
+    current = Opportunity.objects.get(pk=opportunity.pk).stage
+    return _apply(
+        opportunity, Stage.ON_HOLD, actor=actor, reason=reason,
+        context={"hold_until": hold_until, "hold_review": review},
+        changes={"previous_stage": current, "hold_until": hold_until, "hold_reason": reason, "hold_review": review},
+        payload={"hold_until": str(hold_until) if hold_until else None, "review": str(review.pk) if review else None},
+    )
+
+
+@transaction.atomic
+def opportunity_resume(*, opportunity: Opportunity, actor: Any, reason: str = "") -> Opportunity:
+    """ON_HOLD → the stage it left, once the re-review is done."""
+    require_work(opportunity, actor)
+    locked = Opportunity.objects.get(pk=opportunity.pk)
+    target = locked.previous_stage or Stage.O1_VALIDATE
+    return _apply(opportunity, target, actor=actor, reason=reason,
+                  changes={"previous_stage": "", "hold_until": None, "hold_reason": "", "hold_review": None})
+
+
+BOARD_COMMANDS = {
+    "advance": opportunity_advance,
+    "win": opportunity_win,
+    "send_back": opportunity_send_back_to_bid,
+    "resume": opportunity_resume,
+}
+
+
+@transaction.atomic
+def opportunity_move(*, opportunity: Opportunity, actor: Any, target: str, reason: str = "", **data: Any) -> Opportunity:
+    """The board's drop: run the command that moves ``opportunity`` to ``target``.
+
+    Every target maps to its own command with its own guards; a target the table does not allow from
+    the current stage is refused by the machine itself.
+    """
+    current = Opportunity.objects.get(pk=opportunity.pk).stage
+    if target not in Stage.values:
+        raise ValidationFailed(_("Unknown stage."), field="target")
+    if current == Stage.ON_HOLD and target in OPEN_STAGES:
+        return opportunity_resume(opportunity=opportunity, actor=actor, reason=reason)
+    if NEXT_STAGE.get(current) == target:
+        return opportunity_advance(opportunity=opportunity, actor=actor, reason=reason)
+    if target == Stage.WON:
+        return opportunity_win(opportunity=opportunity, actor=actor, reason=reason)
+    if current == Stage.O4_NEGOTIATE and target == Stage.O3_BID:
+        return opportunity_send_back_to_bid(opportunity=opportunity, actor=actor, reason=reason)
+    if target == Stage.ON_HOLD:
+        return opportunity_hold(opportunity=opportunity, actor=actor, hold_until=data.get("hold_until"), reason=reason)
+    if target == Stage.LOST:
+        return opportunity_lose(opportunity=opportunity, actor=actor, loss_reason=data.get("loss_reason", ""),
+                                detail=reason, competitor=data.get("competitor", ""))
+    if target == Stage.ABANDONED:
+        return opportunity_abandon(opportunity=opportunity, actor=actor, abandon_reason=data.get("abandon_reason", ""),
+                                   reason=reason)
+    require_work(opportunity, actor)
+    # Not a move any command makes: let the machine word the refusal.
+    return _apply(opportunity, target, actor=actor, reason=reason)
