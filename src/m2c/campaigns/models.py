@@ -6,10 +6,13 @@ and evaluations.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from m2c.core.models import OfferingLine, OrgUnit, TrackedModel
+from m2c.core.models import OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
+from m2c.core.money import Money
 
 
 class CampaignLevel(models.TextChoices):
@@ -40,6 +43,16 @@ class Campaign(TrackedModel):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     status = models.CharField(_("status"), max_length=20, default="DRAFT")
+    # Target outcomes and spend (domain.md 7.4, 9): leads reads them for the campaign's lead outcomes.
+    target_valid_leads = models.PositiveIntegerField(_("target valid leads"), default=0)
+    target_opportunities = models.PositiveIntegerField(_("target opportunities"), default=0)
+    target_pipeline = money_field(_("target pipeline"), default=Decimal(0))
+    actual_spend = money_field(_("actual spend"), default=Decimal(0))
+    currency = currency_field()
+    web_form_enabled = models.BooleanField(
+        _("public lead form enabled"), default=True,
+        help_text=_("Whether the campaign's public web form accepts submissions."),
+    )
 
     class Meta:
         verbose_name = _("campaign")
@@ -48,3 +61,11 @@ class Campaign(TrackedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def actual_spend_money(self) -> Money:
+        return Money(self.actual_spend, self.currency)
+
+    @property
+    def accepts_responses(self) -> bool:
+        return self.web_form_enabled and self.status not in ("CLOSED", "CANCELLED")

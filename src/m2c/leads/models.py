@@ -1,1 +1,567 @@
-"""Leads: built by the leads issue."""
+"""Leads: one store for every channel (API, web form, import, manual entry, partners).
+
+A lead carries its own normalised identity keys (normalised and core company name, credit code,
+contact email and phone, company email domain, a fuzzy blocking key), each indexed, so duplicate
+detection looks up a handful of candidates instead of comparing all pairs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from m2c.campaigns.models import Campaign, JourneyStage
+from m2c.core.models import OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
+from m2c.core.money import Money
+from m2c.customers.models import Contact, Customer, DecisionRole, Industry
+from m2c.opportunities.models import Opportunity
+
+from .states import LeadStatus, Temperature
+
+
+class SourceType(models.TextChoices):
+    """Where a lead came from (domain.md 3.2)."""
+
+    CAMPAIGN = "campaign", _("Campaign response")
+    FIELD = "field", _("Account manager visit or field discovery")
+    NETWORK_ANALYSIS = "network_analysis", _("See the network, talk the network (看网讲网)")
+    PARTNER = "partner", _("Partner-submitted")
+    WEB = "web", _("Inbound web or contact form")
+    TENDER = "tender", _("Public tender notice")
+    REFERRAL = "referral", _("Customer referral")
+    INSTALLED_BASE = "installed_base", _("Installed-base expansion or renewal")
+    SERVICE_DESK = "service_desk", _("Service desk (ITR)")
+
+
+class Channel(models.TextChoices):
+    """How the lead reached the system; every channel runs the same rules."""
+
+    API = "api", _("API")
+    BULK_API = "bulk_api", _("Bulk API")
+    WEB_FORM = "web_form", _("Public web form")
+    IMPORT = "import", _("File import")
+    MANUAL = "manual", _("Manual entry")
+    PARTNER = "partner", _("Partner API")
+
+
+class BudgetStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    PLANNED = "planned", _("Planned")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class InvalidReason(models.TextChoices):
+    """Reason codes of the validity gate (domain.md 3.4)."""
+
+    NO_CUSTOMER = "no_customer", _("No identifiable customer")
+    NO_OFFERING_LINE = "no_offering_line", _("Need maps to no offering line")
+    NO_CONTACT = "no_contact", _("No reachable contact")
+    STUDENT_CONTACT = "student_contact", _("Student contact")
+    COMPLIANCE_BLOCKED = "compliance_blocked", _("Customer blocked by compliance")
+
+
+class DisqualifyReason(models.TextChoices):
+    NO_BUDGET = "no_budget", _("No budget")
+    NO_NEED = "no_need", _("No need")
+    LOST_TO_COMPETITOR = "lost_to_competitor", _("Lost to a competitor before the bid")
+    UNREACHABLE = "unreachable", _("Unreachable")
+
+
+class Lead(TrackedModel):
+    """A signal that a customer may buy an offering in some period (domain.md 3.1, 10.1)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.MANUAL)
+    source_type = models.CharField(_("source"), max_length=20, choices=SourceType.choices, default=SourceType.FIELD)
+    source_campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="sourced_leads",
+        verbose_name=_("source campaign"),
+    )
+    # A plain id until the partners app exists; partner users see only their partner's leads.
+    source_partner_id = models.UUIDField(_("source partner"), null=True, blank=True, db_index=True)
+    # Client reference or import-row fingerprint: the same reference never creates a second lead.
+    external_ref = models.CharField(_("external reference"), max_length=140, null=True, blank=True, unique=True)
+    import_job = models.ForeignKey(
+        "LeadImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="leads", verbose_name=_("import")
+    )
+
+    # --- the customer and its identity keys ---
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="leads", verbose_name=_("customer")
+    )
+    raw_customer_name = models.CharField(_("company name as given"), max_length=255, blank=True)
+    normalized_name = models.CharField(_("normalised name"), max_length=255, blank=True, db_index=True)
+    core_name = models.CharField(_("core name"), max_length=255, blank=True, db_index=True)
+    block_key = models.CharField(_("blocking key"), max_length=16, blank=True, db_index=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
+    province = models.CharField(_("province"), max_length=40, blank=True)
+    city = models.CharField(_("city"), max_length=60, blank=True)
+    region = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="region_leads",
+        verbose_name=_("region / office"),
+    )
+    customer_group = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="group_leads",
+        verbose_name=_("customer group"),
+    )
+
+    # --- the primary contact ---
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="leads", verbose_name=_("contact")
+    )
+    contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
+    contact_title = models.CharField(_("contact title"), max_length=120, blank=True)
+    contact_role = models.CharField(
+        _("decision role"), max_length=24, choices=DecisionRole.choices, default=DecisionRole.UNKNOWN
+    )
+    contact_email = models.CharField(_("contact email"), max_length=254, blank=True, db_index=True)
+    contact_phone = models.CharField(_("contact phone (E.164)"), max_length=20, blank=True, db_index=True)
+    email_domain = models.CharField(_("company email domain"), max_length=120, blank=True, db_index=True)
+    consent = models.BooleanField(_("consents to be contacted"), default=False)
+
+    # --- the need ---
+    offering_lines = models.ManyToManyField(
+        OfferingLine, blank=True, related_name="leads", verbose_name=_("offering lines")
+    )
+    description = models.TextField(_("description"), blank=True)
+    journey_stage = models.CharField(
+        _("buyer journey stage"), max_length=20, choices=JourneyStage.choices, default=JourneyStage.AWARENESS
+    )
+    budget_status = models.CharField(
+        _("budget status"), max_length=10, choices=BudgetStatus.choices, default=BudgetStatus.UNKNOWN
+    )
+    budget_note = models.CharField(_("budget justification"), max_length=255, blank=True)
+    budget_amount = money_field(_("budget"), null=True, blank=True)
+    estimated_amount = money_field(_("estimated amount"), null=True, blank=True)
+    currency = currency_field()
+    expected_purchase_date = models.DateField(_("expected decision or signing date"), null=True, blank=True)
+    decision_chain_known = models.BooleanField(_("decision chain identified"), default=False)
+    pain_confirmed = models.BooleanField(_("pain or urgency confirmed"), default=False)
+    utm = models.JSONField(_("UTM parameters"), default=dict, blank=True)
+
+    # --- validity and score ---
+    invalid_reasons = models.JSONField(_("invalid reasons"), default=list, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), default=0)
+    temperature = models.CharField(_("temperature"), max_length=4, choices=Temperature.choices, blank=True)
+    score_breakdown = models.JSONField(_("score breakdown"), default=list, blank=True)
+
+    # --- routing and SLA ---
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_leads",
+        verbose_name=_("owner"),
+    )
+    queue = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="queued_leads",
+        verbose_name=_("queue"),
+    )
+    routing_rule = models.ForeignKey(
+        "RoutingRule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("routing rule")
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    accept_due_at = models.DateTimeField(_("accept by"), null=True, blank=True, db_index=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    previous_owner_ids = models.JSONField(_("previous assignees"), default=list, blank=True)
+    sla_breaches = models.PositiveSmallIntegerField(_("SLA breaches"), default=0)
+
+    # --- nurture ---
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
+    stale_alerted_at = models.DateTimeField(_("stale alert sent"), null=True, blank=True)
+    last_reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    review_reason = models.CharField(_("review reason"), max_length=200, blank=True)
+
+    # --- outcomes ---
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("duplicate of")
+    )
+    merged_into_opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.PROTECT, null=True, blank=True, related_name="merged_leads",
+        verbose_name=_("merged into opportunity"),
+    )
+    match = models.JSONField(_("duplicate match"), default=dict, blank=True)
+    disqualify_reason = models.CharField(
+        _("disqualification reason"), max_length=20, choices=DisqualifyReason.choices, blank=True
+    )
+    converted_opportunity = models.OneToOneField(
+        Opportunity, on_delete=models.PROTECT, null=True, blank=True, related_name="source_lead",
+        verbose_name=_("opportunity"),
+    )
+    converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="lead_status_created_idx"),
+            models.Index(fields=["owner", "status"], name="lead_owner_status_idx"),
+            models.Index(fields=["region", "status"], name="lead_region_status_idx"),
+            models.Index(fields=["queue", "status"], name="lead_queue_status_idx"),
+            models.Index(fields=["source_campaign", "status"], name="lead_campaign_status_idx"),
+            models.Index(fields=["customer", "status"], name="lead_customer_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=LeadStatus.values), name="lead_status_valid"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="lead_score_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def company_name(self) -> str:
+        return self.customer.legal_name if self.customer_id else self.raw_customer_name
+
+    @property
+    def estimated_money(self) -> Money | None:
+        return Money(self.estimated_amount, self.currency) if self.estimated_amount is not None else None
+
+    @property
+    def budget_money(self) -> Money | None:
+        return Money(self.budget_amount, self.currency) if self.budget_amount is not None else None
+
+    @property
+    def is_read_only(self) -> bool:
+        from .states import TERMINAL
+
+        return self.status in TERMINAL
+
+    @property
+    def sla_overdue(self) -> bool:
+        return bool(
+            self.status == LeadStatus.ASSIGNED and self.accept_due_at and self.accept_due_at < timezone.now()
+        )
+
+
+class LeadContact(TrackedModel):
+    """A further person of the customer's decision chain, recorded on the lead before conversion."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("lead"))
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    decision_role = models.CharField(
+        _("decision role"), max_length=24, choices=DecisionRole.choices, default=DecisionRole.UNKNOWN
+    )
+    email = models.CharField(_("email"), max_length=254, blank=True)
+    phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("lead contact")
+        verbose_name_plural = _("lead contacts")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityType(models.TextChoices):
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    EMAIL = "email", _("Email")
+    MEETING = "meeting", _("Meeting")
+    NOTE = "note", _("Note")
+
+
+class LeadActivity(TrackedModel):
+    """An interaction with the customer: date, type, outcome and next step (domain.md 3.5)."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities", verbose_name=_("lead"))
+    type = models.CharField(_("type"), max_length=10, choices=ActivityType.choices)
+    occurred_at = models.DateTimeField(_("date"), default=timezone.now)
+    subject = models.CharField(_("subject"), max_length=200)
+    outcome = models.TextField(_("outcome"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
+    # Set when a merge moved the activity here; undoing the merge moves it back.
+    moved_from = models.ForeignKey(
+        Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("moved from")
+    )
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class CampaignTouch(models.Model):
+    """A campaign reached a customer: the input of attribution (domain.md 10.1, 10.3)."""
+
+    class Kind(models.TextChoices):
+        RESPONSE = "response", _("Response")
+        REGISTERED = "registered", _("Registered")
+        ATTENDED = "attended", _("Attended")
+        VISITED_BOOTH = "visited_booth", _("Visited booth")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        REQUESTED_MEETING = "requested_meeting", _("Requested a meeting")
+        INVITED = "invited", _("Invited")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="touches", verbose_name=_("campaign"))
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="campaign_touches",
+        verbose_name=_("customer"),
+    )
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="touches", verbose_name=_("lead")
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.SET_NULL, null=True, blank=True, related_name="campaign_touches",
+        verbose_name=_("opportunity"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.RESPONSE)
+    touched_at = models.DateTimeField(_("touched at"), default=timezone.now)
+    # The lead whose capture brought this touch, when it was carried over by a merge.
+    origin_lead = models.ForeignKey(
+        Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("origin lead")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("campaign touch")
+        verbose_name_plural = _("campaign touches")
+        ordering = ["touched_at"]
+        indexes = [models.Index(fields=["customer", "touched_at"], name="touch_customer_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} @ {self.touched_at:%Y-%m-%d}"
+
+
+class LeadMerge(models.Model):
+    """The audit record of a merge: what matched, what moved, and how to undo it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    merged = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="merges_out", verbose_name=_("merged lead"))
+    survivor = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="merges_in", verbose_name=_("surviving lead")
+    )
+    survivor_opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("surviving opportunity"),
+    )
+    match = models.JSONField(_("match"), default=dict)
+    previous_status = models.CharField(_("previous status"), max_length=20)
+    snapshot = models.JSONField(_("state before the merge"), default=dict)
+    automatic = models.BooleanField(_("automatic"), default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("merged by"),
+    )
+    created_at = models.DateTimeField(_("merged at"), default=timezone.now)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("undone by"),
+    )
+
+    class Meta:
+        verbose_name = _("lead merge")
+        verbose_name_plural = _("lead merges")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id or self.survivor_opportunity_id}"
+
+
+class LeadSettings(models.Model):
+    """The configurable rules of domain.md 3.3, 3.4, 3.5 and 12: one row, edited by administrators."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    duplicate_window_days = models.PositiveIntegerField(_("duplicate window (days)"), default=180)
+    match_threshold = models.PositiveSmallIntegerField(
+        _("automatic match threshold"), default=90, help_text=_("Match score from which a duplicate merges itself.")
+    )
+    review_threshold = models.PositiveSmallIntegerField(
+        _("possible match threshold"), default=75, help_text=_("Match score from which a lead is flagged for review.")
+    )
+    accept_sla_days = models.PositiveSmallIntegerField(_("accept SLA (working days)"), default=3)
+    warm_threshold = models.PositiveSmallIntegerField(_("warm from score"), default=40)
+    hot_threshold = models.PositiveSmallIntegerField(_("hot from score"), default=70)
+    stale_days_hot = models.PositiveSmallIntegerField(_("stale after (days), hot"), default=30)
+    stale_days_warm = models.PositiveSmallIntegerField(_("stale after (days), warm"), default=60)
+    stale_days_cold = models.PositiveSmallIntegerField(_("stale after (days), cold"), default=90)
+    review_cadence_days = models.PositiveSmallIntegerField(_("review cadence (days)"), default=14)
+    weights = models.JSONField(_("score weights"), default=dict, blank=True)
+    priority_industries = models.JSONField(_("priority segments (industries)"), default=list, blank=True)
+    student_terms = models.JSONField(_("student contact terms"), default=list, blank=True)
+    default_capacity = models.PositiveIntegerField(_("default open leads per person"), default=50)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lead rules")
+        verbose_name_plural = _("lead rules")
+
+    def __str__(self) -> str:
+        return str(_("Lead rules"))
+
+
+class RoutingRule(models.Model):
+    """One row of the ordered routing table (domain.md 3.4): conditions, then a target.
+
+    Conditions left empty match anything. The first active rule (lowest ``priority``) whose
+    conditions hold and whose target yields an assignee not excluded wins.
+    """
+
+    class Target(models.TextChoices):
+        NAMED_AR = "named_ar", _("The customer's account responsible (named accounts)")
+        USER = "user", _("A person")
+        QUEUE = "queue", _("A queue (org unit)")
+        ROUND_ROBIN = "round_robin", _("Round-robin within a team")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    priority = models.PositiveIntegerField(_("order"), default=100)
+    name = models.CharField(_("name"), max_length=120)
+    active = models.BooleanField(_("active"), default=True)
+    region = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("region (subtree)")
+    )
+    customer_group = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("customer group")
+    )
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
+    offering_line = models.ForeignKey(
+        OfferingLine, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("offering line")
+    )
+    tier = models.CharField(_("customer tier"), max_length=10, blank=True)
+    min_score = models.PositiveSmallIntegerField(_("minimum score"), default=0)
+    target = models.CharField(_("route to"), max_length=12, choices=Target.choices)
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("person"),
+    )
+    target_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("queue or team")
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity per person"), null=True, blank=True, help_text=_("Open leads per person; empty: the default.")
+    )
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["priority", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdempotencyRecord(models.Model):
+    """A create request's Idempotency-Key and its stored response: a retry replays, never re-creates."""
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(default=201)
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class LeadImport(models.Model):
+    """One file import (web or CLI): mapping, progress, counts and per-row errors."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_path = models.CharField(max_length=500, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    defaults = models.JSONField(_("defaults"), default=dict, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(_("rows (estimate)"), default=0)
+    processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    merged = models.PositiveIntegerField(_("merged"), default=0)
+    invalid = models.PositiveIntegerField(_("invalid"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lead import")
+        verbose_name_plural = _("lead imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, int(self.processed * 100 / self.total_rows)) if self.total_rows else 0
+
+    def summary(self) -> dict[str, int]:
+        return {"rows": self.processed, "created": self.created, "merged": self.merged, "invalid": self.invalid,
+                "rejected": self.rejected}
+
+
+class LeadImportError(models.Model):
+    """A row that was not stored, with its error and the row as read (for the error report)."""
+
+    id = models.BigAutoField(primary_key=True)
+    job = models.ForeignKey(LeadImport, on_delete=models.CASCADE, related_name="errors")
+    row_number = models.PositiveIntegerField()
+    field = models.CharField(max_length=60, blank=True)
+    message = models.TextField()
+    row = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["row_number", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.row_number}: {self.message}"
+
+
+class SavedView(models.Model):
+    """A named set of list filters, private or shared with everyone."""
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lead_views")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters"), max_length=1000)
+    shared = models.BooleanField(_("shared"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+ZERO = Decimal(0)

@@ -1,0 +1,271 @@
+"""Lead reads, always scoped to what the user may see.
+
+A user sees a lead when it lies in their org subtree (by its region or its queue), when they own or
+created it, or when they read everything. A partner user sees only leads their partner submitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from m2c.campaigns.models import Campaign
+from m2c.core import events as core_events
+from m2c.core.models import Role
+from m2c.core.normalize import normalize_search_fragment
+from m2c.core.scoping import scope
+
+from . import capture
+from . import normalize as norm
+from .matching import Keys, compare
+from .models import CampaignTouch, Lead, LeadImport, LeadMerge, SavedView
+from .states import OPEN, VALID, WORKING, LeadStatus
+
+S = LeadStatus
+
+ORDERINGS = {
+    "created": "created_at", "-created": "-created_at", "score": "score", "-score": "-score",
+    "due": "accept_due_at", "-due": "-accept_due_at", "title": "title", "-title": "-title",
+    "activity": "last_activity_at", "-activity": "-last_activity_at",
+}
+
+
+def lead_queryset(user: Any) -> QuerySet[Lead]:
+    qs = Lead.objects.all()
+    if user is None or not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.sees_everything:
+        return qs
+    if user.has_role(Role.PARTNER):
+        partner_id = getattr(user, "partner_id", None)
+        return qs.filter(source_partner_id=partner_id) if partner_id else qs.none()
+    by_region = scope(qs, user, org_field="region", owner_fields=("owner", "created_by"))
+    by_queue = scope(qs, user, org_field="queue")
+    return qs.filter(Q(pk__in=by_region.values("pk")) | Q(pk__in=by_queue.values("pk"))) if user.org_unit_id else by_region
+
+
+def _visible(user: Any) -> QuerySet[Lead]:
+    # One query without sub-selects for the common case: an org-scoped internal user.
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Lead.objects.none()
+    if user.sees_everything:
+        return Lead.objects.all()
+    if user.has_role(Role.PARTNER):
+        return lead_queryset(user)
+    condition = Q(owner=user) | Q(created_by=user)
+    if user.org_unit_id:
+        path = user.org_unit.path
+        condition |= Q(region__path__startswith=path) | Q(queue__path__startswith=path)
+    return Lead.objects.filter(condition)
+
+
+def lead_list(
+    *,
+    user: Any,
+    search: str | None = None,
+    status: str | list[str] | None = None,
+    temperature: str | None = None,
+    owner: str | None = None,
+    region: str | None = None,
+    campaign: str | None = None,
+    source_type: str | None = None,
+    channel: str | None = None,
+    offering_line: str | None = None,
+    needs_review: bool | None = None,
+    overdue: bool | None = None,
+    open_only: bool | None = None,
+    import_id: str | None = None,
+    ordering: str = "-created",
+) -> QuerySet[Lead]:
+    qs = _visible(user).select_related("owner", "region", "queue", "source_campaign", "customer")
+    if search:
+        fragment = normalize_search_fragment(search)
+        condition = Q(title__icontains=search.strip())
+        if fragment:
+            condition |= Q(normalized_name__contains=fragment) | Q(contact_name__icontains=search.strip())
+        text = search.strip().lower()
+        if "@" in text:
+            condition |= Q(contact_email=text)
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) >= 7:
+            condition |= Q(contact_phone__endswith=digits[-11:])
+        qs = qs.filter(condition)
+    if status:
+        statuses = status if isinstance(status, list) else [s for s in str(status).split(",") if s]
+        qs = qs.filter(status__in=statuses)
+    if open_only:
+        qs = qs.filter(status__in=OPEN)
+    if temperature:
+        qs = qs.filter(temperature=temperature)
+    if owner == "me":
+        qs = qs.filter(owner=user)
+    elif owner == "none":
+        qs = qs.filter(owner__isnull=True)
+    elif owner:
+        qs = qs.filter(owner__username=owner)
+    if region:
+        qs = qs.filter(Q(region__code=region) | Q(region__path__contains=f"/{region}/"))
+    if campaign:
+        qs = qs.filter(source_campaign__code=campaign)
+    if source_type:
+        qs = qs.filter(source_type=source_type)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if offering_line:
+        qs = qs.filter(offering_lines__code=offering_line)
+    if needs_review:
+        qs = qs.filter(needs_review=True, status__in=OPEN)
+    if overdue:
+        qs = qs.filter(status=S.ASSIGNED, accept_due_at__lt=timezone.now())
+    if import_id:
+        qs = qs.filter(import_job_id=import_id)
+    return qs.order_by(ORDERINGS.get(ordering, "-created_at"), "id")
+
+
+def lead_get(*, user: Any, lead_id: Any) -> Lead:
+    return get_object_or_404(
+        _visible(user).select_related("owner", "region", "queue", "customer_group", "source_campaign", "customer",
+                                      "duplicate_of", "merged_into_opportunity", "converted_opportunity", "created_by"),
+        pk=lead_id,
+    )
+
+
+def my_leads(*, user: Any) -> dict[str, Any]:
+    """An AR's home: what to accept, what to work on, what is stale, what is due."""
+    mine = Lead.objects.filter(owner=user).select_related("source_campaign", "customer")
+    today = timezone.localdate()
+    return {
+        "to_accept": list(mine.filter(status=S.ASSIGNED).order_by("accept_due_at")[:50]),
+        "working": list(mine.filter(status__in=[S.ACCEPTED, S.NURTURING]).order_by("-score")[:100]),
+        "due": list(mine.filter(status__in=WORKING, next_step_due__lte=today + dt.timedelta(days=7)).order_by("next_step_due")[:50]),
+        "stale": list(mine.filter(status__in=WORKING, stale_alerted_at__isnull=False)[:50]),
+        "counts": dict(mine.values("status").annotate(n=Count("id")).values_list("status", "n")),
+    }
+
+
+def review_list(*, user: Any) -> QuerySet[Lead]:
+    """Leads the rules could not settle (possible duplicates, unrouted) or due on the review cadence."""
+    config = capture.load_settings()
+    cutoff = timezone.now() - dt.timedelta(days=config.review_cadence_days)
+    return (
+        _visible(user).filter(status__in=OPEN)
+        .filter(Q(needs_review=True) | Q(owner=user, last_reviewed_at__isnull=True, created_at__lt=cutoff)
+                | Q(owner=user, last_reviewed_at__lt=cutoff))
+        .select_related("owner", "region", "source_campaign").order_by("-needs_review", "-score")
+    )
+
+
+def duplicate_candidates(*, user: Any, lead: Lead, limit: int = 10) -> list[tuple[Lead, dict[str, Any]]]:
+    """Visible leads that may name the same company, with the match explanation."""
+    keys = Keys(lead.normalized_name, lead.core_name, lead.block_key, lead.credit_code, lead.contact_email,
+                lead.contact_phone, lead.email_domain, lead.customer_id)
+    return _candidates(user, keys, exclude=lead.pk, limit=limit)
+
+
+def likely_duplicates(*, user: Any, customer_name: str = "", email: str = "", phone: str = "", limit: int = 5) -> list[tuple[Lead, dict[str, Any]]]:
+    """For the manual-entry form: leads that match what has been typed so far."""
+    keys = Keys()
+    if customer_name.strip():
+        keys.normalized, keys.core, keys.block = norm.company_keys(customer_name.strip())
+    try:
+        keys.email = norm.email(email.strip()) if email.strip() else ""
+    except Exception:  # noqa: BLE001 - a half-typed address simply does not match
+        keys.email = ""
+    try:
+        keys.phone = norm.phone(phone.strip()) if phone.strip() else ""
+    except Exception:  # noqa: BLE001
+        keys.phone = ""
+    keys.domain = norm.email_company_domain(keys.email)
+    if not (keys.core or keys.email or keys.phone):
+        return []
+    return _candidates(user, keys, exclude=None, limit=limit)
+
+
+def _candidates(user: Any, keys: Keys, *, exclude: Any, limit: int) -> list[tuple[Lead, dict[str, Any]]]:
+    condition = Q()
+    for column, value in (("credit_code", keys.credit_code), ("normalized_name", keys.normalized), ("core_name", keys.core),
+                          ("contact_email", keys.email), ("contact_phone", keys.phone), ("email_domain", keys.domain),
+                          ("block_key", keys.block)):
+        if value:
+            condition |= Q(**{column: value})
+    if keys.customer_id:
+        condition |= Q(customer_id=keys.customer_id)
+    if not condition:
+        return []
+    qs = _visible(user).filter(condition, status__in=OPEN).select_related("owner", "source_campaign")
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    found = []
+    for other in qs.order_by("-created_at")[:200]:
+        m = compare(keys, Keys(other.normalized_name, other.core_name, other.block_key, other.credit_code,
+                               other.contact_email, other.contact_phone, other.email_domain, other.customer_id))
+        if m and m.score >= 60:
+            found.append((other, m.as_dict()))
+    found.sort(key=lambda pair: -pair[1]["score"])
+    return found[:limit]
+
+
+def merges_of(lead: Lead) -> list[LeadMerge]:
+    return list(LeadMerge.objects.filter(Q(merged=lead) | Q(survivor=lead)).select_related("merged", "survivor", "actor"))
+
+
+def timeline(lead: Lead) -> list[tuple[Any, str]]:
+    return [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(lead))]
+
+
+def campaign_lead_outcomes(*, campaign: Campaign) -> dict[str, Any]:
+    """Valid leads against the campaign's target and the cost per valid lead (domain.md 9, S2)."""
+    leads = Lead.objects.filter(source_campaign=campaign)
+    counts = dict(leads.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    valid = sum(n for s, n in counts.items() if s in VALID)
+    invalid = counts.get(S.INVALID, 0)
+    temperatures = dict(leads.filter(status__in=VALID).values("temperature").annotate(n=Count("id")).values_list("temperature", "n"))
+    target = campaign.target_valid_leads
+    attainment = (Decimal(valid) / Decimal(target)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if target else None
+    spend = campaign.actual_spend
+    cost = (spend / valid).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if valid and spend else None
+    return {
+        "campaign": campaign,
+        "leads": sum(counts.values()),
+        "duplicates": counts.get(S.DUPLICATE, 0),
+        "merged_touches": CampaignTouch.objects.filter(campaign=campaign, origin_lead__isnull=False).count(),
+        "invalid": invalid,
+        "valid": valid,
+        "hot": temperatures.get("hot", 0),
+        "warm": temperatures.get("warm", 0),
+        "cold": temperatures.get("cold", 0),
+        "routed": leads.filter(status__in=[S.ASSIGNED, S.ACCEPTED, S.NURTURING, S.CONVERTED]).count(),
+        "nurture_pool": counts.get(S.RECYCLED, 0),
+        "target_valid_leads": target,
+        "attainment": attainment,
+        "actual_spend": spend,
+        "currency": campaign.currency,
+        "cost_per_valid_lead": cost,
+        "valid_lead_rate": (Decimal(valid) / Decimal(valid + invalid)).quantize(Decimal("0.01")) if valid + invalid else None,
+    }
+
+
+def status_counts(*, user: Any) -> dict[str, int]:
+    return dict(_visible(user).values("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def import_list(*, user: Any) -> QuerySet[LeadImport]:
+    qs = LeadImport.objects.all()
+    return qs if user.sees_everything else qs.filter(created_by=user)
+
+
+def import_get(*, user: Any, import_id: Any) -> LeadImport:
+    return get_object_or_404(import_list(user=user), pk=import_id)
+
+
+def saved_views(*, user: Any) -> QuerySet[SavedView]:
+    return SavedView.objects.filter(Q(user=user) | Q(shared=True))
+
+
+def touches_of(lead: Lead) -> QuerySet[CampaignTouch]:
+    return lead.touches.select_related("campaign", "origin_lead").order_by("touched_at")
