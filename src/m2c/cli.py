@@ -134,6 +134,64 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """``m2c import leads FILE``: the same import as the web page, with a progress bar and a JSON summary."""
+    _setup()
+    import json
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from m2c.core.errors import DomainError
+    from m2c.core.models import User
+    from m2c.leads import importer
+
+    console = Console(stderr=True)
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: file: {path} does not exist", file=sys.stderr)
+        return 2
+    actor = None
+    if args.user:
+        actor = User.objects.filter(username=args.user, is_active=True).first()
+        if actor is None:
+            print(f"error: user: no active user {args.user}", file=sys.stderr)
+            return 2
+    mapping = None
+    try:
+        if args.mapping:
+            mapping = json.loads(Path(args.mapping).read_text(encoding="utf-8"))
+            if not isinstance(mapping, dict):
+                raise ValueError("the mapping file must hold a JSON object {column: field}")
+        else:
+            info = importer.preview(path)
+            print("suggested mapping (column -> field):")
+            for column, target in info.mapping.items():
+                print(f"  {column} -> {target}")
+            mapping = info.mapping
+        total = importer.estimate_rows(path)
+        with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("import", total=total or None)
+            counts, _used, job = importer.run(path, actor=actor, mapping=mapping, dry_run=args.dry_run,
+                                              progress=lambda n: bar.update(task, completed=n))
+    except (DomainError, ValueError, OSError) as exc:
+        detail = getattr(exc, "detail", None) or str(exc)
+        print(f"error: {getattr(exc, 'field', None) or 'file'}: {detail}", file=sys.stderr)
+        return 2
+    if counts.errors:
+        report = path.with_name(path.stem + ".errors.csv")
+        with open(report, "wb") as handle:
+            for chunk in importer.csv_bytes(importer.error_report(job)):
+                handle.write(chunk)
+        print(f"{counts.rejected} rows not stored; error report: {report}")
+    if args.dry_run:
+        print("dry run: nothing was stored")
+    print(json.dumps(counts.as_dict()))
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -195,6 +253,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle")
     p.add_argument("--batch", action="store_true", help="exit when no task is left")
     p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("import", help="import records from a file (CSV or XLSX)")
+    isub = p.add_subparsers(dest="import_kind", metavar="<leads>")
+    isub.required = True
+    il = isub.add_parser("leads", help="import leads; the last line printed is a JSON summary")
+    il.add_argument("file", help="CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX with a header row")
+    il.add_argument("--mapping", help="JSON file {column header: lead field}; default: the suggested mapping")
+    il.add_argument("--dry-run", action="store_true", help="run every rule but store nothing")
+    il.add_argument("--user", help="import as this user (default: the system)")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)
