@@ -11,7 +11,7 @@ from django.db import migrations
 PG_FORWARD = """
 CREATE OR REPLACE FUNCTION opportunities_decided_review_guard() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'gate review % is decided and cannot change', OLD.id;
+    RAISE EXCEPTION 'a decided gate review cannot change';
 END;
 $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS gatereview_decided_immutable ON opportunities_gatereview;

@@ -157,7 +157,7 @@ FACT_FIELDS = ("summary", "quote", "margin_pct", "payment_term_deviation", "non_
 @transaction.atomic
 def gate_review_update(*, review: GateReview, actor: Any, **changes: Any) -> GateReview:
     """Change a DRAFT review's answers, facts or summary. A decided review refuses every change."""
-    locked = GateReview.objects.select_for_update().select_related("opportunity", "checklist").get(pk=review.pk)
+    locked = GateReview.objects.select_for_update(of=("self",)).select_related("opportunity", "checklist").get(pk=review.pk)
     if locked.status != ReviewStatus.DRAFT:
         raise _immutable(locked)
     require_work(locked.opportunity, actor)
@@ -514,7 +514,7 @@ def condition_remind_due(*, today: dt.date | None = None) -> int:
            .exclude(reminded_on=day).values_list("pk", flat=True))
     for pk in list(due):
         with transaction.atomic():
-            condition = GateCondition.objects.select_for_update().select_related("owner", "review", "opportunity").get(pk=pk)
+            condition = GateCondition.objects.select_for_update(of=("self",)).select_related("owner", "review", "opportunity").get(pk=pk)
             if condition.status != ConditionStatus.OPEN or condition.reminded_on == day:
                 continue
             overdue = condition.due_date < day

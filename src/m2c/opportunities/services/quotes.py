@@ -410,7 +410,7 @@ def bid_record(*, opportunity: Opportunity, actor: Any, rfp_received_on: dt.date
 @transaction.atomic
 def bid_submit(*, bid: Bid, actor: Any, quote: Quote) -> Bid:
     """Submit the bid with an approved quote version: needs ATB passed, before the deadline."""
-    locked = Bid.objects.select_for_update().select_related("opportunity").get(pk=bid.pk)
+    locked = Bid.objects.select_for_update(of=("self",)).select_related("opportunity").get(pk=bid.pk)
     opp = locked.opportunity
     require_work(opp, actor)
     require_open(opp)
