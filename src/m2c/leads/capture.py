@@ -716,7 +716,7 @@ def _target(rule: RoutingRule, customer: CustomerRow | None, ref: Reference, exc
     if rule.target == RoutingRule.Target.ROUND_ROBIN and rule.target_unit_id:
         members = list(
             User.objects.filter(is_active=True, org_unit__path__startswith=rule.target_unit.path,
-                                groups__name__in=[Role.AR, Role.SR]).exclude(pk__in=exclude)
+                                groups__name=Role.AR).exclude(pk__in=exclude)
             .order_by("username").values_list("pk", flat=True).distinct()
         )
         if not members:
@@ -865,7 +865,7 @@ def capture(
                         path.append(S.ASSIGNED)
                         due = due or ref.accept_due()
                         v.update(owner_id=found.owner_id, queue_id=found.queue_id, routing_rule_id=found.rule_id,
-                                 assigned_at=now, accept_due_at=due)
+                                 assigned_at=ref.now, accept_due_at=due)
                         payload["route"] = {"how": found.how, "owner": str(found.owner_id) if found.owner_id else None,
                                             "queue": str(found.queue_id) if found.queue_id else None,
                                             "rule": str(found.rule_id) if found.rule_id else None}

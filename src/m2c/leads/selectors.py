@@ -227,7 +227,7 @@ def campaign_lead_outcomes(*, campaign: Campaign) -> dict[str, Any]:
     temperatures = dict(leads.filter(status__in=VALID).values("temperature").annotate(n=Count("id")).values_list("temperature", "n"))
     target = campaign.target_valid_leads
     attainment = (Decimal(valid) / Decimal(target)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if target else None
-    spend = campaign.actual_spend
+    spend = Decimal(str(campaign.actual_spend or 0))
     cost = (spend / valid).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if valid and spend else None
     return {
         "campaign": campaign,

@@ -423,11 +423,10 @@ def _route_and_assign(lead: Lead, actor: Any, ref: capture.Reference, *, reason:
         Lead.objects.filter(pk=lead.pk).update(needs_review=True, review_reason="unrouted")
         lead.needs_review, lead.review_reason = True, "unrouted"
         return lead
-    now = timezone.now()
     LEAD_MACHINE.apply(
         lead, S.ASSIGNED, actor=actor, reason=reason,
         changes={"owner_id": found.owner_id, "queue_id": found.queue_id, "routing_rule_id": found.rule_id,
-                 "assigned_at": now, "accept_due_at": ref.accept_due(), "accepted_at": None},
+                 "assigned_at": ref.now, "accept_due_at": ref.accept_due(), "accepted_at": None},
         payload={"how": found.how, "owner": str(found.owner_id) if found.owner_id else None,
                  "queue": str(found.queue_id) if found.queue_id else None},
     )
@@ -532,7 +531,7 @@ def lead_assign(*, lead: Lead, actor: Any, owner: User) -> Lead:
     ref = capture.Reference()
     LEAD_MACHINE.apply(
         lead, S.ASSIGNED, actor=actor, reason=_("Assigned by hand"),
-        changes={"owner_id": owner.pk, "queue_id": None, "assigned_at": timezone.now(), "accept_due_at": ref.accept_due(),
+        changes={"owner_id": owner.pk, "queue_id": None, "assigned_at": ref.now, "accept_due_at": ref.accept_due(),
                  "routing_rule_id": None, "needs_review": False},
         payload={"how": "manual", "owner": str(owner.pk)},
     )
