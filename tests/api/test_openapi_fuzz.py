@@ -19,9 +19,17 @@ pytestmark = pytest.mark.fuzz
 
 @pytest.fixture
 def api_schema(db, org, lines):
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from m2c.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # As Django's test client does: requests must not close the test's transaction-bound connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import threading
 import time
 
 from django.apps import apps
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from . import periodic
 
@@ -50,17 +50,23 @@ def _drain_tasks(worker_id: str) -> None:
     ).run()
 
 
+def _close_old_connections() -> None:
+    # Never inside a transaction: the caller (a test, or an embedding process) owns that connection.
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def loop(stop: threading.Event, *, interval: float = 1.0, batch: bool = False) -> None:
     _import_task_modules()
     worker_id = f"{socket.gethostname()}-{os.getpid()}-{threading.get_ident() % 10000}"[:64]
     while not stop.is_set():
-        close_old_connections()
+        _close_old_connections()
         try:
             periodic.run_due()
             _drain_tasks(worker_id)
         except Exception:  # noqa: BLE001 - keep the worker alive; the error is logged
             logger.exception("worker iteration failed")
-        close_old_connections()
+        _close_old_connections()
         if batch:
             return
         stop.wait(interval)

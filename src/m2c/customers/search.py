@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from .models import Customer, CustomerNameGram
 
-# Looking up more than a few grams costs more than verifying the candidates with LIKE.
-MAX_LOOKUP_GRAMS = 3
+# Above this many postings a bigram is so common that scanning names in order is cheaper.
+COMMON_GRAM_POSTINGS = 2000
 
 
 def bigrams(text: str) -> set[str]:
@@ -28,16 +29,45 @@ def index_customers(customers: Iterable[Customer]) -> int:
 
 
 def name_contains(fragment: str) -> Q:
-    """A condition for "normalised name contains ``fragment``" that an index can answer."""
+    """A condition for "normalised name contains ``fragment``" that an index can answer.
+
+    On PostgreSQL a fragment of three or more characters goes to the trigram index. Otherwise the
+    posting sizes of the fragment's first, middle and last bigram (each counted only up to a bound)
+    decide: a missing bigram means no match at all; if even the rarest is common (上海), a scan in
+    name order finds a page of matches within the first few thousand names; else the rarest bigram's
+    postings are the candidates. LIKE always confirms the exact fragment.
+    """
+    like = Q(normalized_name__contains=fragment)
     grams = [fragment[i : i + 2] for i in range(len(fragment) - 1)]
     if not grams:
-        return Q(normalized_name__contains=fragment)
-    # The first, middle and last bigram narrow the candidates; LIKE confirms the exact fragment.
-    picked = sorted({grams[0], grams[len(grams) // 2], grams[-1]})[:MAX_LOOKUP_GRAMS]
-    condition = Q(normalized_name__contains=fragment)
-    for gram in picked:
-        condition &= Q(pk__in=CustomerNameGram.objects.filter(gram=gram).values("customer_id"))
-    return condition
+        return like
+    if len(fragment) >= 3 and has_trigram_index():
+        return like
+    best: tuple[str, int] | None = None
+    for gram in dict.fromkeys([grams[0], grams[len(grams) // 2], grams[-1]]):
+        size = CustomerNameGram.objects.filter(gram=gram)[: COMMON_GRAM_POSTINGS + 1].count()
+        if size == 0:
+            return Q(pk__in=[])
+        if best is None or size < best[1]:
+            best = (gram, size)
+    assert best is not None
+    if best[1] > COMMON_GRAM_POSTINGS:
+        return like
+    return like & Q(pk__in=CustomerNameGram.objects.filter(gram=best[0]).values("customer_id"))
+
+
+_TRIGRAM: dict[str, bool] = {}
+
+
+def has_trigram_index() -> bool:
+    """Whether PostgreSQL's trigram index on customer names exists (a schema fact, looked up once)."""
+    if connection.vendor != "postgresql":
+        return False
+    if connection.alias not in _TRIGRAM:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'customer_name_trgm'")
+            _TRIGRAM[connection.alias] = cursor.fetchone() is not None
+    return _TRIGRAM[connection.alias]
 
 
 def candidates(queryset: QuerySet[Customer], fragment: str) -> QuerySet[Customer]:
