@@ -7,9 +7,20 @@ from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 T = TypeVar("T")
+
+
+class OutSchema(BaseModel):
+    """Base of response schemas: plain pydantic, validated from dicts or attributes.
+
+    ninja's ``Schema`` wraps every nested value in a getter to reach ORM attributes; for a page of 50
+    records that cost more than the database query, so outputs are built as dicts by ``*_out``
+    functions and validated by plain pydantic.
+    """
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class InSchema(Schema):
@@ -18,7 +29,7 @@ class InSchema(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class Page(Schema, Generic[T]):
+class Page(OutSchema, Generic[T]):
     items: list[T]
     count: int = Field(description="Number of matching records (at least this many when count_exact is false)")
     count_exact: bool = Field(True, description="False when a search matched more than the counting limit")
@@ -27,17 +38,17 @@ class Page(Schema, Generic[T]):
     pages: int
 
 
-class MoneyOut(Schema):
+class MoneyOut(OutSchema):
     amount: Decimal
     currency: str
 
 
-class ProblemError(Schema):
+class ProblemError(OutSchema):
     field: str
     reason: str
 
 
-class Problem(Schema):
+class Problem(OutSchema):
     type: str
     title: str
     status: int
@@ -52,13 +63,13 @@ class Problem(Schema):
 ERRORS = {frozenset({400, 401, 403, 404, 409, 422, 429}): Problem}
 
 
-class RefOut(Schema):
+class RefOut(OutSchema):
     id: uuid.UUID
     code: str
     name: str
 
 
-class UserRefOut(Schema):
+class UserRefOut(OutSchema):
     id: uuid.UUID
     username: str
     display_name: str
@@ -68,7 +79,7 @@ class TokenIn(InSchema):
     name: str = Field(min_length=1, max_length=100)
 
 
-class TokenOut(Schema):
+class TokenOut(OutSchema):
     id: uuid.UUID
     name: str
     prefix: str
@@ -81,7 +92,7 @@ class TokenCreatedOut(TokenOut):
     token: str = Field(description="The clear token. Shown once; store it now.")
 
 
-class MeOut(Schema):
+class MeOut(OutSchema):
     id: uuid.UUID
     username: str
     display_name: str

@@ -6,10 +6,9 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from ninja import Schema
 from pydantic import Field
 
-from m2c.core.schemas import Amount, InSchema, MoneyOut, RefOut, UserRefOut
+from m2c.core.schemas import Amount, InSchema, MoneyOut, OutSchema, RefOut, UserRefOut
 
 from .models import ComplianceStatus, CreditRating, DecisionRole, Industry, Tier
 
@@ -59,7 +58,7 @@ class CustomerPatch(InSchema):
     version: int | None = Field(None, description="The version you read; a mismatch is refused with 409")
 
 
-class CustomerOut(Schema):
+class CustomerOut(OutSchema):
     id: uuid.UUID
     legal_name: str
     normalized_name: str
@@ -107,7 +106,7 @@ class ContactPatch(InSchema):
     active: bool | None = None
 
 
-class ContactOut(Schema):
+class ContactOut(OutSchema):
     id: uuid.UUID
     customer_id: uuid.UUID
     name: str
@@ -121,7 +120,7 @@ class ContactOut(Schema):
     created_at: dt.datetime
 
 
-class EventOut(Schema):
+class EventOut(OutSchema):
     id: int
     occurred_at: dt.datetime
     event_type: str
