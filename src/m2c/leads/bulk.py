@@ -9,12 +9,15 @@ adds a field with a default needs no change here.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, models
 from django.db.models.fields import NOT_PROVIDED, AutoFieldMixin
+from django.utils import timezone
 
 Converter = Callable[[Any], Any]
 
@@ -33,14 +36,50 @@ def _converter(field: models.Field) -> Converter:
             return _identity
         return lambda v: v.hex if isinstance(v, uuid.UUID) else (uuid.UUID(str(v)).hex if v is not None else None)
     if internal == "DateTimeField":
+        if connection.vendor == "sqlite":
+            return _sqlite_datetime()
         return ops.adapt_datetimefield_value
     if internal == "DateField":
         return ops.adapt_datefield_value
     if internal == "DecimalField":
         return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places) if v is not None else None
     if internal == "JSONField":
-        return lambda v: field.get_db_prep_save(v, connection)
+        return _json_converter(field)
     return _identity
+
+
+def _sqlite_datetime() -> Converter:
+    # As Django stores it on SQLite (naive UTC text), remembering the last value: the rows of a batch
+    # share their timestamps.
+    last: list[Any] = [None, None]
+
+    def convert(value: Any) -> Any:
+        if value is last[0]:
+            return last[1]
+        if timezone.is_aware(value):
+            text = str(value.astimezone(dt.UTC).replace(tzinfo=None))
+        else:
+            text = str(value)
+        last[0], last[1] = value, text
+        return text
+
+    return convert
+
+
+def _json_converter(field: models.Field) -> Converter:
+    encoder = field.encoder
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, cls=encoder, ensure_ascii=False)
+
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        return lambda v: Jsonb(v, dumps=dumps)
+    if connection.vendor == "sqlite":
+        empty = {"{}": "{}", "[]": "[]"}
+        return lambda v: empty["{}"] if v == {} else (empty["[]"] if v == [] else dumps(v))
+    return lambda v: field.get_db_prep_save(v, connection)
 
 
 class Inserter:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -229,7 +231,7 @@ class Reference:
         self.student_terms = [t.casefold() for t in (self.config.student_terms or DEFAULT_STUDENT_TERMS)]
         self.window_start = self.now - dt.timedelta(days=self.config.duplicate_window_days)
         self._load: dict[Any, int] = {}
-        self._loaded_units: set[Any] = set()
+        self._teams: dict[Any, list[Any]] = {}
         self.sla_due_cache: dict[dt.date, dt.datetime] = {}
 
     def campaign(self, ref: Any) -> Campaign | None:
@@ -254,6 +256,15 @@ class Reference:
         if self.today not in self.sla_due_cache:
             self.sla_due_cache[self.today] = add_working_days(self.now, self.config.accept_sla_days)  # type: ignore[assignment]
         return self.sla_due_cache[self.today]
+
+    def team(self, unit: OrgUnit) -> list[Any]:
+        """The active ARs of a team (an org unit and the units below it), read once per batch."""
+        if unit.pk not in self._teams:
+            self._teams[unit.pk] = list(
+                User.objects.filter(is_active=True, org_unit__path__startswith=unit.path, groups__name=Role.AR)
+                .order_by("username").values_list("pk", flat=True).distinct()
+            )
+        return self._teams[unit.pk]
 
     # Open leads per person, for capacity limits; read once per team and counted on in memory.
     def open_load(self, user_ids: list[Any]) -> dict[Any, int]:
@@ -336,32 +347,58 @@ def _date(value: Any, key: str, errors: list[dict[str, str]], today: dt.date) ->
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip().replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日-")
+    parsed = _parse_date(str(value).strip())
+    if parsed is None:
+        errors.append({"field": key, "reason": _("“%(v)s” is not a date (use YYYY-MM-DD).") % {"v": str(value)[:40]}})
+    return parsed
+
+
+@lru_cache(maxsize=8192)
+def _parse_date(text: str) -> dt.date | None:
+    text = text.replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日-")
     for fmt in ("%Y-%m-%d", "%Y-%m"):
         try:
             parsed = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-        if not dt.date(2000, 1, 1) <= parsed <= dt.date(2100, 12, 31):
-            break
-        return parsed
-    errors.append({"field": key, "reason": _("“%(v)s” is not a date (use YYYY-MM-DD).") % {"v": str(value)[:40]}})
+        return parsed if dt.date(2000, 1, 1) <= parsed <= dt.date(2100, 12, 31) else None
     return None
+
+
+_CHOICE_MAPS: dict[tuple[Any, str], tuple[frozenset[str], dict[str, str]]] = {}
+
+
+def _choice_map(choices: Any) -> tuple[frozenset[str], dict[str, str]]:
+    """Values and labels (in every language) of a choices class, read once per process."""
+    found = _CHOICE_MAPS.get((choices, ""))
+    if found is None:
+        from django.conf import settings
+        from django.utils import translation
+
+        folded: dict[str, str] = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                for v, label in choices.choices:
+                    folded.setdefault(str(label).casefold(), v)
+        for v in choices.values:
+            folded[v.casefold()] = v
+        found = _CHOICE_MAPS[(choices, "")] = (frozenset(choices.values), folded)
+    return found
 
 
 def _choice(value: Any, key: str, choices: Any, errors: list[dict[str, str]], default: str, words: dict | None = None) -> str:
     if value in (None, ""):
         return default
     text = str(value).strip()
-    if text in choices.values:
+    values, folded_map = _choice_map(choices)
+    if text in values:
         return text
     folded = text.casefold()
-    for v, label in choices.choices:
-        if folded in (v.casefold(), str(label).casefold()):
-            return v
+    if folded in folded_map:
+        return folded_map[folded]
     if words and folded in words:
         return words[folded]
-    errors.append({"field": key, "reason": _("Choose one of: %(v)s.") % {"v": ", ".join(choices.values)}})
+    errors.append({"field": key, "reason": _("Choose one of: %(v)s.") % {"v": ", ".join(sorted(values))}})
     return default
 
 
@@ -492,10 +529,13 @@ def prepare(data: dict[str, Any], ref: Reference, *, channel: str = Channel.API,
     if errors:
         raise ValidationFailed("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
     touch_kind = str(data.get("touch_kind") or CampaignTouch.Kind.RESPONSE)
-    if touch_kind not in CampaignTouch.Kind.values:
+    if touch_kind not in TOUCH_KINDS:
         touch_kind = CampaignTouch.Kind.RESPONSE
     return Prepared(values=values, keys=keys, line_ids=line_ids, campaign=campaign, customer_id=customer_id,
                     touch_kind=touch_kind)
+
+
+TOUCH_KINDS = frozenset(CampaignTouch.Kind.values)
 
 
 def fingerprint(parts: list[Any]) -> str:
@@ -562,50 +602,76 @@ class CandidatePool:
         return list(seen.values())
 
 
+CANDIDATE_KEYS = (("credit_code", "credit_code"), ("normalized_name", "normalized"), ("core_name", "core"),
+                  ("contact_email", "email"), ("contact_phone", "phone"), ("email_domain", "domain"), ("block_key", "block"))
+IN_CHUNK = 2000  # well below SQLite's 32,766 host parameters per statement
+
+
 def _load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool) -> None:
-    sets: dict[str, set[str]] = defaultdict(set)
-    customers = set()
-    for p in items:
-        k = p.keys
-        for column, value in (("credit_code", k.credit_code), ("normalized_name", k.normalized), ("core_name", k.core),
-                              ("contact_email", k.email), ("contact_phone", k.phone), ("email_domain", k.domain),
-                              ("block_key", k.block)):
-            if value:
-                sets[column].add(value)
-        if p.customer:
-            customers.add(p.customer.id)
+    """Open leads in the window sharing any key with the batch: one indexed lookup per key column."""
+    customers = {p.customer.id for p in items if p.customer}
+    table = connection.ops.quote_name(Lead._meta.db_table)
+    statuses = sorted(OPEN)
+    since = connection.ops.adapt_datetimefield_value(ref.window_start)
+    to_db = bulk._converter(Lead._meta.pk)
+    from_db = _uuid_reader()
+    rows: dict[Any, tuple] = {}
+    columns = ", ".join(CANDIDATE_COLUMNS)
+    lookups: list[tuple[str, list[Any]]] = []
+    for column, attr in CANDIDATE_KEYS:
+        values = sorted({getattr(p.keys, attr) for p in items} - {""})
+        if values:
+            lookups.append((column, values))
     if customers:
-        sets["customer_id"] = customers  # type: ignore[assignment]
-    if sets:
-        condition = Q()
-        for column, values in sets.items():
-            condition |= Q(**{f"{column}__in": list(values)})
-        rows = list(
-            Lead.objects.filter(condition, status__in=OPEN, created_at__gte=ref.window_start).values_list(*CANDIDATE_COLUMNS)
-        )
-        line_map: dict[Any, set] = defaultdict(set)
-        if rows:
-            through = Lead.offering_lines.through
-            ids = [r[0] for r in rows]
-            for start in range(0, len(ids), 5000):
-                for lead_id, line_id in through.objects.filter(lead_id__in=ids[start:start + 5000]).values_list("lead_id", "offeringline_id"):
-                    line_map[lead_id].add(line_id)
-        for r in rows:
-            pool.add(_Candidate(r[0], Keys(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], frozenset(line_map.get(r[0], ()))), r[9], status=r[10]))
+        lookups.append(("customer_id", [to_db(c) for c in customers]))
+    with connection.cursor() as cursor:
+        for column, values in lookups:
+            for start in range(0, len(values), IN_CHUNK):
+                chunk = values[start:start + IN_CHUNK]
+                marks = ", ".join(["%s"] * len(chunk))
+                status_marks = ", ".join(["%s"] * len(statuses))
+                cursor.execute(
+                    f"SELECT {columns} FROM {table} WHERE {column} IN ({marks}) "  # noqa: S608 - names from the model
+                    f"AND status IN ({status_marks}) AND created_at >= %s",
+                    [*chunk, *statuses, since],
+                )
+                for r in cursor.fetchall():
+                    rows[r[0]] = r
+    line_map: dict[Any, set] = defaultdict(set)
+    if rows:
+        through = Lead.offering_lines.through
+        ids = list(rows)
+        for start in range(0, len(ids), IN_CHUNK):
+            for lead_id, line_id in through.objects.filter(lead_id__in=[from_db(i) for i in ids[start:start + IN_CHUNK]]).values_list("lead_id", "offeringline_id"):
+                line_map[lead_id].add(line_id)
+    for r in rows.values():
+        lead_id = from_db(r[0])
+        created = r[9]
+        if isinstance(created, str):
+            created = dt.datetime.fromisoformat(created).replace(tzinfo=dt.UTC)
+        customer_id = from_db(r[8]) if r[8] else None
+        pool.add(_Candidate(lead_id, Keys(r[1], r[2], r[3], r[4], r[5], r[6], r[7], customer_id,
+                                          frozenset(line_map.get(lead_id, ()))), created, status=r[10]))
     if customers:
         opps = list(
             Opportunity.objects.filter(customer_id__in=customers, stage__in=OPEN_OPPORTUNITY_STAGES,
                                        created_at__gte=ref.window_start).values_list("id", "customer_id", "created_at")
         )
-        line_map = defaultdict(set)
+        opp_lines: dict[Any, set] = defaultdict(set)
         if opps:
             through = Opportunity.offering_lines.through
             for opp_id, line_id in through.objects.filter(opportunity_id__in=[o[0] for o in opps]).values_list("opportunity_id", "offeringline_id"):
-                line_map[opp_id].add(line_id)
+                opp_lines[opp_id].add(line_id)
         for opp_id, customer_id, created in opps:
             pool.by_customer[customer_id].append(
-                _Candidate(opp_id, Keys(customer_id=customer_id, line_ids=frozenset(line_map.get(opp_id, ()))), created, True)
+                _Candidate(opp_id, Keys(customer_id=customer_id, line_ids=frozenset(opp_lines.get(opp_id, ()))), created, True)
             )
+
+
+def _uuid_reader() -> Any:
+    if connection.features.has_native_uuid_field:
+        return lambda v: v
+    return lambda v: uuid.UUID(v) if isinstance(v, str) else v
 
 
 def _best_match(p: Prepared, pool: CandidatePool, ref: Reference) -> tuple[_Candidate | None, Match | None, _Candidate | None, Match | None]:
@@ -714,11 +780,7 @@ def _target(rule: RoutingRule, customer: CustomerRow | None, ref: Reference, exc
     if rule.target == RoutingRule.Target.QUEUE:
         return RouteResult(queue_id=rule.target_unit_id, rule_id=rule.pk, how="queue") if rule.target_unit_id else None
     if rule.target == RoutingRule.Target.ROUND_ROBIN and rule.target_unit_id:
-        members = list(
-            User.objects.filter(is_active=True, org_unit__path__startswith=rule.target_unit.path,
-                                groups__name=Role.AR).exclude(pk__in=exclude)
-            .order_by("username").values_list("pk", flat=True).distinct()
-        )
+        members = [m for m in ref.team(rule.target_unit) if m not in exclude]
         if not members:
             return None
         capacity = rule.capacity or ref.config.default_capacity
@@ -779,10 +841,11 @@ def capture(
     assigned: dict[Any, list[Any]] = defaultdict(list)
     request_id = core_events.request_id_var.get()
     due = None
+    ids = _uuid4_batch(len(todo) * 3)
     for i in todo:
         p = items[i]
         v = dict(p.values)
-        lead_id = uuid.uuid4()
+        lead_id = next(ids)
         now = timezone.now()
         if p.customer:
             v["customer_id"] = p.customer.id
@@ -820,7 +883,7 @@ def capture(
             outcome.kind = "merged"
             outcome.match = explanation
             merge_rows.append({
-                "id": uuid.uuid4(), "merged_id": lead_id,
+                "id": next(ids), "merged_id": lead_id,
                 "survivor_id": None if target.is_opportunity else target.id,
                 "survivor_opportunity_id": target.id if target.is_opportunity else None,
                 "match": explanation, "previous_status": S.NEW, "snapshot": {}, "automatic": True,
@@ -828,7 +891,7 @@ def capture(
             })
             if p.campaign:
                 touch_rows.append({
-                    "id": uuid.uuid4(), "campaign_id": p.campaign.pk, "customer_id": v.get("customer_id"),
+                    "id": next(ids), "campaign_id": p.campaign.pk, "customer_id": v.get("customer_id"),
                     "lead_id": None if target.is_opportunity else target.id,
                     "opportunity_id": target.id if target.is_opportunity else None,
                     "kind": p.touch_kind, "touched_at": now, "origin_lead_id": lead_id, "created_at": now,
@@ -878,7 +941,7 @@ def capture(
                         v["review_reason"] = v.get("review_reason") or "unrouted"
             if p.campaign:
                 touch_rows.append({
-                    "id": uuid.uuid4(), "campaign_id": p.campaign.pk, "customer_id": v.get("customer_id"),
+                    "id": next(ids), "campaign_id": p.campaign.pk, "customer_id": v.get("customer_id"),
                     "lead_id": lead_id, "kind": p.touch_kind, "touched_at": now, "created_at": now,
                 })
             # Later leads of the same batch compare against this one.
@@ -908,6 +971,15 @@ def capture(
         if notify and assigned:
             _notify_assignees(assigned)
     return [o for o in outcomes if o is not None]
+
+
+def _uuid4_batch(n: int) -> Any:
+    """Random (version 4) UUIDs from one read of the OS random source instead of one per id."""
+    raw = os.urandom(16 * max(n, 1))
+    for k in range(0, len(raw), 16):
+        yield uuid.UUID(bytes=raw[k:k + 16], version=4)
+    while True:  # pragma: no cover - more ids than planned
+        yield uuid.uuid4()
 
 
 def _event(event_type: str, subject_type: str, subject_id: Any, actor_id: Any, request_id: str, when: dt.datetime,

@@ -83,6 +83,7 @@ class Lead(TrackedModel):
     source_campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="sourced_leads",
         verbose_name=_("source campaign"),
+        db_index=False,
     )
     # A plain id until the partners app exists; partner users see only their partner's leads.
     source_partner_id = models.UUIDField(_("source partner"), null=True, blank=True, db_index=True)
@@ -94,7 +95,7 @@ class Lead(TrackedModel):
 
     # --- the customer and its identity keys ---
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="leads", verbose_name=_("customer")
+        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="leads", verbose_name=_("customer"), db_index=False
     )
     raw_customer_name = models.CharField(_("company name as given"), max_length=255, blank=True)
     normalized_name = models.CharField(_("normalised name"), max_length=255, blank=True, db_index=True)
@@ -107,15 +108,17 @@ class Lead(TrackedModel):
     region = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="region_leads",
         verbose_name=_("region / office"),
+        db_index=False,
     )
     customer_group = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="group_leads",
         verbose_name=_("customer group"),
+        db_index=False,
     )
 
     # --- the primary contact ---
     contact = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="leads", verbose_name=_("contact")
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="leads", verbose_name=_("contact"), db_index=False
     )
     contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
     contact_title = models.CharField(_("contact title"), max_length=120, blank=True)
@@ -157,13 +160,15 @@ class Lead(TrackedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_leads",
         verbose_name=_("owner"),
+        db_index=False,
     )
     queue = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="queued_leads",
         verbose_name=_("queue"),
+        db_index=False,
     )
     routing_rule = models.ForeignKey(
-        "RoutingRule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("routing rule")
+        "RoutingRule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("routing rule"), db_index=False
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     accept_due_at = models.DateTimeField(_("accept by"), null=True, blank=True, db_index=True)
@@ -187,6 +192,7 @@ class Lead(TrackedModel):
     merged_into_opportunity = models.ForeignKey(
         Opportunity, on_delete=models.PROTECT, null=True, blank=True, related_name="merged_leads",
         verbose_name=_("merged into opportunity"),
+        db_index=False,
     )
     match = models.JSONField(_("duplicate match"), default=dict, blank=True)
     disqualify_reason = models.CharField(

@@ -14,8 +14,8 @@ earned and why, so the lead page and the API can show how the number came about.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -53,36 +53,40 @@ def weights_of(config: Any) -> dict[str, int]:
 
 
 def score(facts: Facts, *, weights: dict[str, int], priority_industries: list[str], today: dt.date) -> tuple[int, list[dict]]:
-    shares: dict[str, tuple[Decimal, str]] = {}
+    # A score is not money: plain floats, rounded once (half up) at the end.
     status = facts.budget_status
-    shares["budget"] = (
-        {"confirmed": Decimal(1), "planned": Decimal("0.8")}.get(status, Decimal(0)),
-        status,
-    )
+    budget = 1.0 if status == "confirmed" else (0.8 if status == "planned" else 0.0)
     if facts.expected_purchase_date:
         days = (facts.expected_purchase_date - today).days
         if days <= FULL_TIMING_DAYS:
-            share = Decimal(1)
+            timing = 1.0
         elif days >= ZERO_TIMING_DAYS:
-            share = Decimal(0)
+            timing = 0.0
         else:
-            share = Decimal(ZERO_TIMING_DAYS - days) / Decimal(ZERO_TIMING_DAYS - FULL_TIMING_DAYS)
-        shares["timing"] = (share, f"{max(days, 0)}d")
+            timing = (ZERO_TIMING_DAYS - days) / (ZERO_TIMING_DAYS - FULL_TIMING_DAYS)
+        timing_detail = f"{max(days, 0)}d"
     else:
-        shares["timing"] = (Decimal(0), "")
-    shares["decision_chain"] = (Decimal(int(facts.decision_chain_known)), "")
-    shares["pain"] = (Decimal(int(facts.pain_confirmed)), "")
-    shares["segment_fit"] = (Decimal(int(bool(facts.industry) and facts.industry in priority_industries)), facts.industry)
-    shares["engagement"] = (min(Decimal(1), Decimal(facts.touches) / 2), str(facts.touches))
+        timing, timing_detail = 0.0, ""
+    shares = {
+        "budget": (budget, status),
+        "timing": (timing, timing_detail),
+        "decision_chain": (1.0 if facts.decision_chain_known else 0.0, ""),
+        "pain": (1.0 if facts.pain_confirmed else 0.0, ""),
+        "segment_fit": (1.0 if facts.industry and facts.industry in priority_industries else 0.0, facts.industry),
+        "engagement": (min(1.0, facts.touches / 2), str(facts.touches)),
+    }
     breakdown = []
-    total = Decimal(0)
+    total = 0.0
     for key, weight in weights.items():
         share, detail = shares[key]
-        points = (Decimal(weight) * share).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        total += Decimal(weight) * share
-        breakdown.append({"dimension": key, "weight": weight, "points": str(points), "detail": detail})
-    value = int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return max(0, min(100, value)), breakdown
+        points = weight * share
+        total += points
+        breakdown.append({"dimension": key, "weight": weight, "points": f"{_half_up(points * 10) / 10:.1f}", "detail": detail})
+    return max(0, min(100, _half_up(total))), breakdown
+
+
+def _half_up(value: float) -> int:
+    return int(math.floor(value + 0.5 + 1e-9))
 
 
 def temperature(value: int, *, warm: int, hot: int) -> str:

@@ -83,12 +83,19 @@ LEAD_MACHINE = StateMachine(
 )
 
 
+_CHECKED: set[tuple[str, ...]] = set()
+
+
 def check_path(path: Iterable[str]) -> list[str]:
     """Refuse a capture path with a step the table does not declare; return it as a list."""
     steps = list(path)
+    key = tuple(steps)
+    if key in _CHECKED:
+        return steps
     for current, target in zip(steps, steps[1:], strict=False):
         if LEAD_MACHINE.find(current, target) is None:
             raise InvalidTransition(f"lead cannot go from {current} to {target}")
+    _CHECKED.add(key)
     return steps
 
 
