@@ -41,14 +41,69 @@ def auth_header(db, org):
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-@schema.parametrize()
-@settings(
-    max_examples=20,
+FUZZ = settings(
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
     derandomize=True,
 )
-def test_no_input_makes_the_api_fail(case, auth_header):
+
+
+def _check(case, auth_header):
     case.call_and_validate(headers=auth_header, checks=[not_a_server_error, response_schema_conformance])
+
+
+def _tags() -> list[str]:
+    from m2c.api import api
+
+    document = api.get_openapi_schema()
+    return sorted({tag for ops in document["paths"].values() for op in ops.values() for tag in op.get("tags", [])})
+
+
+# Operations whose every request is large (a bulk call carries up to 10,000 items) get fewer examples
+# in a test of their own, so they neither dominate the run nor go untested.
+HEAVY = {("POST", "/api/v1/leads/bulk"): 4}
+
+
+def _fuzz_test(tag: str):
+    selected = schema.include(tag=tag)
+    for method, path in HEAVY:
+        selected = selected.exclude(method=method, path=path)
+
+    @selected.parametrize()
+    @FUZZ
+    def test(case, auth_header):
+        _check(case, auth_header)
+
+    test.__name__ = f"test_{tag}_endpoints_never_fail"
+    return test
+
+
+def _heavy_test(method: str, path: str, examples: int):
+    @schema.include(method=method, path=path).parametrize()
+    @settings(FUZZ, max_examples=examples)
+    def test(case, auth_header):
+        _check(case, auth_header)
+
+    return test
+
+
+# One test per tag of the document, so pytest-xdist spreads them over its workers and a new app's
+# endpoints are fuzzed as soon as they exist.
+for _tag in _tags():
+    globals()[f"test_{_tag}_endpoints_never_fail"] = _fuzz_test(_tag)
+for (_method, _path), _examples in HEAVY.items():
+    _name = _path.strip("/").replace("/", "_").replace("{", "").replace("}", "").replace("-", "_")
+    globals()[f"test_{_method.lower()}_{_name}_never_fails"] = _heavy_test(_method, _path, _examples)
+
+
+def test_every_operation_has_a_tag():
+    from m2c.api import api
+
+    untagged = [
+        f"{method.upper()} {path}"
+        for path, ops in api.get_openapi_schema()["paths"].items()
+        for method, op in ops.items()
+        if not op.get("tags")
+    ]
+    assert untagged == []
