@@ -44,7 +44,7 @@ _EN_NOISE = frozenset({"china", "chinese", "the", "and", "of", "co", "ltd", "gro
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=32_768)
 def company_keys(raw: str) -> tuple[str, str, str]:
     """(normalised name, core name, blocking key) of a company name; empty strings for no name."""
     if not raw or not raw.strip():
@@ -61,7 +61,7 @@ def company_keys(raw: str) -> tuple[str, str, str]:
     return normalized, core, block
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=32_768)
 def email(raw: str) -> str:
     return normalize_email(raw)
 
