@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -51,6 +52,8 @@ def _derived(
     *, amount: Money, priority_type: str, conf: OpportunitySettings, on: dt.date | None = None
 ) -> dict[str, Any]:
     reporting = rules.in_reporting(amount, on)
+    if abs(reporting.amount) >= Decimal(10) ** 15:
+        raise ValidationFailed(_("The amount is too large."), field="amount")
     return {"amount_reporting": reporting.amount, "grade": rules.compute_grade(reporting.amount, priority_type, conf)}
 
 
@@ -139,6 +142,8 @@ def opportunity_create(
     try:
         derived = _derived(amount=amount, priority_type=priority_type, conf=conf)
     except ValidationFailed as exc:
+        if exc.code != "fx_rate_missing":
+            raise
         raise ValidationFailed(exc.detail, field="currency", code=exc.code) from None
     unit = org_unit or customer.org_unit or owner.org_unit
     opportunity = Opportunity.objects.create(
@@ -268,7 +273,9 @@ def opportunity_update(*, opportunity: Opportunity, actor: Any, expected_version
     try:
         derived = _derived(amount=locked.amount_money, priority_type=locked.priority_type, conf=OpportunitySettings.current())
     except ValidationFailed as exc:
-        raise ValidationFailed(exc.detail, field="amount", code=exc.code) from None
+        if exc.code != "fx_rate_missing":
+            raise
+        raise ValidationFailed(exc.detail, field="currency", code=exc.code) from None
     for key, value in derived.items():
         setattr(locked, key, value)
     if lines is not None:

@@ -30,6 +30,7 @@ from ._common import Errors, authenticated, link, percent, require_open, require
 
 HUNDRED = Decimal(100)
 MAX_AMOUNT = Decimal(10) ** 15
+MAX_QUANTITY = Decimal(10) ** 9
 
 
 def _not_editable(quote: Quote) -> Conflict:
@@ -51,7 +52,11 @@ def recalculate(quote: Quote) -> Quote:
     quote.total_net = Money(total_net, quote.currency).rounded().amount
     quote.total_cost = Money(total_cost, quote.currency).rounded().amount
     quote.discount_pct = ((total_list - total_net) / total_list * HUNDRED).quantize(Decimal("0.0001")) if total_list else Decimal(0)
-    quote.margin_pct = ((total_net - total_cost) / total_net * HUNDRED).quantize(Decimal("0.0001")) if total_net else None
+    margin = ((total_net - total_cost) / total_net * HUNDRED).quantize(Decimal("0.0001")) if total_net else None
+    # A loss-making quote can show any negative margin; the column keeps three integer digits.
+    quote.margin_pct = max(margin, Decimal("-999.9999")) if margin is not None else None
+    if max(total_list, total_net, total_cost) >= MAX_AMOUNT * 10:
+        raise ValidationFailed(_("The quote total is too large."), field="lines")
     return quote
 
 
@@ -202,9 +207,13 @@ def _line_values(quote: Quote, errors: Errors, *, product: Product | None, descr
     if cost is not None and cost < 0:
         errors.add("unit_cost", _("A cost cannot be negative."))
     discount = percent(discount_pct if discount_pct not in (None, "") else 0, field="discount_pct", errors=errors)
-    for value, field in ((qty, "quantity"), (price, "unit_list_price"), (cost, "unit_cost")):
-        if value is not None and value >= MAX_AMOUNT:
+    for value, field, limit in ((qty, "quantity", MAX_QUANTITY), (price, "unit_list_price", MAX_AMOUNT),
+                                (cost, "unit_cost", MAX_AMOUNT)):
+        if value is not None and value >= limit:
             errors.add(field, _("The number is too large."))
+    if not errors and qty is not None and price is not None and (qty * price >= MAX_AMOUNT
+                                                                 or qty * (cost or 0) >= MAX_AMOUNT):
+        errors.add("quantity", _("The line amount is too large."))
     if errors:
         return {}
     net = (price * (HUNDRED - discount) / HUNDRED).quantize(Decimal("0.0001"))

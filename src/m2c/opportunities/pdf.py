@@ -1,0 +1,238 @@
+"""The quote as a PDF, in Simplified Chinese or English, on the company's letterhead.
+
+Chinese needs a CJK font: the first one found of ``settings.M2C_PDF_FONT`` and the usual system paths
+(Debian's fonts-noto-cjk, Fedora, macOS, Windows). Without one, the PDF falls back to the built-in
+Helvetica and characters it cannot draw become "?" (English documents stay readable). Cost and margin are
+internal: the customer's document never shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from m2c.core.money import Money
+
+from .models import CompanyProfile, Quote
+from .states import QuoteStatus
+
+# (regular, bold, index of the Simplified Chinese face in a collection)
+FONT_CANDIDATES = [
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc", 2),
+    ("/System/Library/Fonts/PingFang.ttc", "/System/Library/Fonts/PingFang.ttc", 0),
+    ("C:/Windows/Fonts/msyh.ttc", "C:/Windows/Fonts/msyhbd.ttc", 0),
+]
+BRAND = (196, 30, 58)
+GREY = (110, 110, 110)
+
+
+def _font() -> tuple[str, str, int] | None:
+    configured = getattr(settings, "M2C_PDF_FONT", None)
+    candidates = ([(configured, configured, 0)] if configured else []) + FONT_CANDIDATES
+    for regular, bold, index in candidates:
+        if regular and Path(regular).exists():
+            return regular, bold if Path(bold).exists() else regular, index
+    return None
+
+
+class QuotePDF(FPDF):
+    def __init__(self, *, footer_text: str, family: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.footer_text = footer_text
+        self.family = family
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(15, 15, 15)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.family, size=7.5)
+        self.set_text_color(*GREY)
+        self.cell(0, 5, f"{self.footer_text}    {self.page_no()}/{{nb}}", align="C")
+
+
+def _amount(value: Decimal, currency: str) -> str:
+    return f"{Money(value, currency).rounded().amount:,}"
+
+
+def _qty(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text
+
+
+def quote_number(quote: Quote) -> str:
+    return f"Q-{str(quote.opportunity_id)[:8].upper()}-V{quote.number}"
+
+
+def render(quote: Quote, language: str = "zh-hans") -> bytes:
+    """The PDF bytes of ``quote`` in ``language`` ("zh-hans" or "en")."""
+    language = "en" if language.lower().startswith("en") else "zh-hans"
+    with translation.override(language):
+        return _render(quote, language)
+
+
+def _render(quote: Quote, language: str) -> bytes:
+    company = CompanyProfile.current()
+    english = language == "en"
+    found = _font()
+    family = "cjk" if found else "helvetica"
+    pdf = QuotePDF(footer_text=_("%(company)s · Quotation %(number)s")
+                   % {"company": (company.name_en if english and company.name_en else company.name),
+                      "number": quote_number(quote)}, family=family)
+    if found:
+        regular, bold, index = found
+        pdf.add_font("cjk", "", regular, collection_font_number=index)
+        pdf.add_font("cjk", "B", bold, collection_font_number=index)
+    pdf.alias_nb_pages()
+    pdf.add_page()
+
+    def text(value: Any) -> str:
+        string = str(value or "")
+        if found:
+            return string
+        return string.encode("latin-1", "replace").decode("latin-1")
+
+    # Letterhead.
+    pdf.set_fill_color(*BRAND)
+    pdf.rect(15, 12, 3, 18, style="F")
+    pdf.set_xy(21, 12)
+    pdf.set_font(family, "B", 15)
+    pdf.set_text_color(30, 30, 30)
+    name = company.name_en if english and company.name_en else company.name
+    pdf.cell(0, 8, text(name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(21)
+    pdf.set_font(family, size=8)
+    pdf.set_text_color(*GREY)
+    address = company.address_en if english and company.address_en else company.address
+    contact = " · ".join(x for x in (address, company.phone, company.email, company.website) if x)
+    pdf.multi_cell(0, 4, text(contact), new_x="LMARGIN", new_y="NEXT")
+    if company.tax_no:
+        pdf.set_x(21)
+        pdf.cell(0, 4, text(_("Tax registration number: %(no)s") % {"no": company.tax_no}), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+
+    # Title block.
+    pdf.set_text_color(30, 30, 30)
+    pdf.set_font(family, "B", 20)
+    pdf.cell(100, 10, text(_("Quotation")))
+    pdf.set_font(family, size=9)
+    issued = timezone.localtime(quote.submitted_at).date() if quote.submitted_at else timezone.localdate()
+    meta = [
+        (_("Quotation no."), quote_number(quote)),
+        (_("Date"), issued.isoformat()),
+        (_("Valid until"), quote.valid_until.isoformat() if quote.valid_until else "—"),
+        (_("Currency"), quote.currency),
+    ]
+    y = pdf.get_y()
+    for i, (label, value) in enumerate(meta):
+        pdf.set_xy(125, y + i * 5)
+        pdf.set_text_color(*GREY)
+        pdf.cell(28, 5, text(label))
+        pdf.set_text_color(30, 30, 30)
+        pdf.cell(0, 5, text(value))
+    pdf.set_y(y + 22)
+
+    # Customer.
+    customer = quote.opportunity.customer
+    pdf.set_font(family, "B", 10)
+    pdf.cell(0, 6, text(_("To")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=10)
+    pdf.cell(0, 5, text(customer.legal_name), new_x="LMARGIN", new_y="NEXT")
+    place = " ".join(x for x in (customer.province, customer.city, customer.address) if x)
+    if place:
+        pdf.set_font(family, size=8.5)
+        pdf.set_text_color(*GREY)
+        pdf.cell(0, 5, text(place), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(30, 30, 30)
+    pdf.set_font(family, size=9)
+    pdf.cell(0, 6, text(_("Project: %(name)s") % {"name": quote.title or quote.opportunity.name}),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+    # Lines.
+    pdf.set_font(family, size=8)
+    heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=BRAND)
+    widths = (8, 52, 26, 14, 24, 14, 24, 28)
+    with pdf.table(col_widths=widths, text_align=("CENTER", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
+                   headings_style=heading, line_height=5, padding=1.2, borders_layout="HORIZONTAL_LINES",
+                   cell_fill_color=(248, 246, 246), cell_fill_mode="ROWS") as table:
+        header = table.row()
+        for label in ("#", _("Item"), _("Site or phase"), _("Qty"), _("Unit list price"), _("Discount"),
+                      _("Unit net price"), _("Net amount")):
+            header.cell(text(label))
+        for i, line in enumerate(quote.lines.select_related("product").order_by("position"), start=1):
+            row = table.row()
+            item = line.description
+            if line.product_id:
+                item = f"{line.product.code} {line.product.name_en if english and line.product.name_en else line.product.name}"
+                if line.description and line.description not in item:
+                    item += f"\n{line.description}"
+            row.cell(str(i))
+            row.cell(text(item))
+            row.cell(text(line.site or "—"))
+            row.cell(_qty(line.quantity))
+            row.cell(_amount(line.unit_list_price, quote.currency))
+            row.cell(f"{line.discount_pct.normalize():f}%")
+            row.cell(_amount(line.unit_net_price, quote.currency))
+            row.cell(_amount(line.net_amount, quote.currency))
+    pdf.ln(3)
+
+    # Totals.
+    discount = quote.total_list - quote.total_net
+    totals = [
+        (_("Total at list price"), _amount(quote.total_list, quote.currency)),
+        (_("Discount (%(pct)s%%)") % {"pct": f"{quote.discount_pct.quantize(Decimal('0.01'))}"},
+         "-" + _amount(discount, quote.currency)),
+        (_("Total net price"), _amount(quote.total_net, quote.currency)),
+    ]
+    for i, (label, value) in enumerate(totals):
+        last = i == len(totals) - 1
+        pdf.set_x(105)
+        pdf.set_font(family, "B" if last else "", 11 if last else 9)
+        pdf.cell(55, 6, text(label), align="R")
+        pdf.cell(35, 6, text(f"{value} {quote.currency}" if last else value), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+    # Terms.
+    for label, body in ((_("Payment terms"), quote.payment_terms), (_("Delivery terms"), quote.delivery_terms),
+                        (_("Notes"), quote.notes)):
+        if not body:
+            continue
+        pdf.set_font(family, "B", 9.5)
+        pdf.cell(0, 6, text(label), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, size=8.5)
+        pdf.multi_cell(0, 4.5, text(body), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)
+
+    if quote.status not in (QuoteStatus.APPROVED, QuoteStatus.SUBMITTED):
+        pdf.set_font(family, "B", 9)
+        pdf.set_text_color(*BRAND)
+        pdf.cell(0, 6, text(_("Draft (%(status)s): not valid as an offer.") % {"status": quote.get_status_display()}),
+                 new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(30, 30, 30)
+    pdf.ln(8)
+    pdf.set_font(family, size=8.5)
+    pdf.cell(90, 5, text(_("For and on behalf of %(company)s") % {"company": name}))
+    pdf.cell(0, 5, text(_("Customer acceptance")), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    pdf.cell(90, 5, "______________________")
+    pdf.cell(0, 5, "______________________", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def filename(quote: Quote, language: str) -> str:
+    suffix = "en" if language.lower().startswith("en") else "zh"
+    return f"{quote_number(quote)}-{suffix}.pdf"
+
+
+def today() -> dt.date:
+    return timezone.localdate()
