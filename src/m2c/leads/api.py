@@ -151,8 +151,7 @@ def create_lead(request: HttpRequest, payload: LeadIn, response: HttpResponse):
         data["customer_id"] = str(payload.customer_id)
     status, body, replayed = services.lead_create_idempotent(
         actor=request.user, key=request.headers.get("Idempotency-Key"), data=data,
-        render=lambda lead, outcome: lead_out(Lead.objects.select_related(
-            "owner", "region", "queue", "customer_group", "source_campaign", "customer").get(pk=lead.pk), request.user),
+        render=lambda lead, outcome: lead_out(lead, request.user),
     )
     if replayed:
         response["Idempotent-Replayed"] = "true"

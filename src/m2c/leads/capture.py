@@ -88,6 +88,9 @@ TEXT_LIMITS = {
 
 
 def load_settings() -> LeadSettings:
+    found = LeadSettings.objects.filter(pk=1).first()
+    if found is not None:
+        return found
     config, _created = LeadSettings.objects.get_or_create(
         pk=1,
         defaults={
@@ -210,22 +213,15 @@ class Reference:
         self.today = timezone.localdate(self.now)
         self.lines: dict[str, Any] = {}
         self.line_labels: dict[Any, str] = {}
-        for line in OfferingLine.objects.filter(active=True):
-            for key in (line.code, line.name, line.name_en, str(line.pk)):
+        for pk, code, name, name_en in OfferingLine.objects.filter(active=True).values_list("pk", "code", "name", "name_en"):
+            for key in (code, name, name_en, str(pk)):
                 if key:
-                    self.lines[key.strip().casefold()] = line.pk
-            self.line_labels[line.pk] = line.code
-        self.units: dict[str, OrgUnit] = {}
-        self.units_by_id: dict[Any, OrgUnit] = {}
-        for unit in OrgUnit.objects.filter(active=True):
-            self.units_by_id[unit.pk] = unit
-            for key in (unit.code, unit.name, unit.name_en, str(unit.pk)):
-                if key:
-                    self.units[key.strip().casefold()] = unit
+                    self.lines[key.strip().casefold()] = pk
+            self.line_labels[pk] = code
+        self._units: dict[str, OrgUnit | None] = {}
+        self._units_by_id: dict[Any, OrgUnit | None] = {}
         self.campaigns: dict[str, Campaign | None] = {}
-        self.rules = list(
-            RoutingRule.objects.filter(active=True).select_related("region", "target_unit").order_by("priority", "name")
-        )
+        self._rules: list[RoutingRule] | None = None
         self.weights = scoring.weights_of(self.config)
         self.priority_industries = list(self.config.priority_industries or scoring.DEFAULT_PRIORITY_INDUSTRIES)
         self.student_terms = [t.casefold() for t in (self.config.student_terms or DEFAULT_STUDENT_TERMS)]
@@ -244,11 +240,38 @@ class Reference:
         return self.campaigns[key]
 
     def unit(self, ref: Any) -> OrgUnit | None:
+        """An active org unit by code, name or id; looked up once per batch."""
         if ref in (None, ""):
             return None
         if isinstance(ref, OrgUnit):
             return ref
-        return self.units.get(str(ref).strip().casefold())
+        key = str(ref).strip().casefold()
+        if key not in self._units:
+            text = str(ref).strip()
+            condition = Q(code=text) | Q(name=text) | Q(name_en__iexact=text)
+            if _is_uuid(text):
+                condition |= Q(pk=text)
+            found = OrgUnit.objects.filter(condition, active=True).order_by("path").first()
+            self._units[key] = found
+            if found is not None:
+                self._units_by_id[found.pk] = found
+        return self._units[key]
+
+    def unit_by_id(self, pk: Any) -> OrgUnit | None:
+        if pk is None:
+            return None
+        if pk not in self._units_by_id:
+            self._units_by_id[pk] = OrgUnit.objects.filter(pk=pk).first()
+        return self._units_by_id[pk]
+
+    @property
+    def rules(self) -> list[RoutingRule]:
+        """The active routing rules in order, read when the first lead of the batch is routed."""
+        if self._rules is None:
+            self._rules = list(
+                RoutingRule.objects.filter(active=True).select_related("region", "target_unit").order_by("priority", "name")
+            )
+        return self._rules
 
     def accept_due(self) -> dt.datetime:
         from m2c.core.calendar import add_working_days
@@ -742,8 +765,9 @@ class RouteResult:
 def route(values: dict[str, Any], line_ids: Any, customer: CustomerRow | None, score: int, ref: Reference,
           exclude: set[Any]) -> RouteResult:
     """The first rule whose conditions hold and whose target yields someone not excluded."""
-    region = ref.units_by_id.get(values.get("region_id"))
-    for rule in ref.rules:
+    rules = ref.rules
+    region = ref.unit_by_id(values.get("region_id")) if rules else None
+    for rule in rules:
         if rule.min_score and score < rule.min_score:
             continue
         if rule.region_id and not (region and region.path.startswith(rule.region.path)):

@@ -151,10 +151,10 @@ def lead_create(*, actor: Any, data: dict[str, Any], channel: str = Channel.API)
     ref = capture.Reference()
     prepared = capture.prepare(_scope_external_ref(data, actor, "api"), ref, channel=channel, actor=actor)
     outcome = _capture([prepared], ref, actor=actor)[0]
-    lead = Lead.objects.get(pk=outcome.lead_id) if outcome.lead_id else None
-    if lead is None:  # pragma: no cover - a replay within one request cannot happen
+    if outcome.lead_id is None:  # pragma: no cover - a replay within one request cannot happen
         raise Conflict(_("This lead was already submitted."))
-    return lead, outcome
+    return Lead.objects.select_related("owner", "region", "queue", "customer_group", "source_campaign", "customer").get(
+        pk=outcome.lead_id), outcome
 
 
 def lead_create_idempotent(

@@ -1,0 +1,181 @@
+"""Sustained ``POST /api/v1/leads`` against several app processes on PostgreSQL, with retried requests.
+
+    python -m benchmarks.lead_api_load [--workers 4] [--threads 4] [--seconds 30] [--clients 32]
+                                       [--retry-share 0.1] [--pg postgres://postgres@127.0.0.1:5432/]
+
+A fresh database (m2c_bench_api) gets the demo reference data and a marketing user with an API token.
+``m2c serve --workers N`` starts gunicorn with N app processes on 127.0.0.1. Separate load processes
+(``--clients`` keep-alive connections in all) send leads for distinct companies, each with its own
+``Idempotency-Key``; a share of them is sent a second time with the same key, as a client retries
+after a timeout. The table shows requests per second, latency percentiles and errors, and then checks
+the database: one lead per key, however often it was sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/"
+PG_DB = "m2c_bench_api"
+PORT = 8765
+
+
+def _env(url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("M2C_")}
+    env.update(M2C_DATABASE_URL=url, M2C_VAR_DIR="/tmp/m2c-bench-api", DJANGO_SETTINGS_MODULE="m2c.settings",
+               PYTHONPATH=str(ROOT), M2C_ALLOWED_HOSTS="127.0.0.1,localhost")
+    return env
+
+
+SETUP = """
+import django; django.setup()
+from m2c.demo import load_reference, load_users
+from m2c.core.models import User
+from m2c.core.services import token_create
+from m2c.leads.capture import load_settings
+load_reference(); load_users(); load_settings()
+_, clear = token_create(user=User.objects.get(username="mkt.ops"), name="load test")
+print(clear)
+"""
+
+CHECK = """
+import json, django; django.setup()
+from django.db.models import Count
+from m2c.leads.models import IdempotencyRecord, Lead
+doubles = Lead.objects.values("raw_customer_name").annotate(n=Count("id")).filter(n__gt=1).count()
+print(json.dumps({"leads": Lead.objects.count(), "keys": IdempotencyRecord.objects.count(), "names_twice": doubles}))
+"""
+
+
+def _load(worker: int, clients: int, seconds: float, retry_share: float, token: str, queue: multiprocessing.Queue) -> None:
+    stop_at = time.time() + seconds
+    results: list[tuple[float, int, bool]] = []
+    lock = threading.Lock()
+    offering = ["campus", "wlan", "dc", "storage", "security"]
+
+    def client(n: int) -> None:
+        rng = random.Random(worker * 1000 + n)
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        local: list[tuple[float, int, bool]] = []
+        counter = 0
+        while time.time() < stop_at:
+            counter += 1
+            key = uuid.uuid4().hex
+            body = json.dumps({
+                "customer_name": f"负载测试公司 {worker}-{n}-{counter} 有限公司",
+                "contact_name": "测试", "contact_phone": f"138{rng.randrange(10**8):08d}",
+                "offering_lines": [rng.choice(offering)], "budget_status": rng.choice(["confirmed", "planned", "unknown"]),
+                "pain_confirmed": rng.random() < 0.5, "industry": "education",
+            })
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Idempotency-Key": key}
+            for attempt in range(2 if rng.random() < retry_share else 1):
+                started = time.perf_counter()
+                try:
+                    conn.request("POST", "/api/v1/leads", body=body, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    status = response.status
+                except (OSError, http.client.HTTPException):
+                    status = 0
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+                local.append((time.perf_counter() - started, status, attempt > 0))
+        with lock:
+            results.extend(local)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    queue.put(results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, default=4, help="app processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per app process")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--clients", type=int, default=32, help="concurrent connections in all")
+    parser.add_argument("--load-processes", type=int, default=2)
+    parser.add_argument("--retry-share", type=float, default=0.1)
+    parser.add_argument("--pg", default=PG_DEFAULT)
+    args = parser.parse_args()
+
+    import psycopg
+
+    with psycopg.connect(args.pg + "postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {PG_DB}")
+    env = _env(args.pg + PG_DB)
+    subprocess.run([sys.executable, "-m", "m2c.cli", "migrate"], env=env, check=True, capture_output=True)
+    token = subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "m2c.cli", "serve", "--host", "127.0.0.1", "--port", str(PORT), "--workers", str(args.workers),
+         "--threads", str(args.threads), "--no-worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+                c.request("GET", "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                raise SystemExit("the app server did not start")
+            time.sleep(0.5)
+        # Warm up every process (imports, connections) before measuring.
+        warm = multiprocessing.Queue()
+        _load(99, args.workers * args.threads, 3, 0.0, token, warm)
+        warm.get()
+        queue: multiprocessing.Queue = multiprocessing.Queue()
+        per = max(1, args.clients // args.load_processes)
+        started = time.perf_counter()
+        procs = [multiprocessing.Process(target=_load, args=(w, per, args.seconds, args.retry_share, token, queue))
+                 for w in range(args.load_processes)]
+        for p in procs:
+            p.start()
+        results = []
+        for _ in procs:
+            results.extend(queue.get())
+        for p in procs:
+            p.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    latencies = sorted(r[0] * 1000 for r in results)
+    errors = sum(1 for r in results if r[1] != 201)
+    retries = sum(1 for r in results if r[2])
+    check = json.loads(subprocess.run([sys.executable, "-c", CHECK], env=env, check=True, capture_output=True,
+                                      text=True).stdout.strip().splitlines()[-1])
+    firsts = sum(1 for r in results if not r[2] and r[1] == 201)
+    q = statistics.quantiles(latencies, n=100)
+    print(f"{'processes':>9} {'clients':>7} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
+          f"{'errors':>6} {'retried':>7} {'leads':>7} {'dup leads':>9}")
+    print(f"{args.workers:>9} {args.clients:>7} {len(results):>9,} {len(results) / elapsed:>7.0f} {q[49]:>7.1f} {q[98]:>7.1f} "
+          f"{latencies[-1]:>7.1f} {errors:>6} {retries:>7} {check['leads'] - 0:>7,} {check['names_twice']:>9}")
+    print(f"check: {check['leads']:,} leads for {check['keys']:,} idempotency keys ({firsts:,} first sends answered 201); "
+          f"companies stored twice: {check['names_twice']}")
+
+
+if __name__ == "__main__":
+    main()
