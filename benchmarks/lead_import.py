@@ -110,7 +110,9 @@ print(json.dumps({"seconds": elapsed, "rows": rows, "rss_mb": resource.getrusage
 
 
 def _child(code: str, url: str, path: Path) -> dict:
-    result = subprocess.run([sys.executable, "-c", code, str(path)], env=_env(url), check=True, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", code, str(path)], env=_env(url), capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"the child failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from m2c.leads import services
@@ -54,12 +51,3 @@ def test_an_ar_accepts_a_lead_from_the_lead_page(page, users, lines, org):
     page.goto(f"/leads/{lead.pk}/")
     page.click("#accept-lead")
     page.wait_for_selector(".lead-status[data-status=ACCEPTED]")
-
-
-@pytest.mark.skipif(not os.environ.get("M2C_SCREENSHOTS"), reason="set M2C_SCREENSHOTS=1 to refresh docs/img")
-def test_screenshots_in_chinese(browser, live_server, users, lines, org):
-    """Refresh docs/img/leads-*.png from the demo-like data below (Chinese UI)."""
-    from tests.leads.screens import build_screens
-
-    out = Path(__file__).resolve().parents[2] / "docs" / "img"
-    build_screens(browser, live_server.url, out, users, org)

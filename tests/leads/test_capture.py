@@ -243,3 +243,24 @@ def test_duplicates_inside_one_batch_are_caught(users, lines, rules):
     ])
     assert [r["result"] for r in results] == ["created", "merged"]
     assert results[1]["duplicate_of"] == results[0]["id"]
+
+
+def test_among_equal_matches_the_oldest_open_lead_survives(capture, users):
+    first = capture(customer_name="申江大学", contact_phone="13800138000", offering_lines=["campus"])
+    results = services.lead_create_bulk(actor=users.marketing, items=[
+        {"customer_name": "申江大学", "contact_phone": "13800138000", "offering_lines": ["dc"]},
+        {"customer_name": "申江大学", "contact_phone": "13900139000"},
+    ])
+    assert [r["result"] for r in results] == ["created", "merged"]
+    assert results[1]["duplicate_of"] == first.pk
+
+
+def test_a_failing_import_is_marked_failed(users, lines, rules, tmp_path):
+    from m2c.leads import importer
+    from m2c.leads.models import LeadImport
+
+    path = tmp_path / "x.csv"
+    path.write_text("公司名称,手机\n甲公司,13800138000\n")
+    with pytest.raises(ValidationFailed):
+        importer.run(path, actor=users.marketing, mapping={"公司名称": "customer_name", "手机": "nope"})
+    assert not LeadImport.objects.filter(status="running").exists()

@@ -217,7 +217,7 @@ class Reference:
             for key in (code, name, name_en, str(pk)):
                 if key:
                     self.lines[key.strip().casefold()] = pk
-            self.line_labels[pk] = code
+            self.line_labels[pk] = name or code
         self._units: dict[str, OrgUnit | None] = {}
         self._units_by_id: dict[Any, OrgUnit | None] = {}
         self.campaigns: dict[str, Campaign | None] = {}
@@ -671,7 +671,9 @@ def _load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool)
         lead_id = from_db(r[0])
         created = r[9]
         if isinstance(created, str):
-            created = dt.datetime.fromisoformat(created).replace(tzinfo=dt.UTC)
+            created = dt.datetime.fromisoformat(created)
+        if timezone.is_naive(created):  # SQLite hands raw rows back as naive UTC
+            created = created.replace(tzinfo=dt.UTC)
         customer_id = from_db(r[8]) if r[8] else None
         pool.add(_Candidate(lead_id, Keys(r[1], r[2], r[3], r[4], r[5], r[6], r[7], customer_id,
                                           frozenset(line_map.get(lead_id, ()))), created, status=r[10]))

@@ -352,8 +352,10 @@ def run(
         if progress:
             progress(counts.rows)
     except Exception as exc:
-        LeadImport.objects.filter(pk=job.pk).update(status=LeadImport.Status.FAILED, message=str(exc)[:2000],
-                                                    finished_at=timezone.now(), **counts.as_dict() | {"processed": counts.rows})
+        LeadImport.objects.filter(pk=job.pk).update(
+            status=LeadImport.Status.FAILED, message=str(exc)[:2000], finished_at=timezone.now(), processed=counts.rows,
+            created=counts.created, merged=counts.merged, invalid=counts.invalid, rejected=counts.rejected,
+        )
         raise
     with transaction.atomic():
         LeadImport.objects.filter(pk=job.pk).update(
