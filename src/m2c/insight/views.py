@@ -1,0 +1,68 @@
+"""Requirement pages: the list analysts work from and one requirement with its disposition."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from m2c.core import events as core_events
+from m2c.core.errors import DomainError
+from m2c.core.models import OfferingLine
+
+from . import selectors, services
+from .states import DISPOSITIONS, REQUIREMENT_MACHINE, RequirementSource, RequirementStatus
+
+
+@login_required
+def requirement_list(request: HttpRequest) -> HttpResponse:
+    params = {k: request.GET.get(k, "").strip()[:100] for k in ("status", "offering_line", "source_type", "search")}
+    qs = selectors.requirement_list(user=request.user, **{k: v or None for k, v in params.items()})
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    counts = selectors.requirement_counts_by_status(user=request.user)
+    return render(request, "insight/requirement_list.html", {
+        "status_counts": [(v, label, counts.get(v, 0)) for v, label in RequirementStatus.choices],
+        "page": page, "params": params, "statuses": RequirementStatus.choices, "sources": RequirementSource.choices,
+        "offering_lines": OfferingLine.objects.filter(active=True),
+    })
+
+
+@login_required
+def requirement_detail(request: HttpRequest, requirement_id: uuid.UUID) -> HttpResponse:
+    requirement = selectors.requirement_get(user=request.user, requirement_id=requirement_id)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        note = request.POST.get("note", "").strip()[:5000]
+        try:
+            if action == "analyse":
+                services.requirement_start_analysis(requirement=requirement, actor=request.user)
+            elif action == "dispose":
+                duplicate = None
+                number = request.POST.get("duplicate_of", "").strip()
+                if number:
+                    duplicate = selectors.requirement_queryset(request.user).filter(number=number).first()
+                services.requirement_dispose(requirement=requirement, actor=request.user,
+                                             disposition=request.POST.get("disposition", ""), note=note,
+                                             target_release=request.POST.get("target_release", "")[:40],
+                                             duplicate_of=duplicate)
+            elif action == "implement":
+                services.requirement_implement(requirement=requirement, actor=request.user, note=note)
+            elif action == "verify":
+                services.requirement_verify(requirement=requirement, actor=request.user, note=note)
+            elif action == "close":
+                services.requirement_close(requirement=requirement, actor=request.user, note=note)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, _("Requirement updated."))
+        return redirect("insight:requirement-detail", requirement.pk)
+    timeline = [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(requirement))]
+    return render(request, "insight/requirement_detail.html", {
+        "requirement": requirement, "timeline": timeline, "targets": REQUIREMENT_MACHINE.targets(requirement.status),
+        "dispositions": [(d, RequirementStatus(d).label) for d in DISPOSITIONS],
+    })
