@@ -121,12 +121,10 @@ def bulk_load(count: int) -> None:
     if batch:
         with transaction.atomic():
             index_customers(Customer.objects.bulk_create(batch))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    # The steady state of a live database: statistics gathered and, on PostgreSQL, the visibility map
+    # set (autovacuum's job) so index-only scans need no heap visits.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"  loaded {Customer.objects.count():,} customers in {time.perf_counter() - started:.1f}s", flush=True)
 
 
