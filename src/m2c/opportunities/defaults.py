@@ -78,6 +78,8 @@ CHECKLISTS: dict[str, list[tuple[str, str, str, str, str, str, bool, bool]]] = {
          "text", True, False),
         ("deliverability", "可交付性", "Deliverability", "可交付性评审（DTRB）已通过：交付能力、分包、进度、法规",
          "Deliverability review (DTRB) passed: capacity, subcontracting, schedule, regulation", "yes_no", True, True),
+        ("deliverability_report", "可交付性", "Deliverability", "可交付性评审报告", "Deliverability review report",
+         "file", False, False),
         ("risks_registered", "风险", "Risks", "风险已登记并有应对措施", "Risks are registered with mitigations",
          "yes_no", True, True),
         ("win_probability", "竞争", "Competition", "预计赢率（%）", "Estimated win probability (%)", "number", True, False),
@@ -85,8 +87,6 @@ CHECKLISTS: dict[str, list[tuple[str, str, str, str, str, str, bool, bool]]] = {
          "Why bid although the win probability is below the floor", "text", False, False),
         ("credit_check", "信用", "Credit", "客户信用评级和额度可用", "Customer credit rating and limit are available",
          "yes_no", True, True),
-        ("deliverability_report", "可交付性", "Deliverability", "可交付性评审报告", "Deliverability review report",
-         "file", False, False),
     ],
     "ATC": [
         ("payment_terms", "付款条件", "Payment terms", "付款条件符合政策：预付比例、回款天数、里程碑触发依据客观",

@@ -252,7 +252,8 @@ def opportunity_detail(request: HttpRequest, opportunity_id: uuid.UUID) -> HttpR
     context = {
         "opportunity": opp, "team": team, "holders": holders, "reviews": reviews, "latest": latest,
         "open_reviews": open_reviews, "next_gate": next_gate, "can_work": can_work,
-        "conditions": list(selectors.conditions_of(opp)), "stakeholders": opp.stakeholders.select_related("contact"),
+        "conditions": list(selectors.conditions_of(opp)),
+        "open_conditions": opp.conditions.filter(status="OPEN").count(), "stakeholders": opp.stakeholders.select_related("contact"),
         "competitors": opp.competitors.all(), "risks": opp.risks.select_related("owner"),
         "activities": opp.activities.select_related("user")[:50], "timeline": timeline, "quotes": quotes, "bids": bids,
         "final_quote": rules.final_quote(opp), "bid": rules.current_bid(opp),

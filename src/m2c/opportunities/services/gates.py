@@ -214,12 +214,22 @@ def gate_review_update(*, review: GateReview, actor: Any, **changes: Any) -> Gat
         updates.append((item, values))
     errors.raise_if_any()
     now = timezone.now()
+    existing = {a.code: a for a in locked.answers.all()}
+    fresh, changed = [], []
     for item, values in updates:
-        GateAnswer.objects.update_or_create(
-            review=locked, code=item.code,
-            defaults={"item": item, "question": item.question, "answer_type": item.answer_type,
-                      "answered_by": authenticated(actor), "answered_at": now, **values},
-        )
+        fields = {"item": item, "question": item.question, "answer_type": item.answer_type,
+                  "answered_by": authenticated(actor), "answered_at": now, **values}
+        answer = existing.get(item.code)
+        if answer is None:
+            fresh.append(GateAnswer(review=locked, code=item.code, **fields))
+        else:
+            for key, value in fields.items():
+                setattr(answer, key, value)
+            changed.append(answer)
+    GateAnswer.objects.bulk_create(fresh)
+    if changed:
+        GateAnswer.objects.bulk_update(changed, ["item", "question", "answer_type", "answered_by", "answered_at",
+                                                 "value_bool", "value_number", "value_text"])
     if updates:
         touched.append("answers")
     locked.version += 1
