@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
@@ -124,7 +125,7 @@ router = Router(tags=["opportunities"])
 def _not_partner(request: HttpRequest) -> None:
     user = request.user
     if user.has_role(Role.PARTNER) and not user.sees_everything:
-        raise PermissionDenied("Partner users have no access to this resource.")
+        raise PermissionDenied(_("Partner users have no access to this resource."))
 
 
 def _opp(request: HttpRequest, opportunity_id: uuid.UUID) -> Opportunity:
@@ -135,7 +136,7 @@ def _lines(codes: list[str], field: str = "offering_lines") -> list[OfferingLine
     found = {line.code: line for line in OfferingLine.objects.filter(code__in=codes, active=True)}
     missing = [c for c in codes if c not in found]
     if missing:
-        raise ValidationFailed(f"Unknown offering line(s): {', '.join(missing)}", field=field)
+        raise ValidationFailed(_("Unknown offering line(s): %(codes)s") % {"codes": ", ".join(missing)}, field=field)
     ordered: list[OfferingLine] = []
     for code in codes:
         if found[code] not in ordered:
@@ -152,7 +153,7 @@ def _user(value: str | None, field: str) -> User | None:
     except ValueError:
         user = User.objects.filter(username=str(value)).first()
     if user is None or not user.is_active:
-        raise ValidationFailed(f"No active user “{value}”.", field=field)
+        raise ValidationFailed(_("No active user “%(v)s”.") % {"v": value}, field=field)
     return user
 
 
@@ -404,14 +405,14 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn):
     if payload.program:
         program = selectors.program_list(user=request.user).filter(pk=payload.program).first()
         if program is None:
-            raise ValidationFailed("Unknown program.", field="program")
+            raise ValidationFailed(_("Unknown program."), field="program")
     campaign = None
     if payload.source_campaign:
         from m2c.campaigns.models import Campaign
 
         campaign = Campaign.objects.filter(code=payload.source_campaign).first()
         if campaign is None:
-            raise ValidationFailed("Unknown campaign.", field="source_campaign")
+            raise ValidationFailed(_("Unknown campaign."), field="source_campaign")
     opportunity = services.opportunity_create(
         actor=request.user, customer=customer, name=payload.name, amount=_money(payload.amount, payload.currency),
         offering_lines=_lines(payload.offering_lines), owner=_user(payload.owner, "owner") or request.user,
@@ -447,7 +448,7 @@ def update_opportunity(request: HttpRequest, opportunity_id: uuid.UUID, payload:
         if data["program"]:
             program = selectors.program_list(user=request.user).filter(pk=data["program"]).first()
             if program is None:
-                raise ValidationFailed("Unknown program.", field="program")
+                raise ValidationFailed(_("Unknown program."), field="program")
         changes["program"] = program
     services.opportunity_update(opportunity=opp, actor=request.user, expected_version=version, **changes)
     return _fresh(request, opp)
@@ -589,7 +590,7 @@ def add_stakeholder(request: HttpRequest, opportunity_id: uuid.UUID, payload: St
     opp = _opp(request, opportunity_id)
     contact = opp.customer.contacts.filter(pk=payload.contact).first()
     if contact is None:
-        raise ValidationFailed("The contact is not one of this customer's.", field="contact")
+        raise ValidationFailed(_("The contact is not one of this customer's."), field="contact")
     row = services.stakeholder_add(opportunity=opp, actor=request.user, contact=contact,
                                    decision_role=payload.decision_role, attitude=payload.attitude,
                                    influence=payload.influence, notes=payload.notes)
@@ -705,7 +706,7 @@ def _open_review(request: HttpRequest, opportunity_id: uuid.UUID, gate: GateType
     opp = _opp(request, opportunity_id)
     review = opp.gate_reviews.filter(gate_type=gate, status__in=statuses).order_by("-created_at").first()
     if review is None:
-        raise NotFound(f"No {gate} review in status {' or '.join(statuses)} for this opportunity.")
+        raise NotFound(_("No open %(gate)s review in that status for this opportunity.") % {"gate": gate})
     return review
 
 
@@ -752,7 +753,7 @@ def update_review(request: HttpRequest, review_id: uuid.UUID, payload: GateRevie
         if data["quote"] is not None:
             quote = Quote.objects.filter(pk=data["quote"], opportunity_id=review.opportunity_id).first()
             if quote is None:
-                raise ValidationFailed("Unknown quote for this opportunity.", field="quote")
+                raise ValidationFailed(_("Unknown quote for this opportunity."), field="quote")
         data["quote"] = quote
     data = {k: v for k, v in data.items() if v is not None or k in ("quote", "margin_pct")}
     return review_out(services.gate_review_update(review=review, actor=request.user, **data))
@@ -777,7 +778,7 @@ def submit_review(request: HttpRequest, review_id: uuid.UUID):
 def assign_review(request: HttpRequest, review_id: uuid.UUID, payload: AssignIn):
     body = DecisionBody.objects.filter(pk=payload.decision_body).first()
     if body is None:
-        raise ValidationFailed("Unknown decision body.", field="decision_body")
+        raise ValidationFailed(_("Unknown decision body."), field="decision_body")
     return review_out(services.gate_review_assign(review=_review(request, review_id), actor=request.user, body=body))
 
 
@@ -835,7 +836,7 @@ def list_bodies(request: HttpRequest):
 def create_body(request: HttpRequest, payload: DecisionBodyIn):
     unit = OrgUnit.objects.filter(code=payload.org_unit).first()
     if unit is None:
-        raise ValidationFailed("Unknown org unit.", field="org_unit")
+        raise ValidationFailed(_("Unknown org unit."), field="org_unit")
     body = services.decision_body_create(actor=request.user, name=payload.name, name_en=payload.name_en,
                                          level=payload.level, org_unit=unit)
     return Status(201, body_out(body))
@@ -852,7 +853,7 @@ def add_member(request: HttpRequest, body_id: uuid.UUID, payload: MemberIn):
              summary="End a membership")
 def end_member(request: HttpRequest, member_id: int):
     if not 0 < member_id < 2**62:
-        raise NotFound("No such membership.")
+        raise NotFound(_("No such membership."))
     membership = get_object_or_404(DecisionBodyMember, pk=member_id)
     services.decision_body_remove_member(membership=membership, actor=request.user)
     return body_out(membership.body)
@@ -870,7 +871,7 @@ def current_matrix(request: HttpRequest):
     _not_partner(request)
     current = rules.matrix_in_force()
     if current is None:
-        raise NotFound("No authority matrix has been published.")
+        raise NotFound(_("No authority matrix has been published."))
     return matrix_out(current, current)
 
 
@@ -973,7 +974,7 @@ def _price_list(code: str | None) -> PriceList | None:
         return None
     found = PriceList.objects.filter(code=code).first()
     if found is None:
-        raise ValidationFailed("Unknown price list.", field="price_list")
+        raise ValidationFailed(_("Unknown price list."), field="price_list")
     return found
 
 
@@ -991,7 +992,7 @@ def create_quote(request: HttpRequest, opportunity_id: uuid.UUID, payload: Quote
     if payload.copy_from:
         source = opp.quotes.filter(pk=payload.copy_from).first()
         if source is None:
-            raise ValidationFailed("Unknown quote of this opportunity.", field="copy_from")
+            raise ValidationFailed(_("Unknown quote of this opportunity."), field="copy_from")
     quote = services.quote_create(
         opportunity=opp, actor=request.user, currency=payload.currency, price_list=_price_list(payload.price_list),
         copy_from=source, title=payload.title, valid_until=payload.valid_until, payment_terms=payload.payment_terms,
@@ -1022,7 +1023,7 @@ def add_line(request: HttpRequest, quote_id: uuid.UUID, payload: QuoteLineIn):
     if payload.product:
         product = Product.objects.filter(code=payload.product).first()
         if product is None:
-            raise ValidationFailed("Unknown product.", field="product")
+            raise ValidationFailed(_("Unknown product."), field="product")
     data = payload.model_dump(exclude={"product"})
     return Status(201, quote_line_out(services.quote_line_add(quote=quote, actor=request.user, product=product, **data)))
 
@@ -1100,7 +1101,7 @@ def submit_bid(request: HttpRequest, bid_id: uuid.UUID, payload: BidSubmitIn):
     bid = selectors.bid_get(user=request.user, bid_id=bid_id)
     quote = bid.opportunity.quotes.filter(pk=payload.quote).first()
     if quote is None:
-        raise ValidationFailed("Unknown quote of this opportunity.", field="quote")
+        raise ValidationFailed(_("Unknown quote of this opportunity."), field="quote")
     return bid_out(services.bid_submit(bid=bid, actor=request.user, quote=quote))
 
 
@@ -1129,7 +1130,7 @@ def pipeline_report(request: HttpRequest, filters: Query[ReportFilters],
     dims = [d.strip() for d in group_by.split(",") if d.strip()]
     unknown = [d for d in dims if d not in selectors.GROUPINGS]
     if unknown:
-        raise ValidationFailed(f"Unknown grouping: {', '.join(unknown)}", field="group_by")
+        raise ValidationFailed(_("Unknown grouping: %(v)s") % {"v": ", ".join(unknown)}, field="group_by")
     report = selectors.pipeline_report(user=request.user, group_by=dims, filters=filters.to_filters())
     return {
         "group_by": report["group_by"], "reporting_currency": report["reporting_currency"], "rates_on": report["rates_on"],
