@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -867,7 +868,7 @@ def capture(
     assigned: dict[Any, list[Any]] = defaultdict(list)
     request_id = core_events.request_id_var.get()
     due = None
-    ids = _uuid4_batch(len(todo) * 3)
+    ids = _uuid_batch(len(todo) * 3)
     for i in todo:
         p = items[i]
         v = dict(p.values)
@@ -999,11 +1000,19 @@ def capture(
     return [o for o in outcomes if o is not None]
 
 
-def _uuid4_batch(n: int) -> Any:
-    """Random (version 4) UUIDs from one read of the OS random source instead of one per id."""
-    raw = os.urandom(16 * max(n, 1))
-    for k in range(0, len(raw), 16):
-        yield uuid.UUID(bytes=raw[k:k + 16], version=4)
+def _uuid_batch(n: int) -> Any:
+    """Time-ordered random UUIDs (version 7, RFC 9562) from one read of the OS random source.
+
+    A million new rows then land at the end of every index keyed by id (the lead table's primary key,
+    the event log's subject index) instead of all over it, which keeps bulk inserts fast as the store
+    grows. The 74 random bits keep ids unguessable.
+    """
+    raw = os.urandom(10 * max(n, 1))
+    millis = int(time.time() * 1000) & ((1 << 48) - 1)
+    for k in range(0, len(raw), 10):
+        rand = int.from_bytes(raw[k:k + 10], "big")
+        value = (millis << 80) | (0x7 << 76) | ((rand >> 68) & 0xFFF) << 64 | (0b10 << 62) | (rand & ((1 << 62) - 1))
+        yield uuid.UUID(int=value)
     while True:  # pragma: no cover - more ids than planned
         yield uuid.uuid4()
 
