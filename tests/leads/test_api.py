@@ -195,3 +195,13 @@ def test_campaign_lead_outcomes(api, users, rules, lines, roadshow):
     assert body["valid"] == 1 and body["target_valid_leads"] == 40
     assert body["cost_per_valid_lead"] == {"amount": "185000.00", "currency": "CNY"}
     assert api(users.ar_north).get(f"/campaigns/{roadshow.code}/lead-outcomes").status_code == 404
+
+
+def test_nul_characters_are_refused_not_a_server_error(api, users, rules, lines, capture):
+    client = api(users.marketing)
+    assert client.post("/leads", {"customer_name": "a\x00b"}).status_code == 422
+    assert client.post("/leads", {"customer_name": "x", "utm": {"utm_source": "\x00"}}).status_code == 422
+    assert client.get("/leads", {"search": "a\x00"}).status_code == 200
+    lead = capture(customer_name="申江大学", contact_phone="13800138000")
+    assert client.post(f"/leads/{lead.pk}/activities", {"type": "call", "subject": "x\x00"}).status_code == 422
+    assert client.post(f"/leads/{lead.pk}/return", {"reason": "\x00"}).status_code == 422

@@ -319,6 +319,9 @@ def _text(data: dict[str, Any], key: str, errors: list[dict[str, str]]) -> str:
     if value is None:
         return ""
     text = str(value).strip()
+    if "\x00" in text:
+        errors.append({"field": key, "reason": _("The text contains a NUL character.")})
+        return ""
     limit = TEXT_LIMITS.get(key)
     if limit and len(text) > limit:
         errors.append({"field": key, "reason": _("Longer than %(n)d characters.") % {"n": limit}})
@@ -536,7 +539,8 @@ def prepare(data: dict[str, Any], ref: Reference, *, channel: str = Channel.API,
         "source_type": source_type,
         "source_campaign_id": campaign.pk if campaign else None,
         "channel": channel,
-        "utm": {k: str(v)[:200] for k, v in (data.get("utm") or {}).items() if str(k).startswith("utm_")} if isinstance(data.get("utm"), dict) else {},
+        "utm": {str(k)[:40].replace("\x00", ""): str(v)[:200].replace("\x00", "") for k, v in (data.get("utm") or {}).items()
+                if str(k).startswith("utm_")} if isinstance(data.get("utm"), dict) else {},
     }
     if len(values["currency"]) != 3 or not values["currency"].isalpha():
         errors.append({"field": "currency", "reason": _("A currency is a three-letter ISO 4217 code such as CNY.")})

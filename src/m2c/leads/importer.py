@@ -119,6 +119,8 @@ def has_cjk(text: str) -> bool:
 
 
 def _decode(raw: bytes) -> str:
+    if b"\x00" in raw:
+        raw = raw.replace(b"\x00", b"")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -7,12 +7,37 @@ import uuid
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from m2c.core.schemas import Amount, InSchema, MoneyOut, RefOut, UserRefOut
+from m2c.core.schemas import Amount, MoneyOut, RefOut, UserRefOut
+from m2c.core.schemas import InSchema as _CoreInSchema
 from m2c.customers.models import DecisionRole
 
 from .models import ActivityType, BudgetStatus, CampaignTouch, DisqualifyReason
+
+
+def _no_nul(value: Any) -> Any:
+    # PostgreSQL text cannot hold NUL; refuse it here rather than fail deep in the database.
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+    elif isinstance(value, list):
+        for item in value:
+            _no_nul(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(key)
+            _no_nul(item)
+    return value
+
+
+class InSchema(_CoreInSchema):
+    """The core input schema, plus: no NUL characters anywhere."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        return _no_nul(value)
 
 
 class LeadIn(InSchema):
@@ -332,6 +357,11 @@ class ImportOut(Schema):
 
 
 class LeadFilters(Schema):
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strip_nul(cls, value: Any) -> Any:
+        return value.replace("\x00", "") if isinstance(value, str) else value
+
     search: str | None = Field(None, max_length=200)
     status: str | None = Field(None, max_length=200, description="Comma-separated statuses")
     temperature: str | None = Field(None, max_length=4)
