@@ -47,6 +47,8 @@ def test_every_page_renders(deal, o4, users):
             for url in pages:
                 response = client.get(url)
                 assert response.status_code == 200, (url, person, response.status_code)
+    reports = _client(users.executive).get(reverse("opportunities:reports")).content.decode()
+    assert '<script id="chart-data" type="application/json">{"stages": [' in reports
     pdf = _client(deal.ar).get(reverse("opportunities:quote-pdf", args=[quote.pk]))
     assert pdf["Content-Type"] == "application/pdf"
 

@@ -160,6 +160,7 @@ def _render(quote: Quote, language: str) -> bytes:
 
     # Lines.
     pdf.set_font(family, size=8)
+    pdf.set_fill_color(255, 255, 255)
     heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=BRAND)
     widths = (8, 52, 26, 14, 24, 14, 24, 28)
     with pdf.table(col_widths=widths, text_align=("CENTER", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
@@ -173,13 +174,15 @@ def _render(quote: Quote, language: str) -> bytes:
             row = table.row()
             item = line.description
             if line.product_id:
-                item = f"{line.product.code} {line.product.name_en if english and line.product.name_en else line.product.name}"
-                if line.description and line.description not in item:
+                product = line.product
+                item = f"{product.code} {product.name_en if english and product.name_en else product.name}"
+                if line.description and line.description not in (product.name, product.name_en):
                     item += f"\n{line.description}"
             row.cell(str(i))
             row.cell(text(item))
             row.cell(text(line.site or "—"))
-            row.cell(_qty(line.quantity))
+            unit = f" {line.product.get_unit_display()}" if line.product_id else ""
+            row.cell(_qty(line.quantity) + unit)
             row.cell(_amount(line.unit_list_price, quote.currency))
             row.cell(f"{line.discount_pct.normalize():f}%")
             row.cell(_amount(line.unit_net_price, quote.currency))

@@ -5,7 +5,6 @@ render. A service's refusal is shown beside the action that caused it and change
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
@@ -499,9 +498,29 @@ def review_detail(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
             opp.quotes.exclude(status__in=[QuoteStatus.WITHDRAWN]).order_by("-number") if opp else []),
         "deviations": [("none", _("None")), ("moderate", _("Moderate")), ("severe", _("Severe"))],
         "is_member": is_member, "tab": "inbox", "today": timezone.localdate(),
-        "matrix": review.authority_matrix,
+        "matrix": review.authority_matrix, "reasons": reasons_display(review.level_reasons),
     }
     return render(request, "opportunities/review_detail.html", context)
+
+
+def reasons_display(reasons: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The rules that fired, worded in the reader's language from their structured parts."""
+    from .models import Dimension
+    from .states import DecisionLevel
+
+    shown = []
+    for reason in reasons or []:
+        dimension = reason.get("dimension", "")
+        label = str(Dimension(dimension).label) if dimension in Dimension.values else dimension
+        value = str(reason.get("value", ""))
+        try:
+            value = f"{Decimal(value).normalize():,f}"
+        except ArithmeticError:
+            value = {"True": _("Yes"), "False": _("No")}.get(value, value)
+        level = reason.get("level", "")
+        level_label = str(DecisionLevel(level).label) if level in DecisionLevel.values else level
+        shown.append({"text": f"{label}: {value} → {level_label}", "rule": str(reason.get("rule", ""))})
+    return shown
 
 
 def _condition_owners(opp: Any) -> list[User]:
@@ -717,6 +736,7 @@ def quote_detail(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
             products=Product.objects.filter(active=True, offering_line__in=opp.offering_lines.all())),
         "bid": rules.current_bid(opp), "floor": opp.floor_money, "tab": "list",
         "below_floor": opp.floor_money is not None and not rules.compare_to_floor(opp, quote.net_money)[0],
+        "reasons": reasons_display(quote.approval_reasons),
     }
     return render(request, "opportunities/quote_detail.html", context)
 
@@ -781,7 +801,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     table = [{"region": region, "cells": [matrix.get((region, s)) for s, _ in stages]} for region in regions]
     context = {**_filter_context(params), "region_stage": region_stage, "table": table, "stages": stages,
                "by_line": by_line, "by_period": by_period, "forecast": forecast, "win_loss": win_loss,
-               "chart_json": json.dumps(chart), "tab": "reports", "inbox_count": selectors.inbox_count(request.user),
+               "chart": chart, "tab": "reports", "inbox_count": selectors.inbox_count(request.user),
                "loss_reasons": dict(LossReason.choices)}
     return render(request, "opportunities/reports.html", context)
 
@@ -793,7 +813,8 @@ def configuration(request: HttpRequest) -> HttpResponse:
     current = rules.matrix_in_force()
     context = {
         "matrix": current, "matrices": selectors.matrix_list()[:20], "bodies": selectors.body_list(),
-        "checklists": selectors.checklist_list(), "products": selectors.product_list().prefetch_related(
+        "checklists": sorted(selectors.checklist_list(), key=lambda c: ["ATI", "ATB", "ATC", "ATAC", "ATCC"].index(c.gate_type)
+                             if c.gate_type in ("ATI", "ATB", "ATC", "ATAC", "ATCC") else 9), "products": selectors.product_list().prefetch_related(
             "prices__price_list"), "price_lists": selectors.price_list_list(),
         "settings_row": OpportunitySettings.current(), "tab": "config", "inbox_count": selectors.inbox_count(request.user),
     }

@@ -108,3 +108,17 @@ def yes_no(value: Any) -> str:
     if value is None:
         return "—"
     return _("Yes") if value else _("No")
+
+
+@register.filter
+def deviation_label(value: str) -> str:
+    from ..models import PaymentTermDeviation
+
+    return str(PaymentTermDeviation(value).label) if value in PaymentTermDeviation.values else value
+
+
+@register.filter
+def role_label(value: str) -> str:
+    from m2c.core.models import Role
+
+    return str(Role(value).label) if value in Role.values else value
