@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -309,6 +309,10 @@ def run(
         )
     LeadImport.objects.filter(pk=job.pk).update(status=LeadImport.Status.RUNNING, mapping=used, processed=0)
     columns = [(headers.index(h), t) for h, t in used.items()]
+    if connection.vendor == "sqlite":
+        # A larger page cache for the duplicate-key indexes while a big file streams in.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -131072")
     counts = Counts()
     ref = capture.Reference()
     ref.customer_index = capture.CustomerIndex(preload=True, threshold=ref.config.match_threshold)  # type: ignore[attr-defined]

@@ -39,8 +39,12 @@ _PLACE_SUFFIXES = ("省", "市", "自治区", "特别行政区")
 _PLACE_RE = re.compile(
     "(?:" + "|".join(re.escape(p) for p in PLACES) + ")(?:" + "|".join(_PLACE_SUFFIXES) + ")?"
 )
-# English words that say nothing about which company it is.
-_EN_NOISE = frozenset({"china", "chinese", "the", "and", "of", "co", "ltd", "group", "international", "intl"})
+# English words that say nothing about which company it is: legal forms and fillers.
+_EN_NOISE = frozenset({
+    "the", "and", "of", "china", "chinese", "co", "company", "ltd", "limited", "llc", "llp", "inc", "incorporated",
+    "corp", "corporation", "pte", "pty", "pvt", "private", "plc", "gmbh", "ag", "sa", "s", "a", "sas", "sarl", "bv", "nv",
+    "srl", "spa", "kk", "oy", "ab", "as", "tbk", "jsc", "group", "holding", "holdings", "international", "intl",
+})
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
@@ -57,7 +61,9 @@ def company_keys(raw: str) -> tuple[str, str, str]:
         text = unicodedata.normalize("NFKC", raw).casefold()
         words = [w for w in _WORD_RE.findall(text) if w not in _EN_NOISE]
         core = "".join(words) or normalized
-        block = core[:5]
+        # Blocks of the leading letters of the first three words: "Pacific Global Logistics" and
+        # "PACIFIC-GLOBAL LOGISTICS PTE LTD" share "paciglolo", other Pacific companies mostly do not.
+        block = "".join(w[:n] for w, n in zip(words, (4, 3, 2), strict=False)) or core[:5]
     return normalized, core, block
 
 
