@@ -275,6 +275,35 @@ class Opportunity(TrackedModel):
         )
 
 
+class PipelineTotal(models.Model):
+    """The count and amount of the opportunities in one bucket, maintained by the services (see totals.py).
+
+    Never edited by hand: :func:`m2c.opportunities.totals.rebuild` recomputes it from the opportunities.
+    """
+
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    region = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                               db_constraint=False, verbose_name=_("region"))
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                 db_constraint=False, verbose_name=_("org unit"))
+    offering_line = models.ForeignKey(OfferingLine, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                      db_constraint=False, verbose_name=_("primary offering line"))
+    currency = models.CharField(_("currency"), max_length=3)
+    probability = models.DecimalField(_("win probability %"), **PERCENT)
+    forecast_category = models.CharField(_("forecast category"), max_length=10, choices=ForecastCategory.choices)
+    count = models.IntegerField(_("count"), default=0)
+    amount = money_field(_("amount"), default=Decimal(0))
+
+    class Meta:
+        verbose_name = _("pipeline total")
+        verbose_name_plural = _("pipeline totals")
+        indexes = [models.Index(fields=["stage", "region", "org_unit", "offering_line", "currency"],
+                                name="pipeline_total_bucket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.currency} {self.count}"
+
+
 class TeamAssignment(models.Model):
     """A person's role on an opportunity for a period: the iron triangle and the wider team."""
 

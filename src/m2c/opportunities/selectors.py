@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from m2c.core import fx
-from m2c.core.models import OfferingLine, OrgUnit
+from m2c.core.models import OfferingLine, OrgUnit, Role
 from m2c.core.scoping import scope
 
 from . import rules
@@ -32,10 +32,12 @@ from .models import (
     GateCondition,
     GateReview,
     Opportunity,
+    PipelineTotal,
     PriceList,
     Product,
     Program,
     Quote,
+    TeamAssignment,
 )
 from .states import (
     CLOSED_STAGES,
@@ -52,23 +54,36 @@ from .states import (
 OPPORTUNITY_SCOPE = {
     "org_field": "org_unit",
     "owner_fields": ("owner",),
-    "team_lookup": "active_team__user",
     "partner_field": "registered_partner_id",
 }
 
 
-def _with_active_team(qs: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+def _team_counts(user: Any) -> bool:
+    """Whether team membership widens what ``user`` sees (not for partner users or global readers)."""
+    return (getattr(user, "is_authenticated", False) and not user.sees_everything
+            and not user.has_role(Role.PARTNER))
+
+
+def active_team_ids(user: Any) -> QuerySet:
+    """Ids of the opportunities ``user`` is on the team of today."""
     today = timezone.localdate()
-    return qs.annotate(
-        active_team=FilteredRelation(
-            "team",
-            condition=Q(team__valid_from__lte=today) & (Q(team__valid_to__isnull=True) | Q(team__valid_to__gt=today)),
-        )
-    )
+    return TeamAssignment.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=today), user=user, valid_from__lte=today
+    ).values("opportunity_id")
 
 
 def opportunity_queryset(user: Any) -> QuerySet[Opportunity]:
-    return scope(_with_active_team(Opportunity.objects.all()), user, **OPPORTUNITY_SCOPE)
+    """What ``user`` may see: ``scope`` (org subtree, owner, partner) plus the deals whose team they are on.
+
+    Team membership is an ``EXISTS`` beside ``scope`` rather than its ``team_lookup`` join: a join can
+    repeat a deal, so ``scope`` adds ``DISTINCT``, and a ``DISTINCT`` over a million rows keeps the board
+    from reading its index in order (5.9 s instead of milliseconds for a regional AR in the benchmark).
+    """
+    base = Opportunity.objects.all()
+    visible = scope(base, user, **OPPORTUNITY_SCOPE)
+    if _team_counts(user):
+        visible = visible | base.filter(Exists(active_team_ids(user).filter(opportunity_id=OuterRef("pk"))))
+    return visible
 
 
 def visible_ids(user: Any) -> QuerySet:
@@ -185,7 +200,6 @@ class Money3:
     unconverted: dict[str, Decimal] = field(default_factory=dict)
 
 
-WEIGHTED = ExpressionWrapper(F("amount") * F("probability") / 100, output_field=DecimalField(max_digits=30, decimal_places=8))
 
 
 def board(*, user: Any, filters: Filters | None = None, per_column: int = 20, with_totals: bool = True) -> dict[str, Any]:
@@ -194,20 +208,31 @@ def board(*, user: Any, filters: Filters | None = None, per_column: int = 20, wi
     base = (filters or Filters()).apply(opportunity_queryset(user), user)
     columns = []
     for stage in BOARD_STAGES:
-        cards = list(
-            base.filter(stage=stage)
-            .select_related("customer", "owner", "region")
-            .order_by(F("expected_sign_date").asc(nulls_last=True), "id")[:per_column]
-        )
+        column = base.filter(stage=stage).select_related("customer", "owner", "region")
+        # Soonest sign date first, undated last: two reads in index order rather than one NULLS LAST
+        # sort, which SQLite can only do by sorting every deal of the stage.
+        cards = list(column.filter(expected_sign_date__isnull=False).order_by("expected_sign_date", "id")[:per_column])
+        if len(cards) < per_column:
+            cards += list(column.filter(expected_sign_date__isnull=True).order_by("id")[:per_column - len(cards)])
         columns.append(Column(stage=stage, label=str(Stage(stage).label), cards=cards))
     totals: dict[str, Money3] = {}
     if with_totals:
-        totals = _grouped(base.filter(stage__in=BOARD_STAGES), ["stage"])
+        totals = _grouped(base.filter(stage__in=BOARD_STAGES), ["stage"], user=user,
+                          filters=_with_stages(filters, BOARD_STAGES))
         for column in columns:
             found = totals.get((column.stage,)) or Money3()  # type: ignore[call-overload]
             column.count, column.amount, column.weighted = found.count, found.amount, found.weighted
     return {"columns": columns, "reporting_currency": fx.reporting_currency(),
             "unconverted": _merge_unconverted(totals.values())}
+
+
+def _with_stages(filters: Filters | None, stages: Any) -> Filters:
+    from dataclasses import replace
+
+    base = filters or Filters()
+    wanted = [s for s in stages if (not base.stage or s == base.stage) and (not base.stages or s in base.stages)]
+    # No stage in common: keep a filter that matches nothing rather than dropping it.
+    return replace(base, stage=None, stages=wanted or ["-"])
 
 
 def _merge_unconverted(values: Any) -> dict[str, Decimal]:
@@ -218,27 +243,88 @@ def _merge_unconverted(values: Any) -> dict[str, Decimal]:
     return dict(merged)
 
 
-def _grouped(qs: QuerySet[Opportunity], dims: list[str], *, on: dt.date | None = None) -> dict[tuple, Money3]:
-    """Sum amount and weighted amount per ``dims`` in the database, grouped by currency too, then convert
-    each currency's subtotal once with a single rate table."""
-    rows = (
-        qs.order_by()
-        .values(*dims, "currency")
-        .annotate(n=Count("id"), amount_sum=Sum("amount"), weighted_sum=Sum(WEIGHTED))
-    )
+SUMMARY_FILTERS = frozenset({"region", "offering_line", "stage", "stages", "open_only", "forecast_category"})
+SUMMARY_DIMS = frozenset({"stage", "region_id", "org_unit_id", "offering_line_id", "forecast_category"})
+
+
+def _summary_usable(filters: Filters, dims: list[str]) -> bool:
+    """Whether the running totals answer this question (their dimensions and simple filters only)."""
+    if not set(dims) <= SUMMARY_DIMS:
+        return False
+    return all(not value for name, value in vars(filters).items() if name not in SUMMARY_FILTERS)
+
+
+def _summary_rows(filters: Filters, dims: list[str], user: Any, extra: Q) -> list[dict[str, Any]]:
+    qs = PipelineTotal.objects.filter(extra)
+    if filters.region:
+        qs = qs.filter(region__code=filters.region)
+    if filters.offering_line:
+        qs = qs.filter(offering_line__code=filters.offering_line)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.stages:
+        qs = qs.filter(stage__in=filters.stages)
+    if filters.open_only:
+        qs = qs.filter(stage__in=[*OPEN_STAGES, Stage.ON_HOLD])
+    if filters.forecast_category:
+        qs = qs.filter(forecast_category=filters.forecast_category)
+    return list(qs.order_by().values(*dims, "currency", "probability").annotate(n=Sum("count"), total=Sum("amount")))
+
+
+def _direct_rows(qs: QuerySet[Opportunity], dims: list[str]) -> list[dict[str, Any]]:
+    return list(qs.order_by().values(*dims, "currency", "probability").annotate(n=Count("*"), total=Sum("amount")))
+
+
+def _grouped(qs: QuerySet[Opportunity], dims: list[str], *, on: dt.date | None = None, user: Any = None,
+             filters: Filters | None = None) -> dict[tuple, Money3]:
+    """Count, amount and weighted amount per ``dims`` in the reporting currency.
+
+    The database sums per currency and win probability; each currency is converted once with a single
+    rate table and each probability applied once, in Decimal. When the question fits the running totals
+    (``PipelineTotal``) and ``user`` is given, they answer it: a few thousand rows instead of every deal.
+    ``qs`` must then be the visible, filtered opportunities the totals stand for.
+    """
+    filters = filters or Filters()
+    if user is not None and _summary_usable(filters, dims) and getattr(user, "is_authenticated", False):
+        rows = _visible_summary(user, filters, dims)
+    else:
+        rows = _direct_rows(qs, dims)
     rates = fx.rate_table(on)
     result: dict[tuple, Money3] = defaultdict(Money3)
+    hundred = Decimal(100)
     for row in rows:
         key = tuple(row[d] for d in dims)
         bucket = result[key]
-        bucket.count += row["n"]
+        count, total = row["n"] or 0, row["total"] or Decimal(0)
+        if not count and not total:
+            continue
+        bucket.count += count
         rate = rates.get(row["currency"])
         if rate is None:
-            bucket.unconverted[row["currency"]] = bucket.unconverted.get(row["currency"], Decimal(0)) + (row["amount_sum"] or 0)
+            bucket.unconverted[row["currency"]] = bucket.unconverted.get(row["currency"], Decimal(0)) + total
             continue
-        bucket.amount += (row["amount_sum"] or Decimal(0)) * rate
-        bucket.weighted += (row["weighted_sum"] or Decimal(0)) * rate
-    return dict(result)
+        converted = total * rate
+        bucket.amount += converted
+        bucket.weighted += converted * (row["probability"] or Decimal(0)) / hundred
+    return {k: v for k, v in result.items() if v.count}
+
+
+def _visible_summary(user: Any, filters: Filters, dims: list[str]) -> list[dict[str, Any]]:
+    """The running totals of what ``user`` sees: everything, or the org subtree's buckets plus, counted
+    directly, the few deals outside it that the user owns or is on the team of."""
+    if user.sees_everything:
+        return _summary_rows(filters, dims, user, Q())
+    if user.has_role(Role.PARTNER) or not user.org_unit_id:
+        return _direct_rows(filters.apply(opportunity_queryset(user), user), dims)
+    path = user.org_unit.path
+    inside = _summary_rows(filters, dims, user, Q(org_unit__path__startswith=path))
+    outside = filters.apply(
+        Opportunity.objects.exclude(org_unit__path__startswith=path).filter(
+            Q(owner=user) | Q(pk__in=active_team_ids(user))
+        ),
+        user,
+    )
+    return inside + _direct_rows(outside, dims)
 
 
 # --- reports ----------------------------------------------------------------------------------------
@@ -267,9 +353,10 @@ def pipeline_report(*, user: Any, group_by: list[str], filters: Filters | None =
     """Pipeline and weighted pipeline in the reporting currency, grouped by any of region, stage, offering
     line, forecast category, grade and period (month or quarter of the expected sign date)."""
     dims = [d for d in group_by if d in GROUPINGS] or ["stage"]
-    qs = (filters or Filters()).apply(opportunity_queryset(user), user)
+    filters = filters or Filters()
     if open_only:
-        qs = qs.filter(stage__in=OPEN_STAGES)
+        filters = _with_stages(filters, OPEN_STAGES)
+    qs = filters.apply(opportunity_queryset(user), user)
     db_dims = []
     for d in dims:
         column = GROUPINGS[d]
@@ -277,7 +364,7 @@ def pipeline_report(*, user: Any, group_by: list[str], filters: Filters | None =
             db_dims.append(column)
     if "month" in db_dims:
         qs = qs.annotate(month=TruncMonth("expected_sign_date"))
-    grouped = _grouped(qs, db_dims, on=on)
+    grouped = _grouped(qs, db_dims, on=on, user=user, filters=filters)
     names = _names(dims)
     rows = []
     for key, totals in grouped.items():

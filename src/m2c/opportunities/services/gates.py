@@ -22,7 +22,7 @@ from m2c.core.errors import Conflict, PermissionDenied, ValidationFailed
 from m2c.core.money import Money, to_decimal
 from m2c.core.notifications import notify
 
-from .. import events, rules
+from .. import events, rules, totals
 from ..models import (
     AnswerType,
     Checklist,
@@ -472,8 +472,11 @@ def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Any) -> None
     # A new decision replaces any probability override an earlier one set.
     if review.probability_override is not None or opp.probability_override_review_id:
         override = review if review.probability_override is not None else None
-        probability = review.probability_override if override else OpportunitySettings.current().probability_for(opp.stage)
-        Opportunity.objects.filter(pk=opp.pk).update(probability_override_review=override, probability=probability)
+        probability = OpportunitySettings.current().probability_for(opp.stage)
+        if override is not None and opp.stage in ("O1_VALIDATE", "O2_SHAPE", "O3_BID", "O4_NEGOTIATE"):
+            probability = review.probability_override
+        with totals.tracked(opp.pk):
+            Opportunity.objects.filter(pk=opp.pk).update(probability_override_review=override, probability=probability)
         if override is not None:
             core_events.record(events.PROBABILITY_OVERRIDDEN, opp, actor=actor,
                                payload={"probability": str(review.probability_override), "review": str(review.pk)})

@@ -25,7 +25,7 @@ from m2c.core.money import Money
 from m2c.core.notifications import notify
 from m2c.customers.models import Customer
 
-from .. import events, rules
+from .. import events, rules, totals
 from ..models import BudgetStatus, GateReview, Opportunity, OpportunitySettings, Program, TeamAssignment
 from ..states import (
     DEFAULT_FORECAST,
@@ -170,6 +170,7 @@ def opportunity_create(
         **derived,
     )
     opportunity.offering_lines.set(lines)
+    totals.added(opportunity.pk)
     TeamAssignment.objects.create(opportunity=opportunity, role=TeamRole.AR, user=owner)
     core_events.record(
         events.OPPORTUNITY_CREATED,
@@ -282,7 +283,8 @@ def opportunity_update(*, opportunity: Opportunity, actor: Any, expected_version
         locked.offering_lines.set(lines)
         locked.offering_line = lines[0]
     locked.version += 1
-    locked.save()
+    with totals.tracked(locked.pk):
+        locked.save()
     core_events.record(events.OPPORTUNITY_UPDATED, locked, actor=actor, payload={"changes": diff})
     if locked.grade != old_grade:
         core_events.record(events.GRADE_CHANGED, locked, actor=actor, payload={"from": old_grade, "to": locked.grade})
@@ -306,7 +308,8 @@ def opportunity_set_forecast_category(*, opportunity: Opportunity, actor: Any, c
     locked.forecast_category = category or DEFAULT_FORECAST[locked.stage]
     locked.forecast_category_manual = category is not None
     locked.version += 1
-    locked.save(update_fields=["forecast_category", "forecast_category_manual", "version", "updated_at"])
+    with totals.tracked(locked.pk):
+        locked.save(update_fields=["forecast_category", "forecast_category_manual", "version", "updated_at"])
     core_events.record(events.FORECAST_CHANGED, locked, actor=actor,
                        payload={"from": before, "to": locked.forecast_category, "manual": category is not None})
     return locked
@@ -321,8 +324,9 @@ def _apply(opportunity: Opportunity, target: str, *, actor: Any, reason: str = "
     locked_now = Opportunity.objects.select_related("probability_override_review").get(pk=opportunity.pk)
     fields = {**_stage_fields(locked_now, target, conf), **(changes or {})}
     ctx = {"actor": actor, "reason": reason, "target": target, **(context or {})}
-    return OPPORTUNITY_MACHINE.apply(opportunity, target, actor=actor, reason=reason, context=ctx, changes=fields,
-                                     payload=payload)
+    with totals.tracked(opportunity.pk):
+        return OPPORTUNITY_MACHINE.apply(opportunity, target, actor=actor, reason=reason, context=ctx, changes=fields,
+                                         payload=payload)
 
 
 @transaction.atomic

@@ -1,0 +1,24 @@
+"""Data: fill the running pipeline totals from the opportunities that exist before them."""
+
+from decimal import Decimal
+
+from django.db import migrations
+from django.db.models import Count, Sum
+
+DIMENSIONS = ("stage", "region_id", "org_unit_id", "offering_line_id", "currency", "probability", "forecast_category")
+
+
+def forward(apps, schema_editor):
+    Opportunity = apps.get_model("opportunities", "Opportunity")
+    PipelineTotal = apps.get_model("opportunities", "PipelineTotal")
+    PipelineTotal.objects.all().delete()
+    rows = Opportunity.objects.order_by().values(*DIMENSIONS).annotate(n=Count("*"), total=Sum("amount"))
+    PipelineTotal.objects.bulk_create(
+        [PipelineTotal(count=r["n"], amount=r["total"] or Decimal(0), **{d: r[d] for d in DIMENSIONS}) for r in rows],
+        batch_size=2000,
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("opportunities", "0004_pipeline_totals")]
+    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
