@@ -180,7 +180,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         detail = getattr(exc, "detail", None) or str(exc)
         print(f"error: {getattr(exc, 'field', None) or 'file'}: {detail}", file=sys.stderr)
         return 2
-    if counts.errors:
+    if counts.rejected:
         report = path.with_name(path.stem + ".errors.csv")
         with open(report, "wb") as handle:
             for chunk in importer.csv_bytes(importer.error_report(job)):

@@ -312,7 +312,7 @@ def run(
     if connection.vendor == "sqlite":
         # A larger page cache for the duplicate-key indexes while a big file streams in.
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -131072")
+            cursor.execute("PRAGMA cache_size = -98304")
     counts = Counts()
     ref = capture.Reference()
     ref.customer_index = capture.CustomerIndex(preload=True, threshold=ref.config.match_threshold)  # type: ignore[attr-defined]
@@ -352,6 +352,10 @@ def run(
             if len(batch) >= BATCH:
                 _flush(batch, ref, actor, job, dry_run, counts, error_inserter)
                 batch = []
+                if counts.errors:
+                    # Rejected rows go to the database as they come, so memory stays flat.
+                    _write_errors(job, counts.errors, error_inserter)
+                    counts.errors.clear()
                 if progress:
                     progress(counts.rows)
         _flush(batch, ref, actor, job, dry_run, counts, error_inserter)
@@ -371,6 +375,7 @@ def run(
         job.refresh_from_db()
         if counts.errors:
             _write_errors(job, counts.errors, error_inserter)
+            counts.errors.clear()
         if not dry_run:
             core_events.record(events.IMPORT_FINISHED, job, actor=actor, payload=counts.as_dict() | {"file": path.name})
     if not dry_run and getattr(actor, "is_authenticated", False):
