@@ -1,6 +1,7 @@
 """The quote as a PDF, in Simplified Chinese or English, on the company's letterhead.
 
-Chinese needs a CJK font: the first one found of ``settings.M2C_PDF_FONT`` and the usual system paths
+Chinese needs a CJK font: the first one found of ``settings.M2C_PDF_FONT`` (or the ``M2C_PDF_FONT``
+environment variable: a .ttf, .otf or .ttc whose first face is Simplified Chinese) and the usual system paths
 (Debian's fonts-noto-cjk, Fedora, macOS, Windows). Without one, the PDF falls back to the built-in
 Helvetica and characters it cannot draw become "?" (English documents stay readable). Cost and margin are
 internal: the customer's document never shows them.
@@ -9,6 +10,7 @@ internal: the customer's document never shows them.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,7 +39,7 @@ GREY = (110, 110, 110)
 
 
 def _font() -> tuple[str, str, int] | None:
-    configured = getattr(settings, "M2C_PDF_FONT", None)
+    configured = getattr(settings, "M2C_PDF_FONT", None) or os.environ.get("M2C_PDF_FONT")
     candidates = ([(configured, configured, 0)] if configured else []) + FONT_CANDIDATES
     for regular, bold, index in candidates:
         if regular and Path(regular).exists():
