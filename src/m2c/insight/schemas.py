@@ -1,0 +1,55 @@
+"""API schemas for customer requirements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import AfterValidator, Field
+
+from m2c.core.schemas import InSchema, MoneyOut
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text cannot contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+class RequirementOut(Schema):
+    id: uuid.UUID
+    number: str
+    title: str
+    description: str
+    source_type: str
+    source_id: uuid.UUID | None
+    customer: str | None
+    opportunity: uuid.UUID | None
+    offering_line: str | None
+    business_value: MoneyOut
+    urgency: str
+    status: str
+    submitted_by: str | None
+    analyst: str | None
+    disposition_note: str
+    target_release: str
+    duplicate_of: str | None
+    disposed_at: dt.datetime | None
+    created_at: dt.datetime
+    version: int
+
+
+class DisposeIn(InSchema):
+    disposition: str = Field(pattern="^(ACCEPTED_CURRENT|ACCEPTED_ROADMAP|REJECTED|DUPLICATE)$")
+    note: Text = Field("", max_length=5000)
+    target_release: Text = Field("", max_length=40)
+    duplicate_of: Text | None = Field(None, max_length=20, description="Number of the requirement this one duplicates")
+
+
+class NoteIn(InSchema):
+    note: Text = Field("", max_length=5000)
