@@ -31,7 +31,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/"
 PG_DB = "m2c_bench_api"
-PORT = 8765
+PORT = 0  # a free port, chosen at start
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _env(url: str) -> dict[str, str]:
@@ -61,7 +69,8 @@ print(json.dumps({"leads": Lead.objects.count(), "keys": IdempotencyRecord.objec
 """
 
 
-def _load(worker: int, clients: int, seconds: float, retry_share: float, token: str, queue: multiprocessing.Queue) -> None:
+def _load(worker: int, clients: int, seconds: float, retry_share: float, token: str, queue: multiprocessing.Queue,
+          port: int) -> None:
     stop_at = time.time() + seconds
     results: list[tuple[float, int, bool]] = []
     lock = threading.Lock()
@@ -69,7 +78,7 @@ def _load(worker: int, clients: int, seconds: float, retry_share: float, token: 
 
     def client(n: int) -> None:
         rng = random.Random(worker * 1000 + n)
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         local: list[tuple[float, int, bool]] = []
         counter = 0
         while time.time() < stop_at:
@@ -92,7 +101,7 @@ def _load(worker: int, clients: int, seconds: float, retry_share: float, token: 
                 except (OSError, http.client.HTTPException):
                     status = 0
                     conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 local.append((time.perf_counter() - started, status, attempt > 0))
         with lock:
             results.extend(local)
@@ -124,8 +133,9 @@ def main() -> None:
     env = _env(args.pg + PG_DB)
     subprocess.run([sys.executable, "-m", "m2c.cli", "migrate"], env=env, check=True, capture_output=True)
     token = subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "m2c.cli", "serve", "--host", "127.0.0.1", "--port", str(PORT), "--workers", str(args.workers),
+        [sys.executable, "-m", "m2c.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
          "--threads", str(args.threads), "--no-worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
@@ -133,7 +143,7 @@ def main() -> None:
         deadline = time.time() + 60
         while True:
             try:
-                c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                 c.request("GET", "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
                 if c.getresponse().status == 200:
                     break
@@ -144,12 +154,12 @@ def main() -> None:
             time.sleep(0.5)
         # Warm up every process (imports, connections) before measuring.
         warm = multiprocessing.Queue()
-        _load(99, args.workers * args.threads, 3, 0.0, token, warm)
+        _load(99, args.workers * args.threads, 3, 0.0, token, warm, port)
         warm.get()
         queue: multiprocessing.Queue = multiprocessing.Queue()
         per = max(1, args.clients // args.load_processes)
         started = time.perf_counter()
-        procs = [multiprocessing.Process(target=_load, args=(w, per, args.seconds, args.retry_share, token, queue))
+        procs = [multiprocessing.Process(target=_load, args=(w, per, args.seconds, args.retry_share, token, queue, port))
                  for w in range(args.load_processes)]
         for p in procs:
             p.start()
