@@ -16,6 +16,8 @@ times timed; the table shows the median and the slowest run:
   and an AR of the Shanghai office (the office, plus deals they own or are on the team of);
 - the first page of the board (20 cards per stage and each column's count, amount and weighted amount
   in the reporting currency), for the same three users;
+- the board filtered by grade (answered by the running totals) and by sign date in the next 90 days,
+  which they cannot answer (column totals counted from the deals);
 - the same through the full request path, in process: ``GET /api/v1/reports/pipeline`` and the HTML
   board ``GET /opportunities/`` (middleware, scoping, template).
 
@@ -285,6 +287,17 @@ def measure(repeat: int) -> list[tuple[str, str, float, float]]:
             lambda u=user: selectors.pipeline_report(user=u, group_by=["region", "stage"]), repeat)))
         results.append(("board: first page (selector)", label, *_time(
             lambda u=user: selectors.board(user=u, per_column=20), repeat)))
+    # A filter the running totals answer (grade), and one they cannot (sign dates in the next 90 days):
+    # then the column totals are counted from the deals.
+    graded = selectors.Filters(grade="A")
+    results.append(("board: first page, grade A", "executive", *_time(
+        lambda: selectors.board(user=executive, filters=graded, per_column=20), repeat)))
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    soon = selectors.Filters(sign_from=today, sign_to=today + dt.timedelta(days=90))
+    results.append(("board: first page, signing in 90 days (totals counted directly)", "executive", *_time(
+        lambda: selectors.board(user=executive, filters=soon, per_column=20), repeat)))
     client = Client()
     client.force_login(executive)
 

@@ -64,10 +64,10 @@ def test_totals_follow_every_command(deal, org, users, lines):
 
     readers = [users.executive, deal.ar, deal.sr, north_ar, outsider, users.partner]
     dimension_sets = [["stage"], ["region_id", "stage"], ["offering_line_id"], ["forecast_category"],
-                      ["org_unit_id", "stage"]]
+                      ["org_unit_id", "stage"], ["grade", "stage"]]
     filter_sets = [Filters(), Filters(region="east"), Filters(offering_line="campus"),
                    Filters(stages=["O1_VALIDATE", "O4_NEGOTIATE"]), Filters(open_only=True),
-                   Filters(forecast_category="pipeline")]
+                   Filters(forecast_category="pipeline"), Filters(grade="B")]
     for reader in readers:
         for dims in dimension_sets:
             for filters in filter_sets:

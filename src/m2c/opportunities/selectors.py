@@ -248,8 +248,8 @@ def _merge_unconverted(values: Any) -> dict[str, Decimal]:
     return dict(merged)
 
 
-SUMMARY_FILTERS = frozenset({"region", "offering_line", "stage", "stages", "open_only", "forecast_category"})
-SUMMARY_DIMS = frozenset({"stage", "region_id", "org_unit_id", "offering_line_id", "forecast_category"})
+SUMMARY_FILTERS = frozenset({"region", "offering_line", "stage", "stages", "open_only", "forecast_category", "grade"})
+SUMMARY_DIMS = frozenset({"stage", "region_id", "org_unit_id", "offering_line_id", "forecast_category", "grade"})
 
 
 def _summary_usable(filters: Filters, dims: list[str]) -> bool:
@@ -273,6 +273,8 @@ def _summary_rows(filters: Filters, dims: list[str], user: Any, extra: Q) -> lis
         qs = qs.filter(stage__in=[*OPEN_STAGES, Stage.ON_HOLD])
     if filters.forecast_category:
         qs = qs.filter(forecast_category=filters.forecast_category)
+    if filters.grade:
+        qs = qs.filter(grade=filters.grade)
     return list(qs.order_by().values(*dims, "currency", "probability").annotate(n=Sum("count"), total=Sum("amount")))
 
 

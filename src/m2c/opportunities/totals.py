@@ -4,7 +4,7 @@ The board's column totals and the pipeline reports sum a million opportunities; 
 page view costs most of a second. Instead every service that creates an opportunity or changes one of
 the dimensions below records the move of its amount from one bucket to another here, under the
 opportunity's row lock and inside the command's transaction. A bucket is
-(stage, region, org unit, primary offering line, currency, probability, forecast category); its row
+(stage, region, org unit, primary offering line, currency, probability, forecast category, grade); its row
 holds the count and the amount in that currency. Reports read these few thousand rows, convert each
 currency once and weigh each probability once.
 
@@ -23,7 +23,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
-DIMENSIONS = ("stage", "region_id", "org_unit_id", "offering_line_id", "currency", "probability", "forecast_category")
+DIMENSIONS = ("stage", "region_id", "org_unit_id", "offering_line_id", "currency", "probability", "forecast_category",
+              "grade")
 
 
 def _bucket(values: dict[str, Any]) -> tuple:
