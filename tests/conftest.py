@@ -20,6 +20,32 @@ from .factories import OfferingLineFactory, OrgUnitFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _seeded_rows(request: Any) -> None:
+    """Rows the migrations seed (role groups, ISO currencies), present in every database test.
+
+    A browser or other transactional test flushes every table when it ends, seeded rows included,
+    so a later test on the same worker would otherwise find no CNY and no roles.
+    """
+    if not ({"db", "transactional_db", "live_server"} & set(request.fixturenames)
+            or request.node.get_closest_marker("django_db")):
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    seed = import_module("m2c.core.migrations.0002_seed_roles_and_currencies")
+    seed.seed(django_apps, None)
+
+
+def _is_transactional(request: Any) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
 @pytest.fixture
 def org(db: Any) -> SimpleNamespace:
     hq = OrgUnitFactory(code="hq", name="总部", name_en="Headquarters", type=OrgUnit.Type.HQ)

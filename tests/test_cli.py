@@ -50,23 +50,20 @@ def test_token_create_prints_it_once_and_revoke_disables_it(users, capsys, clien
     assert cli.main(["token", "revoke", "ar.li", "nope"]) == 2
 
 
-def test_demo_is_deterministic_and_idempotent(db):
+def test_demo_is_valid_deterministic_and_idempotent(db):
+    from m2c.core.normalize import normalize_credit_code, normalize_phone
+
     load_demo(customers=40, progress=False)
     counts = {model.__name__: model.objects.count() for model in (User, Customer, Contact, Event)}
     names = set(Customer.objects.values_list("legal_name", flat=True))
     assert counts["Customer"] == 40
     assert counts["User"] >= 20
-    load_demo(customers=40, progress=False)
-    assert {model.__name__: model.objects.count() for model in (User, Customer, Contact, Event)} == counts
-    assert set(Customer.objects.values_list("legal_name", flat=True)) == names
-
-
-def test_demo_customers_have_valid_codes_and_contacts(db):
-    from m2c.core.normalize import normalize_credit_code, normalize_phone
-
-    load_demo(customers=30, progress=False)
     for customer in Customer.objects.exclude(credit_code=None):
         assert normalize_credit_code(customer.credit_code) == customer.credit_code
     assert Contact.objects.exclude(phone="").count() > 10
     for contact in Contact.objects.exclude(phone=""):
         assert normalize_phone(contact.phone) == contact.phone
+
+    load_demo(customers=40, progress=False)
+    assert {model.__name__: model.objects.count() for model in (User, Customer, Contact, Event)} == counts
+    assert set(Customer.objects.values_list("legal_name", flat=True)) == names

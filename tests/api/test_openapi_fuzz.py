@@ -4,6 +4,8 @@ It also checks that responses conform to the documented schemas, so a problem re
 look like a problem, or a body that drifts from its schema, fails here.
 """
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -41,8 +43,11 @@ def auth_header(db, org):
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
+# A few examples per operation in every run (the suite must stay fast); raise it for a deep run:
+# M2C_FUZZ_EXAMPLES=200 pytest tests/api
+EXAMPLES = int(os.environ.get("M2C_FUZZ_EXAMPLES", "6"))
 FUZZ = settings(
-    max_examples=15,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
     derandomize=True,
@@ -62,7 +67,7 @@ def _tags() -> list[str]:
 
 # Operations whose every request is large (a bulk call carries up to 10,000 items) get fewer examples
 # in a test of their own, so they neither dominate the run nor go untested.
-HEAVY = {("POST", "/api/v1/leads/bulk"): 4}
+HEAVY = {("POST", "/api/v1/leads/bulk"): max(2, EXAMPLES // 3)}
 
 
 def _fuzz_test(tag: str):
