@@ -70,8 +70,9 @@ def test_totals_follow_every_command(deal, org, users, lines):
                    Filters(forecast_category="pipeline"), Filters(grade="B")]
     for reader in readers:
         for dims in dimension_sets:
-            for filters in filter_sets:
-                _same(_summary(reader, dims, filters), _direct(reader, dims, filters))
+            _same(_summary(reader, dims), _direct(reader, dims))
+        for filters in filter_sets:
+            _same(_summary(reader, ["region_id", "stage"], filters), _direct(reader, ["region_id", "stage"], filters))
     assert _summary(deal.sr, ["stage"])  # the SR sees the Beijing deal through the team
     assert sum(b.count for b in _summary(deal.sr, ["stage"]).values()) == (
         selectors.opportunity_queryset(deal.sr).count())

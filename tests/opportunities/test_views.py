@@ -40,13 +40,15 @@ def test_every_page_renders(deal, o4, users):
         reverse("opportunities:quote", args=[quote.pk]), reverse("insight:index"),
         reverse("insight:requirement-detail", args=[rr.pk]),
     ]
-    for language in ("en", "zh-hans"):
-        for person in (deal.ar, deal.sdt_east, users.executive):
-            client = _client(person)
-            client.cookies["m2c_language"] = language
-            for url in pages:
-                response = client.get(url)
-                assert response.status_code == 200, (url, person, response.status_code)
+    # Every page for the AR in Chinese and the executive in English; the decider's own pages too.
+    decider_pages = [reverse("opportunities:review", args=[review.pk]), reverse("opportunities:inbox")]
+    for person, language, urls in ((deal.ar, "zh-hans", pages), (users.executive, "en", pages),
+                                   (deal.sdt_east, "zh-hans", decider_pages)):
+        client = _client(person)
+        client.cookies["m2c_language"] = language
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (url, person, response.status_code)
     reports = _client(users.executive).get(reverse("opportunities:reports")).content.decode()
     assert '<script id="chart-data" type="application/json">{"stages": [' in reports
     pdf = _client(deal.ar).get(reverse("opportunities:quote-pdf", args=[quote.pk]))
