@@ -344,7 +344,7 @@ def body_level_sufficient(review: Any, context: dict[str, Any]) -> None:
 
 
 def decider_is_member(review: Any, context: dict[str, Any]) -> None:
-    from .states import level_rank
+    from .states import DecisionLevel, level_rank
 
     actor = context.get("actor")
     rules = _rules()
@@ -353,7 +353,7 @@ def decider_is_member(review: Any, context: dict[str, Any]) -> None:
         if level and level_rank(level) < level_rank(review.required_level):
             raise PermissionDenied(
                 _("This decision needs level “%(need)s”; you sit at level “%(have)s”.")
-                % {"need": review.get_required_level_display(), "have": level}
+                % {"need": review.get_required_level_display(), "have": DecisionLevel(level).label}
             )
         raise PermissionDenied(_("Only a member of the assigned decision body can record the decision."))
     if actor.pk == review.requested_by_id:
