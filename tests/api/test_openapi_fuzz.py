@@ -10,6 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from m2c.core.models import Role
@@ -29,7 +30,7 @@ def api_schema(db, org, lines):
     # As Django's test client does: requests must not close the test's transaction-bound connection.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
@@ -43,9 +44,13 @@ def auth_header(db, org):
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
-# A few examples per operation in every run (the suite must stay fast); raise it for a deep run:
-# M2C_FUZZ_EXAMPLES=200 pytest tests/api
-EXAMPLES = int(os.environ.get("M2C_FUZZ_EXAMPLES", "6"))
+# Every run sends a few generated requests per operation, valid and invalid (the suite must stay
+# fast). A deep run adds Schemathesis' coverage phase (boundary values and every kind of wrong input,
+# about a hundred requests per operation) and more random examples:
+#     M2C_FUZZ_DEEP=1 M2C_FUZZ_EXAMPLES=100 pytest tests/api
+EXAMPLES = int(os.environ.get("M2C_FUZZ_EXAMPLES", "8"))
+DEEP = bool(os.environ.get("M2C_FUZZ_DEEP"))
+CONFIG = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": DEEP}}})
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -58,34 +63,44 @@ def _check(case, auth_header):
     case.call_and_validate(headers=auth_header, checks=[not_a_server_error, response_schema_conformance])
 
 
-def _tags() -> list[str]:
-    from m2c.api import api
+_DOCUMENT: dict = {}
 
-    document = api.get_openapi_schema()
-    return sorted({tag for ops in document["paths"].values() for op in ops.values() for tag in op.get("tags", [])})
+
+def _document() -> dict:
+    # Building the OpenAPI document takes seconds with ~150 operations; build it once per process.
+    if not _DOCUMENT:
+        from m2c.api import api
+
+        _DOCUMENT.update(api.get_openapi_schema())
+    return _DOCUMENT
 
 
 # Operations whose every request is large (a bulk call carries up to 10,000 items) get fewer examples
 # in a test of their own, so they neither dominate the run nor go untested.
-HEAVY = {("POST", "/api/v1/leads/bulk"): max(2, EXAMPLES // 3)}
+HEAVY = {"POST /api/v1/leads/bulk": max(2, EXAMPLES // 3)}
+CHUNK = 12
 
 
-def _fuzz_test(tag: str):
-    selected = schema.include(tag=tag)
-    for method, path in HEAVY:
-        selected = selected.exclude(method=method, path=path)
+def _groups() -> dict[str, list[str]]:
+    """Operation labels ("METHOD /path") by tag, cut into chunks so xdist can spread them."""
+    by_tag: dict[str, list[str]] = {}
+    for path, ops in _document()["paths"].items():
+        for method, op in ops.items():
+            label = f"{method.upper()} {path}"
+            if label not in HEAVY:
+                by_tag.setdefault((op.get("tags") or ["untagged"])[0], []).append(label)
+    groups = {}
+    for tag, labels in sorted(by_tag.items()):
+        labels.sort()
+        for start in range(0, len(labels), CHUNK):
+            groups[f"{tag}_{start // CHUNK + 1}"] = labels[start : start + CHUNK]
+    return groups
 
-    @selected.parametrize()
-    @FUZZ
-    def test(case, auth_header):
-        _check(case, auth_header)
 
-    test.__name__ = f"test_{tag}_endpoints_never_fail"
-    return test
+def _fuzz_test(labels: list[str], examples: int):
+    wanted = frozenset(labels)
 
-
-def _heavy_test(method: str, path: str, examples: int):
-    @schema.include(method=method, path=path).parametrize()
+    @schema.include(func=lambda ctx: ctx.operation.label in wanted).parametrize()
     @settings(FUZZ, max_examples=examples)
     def test(case, auth_header):
         _check(case, auth_header)
@@ -93,21 +108,19 @@ def _heavy_test(method: str, path: str, examples: int):
     return test
 
 
-# One test per tag of the document, so pytest-xdist spreads them over its workers and a new app's
-# endpoints are fuzzed as soon as they exist.
-for _tag in _tags():
-    globals()[f"test_{_tag}_endpoints_never_fail"] = _fuzz_test(_tag)
-for (_method, _path), _examples in HEAVY.items():
-    _name = _path.strip("/").replace("/", "_").replace("{", "").replace("}", "").replace("-", "_")
-    globals()[f"test_{_method.lower()}_{_name}_never_fails"] = _heavy_test(_method, _path, _examples)
+# One test per chunk of each tag's operations, so pytest-xdist spreads them over its workers and a
+# new app's endpoints are fuzzed as soon as they exist.
+for _name, _labels in _groups().items():
+    globals()[f"test_{_name}_endpoints_never_fail"] = _fuzz_test(_labels, EXAMPLES)
+for _label, _examples in HEAVY.items():
+    _slug = "".join(ch if ch.isalnum() else "_" for ch in _label.lower()).strip("_")
+    globals()[f"test_{_slug}_never_fails"] = _fuzz_test([_label], _examples)
 
 
 def test_every_operation_has_a_tag():
-    from m2c.api import api
-
     untagged = [
         f"{method.upper()} {path}"
-        for path, ops in api.get_openapi_schema()["paths"].items()
+        for path, ops in _document()["paths"].items()
         for method, op in ops.items()
         if not op.get("tags")
     ]
