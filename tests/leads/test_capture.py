@@ -264,3 +264,21 @@ def test_a_failing_import_is_marked_failed(users, lines, rules, tmp_path):
     with pytest.raises(ValidationFailed):
         importer.run(path, actor=users.marketing, mapping={"公司名称": "customer_name", "手机": "nope"})
     assert not LeadImport.objects.filter(status="running").exists()
+
+
+@pytest.mark.parametrize("column", ["normalized_name", "core_name", "block_key", "credit_code", "contact_email",
+                                    "contact_phone", "email_domain", "customer_id"])
+def test_candidate_lookups_use_the_key_column_index(column):
+    """Not the (status, created_at) index, which would read every open lead for every batch."""
+    from django.db import connection
+
+    from m2c.leads.capture import OPEN, candidate_sql
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's planner has statistics")
+    sql = candidate_sql(column, 3, len(OPEN)).replace("%s", "?")
+    with connection.cursor() as cursor:
+        plan = " ".join(str(row) for row in cursor.execute(
+            f"EXPLAIN QUERY PLAN {sql}", ["a", "b", "c", *sorted(OPEN), "2026-01-01"]).fetchall())
+    assert "status_created" not in plan
+    assert "USING INDEX" in plan and column in plan.replace("lead_customer_status_idx", "customer_id")

@@ -635,16 +635,30 @@ CANDIDATE_KEYS = (("credit_code", "credit_code"), ("normalized_name", "normalize
 IN_CHUNK = 2000  # well below SQLite's 32,766 host parameters per statement
 
 
+def candidate_sql(column: str, n: int, statuses: int) -> str:
+    """Open leads in the window whose ``column`` is one of ``n`` values, found through that column's index.
+
+    Without statistics SQLite's planner prefers the (status, created_at) index and then reads every
+    open lead of the window, for every key column of every batch: the cost grew with the store (a
+    200,000-lead store took 27 s of candidate queries per 20,000 imported rows). The unary ``+`` keeps
+    status and created_at out of index selection, so the lookup stays on the key column's index.
+    """
+    plus = "+" if connection.vendor == "sqlite" else ""
+    table = connection.ops.quote_name(Lead._meta.db_table)
+    marks = ", ".join(["%s"] * n)
+    status_marks = ", ".join(["%s"] * statuses)
+    return (f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM {table} WHERE {column} IN ({marks}) "  # noqa: S608 - names from the model
+            f"AND {plus}status IN ({status_marks}) AND {plus}created_at >= %s")
+
+
 def _load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool) -> None:
     """Open leads in the window sharing any key with the batch: one indexed lookup per key column."""
     customers = {p.customer.id for p in items if p.customer}
-    table = connection.ops.quote_name(Lead._meta.db_table)
     statuses = sorted(OPEN)
     since = connection.ops.adapt_datetimefield_value(ref.window_start)
     to_db = bulk._converter(Lead._meta.pk)
     from_db = _uuid_reader()
     rows: dict[Any, tuple] = {}
-    columns = ", ".join(CANDIDATE_COLUMNS)
     lookups: list[tuple[str, list[Any]]] = []
     for column, attr in CANDIDATE_KEYS:
         values = sorted({getattr(p.keys, attr) for p in items} - {""})
@@ -656,13 +670,7 @@ def _load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool)
         for column, values in lookups:
             for start in range(0, len(values), IN_CHUNK):
                 chunk = values[start:start + IN_CHUNK]
-                marks = ", ".join(["%s"] * len(chunk))
-                status_marks = ", ".join(["%s"] * len(statuses))
-                cursor.execute(
-                    f"SELECT {columns} FROM {table} WHERE {column} IN ({marks}) "  # noqa: S608 - names from the model
-                    f"AND status IN ({status_marks}) AND created_at >= %s",
-                    [*chunk, *statuses, since],
-                )
+                cursor.execute(candidate_sql(column, len(chunk), len(statuses)), [*chunk, *statuses, since])
                 for r in cursor.fetchall():
                     rows[r[0]] = r
     line_map: dict[Any, set] = defaultdict(set)
