@@ -1,0 +1,110 @@
+"""Every list and detail endpoint, walked from the OpenAPI document: an outsider sees nothing.
+
+With the demo data loaded, an AR of a region that owns no records and a partner user (with no partner
+yet) ask every GET operation. Lists must come back empty; every record the administrator can open
+through a detail route must be 404 (or 403) for them. Reference data and configuration (org units,
+currencies, the authority matrix, the product catalogue…) are the same for everyone and are listed
+in REFERENCE.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from m2c.core.models import OrgUnit, Role
+from m2c.demo import load_demo
+from tests.conftest import ApiClient
+from tests.factories import OrgUnitFactory, UserFactory
+
+PREFIX = "/api/v1"
+REFERENCE = {
+    "/me", "/tokens", "/org-units", "/offering-lines", "/currencies", "/fx-rates", "/decision-bodies",
+    "/authority-matrices", "/authority-matrices/current", "/gate-checklists", "/opportunity-settings",
+    "/products", "/price-lists",
+}
+PARAM = re.compile(r"\{[^}]+\}")
+
+
+def _document() -> dict:
+    from m2c.api import api
+
+    return api.get_openapi_schema()
+
+
+def _ids(body: Any) -> list[str]:
+    """Every value of an "id" key in a response, however deep."""
+    found: list[str] = []
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if key == "id" and isinstance(value, str):
+                found.append(value)
+            else:
+                found.extend(_ids(value))
+    elif isinstance(body, list):
+        for item in body:
+            found.extend(_ids(item))
+    return found
+
+
+@pytest.fixture
+def world(db):
+    load_demo(customers=40, progress=False)
+    hq = OrgUnit.objects.get(code="hq")
+    mars = OrgUnitFactory(code="mars", name="火星地区部", name_en="Mars", type=OrgUnit.Type.REGION, parent=hq)
+    outsider = UserFactory(username="ar.mars", roles=[Role.AR], org_unit=mars)
+    partner = UserFactory(username="partner.x", roles=[Role.PARTNER])
+    admin = UserFactory(username="scope-admin", roles=[Role.ADMINISTRATOR], is_superuser=True)
+    return {"admin": ApiClient(admin), "outsider": ApiClient(outsider), "partner": ApiClient(partner)}
+
+
+def test_an_outsider_and_a_partner_see_nothing_in_any_list_or_detail(world):
+    # One test for both walks: loading the demo data is most of the cost.
+    _lists_are_empty(world)
+    _detail_routes_are_hidden(world)
+
+
+def _lists_are_empty(world):
+    paths = [p for p, ops in _document()["paths"].items() if "get" in ops and not PARAM.search(p)]
+    checked = []
+    for full in paths:
+        path = full[len(PREFIX):]
+        if path in REFERENCE:
+            continue
+        if not _ids(world["admin"].get(path).json()):
+            continue  # nothing in the demo data to hide (aggregate reports, programs)
+        for who in ("outsider", "partner"):
+            response = world[who].get(path)
+            assert response.status_code in (200, 403, 404), (who, path, response.status_code)
+            if response.status_code == 200:
+                assert _ids(response.json()) == [], f"{who} sees records in {path}"
+        checked.append(path)
+    assert len(checked) >= 6, checked
+
+
+def _detail_routes_are_hidden(world):
+    document = _document()
+    lists = {p[len(PREFIX):] for p, ops in document["paths"].items() if "get" in ops and not PARAM.search(p)}
+    samples: dict[str, str] = {}
+    for path in lists - REFERENCE:
+        ids = _ids(world["admin"].get(path, {"page_size": 5}).json())
+        if ids:
+            samples[path] = ids[0]
+    checked = []
+    for full, ops in document["paths"].items():
+        path = full[len(PREFIX):]
+        if "get" not in ops or len(PARAM.findall(path)) != 1:
+            continue
+        collection = path.split("/{")[0]
+        if collection not in samples:
+            continue
+        concrete = PARAM.sub(samples[collection], path)
+        if world["admin"].get(concrete).status_code != 200:
+            continue  # needs more parameters than an id (e.g. a merge preview)
+        for who in ("outsider", "partner"):
+            status = world[who].get(concrete).status_code
+            assert status in (403, 404), f"{who} got {status} from {concrete}"
+        checked.append(path)
+    assert len(checked) >= 15, checked
