@@ -49,3 +49,15 @@ def test_rate_table_lists_currencies_with_a_rate(rates):
     assert table["CNY"] == Decimal(1)
     assert table["USD"] == Decimal("7.10")
     assert "JPY" not in table
+
+
+def test_rate_table_agrees_with_rate_for_every_currency(rates, django_assert_max_num_queries):
+    FxRate.objects.create(currency_id="JPY", quote_currency_id="CNY", rate=Decimal("0.047"), valid_on=dt.date(2026, 3, 1))
+    day = dt.date(2026, 7, 1)
+    with django_assert_max_num_queries(2):
+        table = fx.rate_table(day)
+    for code, value in table.items():
+        assert value == fx.rate(code, "CNY", day)
+    euro_table = fx.rate_table(day, to="EUR")
+    assert euro_table["USD"] == fx.rate("USD", "EUR", day)
+    assert euro_table["EUR"] == Decimal(1)

@@ -75,15 +75,36 @@ def to_reporting(money: Money, on: dt.date | None = None) -> Money:
 def rate_table(on: dt.date | None = None, to: str | None = None) -> dict[str, Decimal]:
     """Every active currency's rate to ``to`` (default the reporting currency), for bulk reports.
 
-    Reports that roll up thousands of rows use this once instead of converting row by row.
+    Reports that roll up thousands of rows use this once instead of converting row by row. Two
+    queries in all: the active currencies and the latest rate of each pair on or before the day.
     """
     from .models import Currency
 
     target = to or reporting_currency()
+    day = on or timezone.localdate()
+    latest: dict[tuple[str, str], Decimal] = {}
+    rows = FxRate.objects.filter(valid_on__lte=day).order_by("-valid_on").values_list(
+        "currency_id", "quote_currency_id", "rate"
+    )
+    for currency, quote, value in rows.iterator(chunk_size=2000):
+        latest.setdefault((currency, quote), value)
+
+    def direct(a: str, b: str) -> Decimal | None:
+        if a == b:
+            return Decimal(1)
+        if (a, b) in latest:
+            return latest[(a, b)]
+        if (b, a) in latest:
+            return Decimal(1) / latest[(b, a)]
+        return None
+
+    pivot = reporting_currency()
     table: dict[str, Decimal] = {}
     for code in Currency.objects.filter(active=True).values_list("code", flat=True):
-        try:
-            table[code] = rate(code, target, on)
-        except ValidationFailed:
-            continue
+        value = direct(code, target)
+        if value is None and pivot not in (code, target):
+            first, second = direct(code, pivot), direct(pivot, target)
+            value = first * second if first is not None and second is not None else None
+        if value is not None:
+            table[code] = value
     return table
