@@ -159,3 +159,24 @@ def test_static_assets_are_served_without_a_cdn(logged_in):
     html = logged_in.get("/").content.decode()
     assert "cdn" not in html.lower()
     assert logged_in.get("/static/vendor/htmx/htmx.min.js").status_code == 200
+
+
+def test_home_shows_the_work_waiting_for_the_user(client, users, org, lines):
+    import datetime as dt
+
+    from m2c.leads import services as lead_services
+
+    CustomerFactory(legal_name="University A", normalized_name="universitya", org_unit=org.shanghai,
+                    industry="education", tier="named", ar_owner=users.ar)
+    hot = {"budget_status": "confirmed", "pain_confirmed": True, "decision_chain_known": True,
+           "expected_purchase_date": str(dt.date.today() + dt.timedelta(days=60))}
+    lead, _ = lead_services.lead_create(
+        actor=users.marketing,
+        data={"customer_name": "University A", "contact_phone": "13800138000", "offering_lines": ["wlan"], **hot},
+    )
+    assert lead.owner == users.ar
+    client.force_login(users.ar)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'id="kpi-leads-to-accept">1<' in html
+    assert 'id="kpi-approvals">0<' in html
+    assert "待接受或退回的线索" in html
