@@ -21,6 +21,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests() -> Any:
+    """Each test starts in the default language: a request in Chinese leaves its thread's language
+    active (LocaleMiddleware activates, nothing deactivates), which would leak into the next test."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _seeded_rows(request: Any) -> None:
     """Rows the migrations seed (role groups, ISO currencies), present in every database test.
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -17,6 +19,7 @@ from m2c.core.errors import DomainError
 from m2c.core.services import token_authenticate
 
 PROBLEM_JSON = "application/problem+json"
+logger = logging.getLogger(__name__)
 
 
 class SessionAuth(APIKeyCookie):
@@ -101,6 +104,23 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
             "detail": detail,
             "code": "validation_failed",
             "errors": errors,
+        },
+    )
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # The input passed validation but the database cannot hold it (a value out of range, an
+    # encoding it refuses). Nothing was written: the request's transaction rolled back.
+    logger.warning("database refused a value on %s: %s", request.path, exc)
+    return problem(
+        request,
+        422,
+        {
+            "type": "https://m2c.dev/problems/value_not_storable",
+            "title": _("Some fields are not valid"),
+            "detail": _("A value in the request cannot be stored."),
+            "code": "value_not_storable",
         },
     )
 

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "m2c.core.middleware.RequestIdMiddleware",
+    "m2c.core.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "m2c.urls"

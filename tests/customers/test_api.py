@@ -316,3 +316,15 @@ def test_a_renamed_customer_is_found_by_its_new_name(api, users, org):
     customer_update(customer=customer, actor=users.admin, legal_name="浦江理工大学")
     assert _names(api().get("/customers", {"search": "浦江"})) == ["浦江理工大学"]
     assert _names(api().get("/customers", {"search": "申江"})) == []
+
+
+def test_nul_characters_are_refused_everywhere(api, users, org, client):
+    created = api().post("/customers", {"legal_name": "某\x00公司"})
+    assert created.status_code == 422
+    assert "legal_name" in created.json()["detail"]
+    searched = api().get("/customers", {"search": "华\x00信"})
+    assert searched.status_code == 400
+    assert searched.json()["code"] == "nul_character"
+    client.force_login(users.marketing)
+    assert client.post("/customers/new/", {"legal_name": "x\x00"}).status_code == 400
+    assert Customer.objects.count() == 0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from ninja import Schema
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 T = TypeVar("T")
 
@@ -23,10 +23,36 @@ class OutSchema(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+def _nul_path(value: Any, path: str = "") -> str | None:
+    """The path of the first string holding a NUL character, or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nul_path(item, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _nul_path(item, f"{path}.{index}" if path else str(index))
+            if found is not None:
+                return found
+    return None
+
+
 class InSchema(Schema):
-    """Base of every input schema: unknown fields are refused, never silently dropped."""
+    """Base of every input schema: unknown fields are refused, never silently dropped, and no text may
+    carry a NUL character (PostgreSQL cannot store one, so it would fail later as a server error)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nul(cls, data: Any) -> Any:
+        found = _nul_path(data)
+        if found is not None:
+            raise ValueError(f"{found}: text cannot contain a NUL character")
+        return data
 
 
 class Page(OutSchema, Generic[T]):
