@@ -2,11 +2,13 @@
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.lead_data import generate
-from m2c.core.normalize import normalize_company_name
+from m2c.core.errors import ValidationFailed
+from m2c.core.normalize import normalize_company_name, normalize_email, normalize_phone
 from m2c.leads import normalize as norm
 
 NAME_PARTS = ["上海", "华信", "燃气", "有限公司", "股份有限公司", "集团", "（上海）", "(", ")", " ", "　", "Co., Ltd.", "CO LTD",
@@ -45,3 +47,33 @@ def test_the_core_name_agrees_with_its_regular_expressions():
     for _ in range(20_000):
         text = "".join(rng.choice(parts) for _ in range(rng.randrange(6)))
         assert norm.core_of(text) == _core_by_regex(text), text
+
+
+def _outcome(function, raw):
+    try:
+        return function(raw)
+    except ValidationFailed as exc:
+        return ("error", exc.detail)
+
+
+EMAIL_SAMPLES = ["a@b.cn", "A.B@Example.COM", "mailto:x@y.org", "x@localhost", "x@[1.2.3.4]", "x@xn--p1ai.xn--p1ai",
+                 "a..b@c.de", ".a@b.cd", "a@-b.cd", "a@b-.cd", "a@b.c", "a@b.c-d", "a@b.-cd", " a@b.cd ", "a@b.cd.",
+                 "a@b..cd", "x" * 65 + "@b.cd", "a@" + "b" * 64 + ".cd", "a@b.c0m", "a@1.23", "ñ@b.cd", "a@bé.cd",
+                 "a@b.cd\n", "someone@", "ｚｓ@ｈｕａｘｉｎ.com", '"quoted"@b.cd', "a@b@c.de", "x" * 310 + "@bb.cd"]
+
+
+@pytest.mark.parametrize("raw", EMAIL_SAMPLES)
+def test_the_fast_email_path_agrees_with_the_core_normaliser(raw):
+    assert _outcome(norm.email, raw) == _outcome(normalize_email, raw)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="abcXYZ09.-_+@ !#$%&'*/=?^`{|}~\"[]:;,()<>\\é中ｍ\t", max_size=16))
+def test_random_addresses_get_the_core_normalisers_answer(raw):
+    assert _outcome(norm.email, raw) == _outcome(normalize_email, raw)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.from_regex(r"\A(\+86|0086)?1[0-9]{10}\Z"))
+def test_random_chinese_mobile_numbers_get_the_core_normalisers_answer(raw):
+    assert _outcome(lambda r: norm.phone(r, field="phone"), raw) == _outcome(normalize_phone, raw)
