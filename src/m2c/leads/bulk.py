@@ -69,20 +69,53 @@ def _sqlite_datetime() -> Converter:
     return convert
 
 
+class JsonValue:
+    """A JSON value shared by many rows (a score breakdown), encoded once however many rows carry it."""
+
+    __slots__ = ("_text", "value")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self._text: str | None = None
+
+    def text(self, dumps: Callable[[Any], str]) -> str:
+        if self._text is None:
+            self._text = dumps(self.value)
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        return (other.value if isinstance(other, JsonValue) else other) == self.value
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _passthrough(text: str) -> str:
+    return text
+
+
 def _json_converter(field: models.Field) -> Converter:
-    encoder = field.encoder
+    # One encoder object (json.dumps with cls= builds a new one per call); the C encoder does the work.
+    encode = (field.encoder or json.JSONEncoder)(ensure_ascii=False).encode
 
     def dumps(value: Any) -> str:
-        return json.dumps(value, cls=encoder, ensure_ascii=False)
+        return encode(value)
 
     if connection.vendor == "postgresql":
         from psycopg.types.json import Jsonb
 
-        return lambda v: Jsonb(v, dumps=dumps)
+        return lambda v: Jsonb(v.text(dumps), dumps=_passthrough) if type(v) is JsonValue else Jsonb(v, dumps=dumps)
     if connection.vendor == "sqlite":
-        empty = {"{}": "{}", "[]": "[]"}
-        return lambda v: empty["{}"] if v == {} else (empty["[]"] if v == [] else dumps(v))
-    return lambda v: field.get_db_prep_save(v, connection)
+        def convert(v: Any) -> str:
+            if type(v) is JsonValue:
+                return v.text(dumps)
+            if v == {}:
+                return "{}"
+            if v == []:
+                return "[]"
+            return dumps(v)
+
+        return convert
+    return lambda v: field.get_db_prep_save(v.value if type(v) is JsonValue else v, connection)
 
 
 class Inserter:
@@ -106,9 +139,12 @@ class Inserter:
                 default, call = timezone.now, True
             self.plan.append((f.attname, default, call, _converter(f)))
         table = connection.ops.quote_name(model._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        self.table = table
+        self.columns = [connection.ops.quote_name(f.column) for f in fields]
+        columns = ", ".join(self.columns)
         marks = ", ".join(["%s"] * len(fields))
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model
+        self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
 
         self._row = self._compile()
 
@@ -136,10 +172,71 @@ class Inserter:
     def insert(self, rows: Iterable[dict[str, Any]]) -> int:
         build = self._row
         params = [build(r) for r in rows]
-        if params:
+        if not params:
+            return 0
+        if len(params) >= BATCH_MIN and connection.vendor == "postgresql":
+            self._copy(params)
+        elif len(params) >= BATCH_MIN and connection.vendor == "sqlite":
+            self._sqlite_batch(params)
+        else:
             with connection.cursor() as cursor:
                 cursor.executemany(self.sql, params)
         return len(params)
+
+    def _copy(self, params: list[tuple]) -> None:
+        """PostgreSQL: one COPY instead of an INSERT per row (same constraints, same triggers)."""
+        with connection.cursor() as cursor, cursor.cursor.copy(self.copy_sql) as copy:
+            write = copy.write_row
+            for row in params:
+                write(row)
+
+    def _sqlite_batch(self, params: list[tuple]) -> None:
+        """SQLite: a column with the same value in every row of the batch becomes a literal of the
+        statement instead of a bound parameter per row.
+
+        The sqlite3 module binds a value in about a quarter of a microsecond, and a None in more than
+        half of one (it looks for an adapter first); a lead has 68 columns, half of them the same for
+        a whole import (defaults, the channel, the import job, NULLs). Binding only what varies cuts
+        the insert of a lead roughly in half.
+        """
+        columns = list(zip(*params, strict=True))
+        n = len(params)
+        names: list[str] = []
+        values: list[str] = []
+        varying: list[tuple] = []
+        for name, column in zip(self.columns, columns, strict=True):
+            first = column[0]
+            literal = _literal(first) if column.count(first) == n else None
+            names.append(name)
+            if literal is None:
+                values.append("%s")
+                varying.append(column)
+            else:
+                values.append(literal)
+        sql = f"INSERT INTO {self.table} ({', '.join(names)}) VALUES ({', '.join(values)})"  # noqa: S608 - literals quoted
+        with connection.cursor() as cursor:
+            if varying:
+                cursor.executemany(sql, list(zip(*varying, strict=True)))
+            else:
+                cursor.executemany(sql, [()] * n)
+
+
+BATCH_MIN = 20  # below this, a plain executemany
+
+
+def _literal(value: Any) -> str | None:
+    """``value`` as an SQLite literal, or None when it had better be bound."""
+    kind = type(value)
+    if value is None:
+        return "NULL"
+    if kind is bool:
+        return "1" if value else "0"
+    if kind is int:
+        return str(value)
+    if kind is str and len(value) <= 200 and "\x00" not in value:
+        # Quotes doubled for SQL, per cent signs doubled for the driver's %s placeholders.
+        return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+    return None
 
 
 _INSERTERS: dict[tuple[str, str], Inserter] = {}

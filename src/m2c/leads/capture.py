@@ -227,9 +227,36 @@ class Reference:
         self.priority_industries = list(self.config.priority_industries or scoring.DEFAULT_PRIORITY_INDUSTRIES)
         self.student_terms = [t.casefold() for t in (self.config.student_terms or DEFAULT_STUDENT_TERMS)]
         self.window_start = self.now - dt.timedelta(days=self.config.duplicate_window_days)
+        self.currency = str(django_settings.REPORTING_CURRENCY).strip().upper()[:3]
+        self._industries: dict[str, str] = {}
+        self._scores: dict[tuple, tuple[int, str, Any]] = {}
         self._load: dict[Any, int] = {}
         self._teams: dict[Any, list[Any]] = {}
         self.sla_due_cache: dict[dt.date, dt.datetime] = {}
+
+    def score(self, values: dict[str, Any], touches: int) -> tuple[int, str, Any]:
+        """(score, temperature, breakdown as JSON) of a new lead; the same facts are scored once a batch."""
+        key = (values.get("budget_status"), values.get("expected_purchase_date"),
+               bool(values.get("decision_chain_known")) or values.get("contact_role") in DECISION_CHAIN_ROLES,
+               bool(values.get("pain_confirmed")), values.get("industry") or "", touches)
+        found = self._scores.get(key)
+        if found is None:
+            value, breakdown = scoring.score(facts_of(values, touches), weights=self.weights,
+                                             priority_industries=self.priority_industries, today=self.today)
+            temp = scoring.temperature(value, warm=self.config.warm_threshold, hot=self.config.hot_threshold)
+            found = self._scores[key] = (value, temp, bulk.JsonValue(breakdown))
+        return found
+
+    def industry(self, raw: str) -> str:
+        """An industry code from a code, a label in any language or a Chinese word in it (cached)."""
+        if not raw:
+            return ""
+        found = self._industries.get(raw)
+        if found is None:
+            found = _choice(raw, "industry", Industry, [], "", INDUSTRY_WORDS) or next(
+                (v for w, v in INDUSTRY_WORDS.items() if w in raw), str(Industry.OTHER))
+            self._industries[raw] = found = str(found)
+        return found
 
     def campaign(self, ref: Any) -> Campaign | None:
         key = str(ref).strip()
@@ -448,28 +475,61 @@ def _lines(value: Any, ref: Reference, errors: list[dict[str, str]]) -> list[Any
     return found
 
 
+_TEXT_ITEMS = tuple(TEXT_LIMITS.items())
+# Choice values as plain strings: enum members would take the database driver's slow adaptation path.
+_CAMPAIGN_SOURCE, _PARTNER_SOURCE, _FIELD_SOURCE = str(SourceType.CAMPAIGN), str(SourceType.PARTNER), str(SourceType.FIELD)
+_UNKNOWN_ROLE, _AWARENESS = str(DecisionRole.UNKNOWN), str(JourneyStage.AWARENESS)
+_UNKNOWN_BUDGET, _PLANNED_BUDGET = str(BudgetStatus.UNKNOWN), str(BudgetStatus.PLANNED)
+_RESPONSE = str(CampaignTouch.Kind.RESPONSE)
+
+
 def prepare(data: dict[str, Any], ref: Reference, *, channel: str = Channel.API, actor: Any = None) -> Prepared:
-    """Normalise one lead's input; raise ValidationFailed naming every bad field."""
+    """Normalise one lead's input; raise ValidationFailed naming every bad field.
+
+    Every channel runs this for every lead, an import a million times, so it avoids work that gives
+    nothing: absent fields take their defaults without a call, and reference lookups are cached on
+    ``ref`` for the batch.
+    """
     errors: list[dict[str, str]] = []
-    t = {k: _text(data, k, errors) for k in TEXT_LIMITS}
+    get = data.get
+    t: dict[str, str] = {}
+    for key, limit in _TEXT_ITEMS:
+        value = get(key)
+        if value is None:
+            t[key] = ""
+            continue
+        text = (value if type(value) is str else str(value)).strip()
+        if "\x00" in text:
+            errors.append({"field": key, "reason": _("The text contains a NUL character.")})
+            text = ""
+        elif len(text) > limit:
+            errors.append({"field": key, "reason": _("Longer than %(n)d characters.") % {"n": limit}})
+            text = ""
+        t[key] = text
     customer_name = t["customer_name"]
     keys = Keys()
     if customer_name:
         keys.normalized, keys.core, keys.block = norm.company_keys(customer_name)
-    try:
-        keys.credit_code = norm.credit_code(str(data.get("credit_code") or "").strip())
-    except ValidationFailed as exc:
-        errors.extend(exc.errors)
-    contact_email = ""
-    raw_email = str(data.get("contact_email") or "").strip()
-    if raw_email:
+    raw_code = get("credit_code")
+    if raw_code:
         try:
-            contact_email = norm.email(raw_email)
+            keys.credit_code = norm.credit_code(str(raw_code).strip())
         except ValidationFailed as exc:
-            errors.append({"field": "contact_email", "reason": exc.detail})
+            errors.extend(exc.errors)
+    contact_email = ""
+    raw_email = get("contact_email")
+    if raw_email:
+        raw_email = str(raw_email).strip()
+        if raw_email:
+            try:
+                contact_email = norm.email(raw_email)
+            except ValidationFailed as exc:
+                errors.append({"field": "contact_email", "reason": exc.detail})
     contact_phone = ""
     for key in ("contact_phone", "contact_landline"):
-        raw = data.get(key)
+        raw = get(key)
+        if raw is None:
+            continue
         if isinstance(raw, float) and raw.is_integer():
             raw = str(int(raw))
         raw = str(raw or "").strip()
@@ -480,32 +540,51 @@ def prepare(data: dict[str, Any], ref: Reference, *, channel: str = Channel.API,
                 errors.append({"field": key, "reason": exc.detail})
     keys.email, keys.phone = contact_email, contact_phone
     keys.domain = norm.email_company_domain(contact_email)
-    line_ids = _lines(data.get("offering_lines"), ref, errors)
+    line_ids = _lines(get("offering_lines"), ref, errors)
     keys.line_ids = frozenset(line_ids)
-    industry_raw = str(data.get("industry") or "").strip()
     industry = ""
+    industry_raw = get("industry")
     if industry_raw:
-        industry = _choice(industry_raw, "industry", Industry, [], "", INDUSTRY_WORDS) or ""
-        if not industry:
-            industry = next((v for w, v in INDUSTRY_WORDS.items() if w in industry_raw), Industry.OTHER)
+        industry = ref.industry(str(industry_raw).strip())
     campaign = None
-    if data.get("source_campaign") not in (None, ""):
-        campaign = ref.campaign(data["source_campaign"])
+    campaign_ref = get("source_campaign")
+    if campaign_ref not in (None, ""):
+        campaign = ref.campaign(campaign_ref)
         if campaign is None:
-            errors.append({"field": "source_campaign", "reason": _("No campaign “%(v)s”.") % {"v": str(data['source_campaign'])[:60]}})
-    customer_id = data.get("customer_id") or None
+            errors.append({"field": "source_campaign", "reason": _("No campaign “%(v)s”.") % {"v": str(campaign_ref)[:60]}})
+    customer_id = get("customer_id") or None
     if customer_id and not _is_uuid(customer_id):
         errors.append({"field": "customer_id", "reason": _("Not a customer id.")})
         customer_id = None
-    region = ref.unit(data.get("region"))
-    if data.get("region") not in (None, "") and region is None:
-        errors.append({"field": "region", "reason": _("No org unit “%(v)s”.") % {"v": str(data['region'])[:60]}})
-    group = ref.unit(data.get("customer_group"))
-    if data.get("customer_group") not in (None, "") and (group is None or group.type != OrgUnit.Type.CUSTOMER_GROUP):
-        errors.append({"field": "customer_group", "reason": _("No customer group “%(v)s”.") % {"v": str(data['customer_group'])[:60]}})
-        group = None
-    default_source = SourceType.CAMPAIGN if campaign else (SourceType.PARTNER if channel == Channel.PARTNER else SourceType.FIELD)
-    source_type = _choice(data.get("source_type"), "source_type", SourceType, errors, default_source)
+    region = group = None
+    region_ref = get("region")
+    if region_ref not in (None, ""):
+        region = ref.unit(region_ref)
+        if region is None:
+            errors.append({"field": "region", "reason": _("No org unit “%(v)s”.") % {"v": str(region_ref)[:60]}})
+    group_ref = get("customer_group")
+    if group_ref not in (None, ""):
+        group = ref.unit(group_ref)
+        if group is None or group.type != OrgUnit.Type.CUSTOMER_GROUP:
+            errors.append({"field": "customer_group", "reason": _("No customer group “%(v)s”.") % {"v": str(group_ref)[:60]}})
+            group = None
+    default_source = _CAMPAIGN_SOURCE if campaign else (_PARTNER_SOURCE if channel == Channel.PARTNER else _FIELD_SOURCE)
+    source_type = _choice(get("source_type"), "source_type", SourceType, errors, default_source)
+    contact_role = _choice(get("contact_role"), "contact_role", DecisionRole, errors, _UNKNOWN_ROLE)
+    consent = _bool(get("consent"), "consent", errors)
+    journey_stage = _choice(get("journey_stage"), "journey_stage", JourneyStage, errors,
+                            campaign.journey_stage if campaign else _AWARENESS)
+    budget_status = _choice(get("budget_status"), "budget_status", BudgetStatus, errors, _UNKNOWN_BUDGET, BUDGET_WORDS)
+    budget_amount = _amount(get("budget_amount"), "budget_amount", errors)
+    estimated_amount = _amount(get("estimated_amount"), "estimated_amount", errors)
+    expected = _date(get("expected_purchase_date"), "expected_purchase_date", errors, ref.today)
+    decision_chain_known = _bool(get("decision_chain_known"), "decision_chain_known", errors)
+    pain_confirmed = _bool(get("pain_confirmed"), "pain_confirmed", errors)
+    currency = get("currency")
+    currency = str(currency).strip().upper()[:3] if currency else ref.currency
+    if len(currency) != 3 or not currency.isalpha():
+        errors.append({"field": "currency", "reason": _("A currency is a three-letter ISO 4217 code such as CNY.")})
+    utm = get("utm")
     values: dict[str, Any] = {
         "title": t["title"],
         "raw_customer_name": customer_name,
@@ -520,32 +599,29 @@ def prepare(data: dict[str, Any], ref: Reference, *, channel: str = Channel.API,
         "customer_group_id": group.pk if group else None,
         "contact_name": t["contact_name"],
         "contact_title": t["contact_title"],
-        "contact_role": _choice(data.get("contact_role"), "contact_role", DecisionRole, errors, DecisionRole.UNKNOWN),
+        "contact_role": contact_role,
         "contact_email": contact_email,
         "contact_phone": contact_phone,
         "email_domain": keys.domain,
-        "consent": _bool(data.get("consent"), "consent", errors),
+        "consent": consent,
         "description": t["description"],
-        "journey_stage": _choice(data.get("journey_stage"), "journey_stage", JourneyStage, errors,
-                                 campaign.journey_stage if campaign else JourneyStage.AWARENESS),
-        "budget_status": _choice(data.get("budget_status"), "budget_status", BudgetStatus, errors, BudgetStatus.UNKNOWN, BUDGET_WORDS),
+        "journey_stage": journey_stage,
+        "budget_status": budget_status,
         "budget_note": t["budget_note"],
-        "budget_amount": _amount(data.get("budget_amount"), "budget_amount", errors),
-        "estimated_amount": _amount(data.get("estimated_amount"), "estimated_amount", errors),
-        "currency": str(data.get("currency") or django_settings.REPORTING_CURRENCY).strip().upper()[:3],
-        "expected_purchase_date": _date(data.get("expected_purchase_date"), "expected_purchase_date", errors, ref.today),
-        "decision_chain_known": _bool(data.get("decision_chain_known"), "decision_chain_known", errors),
-        "pain_confirmed": _bool(data.get("pain_confirmed"), "pain_confirmed", errors),
+        "budget_amount": budget_amount,
+        "estimated_amount": estimated_amount,
+        "currency": currency,
+        "expected_purchase_date": expected,
+        "decision_chain_known": decision_chain_known,
+        "pain_confirmed": pain_confirmed,
         "source_type": source_type,
         "source_campaign_id": campaign.pk if campaign else None,
         "channel": channel,
-        "utm": {str(k)[:40].replace("\x00", ""): str(v)[:200].replace("\x00", "") for k, v in (data.get("utm") or {}).items()
-                if str(k).startswith("utm_")} if isinstance(data.get("utm"), dict) else {},
+        "utm": {str(k)[:40].replace("\x00", ""): str(v)[:200].replace("\x00", "") for k, v in utm.items()
+                if str(k).startswith("utm_")} if isinstance(utm, dict) else {},
     }
-    if len(values["currency"]) != 3 or not values["currency"].isalpha():
-        errors.append({"field": "currency", "reason": _("A currency is a three-letter ISO 4217 code such as CNY.")})
-    if values["budget_amount"] is not None and values["budget_status"] == BudgetStatus.UNKNOWN and "budget_status" not in data:
-        values["budget_status"] = BudgetStatus.PLANNED
+    if budget_amount is not None and budget_status == _UNKNOWN_BUDGET and "budget_status" not in data:
+        values["budget_status"] = _PLANNED_BUDGET
     if not values["title"]:
         what = ", ".join(ref.line_labels.get(pk, "") for pk in line_ids)
         values["title"] = (f"{customer_name} – {what}" if what else customer_name or contact_email or contact_phone or _("Untitled lead"))[:200]
@@ -556,9 +632,9 @@ def prepare(data: dict[str, Any], ref: Reference, *, channel: str = Channel.API,
         values["source_type"] = SourceType.PARTNER
     if errors:
         raise ValidationFailed("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
-    touch_kind = str(data.get("touch_kind") or CampaignTouch.Kind.RESPONSE)
+    touch_kind = str(get("touch_kind") or _RESPONSE)
     if touch_kind not in TOUCH_KINDS:
-        touch_kind = CampaignTouch.Kind.RESPONSE
+        touch_kind = _RESPONSE
     return Prepared(values=values, keys=keys, line_ids=line_ids, campaign=campaign, customer_id=customer_id,
                     touch_kind=touch_kind)
 
@@ -605,27 +681,55 @@ class CandidatePool:
     """Open leads and opportunities that share a key with the batch, indexed by key."""
 
     def __init__(self) -> None:
-        self.index: dict[tuple[str, str], list[_Candidate]] = defaultdict(list)
+        # One dictionary per key kind, in the order candidates are collected.
+        self.code: dict[str, list[_Candidate]] = {}
+        self.name: dict[str, list[_Candidate]] = {}
+        self.core: dict[str, list[_Candidate]] = {}
+        self.email: dict[str, list[_Candidate]] = {}
+        self.phone: dict[str, list[_Candidate]] = {}
+        self.domain: dict[str, list[_Candidate]] = {}
+        self.block: dict[str, list[_Candidate]] = {}
         self.by_customer: dict[Any, list[_Candidate]] = defaultdict(list)
 
     def add(self, c: _Candidate) -> None:
         k = c.keys
-        for kind, value in (("code", k.credit_code), ("name", k.normalized), ("core", k.core), ("email", k.email),
-                            ("phone", k.phone), ("domain", k.domain), ("block", k.block)):
-            if value:
-                self.index[(kind, value)].append(c)
+        if k.credit_code:
+            self.code.setdefault(k.credit_code, []).append(c)
+        if k.normalized:
+            self.name.setdefault(k.normalized, []).append(c)
+        if k.core:
+            self.core.setdefault(k.core, []).append(c)
+        if k.email:
+            self.email.setdefault(k.email, []).append(c)
+        if k.phone:
+            self.phone.setdefault(k.phone, []).append(c)
+        if k.domain:
+            self.domain.setdefault(k.domain, []).append(c)
+        if k.block:
+            self.block.setdefault(k.block, []).append(c)
         if k.customer_id:
             self.by_customer[k.customer_id].append(c)
 
     def around(self, k: Keys) -> list[_Candidate]:
-        seen: dict[Any, _Candidate] = {}
-        for kind, value in (("code", k.credit_code), ("name", k.normalized), ("core", k.core), ("email", k.email),
-                            ("phone", k.phone), ("domain", k.domain), ("block", k.block)):
+        found: list[list[_Candidate]] = []
+        for index, value in ((self.code, k.credit_code), (self.name, k.normalized), (self.core, k.core),
+                             (self.email, k.email), (self.phone, k.phone), (self.domain, k.domain),
+                             (self.block, k.block)):
             if value:
-                for c in self.index.get((kind, value), ()):
-                    seen[c.id] = c
+                hit = index.get(value)
+                if hit:
+                    found.append(hit)
         if k.customer_id:
-            for c in self.by_customer.get(k.customer_id, ()):
+            hit = self.by_customer.get(k.customer_id)
+            if hit:
+                found.append(hit)
+        if not found:
+            return []
+        if len(found) == 1:
+            return list({c.id: c for c in found[0]}.values()) if len(found[0]) > 1 else found[0]
+        seen: dict[Any, _Candidate] = {}
+        for hit in found:
+            for c in hit:
                 seen[c.id] = c
         return list(seen.values())
 
@@ -712,7 +816,8 @@ def _uuid_reader() -> Any:
     return lambda v: uuid.UUID(v) if isinstance(v, str) else v
 
 
-def _best_match(p: Prepared, pool: CandidatePool, ref: Reference) -> tuple[_Candidate | None, Match | None, _Candidate | None, Match | None]:
+def _best_match(p: Prepared, pool: CandidatePool, match_threshold: int,
+                review_threshold: int) -> tuple[_Candidate | None, Match | None, _Candidate | None, Match | None]:
     """(auto-merge target, its match, possible duplicate for review, its match)."""
     best: tuple[_Candidate | None, Match | None] = (None, None)
     review: tuple[_Candidate | None, Match | None] = (None, None)
@@ -726,13 +831,13 @@ def _best_match(p: Prepared, pool: CandidatePool, ref: Reference) -> tuple[_Cand
         m = compare(p.keys, c.keys)
         if m is None or not lines_overlap(p.keys.line_ids, c.keys.line_ids):
             continue
-        if m.score >= ref.config.match_threshold:
+        if m.score >= match_threshold:
             current = best[1]
             if best[0] is None or (not best[0].is_opportunity and (
                 m.score > current.score or (m.score == current.score and c.created_at < best[0].created_at)  # type: ignore[union-attr]
             )):
                 best = (c, m)
-        elif m.score >= ref.config.review_threshold and (review[1] is None or m.score > review[1].score):
+        elif m.score >= review_threshold and (review[1] is None or m.score > review[1].score):
             review = (c, m)
     return best[0], best[1], review[0], review[1]
 
@@ -881,27 +986,31 @@ def capture(
     request_id = core_events.request_id_var.get()
     due = None
     ids = _uuid_batch(len(todo) * 3)
+    import_ref = str(import_job_id) if import_job_id else None
+    match_threshold, review_threshold = ref.config.match_threshold, ref.config.review_threshold
+    now_of = timezone.now
     for i in todo:
         p = items[i]
         v = dict(p.values)
         lead_id = next(ids)
-        now = timezone.now()
-        if p.customer:
-            v["customer_id"] = p.customer.id
-            v["region_id"] = v["region_id"] or p.customer.org_unit_id
-            v["customer_group_id"] = v["customer_group_id"] or p.customer.customer_group_id
-            v["industry"] = v["industry"] or p.customer.industry
+        now = now_of()
+        customer = p.customer
+        if customer:
+            v["customer_id"] = customer.id
+            v["region_id"] = v["region_id"] or customer.org_unit_id
+            v["customer_group_id"] = v["customer_group_id"] or customer.customer_group_id
+            v["industry"] = v["industry"] or customer.industry
         if not v["region_id"] and v["province"]:
             region = ref.unit(PROVINCE_REGION.get(v["province"].rstrip("省市")))
             v["region_id"] = region.pk if region else None
         if not v["customer_group_id"] and v["industry"] in INDUSTRY_GROUP:
             group = ref.unit(INDUSTRY_GROUP[v["industry"]])
             v["customer_group_id"] = group.pk if group else None
-        target, match, review, review_match = _best_match(p, pool, ref)
+        target, match, review, review_match = _best_match(p, pool, match_threshold, review_threshold)
         path = [S.NEW]
         payload: dict[str, Any] = {"channel": v["channel"]}
-        if import_job_id:
-            payload["import"] = str(import_job_id)
+        if import_ref:
+            payload["import"] = import_ref
             if p.row_number:
                 payload["row"] = p.row_number
         if p.customer_match:
@@ -955,14 +1064,12 @@ def capture(
                 outcome.invalid_reasons = reasons
             else:
                 path.append(S.QUALIFIED)
-                value, breakdown = scoring.score(facts_of(v, touches), weights=ref.weights,
-                                                 priority_industries=ref.priority_industries, today=ref.today)
-                temp = scoring.temperature(value, warm=ref.config.warm_threshold, hot=ref.config.hot_threshold)
-                v.update(score=value, temperature=temp, score_breakdown=breakdown)
+                value, temp, breakdown = ref.score(v, touches)
+                v["score"], v["temperature"], v["score_breakdown"] = value, temp, breakdown
                 if temp == "cold":
                     path.append(S.RECYCLED)
                 else:
-                    found = route(v, p.keys.line_ids, p.customer, value, ref, set())
+                    found = route(v, p.keys.line_ids, customer, value, ref, _NO_ONE)
                     if found.owner_id or found.queue_id:
                         path.append(S.ASSIGNED)
                         due = due or ref.accept_due()
@@ -984,20 +1091,24 @@ def capture(
                     "lead_id": lead_id, "kind": p.touch_kind, "touched_at": now, "created_at": now,
                 })
             # Later leads of the same batch compare against this one.
-            pool.add(_Candidate(lead_id, Keys(p.keys.normalized, p.keys.core, p.keys.block, p.keys.credit_code,
-                                              p.keys.email, p.keys.phone, p.keys.domain, p.keys.customer_id,
-                                              p.keys.line_ids), now, status=path[-1]))
+            k = p.keys
+            pool.add(_Candidate(lead_id, Keys(k.normalized, k.core, k.block, k.credit_code, k.email, k.phone, k.domain,
+                                              k.customer_id, k.line_ids), now, status=path[-1]))
         check_path(path)
-        v["status"] = path[-1]
-        outcome.status = path[-1]
+        status = path[-1]
+        v["status"] = outcome.status = status
         payload["path"] = path
-        if v.get("match"):
+        if "match" in v:
             payload["match"] = v["match"]
-        v.update(id=lead_id, created_at=now, updated_at=now, created_by_id=actor_id, import_job_id=import_job_id)
+        v["id"] = lead_id
+        v["created_at"] = v["updated_at"] = now
+        v["created_by_id"] = actor_id
+        v["import_job_id"] = import_job_id
         lead_rows.append(v)
-        line_rows.extend({"lead_id": lead_id, "offeringline_id": line_id} for line_id in p.line_ids)
+        for line_id in p.line_ids:
+            line_rows.append({"lead_id": lead_id, "offeringline_id": line_id})
         event_rows.append(_event(events.LEAD_CAPTURED, "leads.lead", lead_id, actor_id, request_id, now, payload,
-                                 to_state=path[-1]))
+                                 to_state=status))
         outcomes[i] = outcome
     if not dry_run:
         bulk.insert(Lead, lead_rows)
@@ -1010,6 +1121,9 @@ def capture(
         if notify and assigned:
             _notify_assignees(assigned)
     return [o for o in outcomes if o is not None]
+
+
+_NO_ONE: frozenset = frozenset()
 
 
 def _uuid_batch(n: int) -> Any:

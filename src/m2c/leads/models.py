@@ -76,6 +76,13 @@ class DisqualifyReason(models.TextChoices):
 class Lead(TrackedModel):
     """A signal that a customer may buy an offering in some period (domain.md 3.1, 10.1)."""
 
+    # As in TrackedModel, but indexed only where set (see Meta.indexes): imports from the command line
+    # have no creator.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", db_index=False,
+    )
+
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.MANUAL)
@@ -86,11 +93,12 @@ class Lead(TrackedModel):
         db_index=False,
     )
     # A plain id until the partners app exists; partner users see only their partner's leads.
-    source_partner_id = models.UUIDField(_("source partner"), null=True, blank=True, db_index=True)
+    source_partner_id = models.UUIDField(_("source partner"), null=True, blank=True)
     # Client reference or import-row fingerprint: the same reference never creates a second lead.
     external_ref = models.CharField(_("external reference"), max_length=140, null=True, blank=True, unique=True)
     import_job = models.ForeignKey(
-        "LeadImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="leads", verbose_name=_("import")
+        "LeadImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="leads", verbose_name=_("import"),
+        db_index=False,
     )
 
     # --- the customer and its identity keys ---
@@ -171,7 +179,7 @@ class Lead(TrackedModel):
         "RoutingRule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("routing rule"), db_index=False
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
-    accept_due_at = models.DateTimeField(_("accept by"), null=True, blank=True, db_index=True)
+    accept_due_at = models.DateTimeField(_("accept by"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     previous_owner_ids = models.JSONField(_("previous assignees"), default=list, blank=True)
     sla_breaches = models.PositiveSmallIntegerField(_("SLA breaches"), default=0)
@@ -187,7 +195,8 @@ class Lead(TrackedModel):
 
     # --- outcomes ---
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("duplicate of")
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("duplicate of"),
+        db_index=False,
     )
     merged_into_opportunity = models.ForeignKey(
         Opportunity, on_delete=models.PROTECT, null=True, blank=True, related_name="merged_leads",
@@ -208,13 +217,22 @@ class Lead(TrackedModel):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         ordering = ["-created_at"]
+        # Columns that are empty on most rows are indexed only where they are set (partial indexes):
+        # every index costs each new lead an insertion, and a million-row import pays it a million times.
+        # ``col = value`` and ``col < value`` imply ``col IS NOT NULL``, so both databases use them.
         indexes = [
             models.Index(fields=["status", "created_at"], name="lead_status_created_idx"),
-            models.Index(fields=["owner", "status"], name="lead_owner_status_idx"),
-            models.Index(fields=["region", "status"], name="lead_region_status_idx"),
-            models.Index(fields=["queue", "status"], name="lead_queue_status_idx"),
-            models.Index(fields=["source_campaign", "status"], name="lead_campaign_status_idx"),
-            models.Index(fields=["customer", "status"], name="lead_customer_status_idx"),
+            models.Index(fields=["owner", "status"], name="lead_owner_status_idx", condition=Q(owner__isnull=False)),
+            models.Index(fields=["region", "status"], name="lead_region_status_idx", condition=Q(region__isnull=False)),
+            models.Index(fields=["queue", "status"], name="lead_queue_status_idx", condition=Q(queue__isnull=False)),
+            models.Index(fields=["source_campaign", "status"], name="lead_campaign_status_idx",
+                         condition=Q(source_campaign__isnull=False)),
+            models.Index(fields=["customer", "status"], name="lead_customer_status_idx", condition=Q(customer__isnull=False)),
+            models.Index(fields=["source_partner_id"], name="lead_partner_idx", condition=Q(source_partner_id__isnull=False)),
+            models.Index(fields=["import_job"], name="lead_import_idx", condition=Q(import_job__isnull=False)),
+            models.Index(fields=["accept_due_at"], name="lead_accept_due_idx", condition=Q(accept_due_at__isnull=False)),
+            models.Index(fields=["duplicate_of"], name="lead_duplicate_of_idx", condition=Q(duplicate_of__isnull=False)),
+            models.Index(fields=["created_by"], name="lead_created_by_idx", condition=Q(created_by__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=LeadStatus.values), name="lead_status_valid"),
