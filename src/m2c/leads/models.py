@@ -95,6 +95,7 @@ class Lead(TrackedModel):
     # A plain id until the partners app exists; partner users see only their partner's leads.
     source_partner_id = models.UUIDField(_("source partner"), null=True, blank=True)
     # Client reference or import-row fingerprint: the same reference never creates a second lead.
+    # (Migration 0004 drops PostgreSQL's varchar_pattern_ops twin of its unique index: no LIKE queries.)
     external_ref = models.CharField(_("external reference"), max_length=140, null=True, blank=True, unique=True)
     import_job = models.ForeignKey(
         "LeadImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="leads", verbose_name=_("import"),
@@ -106,10 +107,10 @@ class Lead(TrackedModel):
         Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="leads", verbose_name=_("customer"), db_index=False
     )
     raw_customer_name = models.CharField(_("company name as given"), max_length=255, blank=True)
-    normalized_name = models.CharField(_("normalised name"), max_length=255, blank=True, db_index=True)
-    core_name = models.CharField(_("core name"), max_length=255, blank=True, db_index=True)
-    block_key = models.CharField(_("blocking key"), max_length=16, blank=True, db_index=True)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
+    normalized_name = models.CharField(_("normalised name"), max_length=255, blank=True)
+    core_name = models.CharField(_("core name"), max_length=255, blank=True)
+    block_key = models.CharField(_("blocking key"), max_length=16, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
     province = models.CharField(_("province"), max_length=40, blank=True)
     city = models.CharField(_("city"), max_length=60, blank=True)
@@ -133,9 +134,9 @@ class Lead(TrackedModel):
     contact_role = models.CharField(
         _("decision role"), max_length=24, choices=DecisionRole.choices, default=DecisionRole.UNKNOWN
     )
-    contact_email = models.CharField(_("contact email"), max_length=254, blank=True, db_index=True)
-    contact_phone = models.CharField(_("contact phone (E.164)"), max_length=20, blank=True, db_index=True)
-    email_domain = models.CharField(_("company email domain"), max_length=120, blank=True, db_index=True)
+    contact_email = models.CharField(_("contact email"), max_length=254, blank=True)
+    contact_phone = models.CharField(_("contact phone (E.164)"), max_length=20, blank=True)
+    email_domain = models.CharField(_("company email domain"), max_length=120, blank=True)
     consent = models.BooleanField(_("consents to be contacted"), default=False)
 
     # --- the need ---
@@ -222,6 +223,16 @@ class Lead(TrackedModel):
         # ``col = value`` and ``col < value`` imply ``col IS NOT NULL``, so both databases use them.
         indexes = [
             models.Index(fields=["status", "created_at"], name="lead_status_created_idx"),
+            # The identity keys of duplicate detection, looked up by equality only. Declared here rather
+            # than with db_index=True, which on PostgreSQL adds a second varchar_pattern_ops index per
+            # column for LIKE 'prefix%' queries that nothing runs.
+            models.Index(fields=["normalized_name"], name="lead_name_idx"),
+            models.Index(fields=["core_name"], name="lead_core_idx"),
+            models.Index(fields=["block_key"], name="lead_block_idx"),
+            models.Index(fields=["credit_code"], name="lead_code_idx"),
+            models.Index(fields=["contact_email"], name="lead_email_idx"),
+            models.Index(fields=["contact_phone"], name="lead_phone_idx"),
+            models.Index(fields=["email_domain"], name="lead_domain_idx"),
             models.Index(fields=["owner", "status"], name="lead_owner_status_idx", condition=Q(owner__isnull=False)),
             models.Index(fields=["region", "status"], name="lead_region_status_idx", condition=Q(region__isnull=False)),
             models.Index(fields=["queue", "status"], name="lead_queue_status_idx", condition=Q(queue__isnull=False)),
