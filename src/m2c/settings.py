@@ -195,6 +195,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MONEY_MAX_DIGITS = 20
 MONEY_DECIMAL_PLACES = 4
 REPORTING_CURRENCY = os.environ.get("M2C_REPORTING_CURRENCY", "CNY")
+# Seconds an app process reuses the lead engine's reference data (settings, offering lines, org units,
+# routing rules, calendar) before reading it again; a change made in the same process applies at once.
+M2C_REFERENCE_TTL = float(os.environ.get("M2C_REFERENCE_TTL", "5"))
 
 # --- mail -----------------------------------------------------------------------------------------
 

@@ -18,6 +18,8 @@ else:
     # Separate names let several checkouts (or agents) run the PostgreSQL suite side by side.
     DATABASES["default"]["TEST"] = {"NAME": f"test_m2c_{os.environ.get('M2C_TEST_DB_SUFFIX', 'main')}"}
 STATIC_ROOT = VAR_DIR / "test-static"
+# Rolled-back test transactions send no signals, so a shared snapshot would outlive its rows.
+M2C_REFERENCE_TTL = 0
 
 # A test-only app with a small stateful model, for the state-machine helper's own tests.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405

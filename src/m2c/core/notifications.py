@@ -1,6 +1,10 @@
 """In-app notifications, also sent by email when the recipient has an address.
 
-Email leaves only after the transaction commits, so a rolled-back command never mails anyone.
+The email is an outbox row: ``email_pending`` is written with the notification, in the business
+command's transaction, so a rolled-back command never mails anyone and a committed one is mailed even
+if the app process dies a moment later. The worker's ``core.email_sweep`` sends what is pending; the
+request that created it never waits for a mail server. When tasks run immediately (tests, a single
+laptop process without a worker), the email is sent right after the commit instead.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,13 +36,17 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    email_pending = models.BooleanField(_("email pending"), default=False)
 
     class Meta:
         app_label = "core"
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["created_at"], name="notification_outbox_idx", condition=models.Q(email_pending=True)),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -57,6 +65,7 @@ def notify(
     """Notify one user in the app and, after commit, by email. ``None`` recipients are ignored."""
     if recipient is None or not recipient.is_active:
         return None
+    mail = bool(email and recipient.email)
     note = Notification.objects.create(
         recipient=recipient,
         title=str(title)[:200],
@@ -65,16 +74,33 @@ def notify(
         kind=kind,
         subject_type=subject._meta.label_lower if subject is not None else "",
         subject_id=str(subject.pk) if subject is not None else "",
+        email_pending=mail,
     )
-    if email and recipient.email:
+    if mail and _send_inline():
         transaction.on_commit(lambda: _send_email(note.pk))
     return note
 
 
-def _send_email(notification_id: int) -> None:
-    note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    if note is None or note.emailed_at:
-        return
+def _send_inline() -> bool:
+    return settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
+
+
+def send_pending_emails(limit: int = 500) -> int:
+    """Send the pending emails, oldest first; returns how many were sent. Safe with several workers."""
+    sent = 0
+    with transaction.atomic():
+        pending = Notification.objects.filter(email_pending=True).order_by("created_at")
+        if connection.features.has_select_for_update_skip_locked:
+            pending = pending.select_for_update(skip_locked=True)
+        for pk in list(pending.values_list("pk", flat=True)[:limit]):
+            sent += _send_email(pk)
+    return sent
+
+
+def _send_email(notification_id: int) -> int:
+    note = Notification.objects.select_related("recipient").filter(pk=notification_id, email_pending=True).first()
+    if note is None:
+        return 0
     try:
         send_mail(
             subject=f"[m2c] {note.title}",
@@ -85,8 +111,9 @@ def _send_email(notification_id: int) -> None:
     except OSError:
         # The in-app notification stands; a mail outage must not fail the business command.
         logger.warning("could not email notification %s", note.pk, exc_info=True)
-        return
-    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+        return 0
+    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now(), email_pending=False)
+    return 1
 
 
 def unread_count(user: Any) -> int:

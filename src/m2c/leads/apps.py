@@ -7,3 +7,16 @@ class LeadsConfig(AppConfig):
     label = "leads"
     verbose_name = _("Leads")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from m2c.core.models import CalendarDay, OfferingLine, OrgUnit
+
+        from .capture import forget_shared_reference
+        from .models import LeadSettings, RoutingRule
+
+        for model in (LeadSettings, RoutingRule, OfferingLine, OrgUnit, CalendarDay):
+            post_save.connect(forget_shared_reference, sender=model, dispatch_uid=f"leads.reference.{model.__name__}.save")
+            post_delete.connect(forget_shared_reference, sender=model,
+                                dispatch_uid=f"leads.reference.{model.__name__}.delete")

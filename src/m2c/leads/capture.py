@@ -205,24 +205,64 @@ class Prepared:
     customer_match: Match | None = None
 
 
+@dataclass
+class SharedReference:
+    """Reference data the batches of one process share for ``M2C_REFERENCE_TTL`` seconds.
+
+    A single API capture would otherwise read the settings, offering lines, org units, routing rules
+    and the holiday calendar on every request. Saving or deleting any of them through the ORM drops
+    the snapshot in this process at once; other processes pick the change up within the TTL.
+    """
+
+    config: LeadSettings
+    lines: dict[str, Any]
+    line_labels: dict[Any, str]
+    loaded_at: float
+    units: dict[str, OrgUnit | None] = field(default_factory=dict)
+    units_by_id: dict[Any, OrgUnit | None] = field(default_factory=dict)
+    rules: list[RoutingRule] | None = None
+    accept_due: dict[tuple, dt.date] = field(default_factory=dict)
+
+
+_SHARED: list[SharedReference] = []
+
+
+def _shared_reference() -> SharedReference:
+    ttl = float(getattr(django_settings, "M2C_REFERENCE_TTL", 0))
+    now = time.monotonic()
+    if _SHARED and ttl > 0 and now - _SHARED[0].loaded_at < ttl:
+        return _SHARED[0]
+    lines: dict[str, Any] = {}
+    labels: dict[Any, str] = {}
+    for pk, code, name, name_en in OfferingLine.objects.filter(active=True).values_list("pk", "code", "name", "name_en"):
+        for key in (code, name, name_en, str(pk)):
+            if key:
+                lines[key.strip().casefold()] = pk
+        labels[pk] = name or code
+    shared = SharedReference(config=load_settings(), lines=lines, line_labels=labels, loaded_at=now)
+    _SHARED[:] = [shared]
+    return shared
+
+
+def forget_shared_reference(**_kwargs: Any) -> None:
+    """Drop this process's snapshot (connected to the save and delete signals of its sources)."""
+    _SHARED.clear()
+
+
 class Reference:
     """Reference data read once per batch: offering lines, org units, campaigns, rules, settings."""
 
     def __init__(self, *, config: LeadSettings | None = None) -> None:
-        self.config = config or load_settings()
+        shared = _shared_reference()
+        self.config = config or shared.config
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
-        self.lines: dict[str, Any] = {}
-        self.line_labels: dict[Any, str] = {}
-        for pk, code, name, name_en in OfferingLine.objects.filter(active=True).values_list("pk", "code", "name", "name_en"):
-            for key in (code, name, name_en, str(pk)):
-                if key:
-                    self.lines[key.strip().casefold()] = pk
-            self.line_labels[pk] = name or code
-        self._units: dict[str, OrgUnit | None] = {}
-        self._units_by_id: dict[Any, OrgUnit | None] = {}
+        self.lines: dict[str, Any] = shared.lines
+        self.line_labels: dict[Any, str] = shared.line_labels
+        self._units: dict[str, OrgUnit | None] = shared.units
+        self._units_by_id: dict[Any, OrgUnit | None] = shared.units_by_id
         self.campaigns: dict[str, Campaign | None] = {}
-        self._rules: list[RoutingRule] | None = None
+        self._shared = shared
         self.weights = scoring.weights_of(self.config)
         self.priority_industries = list(self.config.priority_industries or scoring.DEFAULT_PRIORITY_INDUSTRIES)
         self.student_terms = [t.casefold() for t in (self.config.student_terms or DEFAULT_STUDENT_TERMS)]
@@ -232,7 +272,6 @@ class Reference:
         self._scores: dict[tuple, tuple[int, str, Any]] = {}
         self._load: dict[Any, int] = {}
         self._teams: dict[Any, list[Any]] = {}
-        self.sla_due_cache: dict[dt.date, dt.datetime] = {}
 
     def score(self, values: dict[str, Any], touches: int) -> tuple[int, str, Any]:
         """(score, temperature, breakdown as JSON) of a new lead; the same facts are scored once a batch."""
@@ -295,18 +334,22 @@ class Reference:
     @property
     def rules(self) -> list[RoutingRule]:
         """The active routing rules in order, read when the first lead of the batch is routed."""
-        if self._rules is None:
-            self._rules = list(
+        shared = self._shared
+        if shared.rules is None:
+            shared.rules = list(
                 RoutingRule.objects.filter(active=True).select_related("region", "target_unit").order_by("priority", "name")
             )
-        return self._rules
+        return shared.rules
 
     def accept_due(self) -> dt.datetime:
         from m2c.core.calendar import add_working_days
 
-        if self.today not in self.sla_due_cache:
-            self.sla_due_cache[self.today] = add_working_days(self.now, self.config.accept_sla_days)  # type: ignore[assignment]
-        return self.sla_due_cache[self.today]
+        # Whole working days from today: the date is shared, the time of day is this batch's.
+        key = (self.today, self.config.accept_sla_days)
+        day = self._shared.accept_due.get(key)
+        if day is None:
+            day = self._shared.accept_due[key] = add_working_days(self.today, self.config.accept_sla_days)
+        return timezone.localtime(self.now).replace(year=day.year, month=day.month, day=day.day)
 
     def team(self, unit: OrgUnit) -> list[Any]:
         """The active ARs of a team (an org unit and the units below it), read once per batch."""

@@ -1,0 +1,12 @@
+"""Background work of the core app."""
+
+from __future__ import annotations
+
+from .notifications import send_pending_emails
+from .periodic import every
+
+
+@every(10, name="core.email_sweep")
+def email_sweep() -> int:
+    """Every 10 seconds: send the notification emails waiting in the outbox."""
+    return send_pending_emails()
