@@ -813,13 +813,22 @@ def _load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool)
             lookups.append((column, values))
     if customers:
         lookups.append(("customer_id", [to_db(c) for c in customers]))
+    # The lookups go in as few statements as the parameter limit allows (one for a single capture).
+    parts: list[tuple[str, list[Any]]] = []
+    for column, values in lookups:
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = values[start:start + IN_CHUNK]
+            parts.append((candidate_sql(column, len(chunk), len(statuses)), [*chunk, *statuses, since]))
     with connection.cursor() as cursor:
-        for column, values in lookups:
-            for start in range(0, len(values), IN_CHUNK):
-                chunk = values[start:start + IN_CHUNK]
-                cursor.execute(candidate_sql(column, len(chunk), len(statuses)), [*chunk, *statuses, since])
-                for r in cursor.fetchall():
-                    rows[r[0]] = r
+        while parts:
+            statement, params = [], []
+            while parts and (not statement or len(params) + len(parts[0][1]) <= IN_CHUNK * 4):
+                sql, values = parts.pop(0)
+                statement.append(sql)
+                params += values
+            cursor.execute(" UNION ALL ".join(statement), params)
+            for r in cursor.fetchall():
+                rows[r[0]] = r
     line_map: dict[Any, set] = defaultdict(set)
     if rows:
         through = Lead.offering_lines.through

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -97,9 +97,10 @@ def _serialize_capture(ref: capture.Reference, keys: list[str]) -> None:
         if keys is None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_GLOBAL_LOCK])
             return
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_GLOBAL_LOCK])
-        for number in sorted({_lock_number(k) for k in keys if k}):
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+        # One statement, its locks taken left to right: the shared global lock, then the keys in order.
+        numbers = sorted({_lock_number(k) for k in keys if k})
+        calls = ", ".join(["pg_advisory_xact_lock_shared(%s)", *["pg_advisory_xact_lock(%s)"] * len(numbers)])
+        cursor.execute(f"SELECT {calls}", [_GLOBAL_LOCK, *numbers])  # noqa: S608 - placeholders only
 
 
 _GLOBAL_LOCK = 0x6C656164  # "lead"
@@ -153,8 +154,19 @@ def lead_create(*, actor: Any, data: dict[str, Any], channel: str = Channel.API)
     outcome = _capture([prepared], ref, actor=actor)[0]
     if outcome.lead_id is None:  # pragma: no cover - a replay within one request cannot happen
         raise Conflict(_("This lead was already submitted."))
-    return Lead.objects.select_related("owner", "region", "queue", "customer_group", "source_campaign", "customer").get(
-        pk=outcome.lead_id), outcome
+    return _stored(outcome.lead_id, ref, prepared), outcome
+
+
+def _stored(lead_id: Any, ref: capture.Reference, prepared: capture.Prepared) -> Lead:
+    """The lead just captured, its org units and campaign taken from the reference data in memory."""
+    lead = Lead.objects.select_related("owner", "customer").get(pk=lead_id)
+    for name in ("region", "queue", "customer_group"):
+        unit_id = getattr(lead, f"{name}_id")
+        if unit_id is not None and (unit := ref.unit_by_id(unit_id)) is not None:
+            setattr(lead, name, unit)
+    if lead.source_campaign_id and prepared.campaign is not None and prepared.campaign.pk == lead.source_campaign_id:
+        lead.source_campaign = prepared.campaign
+    return lead
 
 
 def lead_create_idempotent(
@@ -175,23 +187,42 @@ def lead_create_idempotent(
     _require(actor, *CAPTURE_ROLES)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     for _attempt in range(3):
-        existing = IdempotencyRecord.objects.filter(user=actor, key=key).first()
-        if existing is not None:
-            if existing.request_hash != digest:
-                raise Conflict(_("This Idempotency-Key was used for a different request."), code="idempotency_key_reused")
-            return existing.status_code, existing.response, True
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(user=actor, key=key, request_hash=digest, response={})
-                lead, outcome = lead_create(actor=actor, data=data, channel=channel)
-                body = render(lead, outcome)
-                record.response = json.loads(json.dumps(body, default=str))
-                record.save(update_fields=["response"])
-                return 201, body, False
-        except IntegrityError:
-            # A concurrent request with the same key committed first; read and replay it.
-            continue
+        with transaction.atomic():
+            record_id = _claim_key(actor, key, digest)
+            if record_id is None:
+                # The key is taken. A request still running with it was waited for by the insert.
+                existing = IdempotencyRecord.objects.filter(user=actor, key=key).first()
+                if existing is None:  # pragma: no cover - the holder rolled back between the two statements
+                    continue
+                if existing.request_hash != digest:
+                    raise Conflict(_("This Idempotency-Key was used for a different request."), code="idempotency_key_reused")
+                return existing.status_code, existing.response, True
+            lead, outcome = lead_create(actor=actor, data=data, channel=channel)
+            body = render(lead, outcome)
+            IdempotencyRecord.objects.filter(pk=record_id).update(response=json.loads(json.dumps(body, default=str)))
+            return 201, body, False
     raise Conflict(_("A request with this Idempotency-Key is still being processed."), code="idempotency_in_progress")
+
+
+def _claim_key(actor: Any, key: str, digest: str) -> int | None:
+    """Insert the key's row unless it exists; its id, or None when another request holds the key.
+
+    On PostgreSQL an insert that meets an uncommitted row with the same key waits for that
+    transaction; SQLite runs write transactions one at a time. So a retry arriving while the first
+    request is still running gets the first response once it commits, never a second lead.
+    """
+    meta = IdempotencyRecord._meta
+    user = meta.get_field("user").get_db_prep_value(actor.pk, connection)
+    now = meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("user_id", "key", "request_hash", "status_code", "response", "created_at") '  # noqa: S608
+            """VALUES (%s, %s, %s, 201, '{}', %s) ON CONFLICT ("user_id", "key") DO NOTHING RETURNING "id" """,
+            [user, key, digest, now],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def lead_create_bulk(*, actor: Any, items: list[dict[str, Any]], channel: str = Channel.BULK_API) -> list[dict[str, Any]]:

@@ -1,0 +1,44 @@
+"""Two requests with the same Idempotency-Key at the same moment (PostgreSQL: real concurrency)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from m2c.leads import services
+from m2c.leads.api import lead_out
+from m2c.leads.models import IdempotencyRecord, Lead
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite runs one write transaction at a time"),
+]
+
+
+def test_a_retry_sent_while_the_first_request_runs_waits_and_replays_it(users, rules, lines):
+    data = {"customer_name": "申江大学", "contact_phone": "13800138000", "offering_lines": ["campus"]}
+    first_inside, results = threading.Event(), {}
+
+    def slow_render(lead, outcome):
+        first_inside.set()  # the lead is written, the transaction still open
+        threading.Event().wait(0.5)
+        return lead_out(lead, users.marketing)
+
+    def send(name, render):
+        try:
+            results[name] = services.lead_create_idempotent(actor=users.marketing, key="retry-1", data=data, render=render)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=send, args=("first", slow_render))
+    first.start()
+    assert first_inside.wait(10)
+    retry = threading.Thread(target=send, args=("retry", lambda lead, outcome: lead_out(lead, users.marketing)))
+    retry.start()
+    first.join(10)
+    retry.join(10)
+
+    (status1, body1, replayed1), (status2, body2, replayed2) = results["first"], results["retry"]
+    assert (status1, replayed1, status2, replayed2) == (201, False, 201, True)
+    assert body2["id"] == str(body1["id"])
+    assert Lead.objects.count() == 1 and IdempotencyRecord.objects.count() == 1
