@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import time
 import uuid
@@ -779,11 +780,27 @@ class CandidatePool:
 
 CANDIDATE_KEYS = (("credit_code", "credit_code"), ("normalized_name", "normalized"), ("core_name", "core"),
                   ("contact_email", "email"), ("contact_phone", "phone"), ("email_domain", "domain"), ("block_key", "block"))
-IN_CHUNK = 2000  # well below SQLite's 32,766 host parameters per statement
+def _any_of(column: str) -> str:
+    """``column`` equal to one of the values in one parameter (see :func:`_values_param`).
+
+    One parameter for a whole list keeps the statement text the same from batch to batch. With one
+    placeholder per value every batch compiled a new statement of thousands of parameters, and the
+    sqlite3 module keeps the last 128 compiled statements: a 1,000,000-row import held several hundred
+    megabytes of them.
+    """
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)"
+    return f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608 - a column name from the model
 
 
-def candidate_sql(column: str, n: int, statuses: int) -> str:
-    """Open leads in the window whose ``column`` is one of ``n`` values, found through that column's index.
+def _values_param(values: list[Any]) -> Any:
+    if connection.vendor == "postgresql":
+        return list(values)
+    return json.dumps([str(v) for v in values])
+
+
+def candidate_sql(column: str, statuses: int) -> str:
+    """Open leads in the window whose ``column`` is one of a list of values, found through that column's index.
 
     Without statistics SQLite's planner prefers the (status, created_at) index and then reads every
     open lead of the window, for every key column of every batch: the cost grew with the store (a
@@ -792,50 +809,42 @@ def candidate_sql(column: str, n: int, statuses: int) -> str:
     """
     plus = "+" if connection.vendor == "sqlite" else ""
     table = connection.ops.quote_name(Lead._meta.db_table)
-    marks = ", ".join(["%s"] * n)
     status_marks = ", ".join(["%s"] * statuses)
-    return (f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM {table} WHERE {column} IN ({marks}) "  # noqa: S608 - names from the model
+    return (f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM {table} WHERE {_any_of(column)} "  # noqa: S608 - names from the model
             f"AND {plus}status IN ({status_marks}) AND {plus}created_at >= %s")
 
 
 def _load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool) -> None:
-    """Open leads in the window sharing any key with the batch: one indexed lookup per key column."""
+    """Open leads in the window sharing any key with the batch: one statement, an indexed lookup per key column."""
     customers = {p.customer.id for p in items if p.customer}
     statuses = sorted(OPEN)
     since = connection.ops.adapt_datetimefield_value(ref.window_start)
     to_db = bulk._converter(Lead._meta.pk)
     from_db = _uuid_reader()
     rows: dict[Any, tuple] = {}
-    lookups: list[tuple[str, list[Any]]] = []
+    statement: list[str] = []
+    params: list[Any] = []
     for column, attr in CANDIDATE_KEYS:
         values = sorted({getattr(p.keys, attr) for p in items} - {""})
         if values:
-            lookups.append((column, values))
+            statement.append(candidate_sql(column, len(statuses)))
+            params += [_values_param(values), *statuses, since]
     if customers:
-        lookups.append(("customer_id", [to_db(c) for c in customers]))
-    # The lookups go in as few statements as the parameter limit allows (one for a single capture).
-    parts: list[tuple[str, list[Any]]] = []
-    for column, values in lookups:
-        for start in range(0, len(values), IN_CHUNK):
-            chunk = values[start:start + IN_CHUNK]
-            parts.append((candidate_sql(column, len(chunk), len(statuses)), [*chunk, *statuses, since]))
-    with connection.cursor() as cursor:
-        while parts:
-            statement, params = [], []
-            while parts and (not statement or len(params) + len(parts[0][1]) <= IN_CHUNK * 4):
-                sql, values = parts.pop(0)
-                statement.append(sql)
-                params += values
+        statement.append(candidate_sql("customer_id", len(statuses)))
+        params += [_values_param([to_db(c) for c in customers]), *statuses, since]
+    if statement:
+        with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(statement), params)
             for r in cursor.fetchall():
                 rows[r[0]] = r
     line_map: dict[Any, set] = defaultdict(set)
     if rows:
-        through = Lead.offering_lines.through
-        ids = list(rows)
-        for start in range(0, len(ids), IN_CHUNK):
-            for lead_id, line_id in through.objects.filter(lead_id__in=[from_db(i) for i in ids[start:start + IN_CHUNK]]).values_list("lead_id", "offeringline_id"):
-                line_map[lead_id].add(line_id)
+        through = connection.ops.quote_name(Lead.offering_lines.through._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT lead_id, offeringline_id FROM {through} WHERE {_any_of('lead_id')}",  # noqa: S608
+                           [_values_param(list(rows))])
+            for lead_id, line_id in cursor.fetchall():
+                line_map[from_db(lead_id)].add(from_db(line_id))
     for r in rows.values():
         lead_id = from_db(r[0])
         created = r[9]
