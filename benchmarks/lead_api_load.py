@@ -1,6 +1,6 @@
 """Sustained ``POST /api/v1/leads`` against several app processes on PostgreSQL, with retried requests.
 
-    python -m benchmarks.lead_api_load [--workers 4] [--threads 4] [--seconds 30] [--clients 32]
+    python -m benchmarks.lead_api_load [--workers 3] [--threads 1] [--seconds 30] [--clients 12]
                                        [--retry-share 0.1] [--pg postgres://postgres@127.0.0.1:5432/]
 
 A fresh database (m2c_bench_api) gets the demo reference data and a marketing user with an API token.
@@ -121,10 +121,10 @@ def _load(worker: int, clients: int, seconds: float, retry_share: float, token: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workers", type=int, default=4, help="app processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per app process")
+    parser.add_argument("--workers", type=int, default=3, help="app processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per app process")
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--clients", type=int, default=32, help="concurrent connections in all")
+    parser.add_argument("--clients", type=int, default=12, help="concurrent connections in all")
     parser.add_argument("--load-processes", type=int, default=2)
     parser.add_argument("--retry-share", type=float, default=0.1)
     parser.add_argument("--pg", default=PG_DEFAULT)
