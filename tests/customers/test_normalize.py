@@ -139,3 +139,12 @@ def test_free_mail_domains_never_identify_a_company():
     assert company_email_domain("lisi@163.com") == ""
     assert company_email_domain("a@gmail.com") == ""
     assert company_email_domain("cio@shenjiang-univ.edu.cn") == "shenjiang-univ.edu.cn"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0xFFFF), max_size=40))
+def test_the_punctuation_pattern_is_the_unicode_category_rule(text):
+    """The one-pattern fast path of company names strips exactly what the per-character rule strips."""
+    from m2c.core.normalize import _bmp_punctuation, _strip_punctuation
+
+    assert _bmp_punctuation().sub(" ", text) == _strip_punctuation(text)
+

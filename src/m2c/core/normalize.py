@@ -6,6 +6,7 @@ gets the same normalised name and the same phone the same E.164 string.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -106,6 +107,26 @@ def _strip_punctuation(text: str) -> str:
     return "".join(" " if unicodedata.category(ch)[0] in "PSZ" else ch for ch in text)
 
 
+@functools.cache
+def _bmp_punctuation() -> re.Pattern[str]:
+    """The same rule as :func:`_strip_punctuation` for the Basic Multilingual Plane, as one pattern.
+
+    Built on first use (a pass over 65,536 code points), not at import. Looking up the category of
+    every character in Python cost more than the rest of the normaliser; an import of a million
+    company names cannot afford that.
+    """
+    return re.compile(
+        "[" + "".join(re.escape(chr(cp)) for cp in range(0x10000) if unicodedata.category(chr(cp))[0] in "PSZ") + "]"
+    )
+
+
+# English legal forms by their last token: a name is checked only against the forms it could end with.
+_EN_LEGAL_FORMS_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
+for _form in _EN_LEGAL_FORMS:
+    _EN_LEGAL_FORMS_BY_LAST.setdefault(_form[-1], []).append(_form)
+_CN_LEGAL_FORM_TUPLE = tuple(_CN_LEGAL_FORMS)
+
+
 def normalize_company_name(raw: str | None) -> str:
     """A comparison key for a company name: same company, same key.
 
@@ -116,20 +137,24 @@ def normalize_company_name(raw: str | None) -> str:
     if not raw:
         return ""
     text = unicodedata.normalize("NFKC", str(raw)).casefold()
-    tokens = _strip_punctuation(text).split()
+    if text and max(text) > "\uffff":
+        tokens = _strip_punctuation(text).split()
+    else:
+        tokens = _bmp_punctuation().sub(" ", text).split()
     if tokens and tokens[0] == "the" and len(tokens) > 1:
         tokens = tokens[1:]
     changed = tuple(tokens) not in _EN_LEGAL_FORM_SET  # a bare "Co., Ltd." stays what it is
     while changed and len(tokens) > 1:
         changed = False
-        for form in _EN_LEGAL_FORMS:
+        for form in _EN_LEGAL_FORMS_BY_LAST.get(tokens[-1], ()):  # longest first, as in _EN_LEGAL_FORMS
             n = len(form)
             if len(tokens) > n and tuple(tokens[-n:]) == form:
                 tokens = tokens[:-n]
                 changed = True
                 break
     joined = "".join(tokens)
-    changed = joined not in _CN_LEGAL_FORM_SET  # a bare "有限公司" stays what it is
+    # A bare "有限公司" stays what it is.
+    changed = joined.endswith(_CN_LEGAL_FORM_TUPLE) and joined not in _CN_LEGAL_FORM_SET
     while changed:
         changed = False
         for form in _CN_LEGAL_FORMS:

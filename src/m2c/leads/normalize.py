@@ -12,7 +12,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from m2c.core import normalize as core_normalize
 from m2c.core.normalize import (
     company_email_domain,
     has_cjk,
@@ -118,60 +117,12 @@ _EN_NOISE = frozenset({
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
-# --- the company-name normaliser, fast --------------------------------------------------------------
-# ``m2c.core.normalize.normalize_company_name`` is the rule. It looks up the Unicode category of every
-# character in Python; an import of a million names cannot afford that, so the same rule runs here with
-# one regular expression (every punctuation, symbol and space character of the Basic Multilingual Plane
-# becomes a space) and legal forms found by their last word. A test holds the two together.
-_PUNCT_RE = re.compile(
-    "[" + "".join(re.escape(chr(cp)) for cp in range(0x10000) if unicodedata.category(chr(cp))[0] in "PSZ") + "]"
-)
-_EN_FORMS_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
-for _form in core_normalize._EN_LEGAL_FORMS:
-    _EN_FORMS_BY_LAST.setdefault(_form[-1], []).append(_form)
-_EN_FORM_SET = core_normalize._EN_LEGAL_FORM_SET
-_CN_FORMS = tuple(core_normalize._CN_LEGAL_FORMS)
-_CN_FORM_SET = core_normalize._CN_LEGAL_FORM_SET
-
-
-def company_name(raw: str) -> str:
-    """``normalize_company_name(raw)``, the same answer about ten times faster."""
-    if not raw:
-        return ""
-    text = unicodedata.normalize("NFKC", raw).casefold()
-    if text and max(text) > "\uffff":
-        return normalize_company_name(raw)
-    tokens = _PUNCT_RE.sub(" ", text).split()
-    if tokens and tokens[0] == "the" and len(tokens) > 1:
-        tokens = tokens[1:]
-    changed = tuple(tokens) not in _EN_FORM_SET
-    while changed and len(tokens) > 1:
-        changed = False
-        for form in _EN_FORMS_BY_LAST.get(tokens[-1], ()):
-            n = len(form)
-            if len(tokens) > n and tuple(tokens[-n:]) == form:
-                tokens = tokens[:-n]
-                changed = True
-                break
-    joined = "".join(tokens)
-    if joined.endswith(_CN_FORMS) and joined not in _CN_FORM_SET:
-        changed = True
-        while changed:
-            changed = False
-            for form in _CN_FORMS:
-                if joined.endswith(form) and len(joined) > len(form) + 1:
-                    joined = joined[: -len(form)]
-                    changed = True
-                    break
-    return joined or "".join(tokens)
-
-
 @lru_cache(maxsize=32_768)
 def company_keys(raw: str) -> tuple[str, str, str]:
     """(normalised name, core name, blocking key) of a company name; empty strings for no name."""
     if not raw or not raw.strip():
         return "", "", ""
-    normalized = company_name(raw)
+    normalized = normalize_company_name(raw)
     if has_cjk(normalized):
         core = core_of(normalized)
         block = core[:3]
