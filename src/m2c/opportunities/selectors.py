@@ -121,10 +121,9 @@ class Filters:
     open_only: bool = False
     mine: bool = False
 
-    def apply(self, qs: QuerySet[Opportunity], user: Any) -> QuerySet[Opportunity]:
-        if self.search:
-            text = self.search.strip()
-            qs = qs.filter(Q(name__icontains=text) | Q(customer__legal_name__icontains=text))
+    def bucket_filter(self, qs: QuerySet) -> QuerySet:
+        """The filters on what a deal and its running-total bucket both carry (stage, region, line,
+        forecast category, grade): the same conditions for the list, the board and the reports."""
         if self.stage:
             qs = qs.filter(stage=self.stage)
         if self.stages:
@@ -133,20 +132,27 @@ class Filters:
             qs = qs.filter(stage__in=[*OPEN_STAGES, Stage.ON_HOLD])
         if self.region:
             qs = qs.filter(region__code=self.region)
-        if self.org_unit:
-            qs = qs.filter(Q(org_unit__code=self.org_unit) | Q(org_unit__path__contains=f"/{self.org_unit}/"))
         if self.offering_line:
             qs = qs.filter(offering_line__code=self.offering_line)
+        if self.forecast_category:
+            qs = qs.filter(forecast_category=self.forecast_category)
+        if self.grade:
+            qs = qs.filter(grade=self.grade)
+        return qs
+
+    def apply(self, qs: QuerySet[Opportunity], user: Any) -> QuerySet[Opportunity]:
+        qs = self.bucket_filter(qs)
+        if self.search:
+            text = self.search.strip()
+            qs = qs.filter(Q(name__icontains=text) | Q(customer__legal_name__icontains=text))
+        if self.org_unit:
+            qs = qs.filter(Q(org_unit__code=self.org_unit) | Q(org_unit__path__contains=f"/{self.org_unit}/"))
         if self.owner:
             qs = qs.filter(owner__username=self.owner)
         if self.mine and getattr(user, "is_authenticated", False):
             qs = qs.filter(owner=user)
-        if self.grade:
-            qs = qs.filter(grade=self.grade)
         if self.priority_type:
             qs = qs.filter(priority_type=self.priority_type)
-        if self.forecast_category:
-            qs = qs.filter(forecast_category=self.forecast_category)
         if self.customer:
             qs = qs.filter(customer_id=self.customer)
         if self.program:
@@ -260,21 +266,7 @@ def _summary_usable(filters: Filters, dims: list[str]) -> bool:
 
 
 def _summary_rows(filters: Filters, dims: list[str], user: Any, extra: Q) -> list[dict[str, Any]]:
-    qs = PipelineTotal.objects.filter(extra)
-    if filters.region:
-        qs = qs.filter(region__code=filters.region)
-    if filters.offering_line:
-        qs = qs.filter(offering_line__code=filters.offering_line)
-    if filters.stage:
-        qs = qs.filter(stage=filters.stage)
-    if filters.stages:
-        qs = qs.filter(stage__in=filters.stages)
-    if filters.open_only:
-        qs = qs.filter(stage__in=[*OPEN_STAGES, Stage.ON_HOLD])
-    if filters.forecast_category:
-        qs = qs.filter(forecast_category=filters.forecast_category)
-    if filters.grade:
-        qs = qs.filter(grade=filters.grade)
+    qs = filters.bucket_filter(PipelineTotal.objects.filter(extra))
     return list(qs.order_by().values(*dims, "currency", "probability").annotate(n=Sum("count"), total=Sum("amount")))
 
 
