@@ -9,6 +9,13 @@ data (org units, offering lines, users) and two routing rules, then a child proc
 routing, events) and reports its wall time and peak memory (ru_maxrss). In the same run, another child
 inserts the same rows with ``executemany`` into a bare table with one text column per CSV column:
 the physical limit of the database driver.
+
+A third child measures the *storage floor*: it takes the rows the import stored (leads, their
+offering lines, events, merges, campaign touches) and inserts them again, batch by batch, into empty
+copies of the same tables with the same indexes and checks (foreign keys left out, so it is a lower
+bound), through the same driver path the import uses (literals for constant columns and
+``executemany`` on SQLite, ``COPY`` on PostgreSQL). No import, however its Python is written, can
+store these rows faster than that on the same machine.
 """
 
 from __future__ import annotations
@@ -109,6 +116,81 @@ print(json.dumps({"seconds": elapsed, "rows": rows, "rss_mb": resource.getrusage
 """
 
 
+FLOOR_CHILD = """
+import json, re, sys, time
+import django; django.setup()
+from django.db import connection, transaction
+from m2c.leads import bulk
+TABLES = ["leads_lead", "leads_lead_offering_lines", "core_event", "leads_leadmerge", "leads_campaigntouch"]
+q = connection.ops.quote_name
+total = 0.0
+per_table = {}
+with connection.cursor() as cursor:
+    for table in TABLES:
+        floor = "floor_" + table
+        cursor.execute(f"DROP TABLE IF EXISTS {q(floor)}")
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = %s AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC", [table])
+            ddl = [r[0] for r in cursor.fetchall()]
+            for statement in ddl:
+                statement = re.sub(r' REFERENCES "\\w+" \\("\\w+"\\)( DEFERRABLE INITIALLY DEFERRED)?', "", statement)
+                statement = statement.replace(f'"{table}"', f'"{floor}"', 1).replace('INDEX "', 'INDEX "floor_', 1)
+                cursor.execute(statement)
+        else:
+            cursor.execute(f"CREATE TABLE {q(floor)} (LIKE {q(table)} INCLUDING ALL)")
+        cursor.execute(f"SELECT * FROM {q(table)} WHERE 1 = 0")  # noqa: S608
+        columns = [c[0] for c in cursor.description]
+        names = ", ".join(q(c) for c in columns)
+        elapsed, count, last = 0.0, 0, None
+        while True:
+            # Keyset pages of 5,000 rows: bounded memory on both databases.
+            where = f"WHERE {q(columns[0])} > %s " if last is not None else ""
+            key = q(columns[0])
+            if connection.vendor == "postgresql":
+                # The page as COPY text, so only the storing is timed.
+                cursor.execute(f"SELECT min({key}), max({key}), count(*) FROM (SELECT {key} FROM {q(table)} {where}"  # noqa: S608
+                               f"ORDER BY {key} LIMIT 5000) page", [last] if last is not None else [])
+                first, last, size = cursor.fetchone()
+                if not size:
+                    break
+                with cursor.cursor.copy(f"COPY (SELECT * FROM {q(table)} WHERE {key} BETWEEN %s AND %s) TO STDOUT",
+                                        [first, last]) as out:
+                    data = b"".join(bytes(chunk) for chunk in out)
+                started = time.perf_counter()
+                with transaction.atomic(), connection.cursor() as writer, \\
+                        writer.cursor.copy(f"COPY {q(floor)} ({names}) FROM STDIN") as copy:
+                    copy.write(data)
+                elapsed += time.perf_counter() - started
+                count += size
+                continue
+            cursor.execute(f"SELECT * FROM {q(table)} {where}ORDER BY {key} LIMIT 5000",  # noqa: S608
+                           [last] if last is not None else [])
+            batch = cursor.fetchall()
+            if not batch:
+                break
+            last = batch[-1][0]
+            started = time.perf_counter()
+            with transaction.atomic(), connection.cursor() as writer:
+                # As the import's insert does: constant columns become literals, the rest is bound.
+                values, varying = [], []
+                for index, column in enumerate(zip(*batch)):
+                    literal = bulk._literal(column[0]) if column.count(column[0]) == len(batch) else None
+                    if literal is None:
+                        values.append("%s")
+                        varying.append(index)
+                    else:
+                        values.append(literal)
+                sql = f"INSERT INTO {q(floor)} ({names}) VALUES ({', '.join(values)})"  # noqa: S608
+                writer.executemany(sql, [tuple(r[i] for i in varying) for r in batch])
+            elapsed += time.perf_counter() - started
+            count += len(batch)
+        per_table[table] = {"rows": count, "seconds": round(elapsed, 2)}
+        total += elapsed
+        cursor.execute(f"DROP TABLE {q(floor)}")
+print(json.dumps({"seconds": total, "tables": per_table}))
+"""
+
+
 def _child(code: str, url: str, path: Path) -> dict:
     result = subprocess.run([sys.executable, "-c", code, str(path)], env=_env(url), capture_output=True, text=True)
     if result.returncode:
@@ -139,16 +221,21 @@ def main() -> None:
         raw = _child(RAW_CHILD, url, path)
         url = _prepare_database(kind, args.pg)
         imported = _child(IMPORT_CHILD, url, path)
+        floor = _child(FLOOR_CHILD, url, path)
+        imported["floor"] = floor
         rows.append((kind, raw, imported))
-        print(f"{kind}: raw {raw['rows'] / raw['seconds']:,.0f} rows/s; import {imported['rows'] / imported['seconds']:,.0f} rows/s "
-              f"{json.dumps(imported)}", flush=True)
+        print(f"{kind}: raw {raw['rows'] / raw['seconds']:,.0f} rows/s; storage floor {imported['rows'] / floor['seconds']:,.0f} "
+              f"rows/s; import {imported['rows'] / imported['seconds']:,.0f} rows/s {json.dumps(imported)}", flush=True)
     print()
-    print(f"{'database':<11} {'rows':>9} {'raw rows/s':>11} {'import rows/s':>14} {'ratio':>6} {'peak MB':>8} "
+    print(f"{'database':<11} {'rows':>9} {'raw rows/s':>11} {'floor rows/s':>13} {'import rows/s':>14} {'ratio':>6} "
+          f"{'floor ratio':>11} {'peak MB':>8} "
           f"{'created':>8} {'merged':>7} {'invalid':>8} {'rejected':>9}")
     for kind, raw, imp in rows:
         raw_rate = raw["rows"] / raw["seconds"]
         rate = imp["rows"] / imp["seconds"]
-        print(f"{kind:<11} {imp['rows']:>9,} {raw_rate:>11,.0f} {rate:>14,.0f} {raw_rate / rate:>5.1f}x {imp['rss_mb']:>8.0f} "
+        floor_rate = imp["rows"] / imp["floor"]["seconds"]
+        print(f"{kind:<11} {imp['rows']:>9,} {raw_rate:>11,.0f} {floor_rate:>13,.0f} {rate:>14,.0f} {raw_rate / rate:>5.1f}x "
+              f"{raw_rate / floor_rate:>10.1f}x {imp['rss_mb']:>8.0f} "
               f"{imp['created']:>8,} {imp['merged']:>7,} {imp['invalid']:>8,} {imp['rejected']:>9,}")
     shutil.rmtree(WORK / "var", ignore_errors=True)
 
