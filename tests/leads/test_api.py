@@ -205,3 +205,28 @@ def test_nul_characters_are_refused_not_a_server_error(api, users, rules, lines,
     lead = capture(customer_name="申江大学", contact_phone="13800138000")
     assert client.post(f"/leads/{lead.pk}/activities", {"type": "call", "subject": "x\x00"}).status_code == 422
     assert client.post(f"/leads/{lead.pk}/return", {"reason": "\x00"}).status_code == 422
+
+
+def test_the_create_response_is_what_a_read_of_the_stored_lead_returns(api, users, rules, lines, roadshow, org):
+    # The response is built from the values capture stored, without reading the row back: it must
+    # match a later GET field for field (times in UTC, amounts at the column's places, lines sorted).
+    from m2c.leads.models import RoutingRule
+
+    RoutingRule.objects.create(priority=1, name="to the AR", target="user", target_user=users.ar)
+    client = api(users.marketing)
+    payload = {"customer_name": "申江大学", "contact_phone": "13800138000", "contact_email": "li@sjtu-test.edu.cn",
+               "offering_lines": ["wlan", "campus"], "source_campaign": roadshow.code, "budget_amount": "1200000.5",
+               "estimated_amount": "980000", "expected_purchase_date": (timezone.localdate() + dt.timedelta(days=40)).isoformat(),
+               "province": "上海", "region": "east", "utm": {"utm_source": "wechat"}, **HOT}
+    first = client.post("/leads", payload, HTTP_IDEMPOTENCY_KEY="same-as-read-1")
+    assert first.status_code == 201, first.content
+    body = first.json()
+    assert body["owner"]["id"] == str(users.ar.pk) and body["accept_due_at"] and body["offering_lines"] == ["campus", "wlan"]
+    assert client.get(f"/leads/{body['id']}").json() == body
+    # A duplicate (stored as DUPLICATE, with its match) and a capture without a key, the same way.
+    again = client.post("/leads", {**payload, "customer_name": "申江大学（上海）"}, HTTP_IDEMPOTENCY_KEY="same-as-read-2").json()
+    assert again["status"] == "DUPLICATE" and again["duplicate_of"] == body["id"]
+    assert client.get(f"/leads/{again['id']}").json() == again
+    plain = client.post("/leads", {"customer_name": "Pacific Global Logistics", "contact_phone": "13900139000",
+                                   "offering_lines": ["campus"]}).json()
+    assert client.get(f"/leads/{plain['id']}").json() == plain

@@ -219,6 +219,7 @@ class SharedReference:
     lines: dict[str, Any]
     line_labels: dict[Any, str]
     loaded_at: float
+    line_codes: dict[Any, str] = field(default_factory=dict)
     units: dict[str, OrgUnit | None] = field(default_factory=dict)
     units_by_id: dict[Any, OrgUnit | None] = field(default_factory=dict)
     rules: list[RoutingRule] | None = None
@@ -235,12 +236,14 @@ def _shared_reference() -> SharedReference:
         return _SHARED[0]
     lines: dict[str, Any] = {}
     labels: dict[Any, str] = {}
+    codes: dict[Any, str] = {}
     for pk, code, name, name_en in OfferingLine.objects.filter(active=True).values_list("pk", "code", "name", "name_en"):
         for key in (code, name, name_en, str(pk)):
             if key:
                 lines[key.strip().casefold()] = pk
         labels[pk] = name or code
-    shared = SharedReference(config=load_settings(), lines=lines, line_labels=labels, loaded_at=now)
+        codes[pk] = code
+    shared = SharedReference(config=load_settings(), lines=lines, line_labels=labels, loaded_at=now, line_codes=codes)
     _SHARED[:] = [shared]
     return shared
 
@@ -260,6 +263,7 @@ class Reference:
         self.today = timezone.localdate(self.now)
         self.lines: dict[str, Any] = shared.lines
         self.line_labels: dict[Any, str] = shared.line_labels
+        self.line_codes: dict[Any, str] = shared.line_codes
         self._units: dict[str, OrgUnit | None] = shared.units
         self._units_by_id: dict[Any, OrgUnit | None] = shared.units_by_id
         self.campaigns: dict[str, Campaign | None] = {}
@@ -706,6 +710,7 @@ class Outcome:
     survivor_opportunity_id: Any = None
     owner_id: Any = None
     invalid_reasons: list[str] = field(default_factory=list)
+    row: dict[str, Any] | None = None  # the lead's stored column values (attnames), when one was stored
 
 
 @dataclass
@@ -1088,7 +1093,8 @@ def capture(
             else:
                 v["duplicate_of_id"] = target.id
                 outcome.survivor_id = target.id
-                survivors[target.id] += 1 if p.campaign else 0
+                if p.campaign:  # a new touch changes its score; nothing else of it changes here
+                    survivors[target.id] += 1
             outcome.kind = "merged"
             outcome.match = explanation
             merge_rows.append({
@@ -1166,6 +1172,7 @@ def capture(
         v["created_by_id"] = actor_id
         v["import_job_id"] = import_job_id
         lead_rows.append(v)
+        outcome.row = v
         for line_id in p.line_ids:
             line_rows.append({"lead_id": lead_id, "offeringline_id": line_id})
         event_rows.append(_event(events.LEAD_CAPTURED, "leads.lead", lead_id, actor_id, request_id, now, payload,

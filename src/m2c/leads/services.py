@@ -28,7 +28,7 @@ from m2c.core.notifications import notify
 from m2c.customers import services as customer_services
 from m2c.customers.models import Contact, DecisionRole
 
-from . import capture, events, scoring
+from . import bulk, capture, events, scoring
 from . import normalize as norm
 from .matching import Keys, compare, lines_overlap
 from .models import (
@@ -146,6 +146,11 @@ def _scope_external_ref(data: dict[str, Any], actor: Any, channel: str) -> dict[
 @transaction.atomic
 def lead_create(*, actor: Any, data: dict[str, Any], channel: str = Channel.API) -> tuple[Lead, capture.Outcome]:
     """Capture one lead through the full rule set; returns the stored lead and what happened."""
+    return _lead_create(actor=actor, data=data, channel=channel)
+
+
+def _lead_create(*, actor: Any, data: dict[str, Any], channel: str) -> tuple[Lead, capture.Outcome]:
+    # The body of lead_create, for callers that already hold a transaction (no savepoint round trips).
     _require(actor, *CAPTURE_ROLES)
     if _authenticated(actor) and actor.has_role(Role.PARTNER) and not actor.has_role(Role.ADMINISTRATOR):
         channel = Channel.PARTNER
@@ -154,12 +159,29 @@ def lead_create(*, actor: Any, data: dict[str, Any], channel: str = Channel.API)
     outcome = _capture([prepared], ref, actor=actor)[0]
     if outcome.lead_id is None:  # pragma: no cover - a replay within one request cannot happen
         raise Conflict(_("This lead was already submitted."))
-    return _stored(outcome.lead_id, ref, prepared), outcome
+    return _stored(outcome, ref, prepared), outcome
 
 
-def _stored(lead_id: Any, ref: capture.Reference, prepared: capture.Prepared) -> Lead:
-    """The lead just captured, its org units and campaign taken from the reference data in memory."""
-    lead = Lead.objects.select_related("owner", "customer").get(pk=lead_id)
+def _stored(outcome: capture.Outcome, ref: capture.Reference, prepared: capture.Prepared) -> Lead:
+    """The lead just captured, built from the values capture stored: no second read of the row.
+
+    The values are exactly what went into the insert (defaults included); they are brought into the
+    form a read returns (datetimes in UTC, amounts at the column's decimal places, JSON decoded). Its
+    org units, campaign and offering lines come from the reference data in memory. A lead capture
+    did not store itself (a replayed external reference) is read from the database.
+    """
+    if outcome.row is None:
+        lead = Lead.objects.select_related("owner", "customer").get(pk=outcome.lead_id)
+    else:
+        lead = Lead(**_as_read(outcome.row))
+        lead._state.adding = False
+        lead._state.db = connection.alias
+        codes = ref.line_codes
+        lines = sorted((OfferingLine(pk=pk, code=codes.get(pk, "")) for pk in prepared.line_ids), key=lambda line: line.code)
+        cached = lead.offering_lines.all()  # not evaluated: its result is set below, its clones read the database
+        cached._result_cache = lines  # type: ignore[attr-defined]
+        cached._prefetch_done = True  # type: ignore[attr-defined]
+        lead._prefetched_objects_cache = {"offering_lines": cached}  # type: ignore[attr-defined]
     for name in ("region", "queue", "customer_group"):
         unit_id = getattr(lead, f"{name}_id")
         if unit_id is not None and (unit := ref.unit_by_id(unit_id)) is not None:
@@ -167,6 +189,25 @@ def _stored(lead_id: Any, ref: capture.Reference, prepared: capture.Prepared) ->
     if lead.source_campaign_id and prepared.campaign is not None and prepared.campaign.pk == lead.source_campaign_id:
         lead.source_campaign = prepared.campaign
     return lead
+
+
+def _as_read(row: dict[str, Any]) -> dict[str, Any]:
+    values = {}
+    for f in _LEAD_FIELDS:
+        if f.attname not in row:
+            continue
+        value = row[f.attname]
+        if type(value) is bulk.JsonValue:
+            value = value.value
+        elif isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC)
+        elif isinstance(value, Decimal):
+            value = value.quantize(Decimal(1).scaleb(-f.decimal_places))
+        values[f.attname] = value
+    return values
+
+
+_LEAD_FIELDS = Lead._meta.concrete_fields
 
 
 def lead_create_idempotent(
@@ -197,7 +238,7 @@ def lead_create_idempotent(
                 if existing.request_hash != digest:
                     raise Conflict(_("This Idempotency-Key was used for a different request."), code="idempotency_key_reused")
                 return existing.status_code, existing.response, True
-            lead, outcome = lead_create(actor=actor, data=data, channel=channel)
+            lead, outcome = _lead_create(actor=actor, data=data, channel=channel)
             body = render(lead, outcome)
             IdempotencyRecord.objects.filter(pk=record_id).update(response=json.loads(json.dumps(body, default=str)))
             return 201, body, False
