@@ -148,11 +148,12 @@ with connection.cursor() as cursor:
             key = q(columns[0])
             if connection.vendor == "postgresql":
                 # The page as COPY text, so only the storing is timed.
-                cursor.execute(f"SELECT min({key}), max({key}), count(*) FROM (SELECT {key} FROM {q(table)} {where}"  # noqa: S608
-                               f"ORDER BY {key} LIMIT 5000) page", [last] if last is not None else [])
-                first, last, size = cursor.fetchone()
-                if not size:
+                cursor.execute(f"SELECT {key} FROM {q(table)} {where}ORDER BY {key} LIMIT 5000",  # noqa: S608
+                               [last] if last is not None else [])
+                keys = [r[0] for r in cursor.fetchall()]
+                if not keys:
                     break
+                first, last, size = keys[0], keys[-1], len(keys)
                 with cursor.cursor.copy(f"COPY (SELECT * FROM {q(table)} WHERE {key} BETWEEN %s AND %s) TO STDOUT",
                                         [first, last]) as out:
                     data = b"".join(bytes(chunk) for chunk in out)
