@@ -9,6 +9,10 @@ A fresh database (m2c_bench_api) gets the demo reference data and a marketing us
 ``Idempotency-Key``; a share of them is sent a second time with the same key, as a client retries
 after a timeout. The table shows requests per second, latency percentiles and errors, and then checks
 the database: one lead per key, however often it was sent.
+
+``--floor`` runs the same servers and clients (the same payloads are built) but sends
+``GET /api/v1/me``: token authentication, one small response. No capture can be served faster than
+that on the same machine, so it shows how much of the time is the stack and how much the capture.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ print(json.dumps({"leads": leads, "keys": keys, "extra_leads": leads - keys}))
 
 
 def _load(worker: int, clients: int, seconds: float, retry_share: float, token: str, queue: multiprocessing.Queue,
-          port: int) -> None:
+          port: int, floor: bool = False) -> None:
     stop_at = time.time() + seconds
     results: list[tuple[float, int, bool]] = []
     lock = threading.Lock()
@@ -99,7 +103,10 @@ def _load(worker: int, clients: int, seconds: float, retry_share: float, token: 
             for attempt in range(2 if rng.random() < retry_share else 1):
                 started = time.perf_counter()
                 try:
-                    conn.request("POST", "/api/v1/leads", body=body, headers=headers)
+                    if floor:  # the same client work, then the cheapest authenticated request
+                        conn.request("GET", "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+                    else:
+                        conn.request("POST", "/api/v1/leads", body=body, headers=headers)
                     response = conn.getresponse()
                     response.read()
                     status = response.status
@@ -128,6 +135,8 @@ def main() -> None:
     parser.add_argument("--load-processes", type=int, default=2)
     parser.add_argument("--retry-share", type=float, default=0.1)
     parser.add_argument("--pg", default=PG_DEFAULT)
+    parser.add_argument("--floor", action="store_true",
+                        help="send GET /api/v1/me instead: the request floor of the same servers, auth and clients")
     args = parser.parse_args()
 
     import psycopg
@@ -164,7 +173,8 @@ def main() -> None:
         queue: multiprocessing.Queue = multiprocessing.Queue()
         per = max(1, args.clients // args.load_processes)
         started = time.perf_counter()
-        procs = [multiprocessing.Process(target=_load, args=(w, per, args.seconds, args.retry_share, token, queue, port))
+        procs = [multiprocessing.Process(target=_load, args=(w, per, args.seconds, args.retry_share, token, queue, port,
+                                                             args.floor))
                  for w in range(args.load_processes)]
         for p in procs:
             p.start()
@@ -178,11 +188,13 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     latencies = sorted(r[0] * 1000 for r in results)
-    errors = sum(1 for r in results if r[1] != 201)
+    errors = sum(1 for r in results if r[1] != (200 if args.floor else 201))
     retries = sum(1 for r in results if r[2])
     check = json.loads(subprocess.run([sys.executable, "-c", CHECK], env=env, check=True, capture_output=True,
                                       text=True).stdout.strip().splitlines()[-1])
     firsts = sum(1 for r in results if not r[2] and r[1] == 201)
+    if args.floor:
+        check["leads"] = check["extra_leads"] = 0
     q = statistics.quantiles(latencies, n=100)
     print(f"{'processes':>9} {'clients':>7} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
           f"{'errors':>6} {'retried':>7} {'leads':>7} {'dup leads':>9}")
