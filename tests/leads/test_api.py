@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from m2c.core.models import Event
-from m2c.leads.models import IdempotencyRecord, Lead, LeadMerge
+from m2c.leads.models import IdempotencyRecord, Lead, LeadMerge, RoutingRule
 
 pytestmark = pytest.mark.django_db
 
@@ -210,8 +210,6 @@ def test_nul_characters_are_refused_not_a_server_error(api, users, rules, lines,
 def test_the_create_response_is_what_a_read_of_the_stored_lead_returns(api, users, rules, lines, roadshow, org):
     # The response is built from the values capture stored, without reading the row back: it must
     # match a later GET field for field (times in UTC, amounts at the column's places, lines sorted).
-    from m2c.leads.models import RoutingRule
-
     RoutingRule.objects.create(priority=1, name="to the AR", target="user", target_user=users.ar)
     client = api(users.marketing)
     payload = {"customer_name": "申江大学", "contact_phone": "13800138000", "contact_email": "li@sjtu-test.edu.cn",
