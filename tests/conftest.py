@@ -13,11 +13,60 @@ from django.test import Client
 from m2c.core.models import OrgUnit, Role
 from m2c.core.services import token_create
 
+from . import db_template
 from .factories import OfferingLineFactory, OrgUnitFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told it is safe (it is: the loop belongs to Playwright, not to Django).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: Any,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Any:
+    """Test databases copied from a template migrated once (see tests/db_template.py), not migrated per worker.
+
+    ``--nomigrations``/``--reuse-db`` or a database without a template recipe fall back to pytest-django's
+    own setup.
+    """
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    aliases, serialized = _get_databases_for_setup(request.session.items)
+    plain = not django_db_use_migrations or django_db_keepdb or not aliases or not db_template.supported(aliases)
+    if plain:
+        from pytest_django.fixtures import django_db_setup as default
+
+        yield from default.__wrapped__(  # type: ignore[attr-defined]
+            request, django_test_environment, django_db_blocker, django_db_use_migrations, django_db_keepdb,
+            django_db_createdb, django_db_modify_db_settings,
+        )
+        return
+    with django_db_blocker.unblock():
+        created = db_template.setup(aliases)
+        for connection, _old in created:
+            if connection.alias in serialized:
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        db_template.teardown(created)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_report_teststatus(report: Any, config: Any) -> Any:
+    """Schemathesis reports each API operation of a fuzz test as a passed "subtest" with its own node id;
+    pytest counted those towards the progress figure ("[132%]"). A passed operation now prints nothing
+    and does not count; its test still reports once, and a failing operation still shows."""
+    result = yield
+    if getattr(report, "_schemathesis_subtest", False) and report.when == "call" and report.passed:
+        return "subtests passed", "", ""
+    return result
 
 
 @pytest.fixture(autouse=True)
