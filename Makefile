@@ -13,10 +13,10 @@ test-pg:
 	M2C_DATABASE_URL=$${M2C_DATABASE_URL:-$(PG_URL)} python3 dev.py test --pg
 
 lint:
-	.venv/bin/ruff check src tests benchmarks dev.py
+	.venv/bin/ruff check src tests benchmarks scripts dev.py
 
 format:
-	.venv/bin/ruff check --fix src tests benchmarks dev.py
+	.venv/bin/ruff check --fix src tests benchmarks scripts dev.py
 
 # Extract and compile the translation catalogues (needs GNU gettext; the compiled .mo files are committed).
 messages:

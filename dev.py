@@ -4,6 +4,10 @@
     python3 dev.py start      create .venv, install m2c, migrate SQLite, load demo data, serve on :8000
     python3 dev.py test       install dev dependencies, run ruff and the whole test suite (SQLite)
     python3 dev.py test --pg  the same suite on PostgreSQL (M2C_DATABASE_URL, default the local "test" db)
+
+The suite runs one pytest-xdist worker per CPU core (``--workers N`` to change, ``0`` for one process):
+the test databases are copied from a template migrated once (tests/db_template.py), so a worker costs
+a second, not a migration, and on 2 cores two workers beat one process (docs/benchmarks.md, "Test suite").
 """
 
 from __future__ import annotations
@@ -61,8 +65,17 @@ def test(args: argparse.Namespace) -> None:
     if args.pg:
         env["M2C_DATABASE_URL"] = os.environ.get("M2C_DATABASE_URL", DEFAULT_PG)
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", "dev.py")
-    workers = ["-n", str(args.workers)] if args.workers != "0" else []
+    count = default_workers() if args.workers == "cores" else int(args.workers)
+    workers = ["-n", str(count)] if count > 1 else ["-p", "no:xdist"]
     run(PYTHON, "-m", "pytest", *workers, *args.pytest_args, env=env)
+
+
+def default_workers() -> int:
+    """One worker per core the process may use (measured fastest; see docs/benchmarks.md)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def main() -> None:
@@ -74,7 +87,7 @@ def main() -> None:
     p.set_defaults(func=start)
     p = sub.add_parser("test", help="ruff and the whole test suite")
     p.add_argument("--pg", action="store_true", help="run on PostgreSQL (M2C_DATABASE_URL)")
-    p.add_argument("--workers", default="auto", help="pytest-xdist workers (0 = no xdist)")
+    p.add_argument("--workers", default="cores", help="pytest-xdist workers (default: one per CPU core; 0 or 1 = one process)")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments")
     p.set_defaults(func=test)
     args = parser.parse_args()
