@@ -50,7 +50,7 @@ def django_db_setup(
         )
         return
     with django_db_blocker.unblock():
-        created = db_template.setup(aliases)
+        created = db_template.setup(aliases, rebuild=django_db_createdb)
         for connection, _old in created:
             if connection.alias in serialized:
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()

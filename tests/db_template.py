@@ -31,22 +31,35 @@ from typing import Any
 BUILD_VERSION = "1"
 
 
-def migration_digest() -> str:
-    """A digest of every installed app's migration files, so a changed migration set rebuilds."""
-    import django
+def migration_folders() -> list[tuple[str, Path]]:
+    """(app label, migrations folder) of every installed app that has migrations."""
     from django.apps import apps
     from django.db.migrations.loader import MigrationLoader
 
-    digest = hashlib.sha256(f"{BUILD_VERSION}|{django.get_version()}".encode())
+    folders = []
     for config in sorted(apps.get_app_configs(), key=lambda c: c.label):
         module, _explicit = MigrationLoader.migrations_module(config.label)
         spec = importlib.util.find_spec(module) if module else None
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        for path in sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.py")):
-            digest.update(f"{config.label}/{path.name}\0".encode())
+        if spec is not None and spec.submodule_search_locations:
+            folders.append((config.label, Path(next(iter(spec.submodule_search_locations)))))
+    return folders
+
+
+def digest_of(folders: list[tuple[str, Path]]) -> str:
+    """A digest of the migration files in ``folders`` and of the Django version that runs them."""
+    import django
+
+    digest = hashlib.sha256(f"{BUILD_VERSION}|{django.get_version()}".encode())
+    for label, folder in folders:
+        for path in sorted(folder.glob("*.py")):
+            digest.update(f"{label}/{path.name}\0".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def migration_digest() -> str:
+    """The key of the template: a changed, added or removed migration rebuilds it."""
+    return digest_of(migration_folders())
 
 
 @contextlib.contextmanager
@@ -104,13 +117,13 @@ def _point_at(connection: Any, name: str) -> None:
 # --- SQLite -----------------------------------------------------------------------------------------
 
 
-def _sqlite_template(connection: Any, digest: str) -> Path:
+def _sqlite_template(connection: Any, digest: str, *, rebuild: bool) -> Path:
     """The migrated template file for ``digest``, built now if missing (call under the lock)."""
     from django.conf import settings
 
     folder = Path(settings.VAR_DIR) / "test-templates"
     path = folder / f"sqlite-{digest}.sqlite3"
-    if path.exists():
+    if path.exists() and not rebuild:
         return path
     building = path.with_suffix(f".{os.getpid()}.building")
     building.unlink(missing_ok=True)
@@ -125,12 +138,12 @@ def _sqlite_template(connection: Any, digest: str) -> Path:
     return path
 
 
-def _sqlite_clone(connection: Any, digest: str) -> None:
+def _sqlite_clone(connection: Any, digest: str, *, rebuild: bool) -> None:
     from django.conf import settings
 
     lock = Path(settings.VAR_DIR) / "test-templates" / "sqlite.lock"
     with file_lock(lock):
-        template = _sqlite_template(connection, digest)
+        template = _sqlite_template(connection, digest, rebuild=rebuild)
         # Django's name for the shared in-memory test database, so live-server threads see it too.
         _point_at(connection, connection.creation._get_test_db_name())
         connection.ensure_connection()
@@ -145,7 +158,7 @@ def _quote(connection: Any, name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _pg_clone(connection: Any, digest: str, test_name: str) -> None:
+def _pg_clone(connection: Any, digest: str, test_name: str, *, rebuild: bool) -> None:
     template = re.sub(r"_gw\d+$", "", test_name) + "_template"
     host = f"{connection.settings_dict.get('HOST') or 'local'}-{connection.settings_dict.get('PORT') or 5432}"
     lock = Path(tempfile.gettempdir()) / "m2c-test-templates" / f"{host}-{template}.lock"
@@ -155,7 +168,7 @@ def _pg_clone(connection: Any, digest: str, test_name: str) -> None:
                 "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [template]
             )
             row = cursor.fetchone()
-        if row is None or row[0] != digest:
+        if rebuild or row is None or row[0] != digest:
             with connection._nodb_cursor() as cursor:
                 cursor.execute(f"DROP DATABASE IF EXISTS {_quote(connection, template)} WITH (FORCE)")
                 cursor.execute(f"CREATE DATABASE {_quote(connection, template)}")
@@ -173,8 +186,11 @@ def _pg_clone(connection: Any, digest: str, test_name: str) -> None:
 # --- entry points -----------------------------------------------------------------------------------
 
 
-def setup(aliases: set[str]) -> list[tuple[Any, str]]:
-    """Create each alias' test database from its template; return what :func:`teardown` needs."""
+def setup(aliases: set[str], *, rebuild: bool = False) -> list[tuple[Any, str]]:
+    """Create each alias' test database from its template; return what :func:`teardown` needs.
+
+    ``rebuild`` (pytest's ``--create-db``) migrates the template again even if its key still matches.
+    """
     from django.db import connections
 
     digest = migration_digest()
@@ -185,9 +201,9 @@ def setup(aliases: set[str]) -> list[tuple[Any, str]]:
         if connection.vendor == "sqlite" and connection.creation.is_in_memory_db(
             connection.creation._get_test_db_name()
         ):
-            _sqlite_clone(connection, digest)
+            _sqlite_clone(connection, digest, rebuild=rebuild)
         elif connection.vendor == "postgresql":
-            _pg_clone(connection, digest, connection.creation._get_test_db_name())
+            _pg_clone(connection, digest, connection.creation._get_test_db_name(), rebuild=rebuild)
         else:
             raise NotImplementedError(f"no template for a {connection.vendor} test database")
         created.append((connection, old_name))
