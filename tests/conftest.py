@@ -77,15 +77,29 @@ def pytest_collection_finish(session: Any) -> None:
     gc.freeze()
 
 
+# Schemathesis reports each API operation of a fuzz test as a "subtest" with a node id of its own, and
+# adds the operations to the number of collected tests while the test runs. Under pytest-xdist the
+# reports reached the progress figure but the added number did not (the workers' sessions grew, not
+# the controller's): "[132%]". In one process the number grew but quiet output hid the reports: "[76%]".
+# Progress now counts tests, as collected, in both: a passed operation prints nothing and adds nothing
+# (a failing one still shows), and the collected number is put back after each test.
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_report_teststatus(report: Any, config: Any) -> Any:
-    """Schemathesis reports each API operation of a fuzz test as a passed "subtest" with its own node id;
-    pytest counted those towards the progress figure ("[132%]"). A passed operation now prints nothing
-    and does not count; its test still reports once, and a failing operation still shows."""
     result = yield
     if getattr(report, "_schemathesis_subtest", False) and report.when == "call" and report.passed:
         return "subtests passed", "", ""
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: Any) -> Any:
+    collected = item.session.testscollected
+    try:
+        return (yield)
+    finally:
+        item.session.testscollected = collected
 
 
 @pytest.fixture(autouse=True)

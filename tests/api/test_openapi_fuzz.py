@@ -20,6 +20,9 @@ from tests.factories import CustomerFactory, UserFactory
 pytestmark = pytest.mark.fuzz
 
 
+_LOADED: list = []
+
+
 @pytest.fixture
 def api_schema(db, org, lines):
     from django.core.signals import request_finished, request_started
@@ -30,7 +33,11 @@ def api_schema(db, org, lines):
     # As Django's test client does: requests must not close the test's transaction-bound connection.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
+    # Loading fetches the document through the app, which builds it anew (seconds for ~150 operations):
+    # load it once per process, as a module-level schema would be, and share it between the chunks.
+    if not _LOADED:
+        _LOADED.append(schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG))
+    yield _LOADED[0]
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
