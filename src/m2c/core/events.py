@@ -65,6 +65,31 @@ def timeline(subject: models.Model) -> list[Event]:
     return list(Event.objects.for_subject(subject).select_related("actor").order_by("occurred_at", "id"))
 
 
+def timeline_labelled(subject: models.Model) -> list[tuple[Event, str]]:
+    """The subject's events, newest first, each with its label: what every detail page shows."""
+    return [(event, label_for(event.event_type)) for event in reversed(timeline(subject))]
+
+
+def event_out(event: Event) -> dict[str, Any]:
+    """One event as the API's ``EventOut``: the one timeline serialiser of every app."""
+    return {
+        "id": event.id,
+        "occurred_at": event.occurred_at,
+        "event_type": event.event_type,
+        "label": label_for(event.event_type),
+        "actor": str(event.actor) if event.actor_id else None,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "reason": event.reason,
+        "payload": event.payload,
+    }
+
+
+def timeline_out(subject: models.Model) -> list[dict[str, Any]]:
+    """The subject's events, oldest first, serialised for the API."""
+    return [event_out(event) for event in timeline(subject)]
+
+
 # Core's own event types.
 USER_CREATED = register("core.user.created", _("User created"))
 TOKEN_CREATED = register("core.apitoken.created", _("API token created"))

@@ -12,11 +12,11 @@ from pydantic import Field
 
 from m2c.core import events as core_events
 from m2c.core.pagination import paginate
-from m2c.core.schemas import ERRORS, Page
+from m2c.core.schemas import ERRORS, EventOut, Page
 
 from . import selectors, services
 from .models import Contact, Customer
-from .schemas import ContactIn, ContactOut, ContactPatch, CustomerIn, CustomerOut, CustomerPatch, EventOut
+from .schemas import ContactIn, ContactOut, ContactPatch, CustomerIn, CustomerOut, CustomerPatch
 
 router = Router(tags=["customers"])
 
@@ -145,20 +145,7 @@ def update_customer(request: HttpRequest, customer_id: uuid.UUID, payload: Custo
 @router.get("/customers/{customer_id}/events", response={200: list[EventOut], **ERRORS}, summary="A customer's timeline")
 def list_customer_events(request: HttpRequest, customer_id: uuid.UUID):
     customer = selectors.customer_get(user=request.user, customer_id=customer_id)
-    return [
-        {
-            "id": e.id,
-            "occurred_at": e.occurred_at,
-            "event_type": e.event_type,
-            "label": core_events.label_for(e.event_type),
-            "actor": str(e.actor) if e.actor_id else None,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "reason": e.reason,
-            "payload": e.payload,
-        }
-        for e in core_events.timeline(customer)
-    ]
+    return core_events.timeline_out(customer)
 
 
 @router.get("/customers/{customer_id}/contacts", response={200: list[ContactOut], **ERRORS}, summary="A customer's contacts")

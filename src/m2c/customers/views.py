@@ -48,7 +48,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
     customer = selectors.customer_get(user=request.user, customer_id=customer_id)
     contacts = [(c, format_phone(c.phone)) for c in selectors.contact_list(customer=customer)]
-    timeline = [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(customer))]
+    timeline = core_events.timeline_labelled(customer)
     return render(
         request,
         "customers/customer_detail.html",
@@ -133,7 +133,7 @@ def contact_create(request: HttpRequest, customer_id: str) -> HttpResponse:
             messages.success(request, _("Contact added."))
             return redirect("customers:detail", customer.pk)
     contacts = [(c, format_phone(c.phone)) for c in selectors.contact_list(customer=customer)]
-    timeline = [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(customer))]
+    timeline = core_events.timeline_labelled(customer)
     return render(
         request,
         "customers/customer_detail.html",

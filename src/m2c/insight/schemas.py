@@ -51,5 +51,5 @@ class DisposeIn(InSchema):
     duplicate_of: Text | None = Field(None, max_length=20, description="Number of the requirement this one duplicates")
 
 
-class NoteIn(InSchema):
+class RequirementNoteIn(InSchema):
     note: Text = Field("", max_length=5000)

@@ -61,7 +61,7 @@ def requirement_detail(request: HttpRequest, requirement_id: uuid.UUID) -> HttpR
         else:
             messages.success(request, _("Requirement updated."))
         return redirect("insight:requirement-detail", requirement.pk)
-    timeline = [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(requirement))]
+    timeline = core_events.timeline_labelled(requirement)
     return render(request, "insight/requirement_detail.html", {
         "requirement": requirement, "timeline": timeline, "targets": REQUIREMENT_MACHINE.targets(requirement.status),
         "dispositions": [(d, RequirementStatus(d).label) for d in DISPOSITIONS],

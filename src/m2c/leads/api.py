@@ -15,34 +15,33 @@ from m2c.core import events as core_events
 from m2c.core.errors import NotFound, ValidationFailed
 from m2c.core.models import Role, User
 from m2c.core.pagination import paginate
-from m2c.core.schemas import ERRORS, Page
+from m2c.core.schemas import ERRORS, EventOut, Page
 
 from . import scoring, selectors, services
 from .models import Lead, LeadMerge
 from .schemas import (
-    ActivityIn,
-    ActivityOut,
-    AssignIn,
     BulkOut,
     CampaignOutcomesOut,
     CandidateOut,
-    ContactIn,
-    ContactOut,
     ConvertIn,
     ConvertOut,
     DisqualifyIn,
-    EventOut,
     GapOut,
     ImportOut,
+    LeadActivityIn,
+    LeadActivityOut,
+    LeadAssignIn,
     LeadBulkIn,
+    LeadContactIn,
+    LeadContactOut,
     LeadFilters,
     LeadIn,
     LeadOut,
     LeadPatch,
+    LeadReasonIn,
     MergeIn,
     MergeOut,
     MergePreviewOut,
-    ReasonIn,
     TouchIn,
     TouchOut,
 )
@@ -217,13 +216,7 @@ def update_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadPatch):
 
 @router.get("/leads/{lead_id}/events", response={200: list[EventOut], **ERRORS}, summary="A lead's timeline")
 def list_lead_events(request: HttpRequest, lead_id: uuid.UUID):
-    lead = _get(request, lead_id)
-    return [
-        {"id": e.id, "occurred_at": e.occurred_at, "event_type": e.event_type, "label": core_events.label_for(e.event_type),
-         "actor": str(e.actor) if e.actor_id else None, "from_state": e.from_state, "to_state": e.to_state,
-         "reason": e.reason, "payload": e.payload}
-        for e in core_events.timeline(lead)
-    ]
+    return core_events.timeline_out(_get(request, lead_id))
 
 
 @router.get("/leads/{lead_id}/duplicates", response={200: list[CandidateOut], **ERRORS},
@@ -245,12 +238,12 @@ def accept_lead(request: HttpRequest, lead_id: uuid.UUID):
 
 
 @router.post("/leads/{lead_id}/return", response={200: LeadOut, **ERRORS}, summary="Return an assigned lead (with a reason)")
-def return_lead(request: HttpRequest, lead_id: uuid.UUID, payload: ReasonIn):
+def return_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadReasonIn):
     return _command(request, lead_id, services.lead_return, reason=payload.reason)
 
 
 @router.post("/leads/{lead_id}/assign", response={200: LeadOut, **ERRORS}, summary="Assign a lead by hand")
-def assign_lead(request: HttpRequest, lead_id: uuid.UUID, payload: AssignIn):
+def assign_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadAssignIn):
     owner = User.objects.filter(username=payload.owner).first()
     if owner is None:
         try:
@@ -268,7 +261,7 @@ def disqualify_lead(request: HttpRequest, lead_id: uuid.UUID, payload: Disqualif
 
 
 @router.post("/leads/{lead_id}/recycle", response={200: LeadOut, **ERRORS}, summary="Hand a lead back to the nurture pool")
-def recycle_lead(request: HttpRequest, lead_id: uuid.UUID, payload: ReasonIn):
+def recycle_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadReasonIn):
     return _command(request, lead_id, services.lead_recycle, reason=payload.reason)
 
 
@@ -293,14 +286,14 @@ def _activity_out(a: Any) -> dict[str, Any]:
             "created_by": str(a.created_by) if a.created_by_id else None}
 
 
-@router.get("/leads/{lead_id}/activities", response={200: list[ActivityOut], **ERRORS}, summary="A lead's activities")
+@router.get("/leads/{lead_id}/activities", response={200: list[LeadActivityOut], **ERRORS}, summary="A lead's activities")
 def list_activities(request: HttpRequest, lead_id: uuid.UUID):
     lead = _get(request, lead_id)
     return [_activity_out(a) for a in lead.activities.select_related("created_by")]
 
 
-@router.post("/leads/{lead_id}/activities", response={201: ActivityOut, **ERRORS}, summary="Log an activity")
-def create_activity(request: HttpRequest, lead_id: uuid.UUID, payload: ActivityIn):
+@router.post("/leads/{lead_id}/activities", response={201: LeadActivityOut, **ERRORS}, summary="Log an activity")
+def create_activity(request: HttpRequest, lead_id: uuid.UUID, payload: LeadActivityIn):
     activity = services.lead_log_activity(lead=_get(request, lead_id), actor=request.user, **payload.model_dump())
     return Status(201, _activity_out(activity))
 
@@ -309,13 +302,13 @@ def _contact_out(c: Any) -> dict[str, Any]:
     return {"id": c.pk, "name": c.name, "title": c.title, "decision_role": c.decision_role, "email": c.email, "phone": c.phone}
 
 
-@router.get("/leads/{lead_id}/contacts", response={200: list[ContactOut], **ERRORS}, summary="Decision-chain contacts")
+@router.get("/leads/{lead_id}/contacts", response={200: list[LeadContactOut], **ERRORS}, summary="Decision-chain contacts")
 def list_contacts(request: HttpRequest, lead_id: uuid.UUID):
     return [_contact_out(c) for c in _get(request, lead_id).contacts.all()]
 
 
-@router.post("/leads/{lead_id}/contacts", response={201: ContactOut, **ERRORS}, summary="Add a decision-chain contact")
-def create_contact(request: HttpRequest, lead_id: uuid.UUID, payload: ContactIn):
+@router.post("/leads/{lead_id}/contacts", response={201: LeadContactOut, **ERRORS}, summary="Add a decision-chain contact")
+def create_contact(request: HttpRequest, lead_id: uuid.UUID, payload: LeadContactIn):
     contact = services.lead_add_contact(lead=_get(request, lead_id), actor=request.user, **payload.model_dump())
     return Status(201, _contact_out(contact))
 

@@ -9,35 +9,10 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field, field_validator
 
-from m2c.core.schemas import Amount, MoneyOut, RefOut, UserRefOut
-from m2c.core.schemas import InSchema as _CoreInSchema
+from m2c.core.schemas import Amount, InSchema, MoneyOut, RefOut, UserRefOut
 from m2c.customers.models import DecisionRole
 
 from .models import ActivityType, BudgetStatus, CampaignTouch, DisqualifyReason
-
-
-def _no_nul(value: Any) -> Any:
-    # PostgreSQL text cannot hold NUL; refuse it here rather than fail deep in the database.
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
-    elif isinstance(value, list):
-        for item in value:
-            _no_nul(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _no_nul(key)
-            _no_nul(item)
-    return value
-
-
-class InSchema(_CoreInSchema):
-    """The core input schema, plus: no NUL characters anywhere."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _refuse_nul(cls, value: Any) -> Any:
-        return _no_nul(value)
 
 
 class LeadIn(InSchema):
@@ -196,7 +171,7 @@ class LeadPatch(InSchema):
     pain_confirmed: bool | None = None
 
 
-class ReasonIn(InSchema):
+class LeadReasonIn(InSchema):
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -205,11 +180,11 @@ class DisqualifyIn(InSchema):
     note: str = Field("", max_length=500)
 
 
-class AssignIn(InSchema):
+class LeadAssignIn(InSchema):
     owner: str = Field(min_length=1, max_length=150, description="Username or id")
 
 
-class ActivityIn(InSchema):
+class LeadActivityIn(InSchema):
     type: ActivityType
     subject: str = Field(min_length=1, max_length=200)
     outcome: str = Field("", max_length=5000)
@@ -218,7 +193,7 @@ class ActivityIn(InSchema):
     occurred_at: dt.datetime | None = None
 
 
-class ActivityOut(Schema):
+class LeadActivityOut(Schema):
     id: uuid.UUID
     type: str
     subject: str
@@ -229,7 +204,7 @@ class ActivityOut(Schema):
     created_by: str | None
 
 
-class ContactIn(InSchema):
+class LeadContactIn(InSchema):
     name: str = Field(min_length=1, max_length=120)
     title: str = Field("", max_length=120)
     decision_role: DecisionRole = DecisionRole.UNKNOWN
@@ -237,7 +212,7 @@ class ContactIn(InSchema):
     phone: str = Field("", max_length=40)
 
 
-class ContactOut(Schema):
+class LeadContactOut(Schema):
     id: uuid.UUID
     name: str
     title: str
@@ -303,17 +278,6 @@ class GapOut(Schema):
     field: str
     reason: str
 
-
-class EventOut(Schema):
-    id: int
-    occurred_at: dt.datetime
-    event_type: str
-    label: str
-    actor: str | None
-    from_state: str
-    to_state: str
-    reason: str
-    payload: dict
 
 
 class CandidateOut(Schema):

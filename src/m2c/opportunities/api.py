@@ -23,9 +23,8 @@ from m2c.core.errors import NotFound, PermissionDenied, ValidationFailed
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.money import Money
 from m2c.core.pagination import paginate
-from m2c.core.schemas import ERRORS, Page
+from m2c.core.schemas import ERRORS, EventOut, Page
 from m2c.customers import selectors as customer_selectors
-from m2c.customers.schemas import EventOut
 
 from . import pdf, rules, selectors, services
 from .models import (
@@ -47,9 +46,6 @@ from .models import (
 )
 from .schemas import (
     AbandonIn,
-    ActivityIn,
-    ActivityOut,
-    AssignIn,
     BidIn,
     BidOut,
     BidSubmitIn,
@@ -69,6 +65,7 @@ from .schemas import (
     EvaluateOut,
     ForecastIn,
     ForecastOut,
+    GateReviewAssignIn,
     GateReviewCreateIn,
     GateReviewOut,
     GateReviewPatch,
@@ -79,10 +76,12 @@ from .schemas import (
     MatrixOut,
     MemberIn,
     MoveIn,
-    NoteIn,
+    OpportunityActivityIn,
+    OpportunityActivityOut,
     OpportunityIn,
     OpportunityOut,
     OpportunityPatch,
+    OpportunityReasonIn,
     PipelineOut,
     PriceListIn,
     PriceListOut,
@@ -90,13 +89,13 @@ from .schemas import (
     ProductOut,
     ProgramIn,
     ProgramOut,
+    QuoteApprovalIn,
     QuoteCreateIn,
     QuoteLineIn,
     QuoteLineOut,
     QuoteLinePatch,
     QuoteOut,
     QuotePatch,
-    ReasonIn,
     RejectIn,
     RequirementIn,
     RequirementRefOut,
@@ -456,16 +455,12 @@ def update_opportunity(request: HttpRequest, opportunity_id: uuid.UUID, payload:
 
 @router.get("/opportunities/{opportunity_id}/events", response={200: list[EventOut], **ERRORS}, summary="Timeline")
 def opportunity_events(request: HttpRequest, opportunity_id: uuid.UUID):
-    opp = _opp(request, opportunity_id)
-    return [{"id": e.id, "occurred_at": e.occurred_at, "event_type": e.event_type,
-             "label": core_events.label_for(e.event_type), "actor": str(e.actor) if e.actor_id else None,
-             "from_state": e.from_state, "to_state": e.to_state, "reason": e.reason, "payload": e.payload}
-            for e in core_events.timeline(opp)]
+    return core_events.timeline_out(_opp(request, opportunity_id))
 
 
 @router.post("/opportunities/{opportunity_id}/advance", response={200: OpportunityOut, **ERRORS},
              summary="Move to the next stage (O1→O2 needs ATI, O2→O3 a tender, O3→O4 ATB and the bid)")
-def advance(request: HttpRequest, opportunity_id: uuid.UUID, payload: ReasonIn):
+def advance(request: HttpRequest, opportunity_id: uuid.UUID, payload: OpportunityReasonIn):
     opp = services.opportunity_advance(opportunity=_opp(request, opportunity_id), actor=request.user,
                                        reason=payload.reason)
     return _fresh(request, opp)
@@ -473,7 +468,7 @@ def advance(request: HttpRequest, opportunity_id: uuid.UUID, payload: ReasonIn):
 
 @router.post("/opportunities/{opportunity_id}/win", response={200: OpportunityOut, **ERRORS},
              summary="O4 → WON (price at or above the floor, ATC for the final quote, conditions closed)")
-def win(request: HttpRequest, opportunity_id: uuid.UUID, payload: ReasonIn):
+def win(request: HttpRequest, opportunity_id: uuid.UUID, payload: OpportunityReasonIn):
     opp = services.opportunity_win(opportunity=_opp(request, opportunity_id), actor=request.user, reason=payload.reason)
     return _fresh(request, opp)
 
@@ -510,7 +505,7 @@ def hold(request: HttpRequest, opportunity_id: uuid.UUID, payload: HoldIn):
 
 @router.post("/opportunities/{opportunity_id}/resume", response={200: OpportunityOut, **ERRORS},
              summary="Return from hold to the stage it left, once re-reviewed")
-def resume(request: HttpRequest, opportunity_id: uuid.UUID, payload: ReasonIn):
+def resume(request: HttpRequest, opportunity_id: uuid.UUID, payload: OpportunityReasonIn):
     opp = services.opportunity_resume(opportunity=_opp(request, opportunity_id), actor=request.user,
                                       reason=payload.reason)
     return _fresh(request, opp)
@@ -518,7 +513,7 @@ def resume(request: HttpRequest, opportunity_id: uuid.UUID, payload: ReasonIn):
 
 @router.post("/opportunities/{opportunity_id}/send-back-to-bid", response={200: OpportunityOut, **ERRORS},
              summary="O4 → O3: price below the floor or scope changed; ATB must be reviewed again")
-def send_back(request: HttpRequest, opportunity_id: uuid.UUID, payload: ReasonIn):
+def send_back(request: HttpRequest, opportunity_id: uuid.UUID, payload: OpportunityReasonIn):
     opp = services.opportunity_send_back_to_bid(opportunity=_opp(request, opportunity_id), actor=request.user,
                                                 reason=payload.reason)
     return _fresh(request, opp)
@@ -659,7 +654,7 @@ def update_risk(request: HttpRequest, risk_id: uuid.UUID, payload: RiskPatch):
     return risk_out(services.risk_update(risk=row, actor=request.user, **changes))
 
 
-@router.get("/opportunities/{opportunity_id}/activities", response={200: list[ActivityOut], **ERRORS},
+@router.get("/opportunities/{opportunity_id}/activities", response={200: list[OpportunityActivityOut], **ERRORS},
             summary="Activities")
 def list_activities(request: HttpRequest, opportunity_id: uuid.UUID):
     return [{"id": a.pk, "kind": a.kind, "occurred_on": a.occurred_on, "subject": a.subject, "outcome": a.outcome,
@@ -667,9 +662,9 @@ def list_activities(request: HttpRequest, opportunity_id: uuid.UUID):
             for a in _opp(request, opportunity_id).activities.select_related("user")]
 
 
-@router.post("/opportunities/{opportunity_id}/activities", response={201: ActivityOut, **ERRORS},
+@router.post("/opportunities/{opportunity_id}/activities", response={201: OpportunityActivityOut, **ERRORS},
              summary="Log an activity")
-def log_activity(request: HttpRequest, opportunity_id: uuid.UUID, payload: ActivityIn):
+def log_activity(request: HttpRequest, opportunity_id: uuid.UUID, payload: OpportunityActivityIn):
     a = services.activity_log(opportunity=_opp(request, opportunity_id), actor=request.user, **payload.model_dump())
     return Status(201, {"id": a.pk, "kind": a.kind, "occurred_on": a.occurred_on, "subject": a.subject,
                         "outcome": a.outcome, "next_step": a.next_step, "next_step_due": a.next_step_due,
@@ -775,15 +770,16 @@ def submit_review(request: HttpRequest, review_id: uuid.UUID):
 
 @router.post("/gate-reviews/{review_id}/assign", response={200: GateReviewOut, **ERRORS},
              summary="Put a submitted review to a decision body at the required level or higher")
-def assign_review(request: HttpRequest, review_id: uuid.UUID, payload: AssignIn):
+def assign_review(request: HttpRequest, review_id: uuid.UUID, payload: GateReviewAssignIn):
+    review = _review(request, review_id)
     body = DecisionBody.objects.filter(pk=payload.decision_body).first()
     if body is None:
         raise ValidationFailed(_("Unknown decision body."), field="decision_body")
-    return review_out(services.gate_review_assign(review=_review(request, review_id), actor=request.user, body=body))
+    return review_out(services.gate_review_assign(review=review, actor=request.user, body=body))
 
 
 @router.post("/gate-reviews/{review_id}/withdraw", response={200: GateReviewOut, **ERRORS}, summary="Withdraw")
-def withdraw_review(request: HttpRequest, review_id: uuid.UUID, payload: ReasonIn):
+def withdraw_review(request: HttpRequest, review_id: uuid.UUID, payload: OpportunityReasonIn):
     return review_out(services.gate_review_withdraw(review=_review(request, review_id), actor=request.user,
                                                     reason=payload.reason))
 
@@ -1052,7 +1048,7 @@ def request_approval(request: HttpRequest, quote_id: uuid.UUID):
 
 
 @router.post("/quotes/{quote_id}/approve", response={200: QuoteOut, **ERRORS}, summary="Approve the discount")
-def approve_quote(request: HttpRequest, quote_id: uuid.UUID, payload: NoteIn):
+def approve_quote(request: HttpRequest, quote_id: uuid.UUID, payload: QuoteApprovalIn):
     return quote_out(services.quote_approve(quote=_quote(request, quote_id), actor=request.user, note=payload.note))
 
 
@@ -1068,7 +1064,7 @@ def submit_quote(request: HttpRequest, quote_id: uuid.UUID):
 
 
 @router.post("/quotes/{quote_id}/withdraw", response={200: QuoteOut, **ERRORS}, summary="Withdraw a version")
-def withdraw_quote(request: HttpRequest, quote_id: uuid.UUID, payload: ReasonIn):
+def withdraw_quote(request: HttpRequest, quote_id: uuid.UUID, payload: OpportunityReasonIn):
     return quote_out(services.quote_withdraw(quote=_quote(request, quote_id), actor=request.user, reason=payload.reason))
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from m2c.core.schemas import Amount, InSchema, MoneyOut, RefOut, UserRefOut
 from m2c.customers.models import DecisionRole
@@ -151,7 +151,7 @@ class OpportunityOut(Schema):
     url: str
 
 
-class ReasonIn(InSchema):
+class OpportunityReasonIn(InSchema):
     reason: Text = Field("", max_length=2000)
 
 
@@ -310,7 +310,7 @@ class RiskOut(Schema):
     status: str
 
 
-class ActivityIn(InSchema):
+class OpportunityActivityIn(InSchema):
     kind: str = Field("meeting", pattern="^(meeting|call|email|visit|workshop|demo|site_survey|other)$")
     subject: Text = Field(min_length=1, max_length=200)
     occurred_on: Day | None = None
@@ -319,7 +319,7 @@ class ActivityIn(InSchema):
     next_step_due: Day | None = None
 
 
-class ActivityOut(Schema):
+class OpportunityActivityOut(Schema):
     id: uuid.UUID
     kind: str
     occurred_on: dt.date
@@ -384,7 +384,7 @@ class DecideIn(InSchema):
     co_deciders: list[Annotated[str, Field(max_length=150)]] = Field(default_factory=list, max_length=20)
 
 
-class AssignIn(InSchema):
+class GateReviewAssignIn(InSchema):
     decision_body: uuid.UUID
 
 
@@ -502,6 +502,13 @@ class MemberIn(InSchema):
 
 
 class RuleIn(InSchema):
+    """One rule of the authority matrix. A comparing operator (gt, gte, lt, lte, eq) needs ``threshold``
+    (or ``threshold_text`` for a coded dimension); ``is_true`` needs neither."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"dimension": "value", "operator": "gte", "threshold": "10000000", "required_level": "region"},
+    ]})
+
     gate_type: GateType | None = None
     dimension: Dimension
     operator: Operator
@@ -783,7 +790,7 @@ class QuoteOut(Schema):
     url: str
 
 
-class NoteIn(InSchema):
+class QuoteApprovalIn(InSchema):
     note: Text = Field("", max_length=2000)
 
 

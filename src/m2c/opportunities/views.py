@@ -245,7 +245,7 @@ def opportunity_detail(request: HttpRequest, opportunity_id: uuid.UUID) -> HttpR
     current_stage = opp.previous_stage if opp.stage == Stage.ON_HOLD else opp.stage
     next_gate = GATE_OF_STAGE.get(current_stage)
     can_work = rules.can_work_on(opp, request.user)
-    timeline = [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(opp))]
+    timeline = core_events.timeline_labelled(opp)
     quotes = list(opp.quotes.select_related("approved_by").order_by("-number"))
     bids = list(opp.bids.all())
     context = {
