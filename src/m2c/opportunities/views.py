@@ -20,11 +20,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from m2c.core import events as core_events
 from m2c.core import fx
 from m2c.core.errors import DomainError, ValidationFailed
+from m2c.core.exports import Column, export_format, export_response
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.money import Money, to_decimal
 from m2c.customers import selectors as customer_selectors
@@ -176,6 +178,31 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
                "inbox_count": selectors.inbox_count(request.user)}
     template = "opportunities/partials/opportunity_table.html" if request.htmx else "opportunities/opportunity_list.html"
     return render(request, template, context)
+
+
+EXPORT_COLUMNS = (
+    Column(_lazy("Opportunity"), lambda o: o.name),
+    Column(_lazy("Customer"), lambda o: o.customer.legal_name),
+    Column(_lazy("Stage"), lambda o: o.get_stage_display()),
+    Column(_lazy("Amount"), lambda o: o.amount),
+    Column(_lazy("Currency"), lambda o: o.currency),
+    Column(_lazy("Expected sign date"), lambda o: o.expected_sign_date),
+    Column(_lazy("Grade"), lambda o: o.get_grade_display()),
+    Column(_lazy("Win probability %"), lambda o: o.probability),
+    Column(_lazy("Forecast"), lambda o: o.get_forecast_category_display()),
+    Column(_lazy("Region"), lambda o: o.region.label if o.region_id else ""),
+    Column(_lazy("Offering line"), lambda o: o.offering_line.label if o.offering_line_id else ""),
+    Column(_lazy("AR"), lambda o: str(o.owner) if o.owner_id else ""),
+)
+
+
+@login_required
+def opportunity_export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered on screen, as CSV or XLSX, with only the deals the reader may see."""
+    params = _params(request)
+    qs = selectors.opportunity_list(user=request.user, filters=_filters(params),
+                                    ordering=request.GET.get("ordering", "sign_date"))
+    return export_response(rows=qs, columns=EXPORT_COLUMNS, filename="opportunities", format=export_format(request))
 
 
 @login_required
