@@ -25,6 +25,7 @@ from .schemas import (
     TokenCreatedOut,
     TokenIn,
     TokenOut,
+    ref_out,
 )
 
 router = Router(tags=["core"])
@@ -45,10 +46,6 @@ def _token_out(token: ApiToken) -> dict:
     }
 
 
-def _ref(obj) -> dict | None:
-    return {"id": obj.id, "code": obj.code, "name": obj.label} if obj else None
-
-
 @router.get("/me", response={200: MeOut, **ERRORS}, summary="The signed-in user")
 def get_me(request: HttpRequest):
     user = request.user
@@ -58,7 +55,7 @@ def get_me(request: HttpRequest):
         "display_name": str(user),
         "email": user.email,
         "roles": sorted(user.roles),
-        "org_unit": _ref(user.org_unit),
+        "org_unit": ref_out(user.org_unit),
         "language": get_language() or "en",
     }
 

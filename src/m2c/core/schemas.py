@@ -110,6 +110,25 @@ class UserRefOut(OutSchema):
     display_name: str
 
 
+def ref_out(obj: Any, name: str | None = None) -> dict[str, Any] | None:
+    """A coded record (org unit, offering line, campaign…) as ``RefOut``; ``name`` overrides its label."""
+    if obj is None:
+        return None
+    return {"id": obj.pk, "code": getattr(obj, "code", "") or "", "name": name or getattr(obj, "label", None) or str(obj)}
+
+
+def user_ref_out(user: Any) -> dict[str, Any] | None:
+    """A user as ``UserRefOut``."""
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "display_name": str(user)}
+
+
+def money_out(amount: Decimal | None, currency: str) -> dict[str, Any] | None:
+    """An amount as ``MoneyOut``; ``None`` stays ``None``."""
+    return None if amount is None else {"amount": amount, "currency": currency}
+
+
 class EventOut(OutSchema):
     """One entry of a record's timeline (``core.events.event_out``)."""
 

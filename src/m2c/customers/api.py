@@ -12,7 +12,7 @@ from pydantic import Field
 
 from m2c.core import events as core_events
 from m2c.core.pagination import paginate
-from m2c.core.schemas import ERRORS, EventOut, Page
+from m2c.core.schemas import ERRORS, EventOut, Page, ref_out, user_ref_out
 
 from . import selectors, services
 from .models import Contact, Customer
@@ -22,10 +22,6 @@ router = Router(tags=["customers"])
 
 # A search counts its matches up to this many; the response says when the count is a lower bound.
 SEARCH_COUNT_LIMIT = 1000
-
-
-def _ref(unit: Any) -> dict | None:
-    return {"id": unit.id, "code": unit.code, "name": unit.label} if unit else None
 
 
 def customer_url(customer_id: Any) -> str:
@@ -54,14 +50,10 @@ def customer_out(c: Customer) -> dict[str, Any]:
         "address": c.address,
         "website": c.website,
         "industry": c.industry,
-        "org_unit": _ref(c.org_unit),
-        "customer_group": _ref(c.customer_group),
+        "org_unit": ref_out(c.org_unit),
+        "customer_group": ref_out(c.customer_group),
         "tier": c.tier,
-        "ar_owner": (
-            {"id": c.ar_owner.id, "username": c.ar_owner.username, "display_name": str(c.ar_owner)}
-            if c.ar_owner
-            else None
-        ),
+        "ar_owner": user_ref_out(c.ar_owner),
         "credit_rating": c.credit_rating,
         "credit_limit": {"amount": c.credit_limit, "currency": c.credit_currency},
         "credit_hold": c.credit_hold,

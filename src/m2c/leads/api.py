@@ -15,7 +15,7 @@ from m2c.core import events as core_events
 from m2c.core.errors import NotFound, ValidationFailed
 from m2c.core.models import Role, User
 from m2c.core.pagination import paginate
-from m2c.core.schemas import ERRORS, EventOut, Page
+from m2c.core.schemas import ERRORS, EventOut, Page, money_out, ref_out
 
 from . import scoring, selectors, services
 from .models import Lead, LeadMerge
@@ -49,16 +49,6 @@ from .schemas import (
 router = Router(tags=["leads"])
 
 
-def _ref(obj: Any, name: str | None = None) -> dict | None:
-    if obj is None:
-        return None
-    return {"id": obj.pk, "code": getattr(obj, "code", "") or "", "name": name or getattr(obj, "label", None) or str(obj)}
-
-
-def _money(amount: Any, currency: str) -> dict | None:
-    return {"amount": amount, "currency": currency} if amount is not None else None
-
-
 def lead_out(lead: Lead, viewer: Any = None) -> dict[str, Any]:
     internal = not (viewer is not None and viewer.has_role(Role.PARTNER) and not viewer.sees_everything)
     return {
@@ -68,15 +58,15 @@ def lead_out(lead: Lead, viewer: Any = None) -> dict[str, Any]:
         "status_label": str(lead.get_status_display()),
         "channel": lead.channel,
         "source_type": lead.source_type,
-        "source_campaign": _ref(lead.source_campaign, lead.source_campaign.name if lead.source_campaign_id else None),
-        "customer": _ref(lead.customer, lead.customer.legal_name if lead.customer_id else None) if internal else None,
+        "source_campaign": ref_out(lead.source_campaign, lead.source_campaign.name if lead.source_campaign_id else None),
+        "customer": ref_out(lead.customer, lead.customer.legal_name if lead.customer_id else None) if internal else None,
         "customer_name": lead.company_name,
         "credit_code": lead.credit_code,
         "industry": lead.industry,
         "province": lead.province,
         "city": lead.city,
-        "region": _ref(lead.region) if internal else None,
-        "customer_group": _ref(lead.customer_group) if internal else None,
+        "region": ref_out(lead.region) if internal else None,
+        "customer_group": ref_out(lead.customer_group) if internal else None,
         "contact_name": lead.contact_name,
         "contact_title": lead.contact_title,
         "contact_role": lead.contact_role,
@@ -87,8 +77,8 @@ def lead_out(lead: Lead, viewer: Any = None) -> dict[str, Any]:
         "journey_stage": lead.journey_stage,
         "budget_status": lead.budget_status,
         "budget_note": lead.budget_note,
-        "budget": _money(lead.budget_amount, lead.currency),
-        "estimated_amount": _money(lead.estimated_amount, lead.currency),
+        "budget": money_out(lead.budget_amount, lead.currency),
+        "estimated_amount": money_out(lead.estimated_amount, lead.currency),
         "expected_purchase_date": lead.expected_purchase_date,
         "decision_chain_known": lead.decision_chain_known,
         "pain_confirmed": lead.pain_confirmed,
@@ -98,7 +88,7 @@ def lead_out(lead: Lead, viewer: Any = None) -> dict[str, Any]:
         "invalid_reasons": list(lead.invalid_reasons or []),
         "owner": ({"id": lead.owner.pk, "username": lead.owner.username, "display_name": str(lead.owner)}
                   if lead.owner_id and internal else None),
-        "queue": _ref(lead.queue) if internal else None,
+        "queue": ref_out(lead.queue) if internal else None,
         "accept_due_at": lead.accept_due_at,
         "accepted_at": lead.accepted_at,
         "sla_breaches": lead.sla_breaches,
@@ -314,7 +304,7 @@ def create_contact(request: HttpRequest, lead_id: uuid.UUID, payload: LeadContac
 
 
 def _touch_out(t: Any) -> dict[str, Any]:
-    return {"id": t.pk, "campaign": _ref(t.campaign, t.campaign.name), "kind": t.kind, "touched_at": t.touched_at,
+    return {"id": t.pk, "campaign": ref_out(t.campaign, t.campaign.name), "kind": t.kind, "touched_at": t.touched_at,
             "opportunity": t.opportunity_id, "origin_lead": t.origin_lead_id}
 
 
@@ -407,7 +397,7 @@ def campaign_outcomes(request: HttpRequest, campaign_ref: str):
             "attainment": str(data["attainment"]) if data["attainment"] is not None else None,
             "valid_lead_rate": str(data["valid_lead_rate"]) if data["valid_lead_rate"] is not None else None,
             "actual_spend": {"amount": data["actual_spend"], "currency": currency},
-            "cost_per_valid_lead": _money(data["cost_per_valid_lead"], currency)}
+            "cost_per_valid_lead": money_out(data["cost_per_valid_lead"], currency)}
 
 
 @router.get("/lead-imports/{import_id}", response={200: ImportOut, **ERRORS}, summary="An import's progress and counts")

@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field, field_validator
 
-from m2c.core.schemas import Amount, InSchema, MoneyOut, RefOut, UserRefOut
+from m2c.core.schemas import Amount, InSchema, MoneyOut, OutSchema, RefOut, UserRefOut
 from m2c.customers.models import DecisionRole
 
 from .models import ActivityType, BudgetStatus, CampaignTouch, DisqualifyReason
@@ -55,7 +55,7 @@ class LeadBulkIn(InSchema):
     items: list[dict[str, Any]] = Field(max_length=10_000, description="Up to 10,000 leads, each shaped like LeadIn")
 
 
-class MatchOut(Schema):
+class MatchOut(OutSchema):
     score: int
     keys: list[str]
     name_similarity: int | None = None
@@ -63,7 +63,7 @@ class MatchOut(Schema):
     target_type: str | None = None
 
 
-class BulkItemOut(Schema):
+class BulkItemOut(OutSchema):
     index: int
     result: str = Field(description="created, merged, replayed or rejected")
     id: uuid.UUID | None = None
@@ -75,7 +75,7 @@ class BulkItemOut(Schema):
     errors: list[dict[str, str]] = []
 
 
-class BulkOut(Schema):
+class BulkOut(OutSchema):
     created: int
     merged: int
     rejected: int
@@ -83,7 +83,7 @@ class BulkOut(Schema):
     items: list[BulkItemOut]
 
 
-class ScoreItemOut(Schema):
+class ScoreItemOut(OutSchema):
     dimension: str
     label: str
     weight: int
@@ -91,7 +91,7 @@ class ScoreItemOut(Schema):
     detail: str
 
 
-class LeadOut(Schema):
+class LeadOut(OutSchema):
     id: uuid.UUID
     title: str
     status: str
@@ -193,7 +193,7 @@ class LeadActivityIn(InSchema):
     occurred_at: dt.datetime | None = None
 
 
-class LeadActivityOut(Schema):
+class LeadActivityOut(OutSchema):
     id: uuid.UUID
     type: str
     subject: str
@@ -212,7 +212,7 @@ class LeadContactIn(InSchema):
     phone: str = Field("", max_length=40)
 
 
-class LeadContactOut(Schema):
+class LeadContactOut(OutSchema):
     id: uuid.UUID
     name: str
     title: str
@@ -226,7 +226,7 @@ class TouchIn(InSchema):
     kind: CampaignTouch.Kind = CampaignTouch.Kind.INVITED
 
 
-class TouchOut(Schema):
+class TouchOut(OutSchema):
     id: uuid.UUID
     campaign: RefOut
     kind: str
@@ -240,7 +240,7 @@ class MergeIn(InSchema):
     reason: str = Field("", max_length=500)
 
 
-class MergePreviewOut(Schema):
+class MergePreviewOut(OutSchema):
     source: uuid.UUID
     target: uuid.UUID
     match: dict[str, Any]
@@ -251,7 +251,7 @@ class MergePreviewOut(Schema):
     problems: list[str]
 
 
-class MergeOut(Schema):
+class MergeOut(OutSchema):
     id: uuid.UUID
     merged: uuid.UUID
     survivor: uuid.UUID | None
@@ -267,27 +267,27 @@ class ConvertIn(InSchema):
     name: str = Field("", max_length=200)
 
 
-class ConvertOut(Schema):
+class ConvertOut(OutSchema):
     lead: LeadOut
     opportunity: uuid.UUID
     customer: uuid.UUID
     influenced_campaigns: list[str]
 
 
-class GapOut(Schema):
+class GapOut(OutSchema):
     field: str
     reason: str
 
 
 
-class CandidateOut(Schema):
+class CandidateOut(OutSchema):
     lead: uuid.UUID
     title: str
     status: str
     match: dict[str, Any]
 
 
-class CampaignOutcomesOut(Schema):
+class CampaignOutcomesOut(OutSchema):
     campaign: str
     leads: int
     duplicates: int
@@ -305,7 +305,7 @@ class CampaignOutcomesOut(Schema):
     valid_lead_rate: str | None
 
 
-class ImportOut(Schema):
+class ImportOut(OutSchema):
     id: uuid.UUID
     file_name: str
     status: str

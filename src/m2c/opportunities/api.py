@@ -20,10 +20,11 @@ from pydantic import Field
 from m2c.core import events as core_events
 from m2c.core import fx
 from m2c.core.errors import NotFound, PermissionDenied, ValidationFailed
-from m2c.core.models import OfferingLine, OrgUnit, Role, User
+from m2c.core.models import OfferingLine, OrgUnit, Role
 from m2c.core.money import Money
 from m2c.core.pagination import paginate
-from m2c.core.schemas import ERRORS, EventOut, Page
+from m2c.core.schemas import ERRORS, EventOut, Page, money_out, ref_out, user_ref_out
+from m2c.core.selectors import user_resolve
 from m2c.customers import selectors as customer_selectors
 
 from . import pdf, rules, selectors, services
@@ -143,36 +144,11 @@ def _lines(codes: list[str], field: str = "offering_lines") -> list[OfferingLine
     return ordered
 
 
-def _user(value: str | None, field: str) -> User | None:
-    if value in (None, ""):
-        return None
-    user = None
-    try:
-        user = User.objects.filter(pk=uuid.UUID(str(value))).first()
-    except ValueError:
-        user = User.objects.filter(username=str(value)).first()
-    if user is None or not user.is_active:
-        raise ValidationFailed(_("No active user “%(v)s”.") % {"v": value}, field=field)
-    return user
-
-
 def _money(amount: Decimal, currency: str, field: str = "amount") -> Money:
     try:
         return Money(amount, currency)
     except ValidationFailed as exc:
         raise ValidationFailed(exc.detail, field="currency" if "currency" in exc.detail.lower() else field) from None
-
-
-def _ref(unit: Any) -> dict | None:
-    return {"id": unit.pk, "code": unit.code, "name": unit.label} if unit else None
-
-
-def _uref(user: Any) -> dict | None:
-    return {"id": user.pk, "username": user.username, "display_name": str(user)} if user else None
-
-
-def _m(amount: Decimal | None, currency: str) -> dict | None:
-    return None if amount is None else {"amount": amount, "currency": currency}
 
 
 # --- serialisers ------------------------------------------------------------------------------------
@@ -183,24 +159,24 @@ def opportunity_out(o: Opportunity) -> dict[str, Any]:
     return {
         "id": o.pk, "name": o.name,
         "customer": {"id": o.customer_id, "name": o.customer.legal_name},
-        "org_unit": _ref(o.org_unit), "region": _ref(o.region),
-        "offering_lines": [_ref(line) for line in o.offering_lines.all()],
-        "primary_offering_line": _ref(o.offering_line),
-        "amount": _m(o.amount, o.currency),
-        "amount_reporting": _m(o.amount_reporting, reporting),
-        "weighted_reporting": _m((o.amount_reporting * o.probability / 100).quantize(Decimal("0.01")), reporting),
+        "org_unit": ref_out(o.org_unit), "region": ref_out(o.region),
+        "offering_lines": [ref_out(line) for line in o.offering_lines.all()],
+        "primary_offering_line": ref_out(o.offering_line),
+        "amount": money_out(o.amount, o.currency),
+        "amount_reporting": money_out(o.amount_reporting, reporting),
+        "weighted_reporting": money_out((o.amount_reporting * o.probability / 100).quantize(Decimal("0.01")), reporting),
         "expected_sign_date": o.expected_sign_date, "stage": o.stage, "stage_label": str(o.get_stage_display()),
         "status": o.status, "stage_changed_at": o.stage_changed_at, "grade": o.grade, "priority_type": o.priority_type,
         "probability": o.probability, "probability_set_by_decision": o.probability_override_review_id is not None,
         "forecast_category": o.forecast_category, "forecast_category_manual": o.forecast_category_manual,
-        "owner": _uref(o.owner), "budget_status": o.budget_status, "description": o.description,
+        "owner": user_ref_out(o.owner), "budget_status": o.budget_status, "description": o.description,
         "source_lead_id": o.source_lead_id,
         "source_campaign": o.source_campaign.code if o.source_campaign_id else None,
         "program": o.program_id, "direct_negotiation": o.direct_negotiation, "previous_stage": o.previous_stage,
         "hold_until": o.hold_until, "hold_reason": o.hold_reason,
-        "floor_price": _m(o.floor_price, o.floor_currency or o.currency),
+        "floor_price": money_out(o.floor_price, o.floor_currency or o.currency),
         "closed_at": o.closed_at, "loss_reason": o.loss_reason, "loss_detail": o.loss_detail,
-        "loss_competitor": o.loss_competitor, "price_gap": _m(o.price_gap, o.currency),
+        "loss_competitor": o.loss_competitor, "price_gap": money_out(o.price_gap, o.currency),
         "abandon_reason": o.abandon_reason, "allowed_moves": OPPORTUNITY_MACHINE.targets(o.stage),
         "created_at": o.created_at, "updated_at": o.updated_at, "version": o.version,
         "url": f"/opportunities/{o.pk}/",
@@ -215,7 +191,7 @@ def _fresh(request: HttpRequest, opportunity: Opportunity) -> dict[str, Any]:
 
 
 def team_out(t: TeamAssignment) -> dict[str, Any]:
-    return {"id": t.pk, "role": t.role, "role_label": str(t.get_role_display()), "user": _uref(t.user),
+    return {"id": t.pk, "role": t.role, "role_label": str(t.get_role_display()), "user": user_ref_out(t.user),
             "valid_from": t.valid_from, "valid_to": t.valid_to, "active": t.active, "note": t.note}
 
 
@@ -231,13 +207,13 @@ def competitor_out(c: Competitor) -> dict[str, Any]:
 
 def risk_out(r: Risk) -> dict[str, Any]:
     return {"id": r.pk, "description": r.description, "category": r.category, "probability": r.probability,
-            "impact": r.impact, "exposure": r.exposure, "owner": _uref(r.owner), "mitigation": r.mitigation,
+            "impact": r.impact, "exposure": r.exposure, "owner": user_ref_out(r.owner), "mitigation": r.mitigation,
             "due_date": r.due_date, "status": r.status}
 
 
 def condition_out(c: GateCondition) -> dict[str, Any]:
     return {"id": c.pk, "review": c.review_id, "gate_type": c.review.gate_type, "opportunity": c.opportunity_id,
-            "text": c.text, "owner": _uref(c.owner), "due_date": c.due_date, "blocks": c.blocks, "status": c.status,
+            "text": c.text, "owner": user_ref_out(c.owner), "due_date": c.due_date, "blocks": c.blocks, "status": c.status,
             "overdue": c.overdue, "closed_at": c.closed_at, "closing_note": c.closing_note}
 
 
@@ -253,18 +229,18 @@ def review_out(r: GateReview) -> dict[str, Any]:
         items.append(_answer_out(code, "", answer.question, answer.answer_type, False, False, answer, r))
     return {
         "id": r.pk, "opportunity": r.opportunity_id, "contract_id": r.contract_id, "gate_type": r.gate_type,
-        "sequence": r.sequence, "status": r.status, "summary": r.summary, "requested_by": _uref(r.requested_by),
-        "quote": r.quote_id, "bid": r.bid_id, "value": _m(r.value_amount, r.value_currency),
-        "value_reporting": _m(r.value_reporting, fx.reporting_currency()), "margin_pct": r.margin_pct,
+        "sequence": r.sequence, "status": r.status, "summary": r.summary, "requested_by": user_ref_out(r.requested_by),
+        "quote": r.quote_id, "bid": r.bid_id, "value": money_out(r.value_amount, r.value_currency),
+        "value_reporting": money_out(r.value_reporting, fx.reporting_currency()), "margin_pct": r.margin_pct,
         "discount_pct": r.discount_pct, "payment_term_deviation": r.payment_term_deviation,
         "non_standard_terms": r.non_standard_terms, "new_country_or_offering": r.new_country_or_offering,
         "submitted_at": r.submitted_at, "required_level": r.required_level,
         "level_reasons": [_reason(x) for x in r.level_reasons or []], "authority_rule_version": r.authority_rule_version,
         "decision_body": ({"id": r.decision_body.pk, "code": r.decision_body.level, "name": str(r.decision_body)}
                           if r.decision_body_id else None),
-        "decision": r.decision, "decided_at": r.decided_at, "decided_by": _uref(r.decided_by),
-        "co_deciders": [_uref(u) for u in r.co_deciders.all()], "rationale": r.rationale,
-        "rehearing_date": r.rehearing_date, "floor_price": _m(r.floor_price, r.quote.currency if r.quote_id
+        "decision": r.decision, "decided_at": r.decided_at, "decided_by": user_ref_out(r.decided_by),
+        "co_deciders": [user_ref_out(u) for u in r.co_deciders.all()], "rationale": r.rationale,
+        "rehearing_date": r.rehearing_date, "floor_price": money_out(r.floor_price, r.quote.currency if r.quote_id
                                                                 else r.value_currency),
         "probability_override": r.probability_override, "answers": items,
         "conditions": [condition_out(c) for c in r.conditions.select_related("owner", "review")],
@@ -302,11 +278,11 @@ def quote_out(q: Quote) -> dict[str, Any]:
         "id": q.pk, "opportunity": q.opportunity_id, "version": q.number, "status": q.status, "currency": q.currency,
         "price_list": q.price_list.code if q.price_list_id else None, "bid": q.bid_id, "title": q.title,
         "valid_until": q.valid_until, "payment_terms": q.payment_terms, "delivery_terms": q.delivery_terms,
-        "notes": q.notes, "total_list": _m(q.total_list, q.currency), "total_net": _m(q.total_net, q.currency),
-        "total_cost": _m(q.total_cost, q.currency), "margin_pct": q.margin_pct, "discount_pct": q.discount_pct,
+        "notes": q.notes, "total_list": money_out(q.total_list, q.currency), "total_net": money_out(q.total_net, q.currency),
+        "total_cost": money_out(q.total_cost, q.currency), "margin_pct": q.margin_pct, "discount_pct": q.discount_pct,
         "required_level": q.required_level, "approval_reasons": [_reason(x) for x in q.approval_reasons or []],
         "authority_rule_version": q.authority_matrix.version if q.authority_matrix_id else None,
-        "approved_by": _uref(q.approved_by), "approved_at": q.approved_at, "approval_note": q.approval_note,
+        "approved_by": user_ref_out(q.approved_by), "approved_at": q.approved_at, "approval_note": q.approval_note,
         "submitted_at": q.submitted_at,
         "lines": [quote_line_out(line) for line in q.lines.select_related("product").order_by("position")],
         "pdf_url": f"/api/v1/quotes/{q.pk}/pdf", "url": f"/opportunities/quotes/{q.pk}/",
@@ -320,9 +296,9 @@ def bid_out(b: Bid) -> dict[str, Any]:
 
 
 def body_out(b: DecisionBody) -> dict[str, Any]:
-    return {"id": b.pk, "name": b.name, "name_en": b.name_en, "level": b.level, "org_unit": _ref(b.org_unit),
+    return {"id": b.pk, "name": b.name, "name_en": b.name_en, "level": b.level, "org_unit": ref_out(b.org_unit),
             "active": b.active,
-            "members": [{"id": m.pk, "user": _uref(m.user), "role": m.role, "valid_from": m.valid_from,
+            "members": [{"id": m.pk, "user": user_ref_out(m.user), "role": m.role, "valid_from": m.valid_from,
                          "valid_to": m.valid_to} for m in b.memberships.select_related("user")]}
 
 
@@ -348,8 +324,8 @@ def checklist_out(c: Any) -> dict[str, Any]:
 
 
 def product_out(p: Product) -> dict[str, Any]:
-    return {"id": p.pk, "code": p.code, "name": p.name, "name_en": p.name_en, "offering_line": _ref(p.offering_line),
-            "kind": p.kind, "unit": p.unit, "standard_cost": _m(p.standard_cost, p.cost_currency), "active": p.active,
+    return {"id": p.pk, "code": p.code, "name": p.name, "name_en": p.name_en, "offering_line": ref_out(p.offering_line),
+            "kind": p.kind, "unit": p.unit, "standard_cost": money_out(p.standard_cost, p.cost_currency), "active": p.active,
             "prices": [{"price_list": i.price_list.code, "currency": i.price_list.currency, "list_price": i.list_price}
                        for i in p.prices.select_related("price_list")]}
 
@@ -414,7 +390,7 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn):
             raise ValidationFailed(_("Unknown campaign."), field="source_campaign")
     opportunity = services.opportunity_create(
         actor=request.user, customer=customer, name=payload.name, amount=_money(payload.amount, payload.currency),
-        offering_lines=_lines(payload.offering_lines), owner=_user(payload.owner, "owner") or request.user,
+        offering_lines=_lines(payload.offering_lines), owner=user_resolve(payload.owner, field="owner") or request.user,
         expected_sign_date=payload.expected_sign_date, budget_status=payload.budget_status,
         priority_type=payload.priority_type, description=payload.description, program=program,
         direct_negotiation=payload.direct_negotiation, source_campaign=campaign,
@@ -561,7 +537,7 @@ def list_team(request: HttpRequest, opportunity_id: uuid.UUID):
              summary="Assign a role (a new AR, SR or FR replaces the current holder)")
 def assign_team(request: HttpRequest, opportunity_id: uuid.UUID, payload: TeamIn):
     opp = _opp(request, opportunity_id)
-    row = services.team_assign(opportunity=opp, actor=request.user, role=payload.role, user=_user(payload.user, "user"),
+    row = services.team_assign(opportunity=opp, actor=request.user, role=payload.role, user=user_resolve(payload.user, field="user"),
                                valid_from=payload.valid_from, note=payload.note)
     return Status(201, team_out(row))
 
@@ -643,7 +619,7 @@ def list_risks(request: HttpRequest, opportunity_id: uuid.UUID):
 @router.post("/opportunities/{opportunity_id}/risks", response={201: RiskOut, **ERRORS}, summary="Register a risk")
 def add_risk(request: HttpRequest, opportunity_id: uuid.UUID, payload: RiskIn):
     data = payload.model_dump()
-    data["owner"] = _user(data.pop("owner"), "owner")
+    data["owner"] = user_resolve(data.pop("owner"), field="owner")
     return Status(201, risk_out(services.risk_add(opportunity=_opp(request, opportunity_id), actor=request.user, **data)))
 
 
@@ -654,11 +630,29 @@ def update_risk(request: HttpRequest, risk_id: uuid.UUID, payload: RiskPatch):
     return risk_out(services.risk_update(risk=row, actor=request.user, **changes))
 
 
+@router.post("/risks/{risk_id}/mitigate", response={200: RiskOut, **ERRORS}, summary="Mark a risk mitigated")
+def mitigate_risk(request: HttpRequest, risk_id: uuid.UUID, payload: OpportunityReasonIn):
+    row = _child(Risk, request, risk_id)
+    return risk_out(services.risk_mitigate(risk=row, actor=request.user, reason=payload.reason))
+
+
+@router.post("/risks/{risk_id}/close", response={200: RiskOut, **ERRORS}, summary="Close a risk")
+def close_risk(request: HttpRequest, risk_id: uuid.UUID, payload: OpportunityReasonIn):
+    row = _child(Risk, request, risk_id)
+    return risk_out(services.risk_close(risk=row, actor=request.user, reason=payload.reason))
+
+
+@router.post("/risks/{risk_id}/reopen", response={200: RiskOut, **ERRORS}, summary="Reopen a risk, saying why")
+def reopen_risk(request: HttpRequest, risk_id: uuid.UUID, payload: OpportunityReasonIn):
+    row = _child(Risk, request, risk_id)
+    return risk_out(services.risk_reopen(risk=row, actor=request.user, reason=payload.reason))
+
+
 @router.get("/opportunities/{opportunity_id}/activities", response={200: list[OpportunityActivityOut], **ERRORS},
             summary="Activities")
 def list_activities(request: HttpRequest, opportunity_id: uuid.UUID):
     return [{"id": a.pk, "kind": a.kind, "occurred_on": a.occurred_on, "subject": a.subject, "outcome": a.outcome,
-             "next_step": a.next_step, "next_step_due": a.next_step_due, "user": _uref(a.user)}
+             "next_step": a.next_step, "next_step_due": a.next_step_due, "user": user_ref_out(a.user)}
             for a in _opp(request, opportunity_id).activities.select_related("user")]
 
 
@@ -668,12 +662,12 @@ def log_activity(request: HttpRequest, opportunity_id: uuid.UUID, payload: Oppor
     a = services.activity_log(opportunity=_opp(request, opportunity_id), actor=request.user, **payload.model_dump())
     return Status(201, {"id": a.pk, "kind": a.kind, "occurred_on": a.occurred_on, "subject": a.subject,
                         "outcome": a.outcome, "next_step": a.next_step, "next_step_due": a.next_step_due,
-                        "user": _uref(a.user)})
+                        "user": user_ref_out(a.user)})
 
 
 def _program_out(p: Any) -> dict[str, Any]:
     return {"id": p.pk, "name": p.name, "customer": {"id": p.customer_id, "name": p.customer.legal_name},
-            "target": _m(p.target_amount, p.currency), "description": p.description}
+            "target": money_out(p.target_amount, p.currency), "description": p.description}
 
 
 @router.get("/programs", response={200: list[ProgramOut], **ERRORS}, summary="Programs")
@@ -791,7 +785,7 @@ def decide_review(request: HttpRequest, review_id: uuid.UUID, payload: DecideIn)
 
 
 def _decide(request: HttpRequest, review: GateReview, payload: DecideIn) -> dict[str, Any]:
-    conditions = [{"text": c.text, "owner": _user(c.owner, f"conditions.{i}.owner"), "due_date": c.due_date,
+    conditions = [{"text": c.text, "owner": user_resolve(c.owner, field=f"conditions.{i}.owner"), "due_date": c.due_date,
                    "blocks": c.blocks} for i, c in enumerate(payload.conditions)]
     result = services.gate_decide(
         review=review, actor=request.user, decision=payload.decision, rationale=payload.rationale,
@@ -841,7 +835,7 @@ def create_body(request: HttpRequest, payload: DecisionBodyIn):
 @router.post("/decision-bodies/{body_id}/members", response={201: DecisionBodyOut, **ERRORS}, summary="Add a member")
 def add_member(request: HttpRequest, body_id: uuid.UUID, payload: MemberIn):
     body = get_object_or_404(DecisionBody, pk=body_id)
-    services.decision_body_add_member(body=body, actor=request.user, user=_user(payload.user, "user"), role=payload.role)
+    services.decision_body_add_member(body=body, actor=request.user, user=user_resolve(payload.user, field="user"), role=payload.role)
     return Status(201, body_out(body))
 
 
@@ -1165,7 +1159,7 @@ def board(request: HttpRequest, filters: Query[ReportFilters], per_column: int =
             "columns": [{"stage": c.stage, "label": c.label, "count": c.count, "amount": c.amount.quantize(Decimal("0.01")),
                          "weighted": c.weighted.quantize(Decimal("0.01")),
                          "cards": [{"id": o.pk, "name": o.name, "customer": o.customer.legal_name,
-                                    "amount": _m(o.amount, o.currency), "grade": o.grade, "owner": str(o.owner),
+                                    "amount": money_out(o.amount, o.currency), "grade": o.grade, "owner": str(o.owner),
                                     "expected_sign_date": o.expected_sign_date, "probability": o.probability}
                                    for o in c.cards]}
                         for c in data["columns"]]}
@@ -1185,7 +1179,7 @@ def approvals_inbox(request: HttpRequest):
         "reviews": [_inbox_review(r) for r in data["reviews"]],
         "unassigned": [_inbox_review(r) for r in data["unassigned"]],
         "quotes": [{"id": q.pk, "opportunity": q.opportunity.name, "version": q.number, "discount_pct": q.discount_pct,
-                    "required_level": q.required_level, "total_net": _m(q.total_net, q.currency),
+                    "required_level": q.required_level, "total_net": money_out(q.total_net, q.currency),
                     "url": f"/opportunities/quotes/{q.pk}/"} for q in data["quotes"]],
         "conditions": [condition_out(c) for c in data["conditions"]],
     }

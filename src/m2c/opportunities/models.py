@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from m2c.campaigns.models import Campaign
-from m2c.core.models import OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
+from m2c.core.models import BudgetStatus, OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
 from m2c.core.money import Money
 from m2c.customers.models import Contact, Customer, DecisionRole
 
@@ -34,17 +34,12 @@ from .states import (
     PriorityType,
     QuoteStatus,
     ReviewStatus,
+    RiskStatus,
     Stage,
     TeamRole,
 )
 
 PERCENT = {"max_digits": 7, "decimal_places": 4}
-
-
-class BudgetStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
-    PLANNED = "planned", _("Planned")
-    UNKNOWN = "unknown", _("Unknown (justified)")
 
 
 class Level3(models.TextChoices):
@@ -399,10 +394,7 @@ class Competitor(models.Model):
 class Risk(models.Model):
     """The opportunity's risk register: each risk with probability, impact, owner and mitigation."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        MITIGATED = "mitigated", _("Mitigated")
-        CLOSED = "closed", _("Closed")
+    Status = RiskStatus
 
     class Category(models.TextChoices):
         DELIVERY = "delivery", _("Delivery")

@@ -11,10 +11,9 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any
 
-from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field
 
-from m2c.core.schemas import Amount, InSchema, MoneyOut, RefOut, UserRefOut
+from m2c.core.schemas import Amount, InSchema, MoneyOut, OutSchema, RefOut, UserRefOut
 from m2c.customers.models import DecisionRole
 
 from .models import (
@@ -100,12 +99,12 @@ class OpportunityPatch(InSchema):
     version: int | None = Field(None, ge=0, le=2**31, description="The version you read; a mismatch is refused")
 
 
-class CustomerRefOut(Schema):
+class CustomerRefOut(OutSchema):
     id: uuid.UUID
     name: str
 
 
-class OpportunityOut(Schema):
+class OpportunityOut(OutSchema):
     id: uuid.UUID
     name: str
     customer: CustomerRefOut
@@ -189,7 +188,7 @@ class MoveIn(InSchema):
     competitor: Text = Field("", max_length=120)
 
 
-class RequirementRefOut(Schema):
+class RequirementRefOut(OutSchema):
     id: uuid.UUID
     number: str
     status: str
@@ -212,7 +211,7 @@ class TeamIn(InSchema):
     note: Text = Field("", max_length=200)
 
 
-class TeamOut(Schema):
+class TeamOut(OutSchema):
     id: uuid.UUID
     role: str
     role_label: str
@@ -242,7 +241,7 @@ class StakeholderPatch(InSchema):
     notes: Text | None = Field(None, max_length=2000)
 
 
-class StakeholderOut(Schema):
+class StakeholderOut(OutSchema):
     id: uuid.UUID
     contact_id: uuid.UUID
     name: str
@@ -268,7 +267,7 @@ class CompetitorPatch(InSchema):
     weaknesses: Text | None = Field(None, max_length=2000)
 
 
-class CompetitorOut(Schema):
+class CompetitorOut(OutSchema):
     id: uuid.UUID
     name: str
     incumbent: bool
@@ -294,10 +293,9 @@ class RiskPatch(InSchema):
     impact: Level3 | None = None
     mitigation: Text | None = Field(None, max_length=2000)
     due_date: Day | None = None
-    status: Risk.Status | None = None
 
 
-class RiskOut(Schema):
+class RiskOut(OutSchema):
     id: uuid.UUID
     description: str
     category: str
@@ -319,7 +317,7 @@ class OpportunityActivityIn(InSchema):
     next_step_due: Day | None = None
 
 
-class OpportunityActivityOut(Schema):
+class OpportunityActivityOut(OutSchema):
     id: uuid.UUID
     kind: str
     occurred_on: dt.date
@@ -338,7 +336,7 @@ class ProgramIn(InSchema):
     description: Text = Field("", max_length=5000)
 
 
-class ProgramOut(Schema):
+class ProgramOut(OutSchema):
     id: uuid.UUID
     name: str
     customer: CustomerRefOut
@@ -388,7 +386,7 @@ class GateReviewAssignIn(InSchema):
     decision_body: uuid.UUID
 
 
-class AnswerOut(Schema):
+class AnswerOut(OutSchema):
     code: str
     section: str
     question: str
@@ -401,7 +399,7 @@ class AnswerOut(Schema):
     answered_by: str | None
 
 
-class ConditionOut(Schema):
+class ConditionOut(OutSchema):
     id: uuid.UUID
     review: uuid.UUID
     gate_type: str
@@ -416,14 +414,14 @@ class ConditionOut(Schema):
     closing_note: str
 
 
-class LevelReasonOut(Schema):
+class LevelReasonOut(OutSchema):
     dimension: str
     rule: str
     value: str
     level: str
 
 
-class GateReviewOut(Schema):
+class GateReviewOut(OutSchema):
     id: uuid.UUID
     opportunity: uuid.UUID | None
     contract_id: uuid.UUID | None
@@ -471,7 +469,7 @@ class WaiveConditionIn(InSchema):
 # --- configuration ----------------------------------------------------------------------------------
 
 
-class MemberOut(Schema):
+class MemberOut(OutSchema):
     id: int
     user: UserRefOut
     role: str
@@ -486,7 +484,7 @@ class DecisionBodyIn(InSchema):
     org_unit: Code
 
 
-class DecisionBodyOut(Schema):
+class DecisionBodyOut(OutSchema):
     id: uuid.UUID
     name: str
     name_en: str
@@ -533,7 +531,7 @@ class MatrixIn(InSchema):
     effective_from: Moment | None = None
 
 
-class RuleOut(Schema):
+class RuleOut(OutSchema):
     gate_type: str
     dimension: str
     operator: str
@@ -544,13 +542,13 @@ class RuleOut(Schema):
     label: str
 
 
-class DiscountAuthorityOut(Schema):
+class DiscountAuthorityOut(OutSchema):
     role: str
     offering_line: str | None
     max_discount_pct: Decimal
 
 
-class MatrixOut(Schema):
+class MatrixOut(OutSchema):
     id: uuid.UUID
     version: int
     name: str
@@ -575,7 +573,7 @@ class EvaluateIn(InSchema):
     offering_lines: list[Code] = Field(default_factory=list, max_length=10)
 
 
-class EvaluateOut(Schema):
+class EvaluateOut(OutSchema):
     required_level: str
     authority_rule_version: int | None
     reasons: list[LevelReasonOut]
@@ -598,7 +596,7 @@ class ChecklistIn(InSchema):
     items: list[ChecklistItemIn] = Field(min_length=1, max_length=100)
 
 
-class ChecklistItemOut(Schema):
+class ChecklistItemOut(OutSchema):
     code: str
     section: str
     question: str
@@ -608,7 +606,7 @@ class ChecklistItemOut(Schema):
     must_be_yes: bool
 
 
-class ChecklistOut(Schema):
+class ChecklistOut(OutSchema):
     id: uuid.UUID
     gate_type: str
     version: int
@@ -617,7 +615,7 @@ class ChecklistOut(Schema):
     items: list[ChecklistItemOut]
 
 
-class SettingsOut(Schema):
+class SettingsOut(OutSchema):
     probability_o1: Decimal
     probability_o2: Decimal
     probability_o3: Decimal
@@ -657,13 +655,13 @@ class ProductIn(InSchema):
     active: bool = True
 
 
-class PriceOut(Schema):
+class PriceOut(OutSchema):
     price_list: str
     currency: str
     list_price: Decimal
 
 
-class ProductOut(Schema):
+class ProductOut(OutSchema):
     id: uuid.UUID
     code: str
     name: str
@@ -687,13 +685,13 @@ class PriceListIn(InSchema):
                                                                        description="Product code → list price")
 
 
-class PriceListItemOut(Schema):
+class PriceListItemOut(OutSchema):
     product: str
     name: str
     list_price: Decimal
 
 
-class PriceListOut(Schema):
+class PriceListOut(OutSchema):
     id: uuid.UUID
     code: str
     name: str
@@ -743,7 +741,7 @@ class QuoteLinePatch(InSchema):
     unit_cost: Amount | None = None
 
 
-class QuoteLineOut(Schema):
+class QuoteLineOut(OutSchema):
     id: uuid.UUID
     position: int
     product: str | None
@@ -760,7 +758,7 @@ class QuoteLineOut(Schema):
     margin_pct: Decimal | None
 
 
-class QuoteOut(Schema):
+class QuoteOut(OutSchema):
     id: uuid.UUID
     opportunity: uuid.UUID
     version: int
@@ -809,7 +807,7 @@ class BidSubmitIn(InSchema):
     quote: uuid.UUID
 
 
-class BidOut(Schema):
+class BidOut(OutSchema):
     id: uuid.UUID
     opportunity: uuid.UUID
     reference: str
@@ -823,7 +821,7 @@ class BidOut(Schema):
 # --- reports, board, inbox --------------------------------------------------------------------------
 
 
-class PipelineRowOut(Schema):
+class PipelineRowOut(OutSchema):
     keys: dict[str, str]
     labels: dict[str, str]
     count: int
@@ -832,7 +830,7 @@ class PipelineRowOut(Schema):
     unconverted: dict[str, Decimal]
 
 
-class PipelineOut(Schema):
+class PipelineOut(OutSchema):
     group_by: list[str]
     reporting_currency: str
     rates_on: str
@@ -843,13 +841,13 @@ class PipelineOut(Schema):
     unconverted: dict[str, Decimal]
 
 
-class ForecastCellOut(Schema):
+class ForecastCellOut(OutSchema):
     amount: Decimal
     weighted: Decimal
     count: int
 
 
-class ForecastRowOut(Schema):
+class ForecastRowOut(OutSchema):
     period: str
     pipeline: ForecastCellOut
     best_case: ForecastCellOut
@@ -857,13 +855,13 @@ class ForecastRowOut(Schema):
     closed: ForecastCellOut
 
 
-class ForecastOut(Schema):
+class ForecastOut(OutSchema):
     grain: str
     reporting_currency: str
     rows: list[ForecastRowOut]
 
 
-class WinLossRowOut(Schema):
+class WinLossRowOut(OutSchema):
     offering_line: str
     won: int
     lost: int
@@ -875,12 +873,12 @@ class WinLossRowOut(Schema):
     loss_reasons: dict[str, int]
 
 
-class WinLossOut(Schema):
+class WinLossOut(OutSchema):
     reporting_currency: str
     rows: list[WinLossRowOut]
 
 
-class CardOut(Schema):
+class CardOut(OutSchema):
     id: uuid.UUID
     name: str
     customer: str
@@ -891,7 +889,7 @@ class CardOut(Schema):
     probability: Decimal
 
 
-class ColumnOut(Schema):
+class ColumnOut(OutSchema):
     stage: str
     label: str
     count: int
@@ -900,12 +898,12 @@ class ColumnOut(Schema):
     cards: list[CardOut]
 
 
-class BoardOut(Schema):
+class BoardOut(OutSchema):
     reporting_currency: str
     columns: list[ColumnOut]
 
 
-class InboxReviewOut(Schema):
+class InboxReviewOut(OutSchema):
     id: uuid.UUID
     gate_type: str
     opportunity: str
@@ -916,7 +914,7 @@ class InboxReviewOut(Schema):
     url: str
 
 
-class InboxQuoteOut(Schema):
+class InboxQuoteOut(OutSchema):
     id: uuid.UUID
     opportunity: str
     version: int
@@ -926,7 +924,7 @@ class InboxQuoteOut(Schema):
     url: str
 
 
-class InboxOut(Schema):
+class InboxOut(OutSchema):
     reviews: list[InboxReviewOut]
     unassigned: list[InboxReviewOut]
     quotes: list[InboxQuoteOut]

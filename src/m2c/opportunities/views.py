@@ -135,18 +135,6 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(target)
 
 
-def _user_or_error(value: str) -> User:
-    user = None
-    if value:
-        try:
-            user = User.objects.filter(pk=uuid.UUID(value)).first()
-        except ValueError:
-            user = User.objects.filter(username=value).first()
-    if user is None or not user.is_active:
-        raise ValidationFailed(_("Choose an active user."), field="user")
-    return user
-
-
 # --- board and list ---------------------------------------------------------------------------------
 
 
@@ -473,8 +461,8 @@ def record_remove(request: HttpRequest, kind: str, record_id: uuid.UUID) -> Http
         _run(request, lambda: services.competitor_remove(competitor=row, actor=request.user), _("Removed."))
     elif kind == "risk":
         row = _child(Risk, request, record_id)
-        status = request.POST.get("status", "closed")
-        _run(request, lambda: services.risk_update(risk=row, actor=request.user, status=status), _("Risk updated."))
+        command = services.risk_mitigate if request.POST.get("status") == "mitigated" else services.risk_close
+        _run(request, lambda: command(risk=row, actor=request.user), _("Risk updated."))
     else:
         raise Http404
     return redirect(reverse("opportunities:detail", args=[row.opportunity_id]) + f"#{kind}s")

@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
-from m2c.core.errors import Conflict, PermissionDenied, ValidationFailed
+from m2c.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationFailed
 from m2c.core.money import Money, to_decimal
 from m2c.core.notifications import notify
+from m2c.core.roles import authenticated
+from m2c.core.selectors import user_resolve
 
 from .. import events, rules, totals
 from ..models import (
@@ -51,7 +53,7 @@ from ..states import (
     Stage,
     level_rank,
 )
-from ._common import Errors, active_user, as_date, authenticated, link, percent, require_work
+from ._common import as_date, link, percent, require_work
 
 OPEN_REVIEW = (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.IN_REVIEW)
 # The stage an opportunity must be in (or have left for ON_HOLD) to put each gate to review.
@@ -121,7 +123,7 @@ def gate_review_create(*, opportunity: Opportunity, actor: Any, gate_type: str, 
     return review
 
 
-def _answer_value(item_type: str, value: Any, field: str, errors: Errors) -> dict[str, Any]:
+def _answer_value(item_type: str, value: Any, field: str, errors: FieldErrors) -> dict[str, Any]:
     if value is None or value == "":
         return {"value_bool": None, "value_number": None, "value_text": ""}
     if item_type == AnswerType.YES_NO:
@@ -161,7 +163,7 @@ def gate_review_update(*, review: GateReview, actor: Any, **changes: Any) -> Gat
     if locked.status != ReviewStatus.DRAFT:
         raise _immutable(locked)
     require_work(locked.opportunity, actor)
-    errors = Errors()
+    errors = FieldErrors()
     for key in changes:
         if key not in FACT_FIELDS:
             errors.add(key, _("This field cannot be changed here."))
@@ -371,13 +373,13 @@ def gate_review_withdraw(*, review: GateReview, actor: Any, reason: str = "") ->
     return GATE_REVIEW_MACHINE.apply(locked, ReviewStatus.WITHDRAWN, actor=actor, reason=reason)
 
 
-def _conditions(raw: list[dict[str, Any]] | None, errors: Errors) -> list[dict[str, Any]]:
+def _conditions(raw: list[dict[str, Any]] | None, errors: FieldErrors) -> list[dict[str, Any]]:
     parsed = []
     for i, item in enumerate(raw or []):
         if not isinstance(item, dict):
             errors.add(f"conditions.{i}", _("A condition has a text, an owner and a due date."))
             continue
-        owner = active_user(item.get("owner"), field=f"conditions.{i}.owner", errors=errors) if item.get("owner") else None
+        owner = user_resolve(item.get("owner"), field=f"conditions.{i}.owner", errors=errors) if item.get("owner") else None
         due = as_date(item.get("due_date"), field=f"conditions.{i}.due_date", errors=errors)
         blocks = item.get("blocks") or ConditionBlocks.NEXT_GATE
         if blocks not in ConditionBlocks.values:
@@ -409,7 +411,7 @@ def gate_decide(
     locked = GateReview.objects.select_related("opportunity", "quote", "decision_body").get(pk=review.pk)
     if locked.status == ReviewStatus.DECIDED:
         raise _immutable(locked)
-    errors = Errors()
+    errors = FieldErrors()
     parsed = _conditions(conditions, errors)
     if floor_price is not None:
         try:
@@ -421,7 +423,7 @@ def gate_decide(
         probability_override = percent(probability_override, field="probability_override", errors=errors)
     others = []
     for i, person in enumerate(co_deciders or []):
-        user = active_user(person, field=f"co_deciders.{i}", errors=errors)
+        user = user_resolve(person, field=f"co_deciders.{i}", errors=errors, required=True)
         if user is not None and not rules.is_member(locked.decision_body, user):
             errors.add(f"co_deciders.{i}", _("%(user)s is not a member of the deciding body.") % {"user": user})
         elif user is not None:

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from m2c.campaigns.models import Campaign
 from m2c.core import events as core_events
-from m2c.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from m2c.core.errors import FieldErrors, InvalidTransition, PermissionDenied, ValidationFailed
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.money import Money
 from m2c.core.notifications import notify
+from m2c.core.roles import authenticated
 from m2c.customers.models import Customer
 
 from .. import events, rules, totals
@@ -39,7 +40,7 @@ from ..states import (
     Stage,
     TeamRole,
 )
-from ._common import Errors, authenticated, check_version, link, require_open, require_work
+from ._common import check_version, link, require_open, require_work
 
 CREATOR_ROLES = (Role.AR, Role.SR, Role.MARKETING, Role.ADMINISTRATOR)
 
@@ -118,7 +119,7 @@ def opportunity_create(
     if actor is not None and not (actor.is_superuser or actor.has_role(*CREATOR_ROLES)):
         raise PermissionDenied(_("Your role cannot create opportunities."))
     lines = list(offering_lines)
-    errors = Errors()
+    errors = FieldErrors()
     if not (name or "").strip():
         errors.add("name", _("A name is required."))
     if not lines:
@@ -207,7 +208,7 @@ def opportunity_update(*, opportunity: Opportunity, actor: Any, expected_version
     require_work(locked, actor)
     require_open(locked)
     check_version(locked, expected_version)
-    errors = Errors()
+    errors = FieldErrors()
     diff: dict[str, list[str]] = {}
     for key in changes:
         if key not in UPDATABLE:
@@ -405,7 +406,7 @@ def opportunity_lose(
 ) -> Opportunity:
     """O2/O3/O4 → LOST with the loss data; optionally raise a customer requirement (S16)."""
     require_work(opportunity, actor)
-    errors = Errors()
+    errors = FieldErrors()
     if price_gap is not None:
         if price_gap.currency != opportunity.currency:
             errors.add("price_gap", _("Give the price gap in the deal's currency (%(c)s).") % {"c": opportunity.currency})

@@ -18,15 +18,17 @@ from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
 from m2c.core import fx
-from m2c.core.errors import Conflict, ValidationFailed
+from m2c.core.errors import Conflict, FieldErrors, ValidationFailed
 from m2c.core.models import Currency
 from m2c.core.money import Money, normalise_currency, to_decimal
 from m2c.core.notifications import notify
+from m2c.core.roles import authenticated
+from m2c.core.services import model_update
 
 from .. import events, rules
 from ..models import Bid, Opportunity, PriceList, PriceListItem, Product, Quote, QuoteLine
 from ..states import QUOTE_MACHINE, DecisionLevel, QuoteStatus, Stage, level_rank
-from ._common import Errors, authenticated, link, percent, require_open, require_work
+from ._common import link, percent, require_open, require_work
 
 HUNDRED = Decimal(100)
 MAX_AMOUNT = Decimal(10) ** 15
@@ -78,7 +80,7 @@ def quote_create(*, opportunity: Opportunity, actor: Any, currency: str | None =
     require_open(opp)
     if opp.stage == Stage.O1_VALIDATE:
         raise Conflict(_("Quotes start after ATI, from O2 on."), code="wrong_stage")
-    errors = Errors()
+    errors = FieldErrors()
     if copy_from is not None and copy_from.opportunity_id != opp.pk:
         errors.add("copy_from", _("The quote belongs to another opportunity."))
     code = currency or (copy_from.currency if copy_from else None) or (price_list.currency if price_list else opp.currency)
@@ -128,18 +130,13 @@ def quote_update(*, quote: Quote, actor: Any, **changes: Any) -> Quote:
     if not locked.is_editable:
         raise _not_editable(locked)
     require_work(locked.opportunity, actor)
-    errors = Errors()
-    for key, value in changes.items():
-        if key not in QUOTE_HEADER:
-            errors.add(key, _("This field cannot be changed here."))
-        elif key == "price_list" and value is not None and value.currency != locked.currency:
-            errors.add(key, _("The price list is in another currency."))
-    errors.raise_if_any()
-    for key, value in changes.items():
-        setattr(locked, key, value if value is not None or key in ("valid_until", "price_list") else "")
-    locked.version += 1
-    locked.save()
-    core_events.record(events.QUOTE_UPDATED, locked, actor=actor, payload={"fields": sorted(changes)})
+    price_list = changes.get("price_list")
+    if price_list is not None and price_list.currency != locked.currency:
+        raise ValidationFailed(_("The price list is in another currency."), field="price_list")
+    clean = {k: v if v is not None or k in ("valid_until", "price_list") else "" for k, v in changes.items()}
+    diff = model_update(locked, QUOTE_HEADER, clean)
+    if diff:
+        core_events.record(events.QUOTE_UPDATED, locked, actor=actor, payload={"changes": diff})
     return locked
 
 
@@ -167,7 +164,7 @@ def quote_line_add(*, quote: Quote, actor: Any, product: Product | None = None, 
     if not locked.is_editable:
         raise _not_editable(locked)
     require_work(locked.opportunity, actor)
-    errors = Errors()
+    errors = FieldErrors()
     values = _line_values(locked, errors, product=product, description=description, site=site, quantity=quantity,
                           unit_list_price=unit_list_price, discount_pct=discount_pct, unit_cost=unit_cost)
     errors.raise_if_any()
@@ -179,7 +176,7 @@ def quote_line_add(*, quote: Quote, actor: Any, product: Product | None = None, 
     return line
 
 
-def _line_values(quote: Quote, errors: Errors, *, product: Product | None, description: str, site: str, quantity: Any,
+def _line_values(quote: Quote, errors: FieldErrors, *, product: Product | None, description: str, site: str, quantity: Any,
                  unit_list_price: Any, discount_pct: Any, unit_cost: Any) -> dict[str, Any]:
     if product is not None and not product.active:
         errors.add("product", _("The product is no longer sold."))
@@ -221,7 +218,7 @@ def _line_values(quote: Quote, errors: Errors, *, product: Product | None, descr
             "unit_list_price": price, "discount_pct": discount, "unit_net_price": net, "unit_cost": cost or Decimal(0)}
 
 
-def _number(value: Any, field: str, errors: Errors) -> Decimal | None:
+def _number(value: Any, field: str, errors: FieldErrors) -> Decimal | None:
     try:
         return to_decimal(value, field=field)
     except ValidationFailed as exc:
@@ -236,7 +233,7 @@ def quote_line_update(*, line: QuoteLine, actor: Any, **changes: Any) -> QuoteLi
         raise _not_editable(locked)
     require_work(locked.opportunity, actor)
     allowed = {"description", "site", "quantity", "unit_list_price", "discount_pct", "unit_cost"}
-    errors = Errors()
+    errors = FieldErrors()
     for key in changes:
         if key not in allowed:
             errors.add(key, _("This field cannot be changed here."))
@@ -394,7 +391,7 @@ def bid_record(*, opportunity: Opportunity, actor: Any, rfp_received_on: dt.date
     opp = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     require_work(opp, actor)
     require_open(opp)
-    errors = Errors()
+    errors = FieldErrors()
     if opp.stage not in (Stage.O2_SHAPE, Stage.O3_BID, Stage.O4_NEGOTIATE):
         errors.add("stage", _("A tender is recorded after ATI, from O2 on."))
     if rfp_received_on is None or rfp_received_on > timezone.localdate():
