@@ -13,6 +13,7 @@ from ninja import Router
 from m2c.core.errors import PermissionDenied, ValidationFailed
 from m2c.core.models import OfferingLine, Role
 from m2c.core.money import Money
+from m2c.core.selectors import offering_line_list
 
 from .. import selectors
 from ..models import (
@@ -34,7 +35,7 @@ def _opp(request: HttpRequest, opportunity_id: uuid.UUID) -> Opportunity:
 
 
 def _lines(codes: list[str], field: str = "offering_lines") -> list[OfferingLine]:
-    found = {line.code: line for line in OfferingLine.objects.filter(code__in=codes, active=True)}
+    found = {line.code: line for line in offering_line_list().filter(code__in=codes)}
     missing = [c for c in codes if c not in found]
     if missing:
         raise ValidationFailed(_("Unknown offering line(s): %(codes)s") % {"codes": ", ".join(missing)}, field=field)
@@ -53,7 +54,5 @@ def _money(amount: Decimal, currency: str, field: str = "amount") -> Money:
 
 
 def _fresh(request: HttpRequest, opportunity: Opportunity) -> dict[str, Any]:
-    try:
-        return opportunity_out(_opp(request, opportunity.pk))
-    except Exception:  # noqa: BLE001 - the actor may have just handed the deal to someone else
-        return opportunity_out(Opportunity.objects.select_related("customer", "owner").get(pk=opportunity.pk))
+    """The deal after a command, read through the caller's scope (see ``selectors.opportunity_after_command``)."""
+    return opportunity_out(selectors.opportunity_after_command(user=request.user, opportunity=opportunity))

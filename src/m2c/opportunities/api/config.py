@@ -12,10 +12,9 @@ from ninja import Query, Status
 
 from m2c.core import fx
 from m2c.core.errors import NotFound, ValidationFailed
-from m2c.core.models import OrgUnit
 from m2c.core.pagination import paginate
 from m2c.core.schemas import ERRORS, Page
-from m2c.core.selectors import user_resolve
+from m2c.core.selectors import org_unit_list, user_resolve
 
 from .. import rules, selectors, services
 from ..models import (
@@ -55,7 +54,7 @@ def list_bodies(request: HttpRequest):
 
 @router.post("/decision-bodies", response={201: DecisionBodyOut, **ERRORS}, summary="Create a decision body")
 def create_body(request: HttpRequest, payload: DecisionBodyIn):
-    unit = OrgUnit.objects.filter(code=payload.org_unit).first()
+    unit = org_unit_list().filter(code=payload.org_unit).first()
     if unit is None:
         raise ValidationFailed(_("Unknown org unit."), field="org_unit")
     body = services.decision_body_create(actor=request.user, name=payload.name, name_en=payload.name_en,

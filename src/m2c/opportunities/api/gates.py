@@ -15,9 +15,7 @@ from m2c.core.selectors import user_resolve
 
 from .. import selectors, services
 from ..models import (
-    DecisionBody,
     GateReview,
-    Quote,
 )
 from ..schemas import (
     CloseConditionIn,
@@ -88,7 +86,8 @@ def update_review(request: HttpRequest, review_id: uuid.UUID, payload: GateRevie
     if "quote" in data:
         quote = None
         if data["quote"] is not None:
-            quote = Quote.objects.filter(pk=data["quote"], opportunity_id=review.opportunity_id).first()
+            quote = selectors.quote_queryset(request.user).filter(pk=data["quote"],
+                                                                  opportunity_id=review.opportunity_id).first()
             if quote is None:
                 raise ValidationFailed(_("Unknown quote for this opportunity."), field="quote")
         data["quote"] = quote
@@ -114,7 +113,7 @@ def submit_review(request: HttpRequest, review_id: uuid.UUID):
              summary="Put a submitted review to a decision body at the required level or higher")
 def assign_review(request: HttpRequest, review_id: uuid.UUID, payload: GateReviewAssignIn):
     review = _review(request, review_id)
-    body = DecisionBody.objects.filter(pk=payload.decision_body).first()
+    body = selectors.body_get(payload.decision_body)
     if body is None:
         raise ValidationFailed(_("Unknown decision body."), field="decision_body")
     return review_out(services.gate_review_assign(review=review, actor=request.user, body=body))
@@ -140,7 +139,7 @@ def _decide(request: HttpRequest, review: GateReview, payload: DecideIn) -> dict
         conditions=conditions, rehearing_date=payload.rehearing_date, floor_price=payload.floor_price,
         probability_override=payload.probability_override, co_deciders=list(payload.co_deciders),
     )
-    return review_out(GateReview.objects.get(pk=result.pk))
+    return review_out(selectors.review_after_command(user=request.user, review=result))
 
 
 @router.get("/conditions", response={200: list[ConditionOut], **ERRORS}, summary="Gate conditions")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Schema, Status
 from pydantic import Field
 
+from m2c.campaigns.selectors import campaign_by_code
 from m2c.core import events as core_events
 from m2c.core.errors import ValidationFailed
 from m2c.core.pagination import paginate
@@ -81,9 +82,7 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn):
             raise ValidationFailed(_("Unknown program."), field="program")
     campaign = None
     if payload.source_campaign:
-        from m2c.campaigns.models import Campaign
-
-        campaign = Campaign.objects.filter(code=payload.source_campaign).first()
+        campaign = campaign_by_code(payload.source_campaign)
         if campaign is None:
             raise ValidationFailed(_("Unknown campaign."), field="source_campaign")
     opportunity = services.opportunity_create(

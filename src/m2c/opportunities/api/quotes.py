@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
@@ -15,7 +14,6 @@ from m2c.core.schemas import ERRORS
 from .. import pdf, selectors, services
 from ..models import (
     PriceList,
-    Product,
     Quote,
     QuoteLine,
 )
@@ -44,7 +42,7 @@ def _quote(request: HttpRequest, quote_id: uuid.UUID) -> Quote:
 def _price_list(code: str | None) -> PriceList | None:
     if not code:
         return None
-    found = PriceList.objects.filter(code=code).first()
+    found = selectors.price_list_by_code(code)
     if found is None:
         raise ValidationFailed(_("Unknown price list."), field="price_list")
     return found
@@ -93,7 +91,7 @@ def add_line(request: HttpRequest, quote_id: uuid.UUID, payload: QuoteLineIn):
     quote = _quote(request, quote_id)
     product = None
     if payload.product:
-        product = Product.objects.filter(code=payload.product).first()
+        product = selectors.product_by_code(payload.product)
         if product is None:
             raise ValidationFailed(_("Unknown product."), field="product")
     data = payload.model_dump(exclude={"product"})
@@ -101,8 +99,7 @@ def add_line(request: HttpRequest, quote_id: uuid.UUID, payload: QuoteLineIn):
 
 
 def _line(request: HttpRequest, line_id: uuid.UUID) -> QuoteLine:
-    return get_object_or_404(QuoteLine.objects.filter(quote__opportunity__in=selectors.visible_ids(request.user)),
-                             pk=line_id)
+    return selectors.quote_line_get(user=request.user, line_id=line_id)
 
 
 @router.patch("/quote-lines/{line_id}", response={200: QuoteLineOut, **ERRORS}, summary="Change a line of a draft")

@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Status
 
@@ -62,8 +61,7 @@ def assign_team(request: HttpRequest, opportunity_id: uuid.UUID, payload: TeamIn
 
 @router.post("/team-assignments/{assignment_id}/end", response={200: TeamOut, **ERRORS}, summary="End an assignment")
 def end_team(request: HttpRequest, assignment_id: uuid.UUID, payload: EndIn):
-    row = get_object_or_404(TeamAssignment.objects.filter(opportunity__in=selectors.visible_ids(request.user)),
-                            pk=assignment_id)
+    row = selectors.record_get(TeamAssignment, user=request.user, record_id=assignment_id)
     return team_out(services.team_end(assignment=row, actor=request.user, valid_to=payload.valid_to))
 
 
@@ -87,7 +85,7 @@ def add_stakeholder(request: HttpRequest, opportunity_id: uuid.UUID, payload: St
 
 
 def _child(model: Any, request: HttpRequest, pk: uuid.UUID) -> Any:
-    return get_object_or_404(model.objects.filter(opportunity__in=selectors.visible_ids(request.user)), pk=pk)
+    return selectors.record_get(model, user=request.user, record_id=pk)
 
 
 @router.patch("/stakeholders/{stakeholder_id}", response={200: StakeholderOut, **ERRORS}, summary="Change a stakeholder")
