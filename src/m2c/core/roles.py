@@ -7,7 +7,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .errors import PermissionDenied
-from .models import Role
+from .models import Role, User
+
+# Who runs a service: a signed-in user, or None for a system process (an import from the CLI, a sweep).
+Actor = User | None
 
 
 def authenticated(actor: Any) -> Any:

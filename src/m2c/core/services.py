@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from . import events
 from .errors import DuplicateRecord, NotFound, PermissionDenied, ValidationFailed
 from .models import ApiToken, OrgUnit, Role, User
+from .roles import Actor
 
 TOKEN_PREFIX = "m2c_"
 
@@ -39,7 +40,7 @@ def user_create(
     roles: list[str] | tuple[str, ...] = (),
     org_unit: OrgUnit | None = None,
     is_superuser: bool = False,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> User:
     username = (username or "").strip()
     if not username:
@@ -72,7 +73,7 @@ def user_create(
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str, actor: Any = None) -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str, actor: Actor = None) -> tuple[ApiToken, str]:
     """Create a personal token; returns the row and the clear token, which is never stored."""
     name = (name or "").strip()
     if not name:
@@ -88,7 +89,7 @@ def token_create(*, user: User, name: str, actor: Any = None) -> tuple[ApiToken,
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor: Any = None) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: Actor = None) -> ApiToken:
     if actor is not None and actor != token.user and not actor.has_role(Role.ADMINISTRATOR):
         raise PermissionDenied(_("You can only revoke your own tokens."))
     if token.revoked_at is None:

@@ -21,7 +21,7 @@ from m2c.core.normalize import (
     normalize_email,
     normalize_phone,
 )
-from m2c.core.roles import require_role
+from m2c.core.roles import Actor, require_role
 from m2c.core.selectors import user_resolve
 from m2c.core.services import model_update
 
@@ -75,7 +75,7 @@ CUSTOMER_FIELDS = (
 )
 
 
-def _can_edit_fields(actor: Any, fields: set[str]) -> None:
+def _can_edit_fields(actor: Actor, fields: set[str]) -> None:
     if actor is None or actor.is_superuser or actor.has_role(Role.ADMINISTRATOR):
         return
     if fields & CREDIT_FIELDS and not actor.has_role(Role.FINANCE):
@@ -246,7 +246,7 @@ def customer_find_existing(*, legal_name: str = "", credit_code: str = "") -> Cu
 
 
 @transaction.atomic
-def customer_create(*, actor: Any, **data: Any) -> Customer:
+def customer_create(*, actor: Actor, **data: Any) -> Customer:
     """Create a customer; refused when its credit code or normalised name already exists."""
     require_role(actor, *EDITOR_ROLES, message=EDITORS_ONLY, system=True)
     data.setdefault("legal_name", "")
@@ -281,7 +281,7 @@ def customer_create(*, actor: Any, **data: Any) -> Customer:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, actor: Any, expected_version: int | None = None, **changes: Any) -> Customer:
+def customer_update(*, customer: Customer, actor: Actor, expected_version: int | None = None, **changes: Any) -> Customer:
     """Change some fields of a customer; records the old and new value of each changed field."""
     require_role(actor, *EDITOR_ROLES, message=EDITORS_ONLY, system=True)
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -366,7 +366,7 @@ def _clean_contact(data: dict[str, Any], errors: FieldErrors, *, phone_region: s
 
 
 @transaction.atomic
-def contact_create(*, customer: Customer, actor: Any, **data: Any) -> Contact:
+def contact_create(*, customer: Customer, actor: Actor, **data: Any) -> Contact:
     require_role(actor, *EDITOR_ROLES, message=EDITORS_ONLY, system=True)
     data.setdefault("name", "")
     errors = FieldErrors()
@@ -384,7 +384,7 @@ def contact_create(*, customer: Customer, actor: Any, **data: Any) -> Contact:
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, actor: Any, **changes: Any) -> Contact:
+def contact_update(*, contact: Contact, actor: Actor, **changes: Any) -> Contact:
     require_role(actor, *EDITOR_ROLES, message=EDITORS_ONLY, system=True)
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
     errors = FieldErrors()

@@ -16,6 +16,7 @@ from m2c.core.errors import NotFound, ValidationFailed
 from m2c.core.models import Role, User
 from m2c.core.pagination import paginate
 from m2c.core.schemas import ERRORS, EventOut, Page, money_out, ref_out
+from m2c.core.selectors import user_resolve
 
 from . import scoring, selectors, services
 from .models import Lead, LeadMerge
@@ -234,14 +235,7 @@ def return_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadReasonIn)
 
 @router.post("/leads/{lead_id}/assign", response={200: LeadOut, **ERRORS}, summary="Assign a lead by hand")
 def assign_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadAssignIn):
-    owner = User.objects.filter(username=payload.owner).first()
-    if owner is None:
-        try:
-            owner = User.objects.filter(pk=uuid.UUID(payload.owner)).first()
-        except ValueError:
-            owner = None
-    if owner is None:
-        raise ValidationFailed("no such user", field="owner")
+    owner = user_resolve(payload.owner, field="owner", required=True)
     return _command(request, lead_id, services.lead_assign, owner=owner)
 
 

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 
 from m2c.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationFailed
 from m2c.core.money import to_decimal
+from m2c.core.roles import Actor
 
 from .. import rules
 from ..models import Opportunity
 
 
-def require_work(opportunity: Opportunity, actor: Any) -> None:
+def require_work(opportunity: Opportunity, actor: Actor) -> None:
     if not rules.can_work_on(opportunity, actor):
         raise PermissionDenied(_("Only the opportunity's team or an administrator can change it."))
 

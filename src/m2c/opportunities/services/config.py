@@ -18,7 +18,7 @@ from m2c.core import events as core_events
 from m2c.core.errors import Conflict, DuplicateRecord, FieldErrors, ValidationFailed
 from m2c.core.models import Currency, OfferingLine, OrgUnit, Role, User
 from m2c.core.money import normalise_currency, to_decimal
-from m2c.core.roles import authenticated, require_role
+from m2c.core.roles import Actor, authenticated, require_role
 from m2c.core.services import model_update
 
 from .. import events
@@ -47,7 +47,7 @@ ADMIN_ONLY = gettext_lazy("Only an administrator can change this configuration."
 
 
 @transaction.atomic
-def decision_body_create(*, actor: Any, name: str, level: str, org_unit: OrgUnit, name_en: str = "") -> DecisionBody:
+def decision_body_create(*, actor: Actor, name: str, level: str, org_unit: OrgUnit, name_en: str = "") -> DecisionBody:
     """A sales decision team for one org unit; its level matches the unit (rep office, region, HQ)."""
     require_role(actor, message=ADMIN_ONLY, system=True)
     errors = FieldErrors()
@@ -69,7 +69,7 @@ def decision_body_create(*, actor: Any, name: str, level: str, org_unit: OrgUnit
 
 
 @transaction.atomic
-def decision_body_add_member(*, body: DecisionBody, actor: Any, user: User,
+def decision_body_add_member(*, body: DecisionBody, actor: Actor, user: User,
                              role: str = DecisionBodyMember.Role.MEMBER) -> DecisionBodyMember:
     require_role(actor, message=ADMIN_ONLY, system=True)
     if role not in DecisionBodyMember.Role.values:
@@ -84,7 +84,7 @@ def decision_body_add_member(*, body: DecisionBody, actor: Any, user: User,
 
 
 @transaction.atomic
-def decision_body_remove_member(*, membership: DecisionBodyMember, actor: Any) -> DecisionBodyMember:
+def decision_body_remove_member(*, membership: DecisionBodyMember, actor: Actor) -> DecisionBodyMember:
     require_role(actor, message=ADMIN_ONLY, system=True)
     if membership.valid_to is not None:
         raise Conflict(_("This membership has already ended."), code="already_ended")
@@ -134,7 +134,7 @@ def _rule_rows(rules: list[dict[str, Any]], errors: FieldErrors) -> list[dict[st
 
 
 @transaction.atomic
-def authority_matrix_publish(*, actor: Any, name: str, rules: list[dict[str, Any]],
+def authority_matrix_publish(*, actor: Actor, name: str, rules: list[dict[str, Any]],
                              discount_authorities: list[dict[str, Any]] | None = None, note: str = "",
                              effective_from: dt.datetime | None = None) -> AuthorityMatrix:
     """Publish the next version of the authority matrix. Earlier versions stay as they were: every
@@ -185,7 +185,7 @@ def authority_matrix_publish(*, actor: Any, name: str, rules: list[dict[str, Any
 
 
 @transaction.atomic
-def checklist_publish(*, actor: Any, gate_type: str, name: str, items: list[dict[str, Any]]) -> Checklist:
+def checklist_publish(*, actor: Actor, gate_type: str, name: str, items: list[dict[str, Any]]) -> Checklist:
     """Publish a new version of a gate's checklist; reviews already drafted keep theirs."""
     require_role(actor, message=ADMIN_ONLY, system=True)
     errors = FieldErrors()
@@ -225,7 +225,7 @@ def checklist_publish(*, actor: Any, gate_type: str, name: str, items: list[dict
 
 
 @transaction.atomic
-def product_save(*, actor: Any, code: str, name: str, offering_line: OfferingLine, name_en: str = "",
+def product_save(*, actor: Actor, code: str, name: str, offering_line: OfferingLine, name_en: str = "",
                  kind: str = Product.Kind.HARDWARE, unit: str = Product.Unit.PIECE, standard_cost: Any = 0,
                  cost_currency: str = "CNY", description: str = "", active: bool = True) -> Product:
     """Create or update a product by its code."""
@@ -271,7 +271,7 @@ def _currency(value: Any, field: str, errors: FieldErrors) -> str:
 
 
 @transaction.atomic
-def price_list_save(*, actor: Any, code: str, name: str, currency: str, prices: dict[str, Any] | None = None,
+def price_list_save(*, actor: Actor, code: str, name: str, currency: str, prices: dict[str, Any] | None = None,
                     valid_from: dt.date | None = None, valid_to: dt.date | None = None, active: bool = True) -> PriceList:
     """Create or update a price list by code; ``prices`` maps product codes to list prices."""
     require_role(actor, message=ADMIN_ONLY, system=True)
@@ -321,7 +321,7 @@ SETTINGS_FIELDS = ("probability_o1", "probability_o2", "probability_o3", "probab
 
 
 @transaction.atomic
-def settings_update(*, actor: Any, **changes: Any) -> OpportunitySettings:
+def settings_update(*, actor: Actor, **changes: Any) -> OpportunitySettings:
     """Change the app's parameters; the event keeps each old and new value (who moved a threshold, when)."""
     require_role(actor, message=ADMIN_ONLY, system=True)
     row = OpportunitySettings.objects.select_for_update().order_by("pk").first() or OpportunitySettings.objects.create()

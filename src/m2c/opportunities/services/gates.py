@@ -21,7 +21,7 @@ from m2c.core import events as core_events
 from m2c.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationFailed
 from m2c.core.money import Money, to_decimal
 from m2c.core.notifications import notify
-from m2c.core.roles import authenticated
+from m2c.core.roles import Actor, authenticated
 from m2c.core.selectors import user_resolve
 
 from .. import events, rules, totals
@@ -82,7 +82,7 @@ def _default_quote(opportunity: Opportunity, gate_type: str) -> Quote | None:
 
 
 @transaction.atomic
-def gate_review_create(*, opportunity: Opportunity, actor: Any, gate_type: str, summary: str = "") -> GateReview:
+def gate_review_create(*, opportunity: Opportunity, actor: Actor, gate_type: str, summary: str = "") -> GateReview:
     """Draft a review of ``gate_type`` with the facts prefilled from the deal and its quote."""
     opp = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     require_work(opp, actor)
@@ -157,7 +157,7 @@ FACT_FIELDS = ("summary", "quote", "margin_pct", "payment_term_deviation", "non_
 
 
 @transaction.atomic
-def gate_review_update(*, review: GateReview, actor: Any, **changes: Any) -> GateReview:
+def gate_review_update(*, review: GateReview, actor: Actor, **changes: Any) -> GateReview:
     """Change a DRAFT review's answers, facts or summary. A decided review refuses every change."""
     locked = GateReview.objects.select_for_update(of=("self",)).select_related("opportunity", "checklist").get(pk=review.pk)
     if locked.status != ReviewStatus.DRAFT:
@@ -242,7 +242,7 @@ def gate_review_update(*, review: GateReview, actor: Any, **changes: Any) -> Gat
 
 
 @transaction.atomic
-def gate_answer_upload(*, review: GateReview, actor: Any, code: str, upload: UploadedFile) -> GateAnswer:
+def gate_answer_upload(*, review: GateReview, actor: Actor, code: str, upload: UploadedFile) -> GateAnswer:
     """Attach a file as the answer to a file item of a DRAFT review."""
     locked = GateReview.objects.select_for_update().get(pk=review.pk)
     if locked.status != ReviewStatus.DRAFT:
@@ -291,7 +291,7 @@ def _notify_body(review: GateReview, body: DecisionBody) -> None:
 
 
 @transaction.atomic
-def gate_review_submit(*, review: GateReview, actor: Any) -> GateReview:
+def gate_review_submit(*, review: GateReview, actor: Actor) -> GateReview:
     """DRAFT → SUBMITTED: checklist complete, earlier conditions closed, gate rules met; the required level
     is computed from the authority matrix in force. Assigned at once when exactly one body fits."""
     locked = GateReview.objects.select_related("opportunity", "quote", "bid").get(pk=review.pk)
@@ -346,7 +346,7 @@ def gate_review_submit(*, review: GateReview, actor: Any) -> GateReview:
     return result
 
 
-def _assign(review: GateReview, body: DecisionBody, *, actor: Any) -> GateReview:
+def _assign(review: GateReview, body: DecisionBody, *, actor: Actor) -> GateReview:
     result = GATE_REVIEW_MACHINE.apply(
         review, ReviewStatus.IN_REVIEW, actor=actor, context={"actor": actor, "body": body},
         changes={"decision_body": body, "assigned_at": timezone.now()},
@@ -357,7 +357,7 @@ def _assign(review: GateReview, body: DecisionBody, *, actor: Any) -> GateReview
 
 
 @transaction.atomic
-def gate_review_assign(*, review: GateReview, actor: Any, body: DecisionBody) -> GateReview:
+def gate_review_assign(*, review: GateReview, actor: Actor, body: DecisionBody) -> GateReview:
     """SUBMITTED → IN_REVIEW: put the review to a body at the required level or higher."""
     if actor is not None and not (actor.is_superuser or actor.has_role("administrator") or rules.is_member(body, actor)):
         raise PermissionDenied(_("Only an administrator or a member of that body can take the review."))
@@ -365,7 +365,7 @@ def gate_review_assign(*, review: GateReview, actor: Any, body: DecisionBody) ->
 
 
 @transaction.atomic
-def gate_review_withdraw(*, review: GateReview, actor: Any, reason: str = "") -> GateReview:
+def gate_review_withdraw(*, review: GateReview, actor: Actor, reason: str = "") -> GateReview:
     locked = GateReview.objects.select_related("opportunity").get(pk=review.pk)
     require_work(locked.opportunity, actor)
     if locked.status == ReviewStatus.DECIDED:
@@ -393,7 +393,7 @@ def _conditions(raw: list[dict[str, Any]] | None, errors: FieldErrors) -> list[d
 def gate_decide(
     *,
     review: GateReview,
-    actor: Any,
+    actor: Actor,
     decision: str,
     rationale: str = "",
     conditions: list[dict[str, Any]] | None = None,
@@ -464,7 +464,7 @@ def gate_decide(
     return result
 
 
-def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Any) -> None:
+def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Actor) -> None:
     from .opportunity import _notify_team, opportunity_abandon, opportunity_hold
 
     core_events.record(events.REVIEW_DECIDED, opp, actor=actor,
@@ -502,7 +502,7 @@ def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Any) -> None
 
 
 @transaction.atomic
-def condition_close(*, condition: GateCondition, actor: Any, note: str) -> GateCondition:
+def condition_close(*, condition: GateCondition, actor: Actor, note: str) -> GateCondition:
     """OPEN → CLOSED by its owner, the AR or the deciding body, saying how it was met."""
     return CONDITION_MACHINE.apply(
         condition, ConditionStatus.CLOSED, actor=actor, reason=note, context={"actor": actor, "note": note},
@@ -511,7 +511,7 @@ def condition_close(*, condition: GateCondition, actor: Any, note: str) -> GateC
 
 
 @transaction.atomic
-def condition_waive(*, condition: GateCondition, actor: Any, reason: str) -> GateCondition:
+def condition_waive(*, condition: GateCondition, actor: Actor, reason: str) -> GateCondition:
     """OPEN → WAIVED by a member of the body that set it."""
     return CONDITION_MACHINE.apply(
         condition, ConditionStatus.WAIVED, actor=actor, reason=reason, context={"actor": actor, "reason": reason},

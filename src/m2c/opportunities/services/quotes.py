@@ -22,7 +22,7 @@ from m2c.core.errors import Conflict, FieldErrors, ValidationFailed
 from m2c.core.models import Currency
 from m2c.core.money import Money, normalise_currency, to_decimal
 from m2c.core.notifications import notify
-from m2c.core.roles import authenticated
+from m2c.core.roles import Actor, authenticated
 from m2c.core.services import model_update
 
 from .. import events, rules
@@ -70,7 +70,7 @@ def _save_totals(quote: Quote) -> None:
 
 
 @transaction.atomic
-def quote_create(*, opportunity: Opportunity, actor: Any, currency: str | None = None,
+def quote_create(*, opportunity: Opportunity, actor: Actor, currency: str | None = None,
                  price_list: PriceList | None = None, copy_from: Quote | None = None, title: str = "",
                  valid_until: dt.date | None = None, payment_terms: str = "", delivery_terms: str = "",
                  notes: str = "") -> Quote:
@@ -125,7 +125,7 @@ QUOTE_HEADER = ("title", "valid_until", "payment_terms", "delivery_terms", "note
 
 
 @transaction.atomic
-def quote_update(*, quote: Quote, actor: Any, **changes: Any) -> Quote:
+def quote_update(*, quote: Quote, actor: Actor, **changes: Any) -> Quote:
     locked = Quote.objects.select_for_update().get(pk=quote.pk)
     if not locked.is_editable:
         raise _not_editable(locked)
@@ -155,7 +155,7 @@ def _list_price(quote: Quote, product: Product) -> Decimal | None:
 
 
 @transaction.atomic
-def quote_line_add(*, quote: Quote, actor: Any, product: Product | None = None, description: str = "",
+def quote_line_add(*, quote: Quote, actor: Actor, product: Product | None = None, description: str = "",
                    site: str = "", quantity: Any = 1, unit_list_price: Any = None, discount_pct: Any = 0,
                    unit_cost: Any = None) -> QuoteLine:
     """Add a line. With a product, the list price comes from the quote's price list and the cost from the
@@ -227,7 +227,7 @@ def _number(value: Any, field: str, errors: FieldErrors) -> Decimal | None:
 
 
 @transaction.atomic
-def quote_line_update(*, line: QuoteLine, actor: Any, **changes: Any) -> QuoteLine:
+def quote_line_update(*, line: QuoteLine, actor: Actor, **changes: Any) -> QuoteLine:
     locked = Quote.objects.select_for_update().get(pk=line.quote_id)
     if not locked.is_editable:
         raise _not_editable(locked)
@@ -253,7 +253,7 @@ def quote_line_update(*, line: QuoteLine, actor: Any, **changes: Any) -> QuoteLi
 
 
 @transaction.atomic
-def quote_line_remove(*, line: QuoteLine, actor: Any) -> None:
+def quote_line_remove(*, line: QuoteLine, actor: Actor) -> None:
     locked = Quote.objects.select_for_update().get(pk=line.quote_id)
     if not locked.is_editable:
         raise _not_editable(locked)
@@ -264,7 +264,7 @@ def quote_line_remove(*, line: QuoteLine, actor: Any) -> None:
     core_events.record(events.QUOTE_UPDATED, locked, actor=actor, payload={"removed": text})
 
 
-def discount_check(quote: Quote, actor: Any) -> tuple[bool, str, list[dict[str, str]], Any]:
+def discount_check(quote: Quote, actor: Actor) -> tuple[bool, str, list[dict[str, str]], Any]:
     """(needs approval, required level, reasons, matrix) for ``quote`` prepared by ``actor``."""
     matrix = rules.matrix_in_force()
     lines = set(quote.opportunity.offering_lines.values_list("pk", flat=True))
@@ -288,7 +288,7 @@ def discount_check(quote: Quote, actor: Any) -> tuple[bool, str, list[dict[str, 
 
 
 @transaction.atomic
-def quote_request_approval(*, quote: Quote, actor: Any) -> Quote:
+def quote_request_approval(*, quote: Quote, actor: Actor) -> Quote:
     """DRAFT → APPROVED when the discount is within the preparer's authority, else → PENDING_APPROVAL."""
     locked = Quote.objects.select_related("opportunity").get(pk=quote.pk)
     require_work(locked.opportunity, actor)
@@ -322,7 +322,7 @@ def quote_request_approval(*, quote: Quote, actor: Any) -> Quote:
 
 
 @transaction.atomic
-def quote_approve(*, quote: Quote, actor: Any, note: str = "") -> Quote:
+def quote_approve(*, quote: Quote, actor: Actor, note: str = "") -> Quote:
     result = QUOTE_MACHINE.apply(
         quote, QuoteStatus.APPROVED, actor=actor, reason=note, context={"actor": actor},
         changes={"approved_by": authenticated(actor), "approved_at": timezone.now(), "approval_note": (note or "").strip()},
@@ -336,7 +336,7 @@ def quote_approve(*, quote: Quote, actor: Any, note: str = "") -> Quote:
 
 
 @transaction.atomic
-def quote_reject(*, quote: Quote, actor: Any, reason: str) -> Quote:
+def quote_reject(*, quote: Quote, actor: Actor, reason: str) -> Quote:
     """PENDING_APPROVAL → DRAFT with the approver's reason, for rework."""
     result = QUOTE_MACHINE.apply(
         quote, QuoteStatus.DRAFT, actor=actor, reason=reason, context={"actor": actor, "reason": reason},
@@ -349,7 +349,7 @@ def quote_reject(*, quote: Quote, actor: Any, reason: str) -> Quote:
     return result
 
 
-def _submit(quote: Quote, bid: Bid | None, actor: Any) -> Quote:
+def _submit(quote: Quote, bid: Bid | None, actor: Actor) -> Quote:
     """APPROVED → SUBMITTED, superseding the version the customer held for the same bid."""
     previous = Quote.objects.filter(opportunity_id=quote.opportunity_id, status=QuoteStatus.SUBMITTED)
     previous = previous.filter(bid=bid) if bid is not None else previous.filter(bid__isnull=True)
@@ -363,7 +363,7 @@ def _submit(quote: Quote, bid: Bid | None, actor: Any) -> Quote:
 
 
 @transaction.atomic
-def quote_submit(*, quote: Quote, actor: Any) -> Quote:
+def quote_submit(*, quote: Quote, actor: Actor) -> Quote:
     """Send an approved version to the customer during negotiation (after the bid went out, or on a
     direct-negotiation deal). Before the bid, quotes go out with :func:`bid_submit`."""
     locked = Quote.objects.select_related("opportunity").get(pk=quote.pk)
@@ -376,7 +376,7 @@ def quote_submit(*, quote: Quote, actor: Any) -> Quote:
 
 
 @transaction.atomic
-def quote_withdraw(*, quote: Quote, actor: Any, reason: str = "") -> Quote:
+def quote_withdraw(*, quote: Quote, actor: Actor, reason: str = "") -> Quote:
     require_work(quote.opportunity, actor)
     return QUOTE_MACHINE.apply(quote, QuoteStatus.WITHDRAWN, actor=actor, reason=reason)
 
@@ -385,7 +385,7 @@ def quote_withdraw(*, quote: Quote, actor: Any, reason: str = "") -> Quote:
 
 
 @transaction.atomic
-def bid_record(*, opportunity: Opportunity, actor: Any, rfp_received_on: dt.date, deadline: dt.datetime,
+def bid_record(*, opportunity: Opportunity, actor: Actor, rfp_received_on: dt.date, deadline: dt.datetime,
                reference: str = "", notes: str = "") -> Bid:
     """The customer issued an RFP or tender: record it with its submission deadline."""
     opp = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
@@ -414,7 +414,7 @@ def bid_record(*, opportunity: Opportunity, actor: Any, rfp_received_on: dt.date
 
 
 @transaction.atomic
-def bid_submit(*, bid: Bid, actor: Any, quote: Quote) -> Bid:
+def bid_submit(*, bid: Bid, actor: Actor, quote: Quote) -> Bid:
     """Submit the bid with an approved quote version: needs ATB passed, before the deadline."""
     locked = Bid.objects.select_for_update(of=("self",)).select_related("opportunity").get(pk=bid.pk)
     opp = locked.opportunity

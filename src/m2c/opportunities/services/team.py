@@ -15,7 +15,7 @@ from m2c.core.errors import Conflict, FieldErrors, ValidationFailed
 from m2c.core.models import Role, User
 from m2c.core.money import Money
 from m2c.core.notifications import notify
-from m2c.core.roles import authenticated
+from m2c.core.roles import Actor, authenticated, require_role
 from m2c.core.services import model_update
 from m2c.customers.models import Contact, Customer, DecisionRole
 
@@ -34,7 +34,7 @@ RISK_FIELDS = ("mitigation", "due_date", "owner", "description", "category", "pr
 
 
 @transaction.atomic
-def team_assign(*, opportunity: Opportunity, actor: Any, role: str, user: User, valid_from: dt.date | None = None,
+def team_assign(*, opportunity: Opportunity, actor: Actor, role: str, user: User, valid_from: dt.date | None = None,
                 note: str = "") -> TeamAssignment:
     """Put ``user`` in ``role``. A new AR, SR or FR replaces the current holder (whose period ends today).
 
@@ -100,7 +100,7 @@ def team_assign(*, opportunity: Opportunity, actor: Any, role: str, user: User, 
 
 
 @transaction.atomic
-def team_end(*, assignment: TeamAssignment, actor: Any, valid_to: dt.date | None = None) -> TeamAssignment:
+def team_end(*, assignment: TeamAssignment, actor: Actor, valid_to: dt.date | None = None) -> TeamAssignment:
     """End an assignment. The AR is never simply removed: assign the new AR instead."""
     opp = Opportunity.objects.select_for_update().get(pk=assignment.opportunity_id)
     require_work(opp, actor)
@@ -126,7 +126,7 @@ def _level(value: str, field: str, errors: FieldErrors) -> str:
 
 
 @transaction.atomic
-def stakeholder_add(*, opportunity: Opportunity, actor: Any, contact: Contact, decision_role: str | None = None,
+def stakeholder_add(*, opportunity: Opportunity, actor: Actor, contact: Contact, decision_role: str | None = None,
                     attitude: str = Stakeholder.Attitude.UNKNOWN, influence: str = Level3.MEDIUM,
                     notes: str = "") -> Stakeholder:
     """Add one of the customer's contacts to the deal's decision chain."""
@@ -152,7 +152,7 @@ def stakeholder_add(*, opportunity: Opportunity, actor: Any, contact: Contact, d
 
 
 @transaction.atomic
-def stakeholder_update(*, stakeholder: Stakeholder, actor: Any, **changes: Any) -> Stakeholder:
+def stakeholder_update(*, stakeholder: Stakeholder, actor: Actor, **changes: Any) -> Stakeholder:
     require_work(stakeholder.opportunity, actor)
     errors = FieldErrors()
     for key, value in changes.items():
@@ -171,7 +171,7 @@ def stakeholder_update(*, stakeholder: Stakeholder, actor: Any, **changes: Any) 
 
 
 @transaction.atomic
-def stakeholder_remove(*, stakeholder: Stakeholder, actor: Any) -> None:
+def stakeholder_remove(*, stakeholder: Stakeholder, actor: Actor) -> None:
     opp = stakeholder.opportunity
     require_work(opp, actor)
     name = stakeholder.contact.name
@@ -183,7 +183,7 @@ def stakeholder_remove(*, stakeholder: Stakeholder, actor: Any) -> None:
 
 
 @transaction.atomic
-def competitor_add(*, opportunity: Opportunity, actor: Any, name: str, incumbent: bool = False,
+def competitor_add(*, opportunity: Opportunity, actor: Actor, name: str, incumbent: bool = False,
                    threat: str = Level3.MEDIUM, strengths: str = "", weaknesses: str = "") -> Competitor:
     require_work(opportunity, actor)
     require_open(opportunity)
@@ -202,7 +202,7 @@ def competitor_add(*, opportunity: Opportunity, actor: Any, name: str, incumbent
 
 
 @transaction.atomic
-def competitor_update(*, competitor: Competitor, actor: Any, **changes: Any) -> Competitor:
+def competitor_update(*, competitor: Competitor, actor: Actor, **changes: Any) -> Competitor:
     require_work(competitor.opportunity, actor)
     errors = FieldErrors()
     for key, value in changes.items():
@@ -217,7 +217,7 @@ def competitor_update(*, competitor: Competitor, actor: Any, **changes: Any) -> 
 
 
 @transaction.atomic
-def competitor_remove(*, competitor: Competitor, actor: Any) -> None:
+def competitor_remove(*, competitor: Competitor, actor: Actor) -> None:
     opp = competitor.opportunity
     require_work(opp, actor)
     name = competitor.name
@@ -229,7 +229,7 @@ def competitor_remove(*, competitor: Competitor, actor: Any) -> None:
 
 
 @transaction.atomic
-def risk_add(*, opportunity: Opportunity, actor: Any, description: str, category: str = Risk.Category.OTHER,
+def risk_add(*, opportunity: Opportunity, actor: Actor, description: str, category: str = Risk.Category.OTHER,
              probability: str = Level3.MEDIUM, impact: str = Level3.MEDIUM, owner: User | None = None,
              mitigation: str = "", due_date: dt.date | None = None) -> Risk:
     require_work(opportunity, actor)
@@ -254,7 +254,7 @@ def risk_add(*, opportunity: Opportunity, actor: Any, description: str, category
 
 
 @transaction.atomic
-def risk_update(*, risk: Risk, actor: Any, **changes: Any) -> Risk:
+def risk_update(*, risk: Risk, actor: Actor, **changes: Any) -> Risk:
     """Change what a risk says. Its status moves only by the commands below (mitigate, close, reopen)."""
     require_work(risk.opportunity, actor)
     errors = FieldErrors()
@@ -273,7 +273,7 @@ def risk_update(*, risk: Risk, actor: Any, **changes: Any) -> Risk:
     return risk
 
 
-def _risk_move(risk: Risk, actor: Any, target: str, reason: str = "") -> Risk:
+def _risk_move(risk: Risk, actor: Actor, target: str, reason: str = "") -> Risk:
     require_work(risk.opportunity, actor)
     return RISK_MACHINE.apply(risk, target, actor=actor, reason=(reason or "").strip(), context={"reason": reason},
                               payload={"risk": risk.description[:120], "risk_id": str(risk.pk)},
@@ -281,19 +281,19 @@ def _risk_move(risk: Risk, actor: Any, target: str, reason: str = "") -> Risk:
 
 
 @transaction.atomic
-def risk_mitigate(*, risk: Risk, actor: Any, reason: str = "") -> Risk:
+def risk_mitigate(*, risk: Risk, actor: Actor, reason: str = "") -> Risk:
     """OPEN → MITIGATED: the mitigation is in place; the risk stays on the register."""
     return _risk_move(risk, actor, RiskStatus.MITIGATED, reason)
 
 
 @transaction.atomic
-def risk_close(*, risk: Risk, actor: Any, reason: str = "") -> Risk:
+def risk_close(*, risk: Risk, actor: Actor, reason: str = "") -> Risk:
     """OPEN or MITIGATED → CLOSED: the risk can no longer happen."""
     return _risk_move(risk, actor, RiskStatus.CLOSED, reason)
 
 
 @transaction.atomic
-def risk_reopen(*, risk: Risk, actor: Any, reason: str) -> Risk:
+def risk_reopen(*, risk: Risk, actor: Actor, reason: str) -> Risk:
     """MITIGATED or CLOSED → OPEN, saying why the risk is back."""
     return _risk_move(risk, actor, RiskStatus.OPEN, reason)
 
@@ -302,7 +302,7 @@ def risk_reopen(*, risk: Risk, actor: Any, reason: str) -> Risk:
 
 
 @transaction.atomic
-def activity_log(*, opportunity: Opportunity, actor: Any, subject: str, kind: str = Activity.Kind.MEETING,
+def activity_log(*, opportunity: Opportunity, actor: Actor, subject: str, kind: str = Activity.Kind.MEETING,
                  occurred_on: dt.date | None = None, outcome: str = "", next_step: str = "",
                  next_step_due: dt.date | None = None) -> Activity:
     require_work(opportunity, actor)
@@ -327,12 +327,9 @@ def activity_log(*, opportunity: Opportunity, actor: Any, subject: str, kind: st
 
 
 @transaction.atomic
-def program_create(*, actor: Any, customer: Customer, name: str, target_amount: Money | None = None,
+def program_create(*, actor: Actor, customer: Customer, name: str, target_amount: Money | None = None,
                    description: str = "") -> Program:
-    if actor is not None and not (actor.is_superuser or actor.has_role(Role.AR, Role.ADMINISTRATOR)):
-        from m2c.core.errors import PermissionDenied
-
-        raise PermissionDenied(_("Only an AR or an administrator can create a program."))
+    require_role(actor, Role.AR, message=_("Only an AR or an administrator can create a program."), system=True)
     if not (name or "").strip():
         raise ValidationFailed(_("A name is required."), field="name")
     if target_amount is not None and target_amount.amount < 0:

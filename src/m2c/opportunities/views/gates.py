@@ -84,8 +84,8 @@ def review_detail(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
 
 def reasons_display(reasons: list[dict[str, Any]]) -> list[dict[str, str]]:
     """The rules that fired, worded in the reader's language from their structured parts."""
-    from .models import Dimension
-    from .states import DecisionLevel
+    from ..models import Dimension
+    from ..states import DecisionLevel
 
     shown = []
     for reason in reasons or []:

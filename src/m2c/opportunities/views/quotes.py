@@ -94,7 +94,7 @@ def quote_detail(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
         return redirect("opportunities:quote", quote.pk)
     can_work = rules.can_work_on(opp, request.user)
     level = rules.highest_level_for(request.user, opp)
-    from .states import level_rank
+    from ..states import level_rank
 
     can_approve = (quote.status == QuoteStatus.PENDING_APPROVAL and level is not None
                    and level_rank(level) >= level_rank(quote.required_level) and request.user.pk != quote.created_by_id)
