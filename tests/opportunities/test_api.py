@@ -63,7 +63,8 @@ def test_a_user_of_another_region_and_a_partner_user_get_nothing(api, deal, worl
             assert client.get(url).status_code in (403, 404), url
         assert client.post(f"/opportunities/{world['opp'].pk}/win", {}).status_code == 404
         assert client.patch(f"/stakeholders/{world['stakeholder'].pk}", {"notes": "x"}).status_code == 404
-        assert client.patch(f"/risks/{world['risk'].pk}", {"status": "closed"}).status_code == 404
+        assert client.patch(f"/risks/{world['risk'].pk}", {"mitigation": "x"}).status_code == 404
+        assert client.post(f"/risks/{world['risk'].pk}/close", {}).status_code == 404
         assert client.post(f"/conditions/{world['condition'].pk}/close", {"note": "x"}).status_code == 404
     for url in ("/reports/pipeline", "/reports/forecast", "/reports/win-loss"):
         rows = north.get(url).json()["rows"]

@@ -9,11 +9,24 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
-from ninja import Router, Schema, Status
+from ninja import Path, Query, Router, Status
 
-from . import selectors, services
+from . import notifications, selectors, services
 from .models import ApiToken
-from .schemas import ERRORS, MeOut, RefOut, TokenCreatedOut, TokenIn, TokenOut
+from .pagination import paginate
+from .schemas import (
+    ERRORS,
+    MarkedOut,
+    MeOut,
+    NotificationOut,
+    OutSchema,
+    Page,
+    RefOut,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+    ref_out,
+)
 
 router = Router(tags=["core"])
 
@@ -33,10 +46,6 @@ def _token_out(token: ApiToken) -> dict:
     }
 
 
-def _ref(obj) -> dict | None:
-    return {"id": obj.id, "code": obj.code, "name": obj.label} if obj else None
-
-
 @router.get("/me", response={200: MeOut, **ERRORS}, summary="The signed-in user")
 def get_me(request: HttpRequest):
     user = request.user
@@ -46,7 +55,7 @@ def get_me(request: HttpRequest):
         "display_name": str(user),
         "email": user.email,
         "roles": sorted(user.roles),
-        "org_unit": _ref(user.org_unit),
+        "org_unit": ref_out(user.org_unit),
         "language": get_language() or "en",
     }
 
@@ -94,13 +103,13 @@ def list_offering_lines(request: HttpRequest):
     ]
 
 
-class CurrencyOut(Schema):
+class CurrencyOut(OutSchema):
     code: str
     name: str
     minor_units: int
 
 
-class FxRateOut(Schema):
+class FxRateOut(OutSchema):
     currency: str
     quote_currency: str
     rate: Decimal
@@ -118,3 +127,42 @@ def list_fx_rates(request: HttpRequest, currency: str | None = None):
         {"currency": r.currency_id, "quote_currency": r.quote_currency_id, "rate": r.rate, "valid_on": r.valid_on}
         for r in selectors.fx_rate_list(currency=currency)[:1000]
     ]
+
+
+def _notification_out(note: notifications.Notification) -> dict:
+    return {
+        "id": note.id,
+        "title": note.title,
+        "body": note.body,
+        "url": note.url,
+        "kind": note.kind,
+        "subject_type": note.subject_type,
+        "subject_id": note.subject_id,
+        "created_at": note.created_at,
+        "read_at": note.read_at,
+    }
+
+
+@router.get("/notifications", response={200: Page[NotificationOut], **ERRORS}, summary="My notifications, newest first")
+def list_notifications(
+    request: HttpRequest,
+    unread: bool | None = Query(None, description="true: only unread; false: only read"),
+    page: int = Query(1, ge=1, le=100_000),
+    page_size: int = Query(50, ge=1, le=500),
+):
+    qs = notifications.notification_list(user=request.user, unread=unread)
+    return paginate(qs, page=page, page_size=page_size, serialize=_notification_out)
+
+
+@router.post("/notifications/read-all", response={200: MarkedOut, **ERRORS}, summary="Mark all my notifications read")
+def read_all_notifications(request: HttpRequest):
+    return {"marked": notifications.mark_read(request.user)}
+
+
+@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS},
+             summary="Mark one of my notifications read")
+def read_notification(request: HttpRequest, notification_id: int = Path(..., ge=1, le=2**62)):
+    note = get_object_or_404(notifications.notification_list(user=request.user), pk=notification_id)
+    notifications.mark_read(request.user, [note.pk])
+    note.refresh_from_db(fields=["read_at"])
+    return _notification_out(note)

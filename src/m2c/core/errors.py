@@ -59,6 +59,35 @@ class ValidationFailed(DomainError):
     title = _("Some fields are not valid")
 
 
+class FieldErrors:
+    """Collects field errors so one response names every bad field at once, not only the first.
+
+    ``add`` a reason per field, ``run`` a normaliser that may raise ``ValidationFailed`` (its errors are
+    collected and ``None`` returned), then ``raise_if_any`` once all fields were looked at.
+    """
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, str]] = []
+
+    def add(self, field: str, reason: Any) -> None:
+        self.items.append({"field": field, "reason": str(reason)})
+
+    def run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ValidationFailed as exc:
+            self.items.extend(exc.errors or [{"field": exc.field or "", "reason": exc.detail}])
+            return None
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            detail = "; ".join(f"{e['field']}: {e['reason']}" for e in self.items)
+            raise ValidationFailed(detail, errors=self.items)
+
+
 class BadRequest(DomainError):
     status = 400
     code = "bad_request"

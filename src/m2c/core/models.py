@@ -31,6 +31,14 @@ def currency_field(verbose_name: Any = None, **kwargs: Any) -> models.CharField:
     return models.CharField(verbose_name or _("currency"), **kwargs)
 
 
+class BudgetStatus(models.TextChoices):
+    """Whether the customer has money for the purchase: shared by leads (BANT) and opportunities."""
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    PLANNED = "planned", _("Planned")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class BilingualNameMixin(models.Model):
     """Master data carries a name (usually Chinese) and an optional English name."""
 

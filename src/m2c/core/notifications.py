@@ -123,7 +123,22 @@ def unread_count(user: Any) -> int:
 
 
 def mark_read(user: Any, ids: list[int] | None = None) -> int:
+    """Mark the user's unread notifications (all, or those of ``ids``) read; returns how many.
+
+    Only the recipient's own rows are touched. Reading a notification is not a business event, so no
+    event is recorded: the read time on the row is its whole history.
+    """
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def notification_list(*, user: Any, unread: bool | None = None) -> models.QuerySet[Notification]:
+    """The user's own notifications, newest first (nobody reads another user's)."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    if unread is not None:
+        qs = qs.filter(read_at__isnull=unread)
+    return qs

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from ninja import Schema
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 T = TypeVar("T")
 
@@ -101,6 +110,55 @@ class UserRefOut(OutSchema):
     display_name: str
 
 
+def ref_out(obj: Any, name: str | None = None) -> dict[str, Any] | None:
+    """A coded record (org unit, offering line, campaign…) as ``RefOut``; ``name`` overrides its label."""
+    if obj is None:
+        return None
+    return {"id": obj.pk, "code": getattr(obj, "code", "") or "", "name": name or getattr(obj, "label", None) or str(obj)}
+
+
+def user_ref_out(user: Any) -> dict[str, Any] | None:
+    """A user as ``UserRefOut``."""
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "display_name": str(user)}
+
+
+def money_out(amount: Decimal | None, currency: str) -> dict[str, Any] | None:
+    """An amount as ``MoneyOut``; ``None`` stays ``None``."""
+    return None if amount is None else {"amount": amount, "currency": currency}
+
+
+class EventOut(OutSchema):
+    """One entry of a record's timeline (``core.events.event_out``)."""
+
+    id: int
+    occurred_at: dt.datetime
+    event_type: str
+    label: str
+    actor: str | None
+    from_state: str
+    to_state: str
+    reason: str
+    payload: dict
+
+
+class NotificationOut(OutSchema):
+    id: int
+    title: str
+    body: str
+    url: str
+    kind: str
+    subject_type: str
+    subject_id: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class MarkedOut(OutSchema):
+    marked: int = Field(description="How many notifications were unread and are now read")
+
+
 class TokenIn(InSchema):
     name: str = Field(min_length=1, max_length=100)
 
@@ -144,5 +202,18 @@ def _finite(value: Decimal) -> Decimal:
     return value
 
 
-# An amount in a request: a decimal string or an integer; never a float.
-Amount = Annotated[Decimal, BeforeValidator(_refuse_float), AfterValidator(_finite)]
+# An amount in a request: a decimal string or an integer; never a float. The document says so (pydantic
+# would otherwise advertise any "number", and a client following it would send floats that are refused).
+AMOUNT_PATTERN = r"^-?\d{1,16}(\.\d{1,4})?$"
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_refuse_float),
+    AfterValidator(_finite),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "string", "pattern": AMOUNT_PATTERN, "examples": ["10000.00"]},
+            {"type": "integer"},
+        ],
+        "description": "A decimal string such as \"10000.00\" or an integer; never a floating-point number",
+    }),
+]

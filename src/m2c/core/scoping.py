@@ -68,7 +68,3 @@ def home_unit(unit: OrgUnit) -> OrgUnit:
     if unit.type in CENTER_TYPES and unit.parent_id:
         return unit.parent
     return unit
-
-
-def can_see(queryset: QuerySet, user: Any, pk: Any, **rules: Any) -> bool:
-    return scope(queryset.filter(pk=pk), user, **rules).exists()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from .errors import FieldErrors, ValidationFailed
 from .models import ApiToken, Currency, FxRate, OfferingLine, OrgUnit, User
 
 
@@ -31,10 +34,34 @@ def token_list(*, user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
 
 
-def user_list(*, role: str | None = None, org_unit: OrgUnit | None = None) -> QuerySet[User]:
-    qs = User.objects.filter(is_active=True).select_related("org_unit")
-    if role:
-        qs = qs.filter(groups__name=role)
-    if org_unit:
-        qs = qs.filter(org_unit__path__startswith=org_unit.path)
-    return qs
+def user_resolve(
+    value: Any, *, field: str, errors: FieldErrors | None = None, required: bool = False
+) -> User | None:
+    """The active user named by ``value`` (a user, an id or a username); blank is ``None`` unless required.
+
+    An unknown or inactive user is a field error: added to ``errors`` when given, raised otherwise.
+    """
+    if value in (None, ""):
+        if required:
+            _refuse(_("Name a user."), field, errors)
+        return None
+    if isinstance(value, User):
+        user: User | None = value
+    else:
+        text = str(value).strip()
+        user = None
+        try:
+            user = User.objects.filter(pk=uuid.UUID(text)).first()
+        except ValueError:
+            pass
+        user = user or User.objects.filter(username=text).first()
+    if user is None or not user.is_active:
+        _refuse(_("No active user “%(v)s”.") % {"v": value}, field, errors)
+        return None
+    return user
+
+
+def _refuse(reason: str, field: str, errors: FieldErrors | None) -> None:
+    if errors is None:
+        raise ValidationFailed(reason, field=field)
+    errors.add(field, reason)

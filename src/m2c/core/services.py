@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+import uuid
+from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import events
 from .errors import DuplicateRecord, NotFound, PermissionDenied, ValidationFailed
 from .models import ApiToken, OrgUnit, Role, User
+from .roles import Actor
 
 TOKEN_PREFIX = "m2c_"
 
@@ -34,7 +40,7 @@ def user_create(
     roles: list[str] | tuple[str, ...] = (),
     org_unit: OrgUnit | None = None,
     is_superuser: bool = False,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> User:
     username = (username or "").strip()
     if not username:
@@ -67,7 +73,7 @@ def user_create(
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str, actor: Any = None) -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str, actor: Actor = None) -> tuple[ApiToken, str]:
     """Create a personal token; returns the row and the clear token, which is never stored."""
     name = (name or "").strip()
     if not name:
@@ -83,7 +89,7 @@ def token_create(*, user: User, name: str, actor: Any = None) -> tuple[ApiToken,
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor: Any = None) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: Actor = None) -> ApiToken:
     if actor is not None and actor != token.user and not actor.has_role(Role.ADMINISTRATOR):
         raise PermissionDenied(_("You can only revoke your own tokens."))
     if token.revoked_at is None:
@@ -117,3 +123,68 @@ def token_authenticate(clear: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- shared helpers of every app's services ----------------------------------------------------------
+
+
+def diff_value(value: Any) -> Any:
+    """A value as an event payload keeps it: records by their name, amounts and dates as text."""
+    if value is None:
+        return None
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, Decimal | dt.date | dt.datetime | uuid.UUID):
+        return value.isoformat() if isinstance(value, dt.date | dt.datetime) else str(value)
+    return value
+
+
+def model_update(
+    instance: Model,
+    fields: Iterable[str],
+    data: dict[str, Any],
+    *,
+    before_save: Callable[[dict[str, list[Any]]], None] | None = None,
+) -> dict[str, list[Any]]:
+    """Apply ``data`` to the row of ``instance`` and return the diff ``{field: [old, new]}`` for the event.
+
+    The row is locked (``select_for_update``) and re-read, so the old values are those being replaced
+    and two concurrent edits apply one after the other. A field outside ``fields`` is refused, naming
+    it, and nothing changes. Unchanged values are left out of the diff; with no change nothing is
+    written. ``before_save(diff)`` may refuse the change (a permission that depends on which fields
+    changed). A ``version`` column is bumped, ``updated_at`` kept current, and ``instance`` gets the
+    new values. Call it inside the service's transaction, after validating the values.
+    """
+    allowed = frozenset(fields)
+    unknown = [key for key in data if key not in allowed]
+    if unknown:
+        raise ValidationFailed(
+            "; ".join(f"{key}: {_('This field cannot be changed here.')}" for key in unknown),
+            errors=[{"field": key, "reason": _("This field cannot be changed here.")} for key in unknown],
+        )
+    model = type(instance)
+    row = model._default_manager.select_for_update().get(pk=instance.pk) if instance.pk else instance
+    diff: dict[str, list[Any]] = {}
+    changed: list[str] = []
+    for key, value in data.items():
+        old = getattr(row, key)
+        if old != value:
+            diff[key] = [diff_value(old), diff_value(value)]
+            changed.append(key)
+    if not diff:
+        return diff
+    if before_save is not None:
+        before_save(diff)
+    for key in changed:
+        setattr(row, key, data[key])
+    names = {f.name for f in model._meta.concrete_fields}
+    if "version" in names:
+        row.version += 1
+        changed.append("version")
+    if "updated_at" in names:
+        changed.append("updated_at")
+    row.save(update_fields=changed)
+    if row is not instance:
+        for key in changed:
+            setattr(instance, key, getattr(row, key))
+    return diff

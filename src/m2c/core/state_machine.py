@@ -119,10 +119,13 @@ class StateMachine:
         context: dict[str, Any] | None = None,
         changes: dict[str, Any] | None = None,
         event_type: str | None = None,
+        subject: models.Model | None = None,
     ) -> models.Model:
         """Move ``obj`` to ``target``: lock, check, write ``status`` plus ``changes``, record the event.
 
-        Returns the locked, updated instance and copies the new values onto ``obj`` as well.
+        The event is about ``subject`` when given (a risk's status change belongs on its opportunity's
+        timeline), else about ``obj``. Returns the locked, updated instance and copies the new values onto
+        ``obj`` as well.
         """
         model = type(obj)
         with transaction.atomic():
@@ -141,7 +144,7 @@ class StateMachine:
             locked.save(update_fields=update_fields)
             events.record(
                 event_type or row.event_type or self.default_event,
-                locked,
+                subject if subject is not None else locked,
                 actor=actor,
                 payload=payload,
                 from_state=current,

@@ -12,20 +12,16 @@ from pydantic import Field
 
 from m2c.core import events as core_events
 from m2c.core.pagination import paginate
-from m2c.core.schemas import ERRORS, Page
+from m2c.core.schemas import ERRORS, EventOut, Page, ref_out, user_ref_out
 
 from . import selectors, services
 from .models import Contact, Customer
-from .schemas import ContactIn, ContactOut, ContactPatch, CustomerIn, CustomerOut, CustomerPatch, EventOut
+from .schemas import ContactIn, ContactOut, ContactPatch, CustomerIn, CustomerOut, CustomerPatch
 
 router = Router(tags=["customers"])
 
 # A search counts its matches up to this many; the response says when the count is a lower bound.
 SEARCH_COUNT_LIMIT = 1000
-
-
-def _ref(unit: Any) -> dict | None:
-    return {"id": unit.id, "code": unit.code, "name": unit.label} if unit else None
 
 
 def customer_url(customer_id: Any) -> str:
@@ -54,14 +50,10 @@ def customer_out(c: Customer) -> dict[str, Any]:
         "address": c.address,
         "website": c.website,
         "industry": c.industry,
-        "org_unit": _ref(c.org_unit),
-        "customer_group": _ref(c.customer_group),
+        "org_unit": ref_out(c.org_unit),
+        "customer_group": ref_out(c.customer_group),
         "tier": c.tier,
-        "ar_owner": (
-            {"id": c.ar_owner.id, "username": c.ar_owner.username, "display_name": str(c.ar_owner)}
-            if c.ar_owner
-            else None
-        ),
+        "ar_owner": user_ref_out(c.ar_owner),
         "credit_rating": c.credit_rating,
         "credit_limit": {"amount": c.credit_limit, "currency": c.credit_currency},
         "credit_hold": c.credit_hold,
@@ -145,20 +137,7 @@ def update_customer(request: HttpRequest, customer_id: uuid.UUID, payload: Custo
 @router.get("/customers/{customer_id}/events", response={200: list[EventOut], **ERRORS}, summary="A customer's timeline")
 def list_customer_events(request: HttpRequest, customer_id: uuid.UUID):
     customer = selectors.customer_get(user=request.user, customer_id=customer_id)
-    return [
-        {
-            "id": e.id,
-            "occurred_at": e.occurred_at,
-            "event_type": e.event_type,
-            "label": core_events.label_for(e.event_type),
-            "actor": str(e.actor) if e.actor_id else None,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "reason": e.reason,
-            "payload": e.payload,
-        }
-        for e in core_events.timeline(customer)
-    ]
+    return core_events.timeline_out(customer)
 
 
 @router.get("/customers/{customer_id}/contacts", response={200: list[ContactOut], **ERRORS}, summary="A customer's contacts")

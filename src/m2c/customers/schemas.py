@@ -119,14 +119,3 @@ class ContactOut(OutSchema):
     active: bool
     created_at: dt.datetime
 
-
-class EventOut(OutSchema):
-    id: int
-    occurred_at: dt.datetime
-    event_type: str
-    label: str
-    actor: str | None
-    from_state: str
-    to_state: str
-    reason: str
-    payload: dict

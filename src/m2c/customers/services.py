@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from m2c.core import events as core_events
-from m2c.core.errors import DuplicateRecord, PermissionDenied, ValidationFailed
-from m2c.core.models import Currency, OrgUnit, Role, User
+from m2c.core.errors import DuplicateRecord, FieldErrors, PermissionDenied, ValidationFailed
+from m2c.core.models import Currency, OrgUnit, Role
 from m2c.core.money import to_decimal
 from m2c.core.normalize import (
     normalize_company_name,
@@ -20,12 +21,16 @@ from m2c.core.normalize import (
     normalize_email,
     normalize_phone,
 )
+from m2c.core.roles import Actor, require_role
+from m2c.core.selectors import user_resolve
+from m2c.core.services import model_update
 
 from . import events
 from .models import ComplianceStatus, Contact, CreditRating, Customer, DecisionRole, Industry, Tier
 from .search import index_customers
 
 EDITOR_ROLES = (Role.MARKETING, Role.AR, Role.SR, Role.FINANCE)
+EDITORS_ONLY = gettext_lazy("Your role cannot create or edit customers.")
 CREDIT_FIELDS = frozenset({"credit_rating", "credit_limit", "credit_currency", "credit_hold"})
 COMPLIANCE_FIELDS = frozenset({"compliance_status", "compliance_note"})
 
@@ -70,36 +75,7 @@ CUSTOMER_FIELDS = (
 )
 
 
-class _Errors:
-    """Collects field errors so one response names every bad field, not only the first."""
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, str]] = []
-
-    def add(self, field: str, reason: str) -> None:
-        self.items.append({"field": field, "reason": reason})
-
-    def run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ValidationFailed as exc:
-            self.items.extend(exc.errors or [{"field": exc.field or "", "reason": exc.detail}])
-            return None
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            detail = "; ".join(f"{e['field']}: {e['reason']}" for e in self.items)
-            raise ValidationFailed(detail, errors=self.items)
-
-
-def _require_editor(actor: Any) -> None:
-    if actor is None:  # system processes (imports run by the CLI, demo data)
-        return
-    if not (actor.is_superuser or actor.has_role(Role.ADMINISTRATOR, *EDITOR_ROLES)):
-        raise PermissionDenied(_("Your role cannot create or edit customers."))
-
-
-def _can_edit_fields(actor: Any, fields: set[str]) -> None:
+def _can_edit_fields(actor: Actor, fields: set[str]) -> None:
     if actor is None or actor.is_superuser or actor.has_role(Role.ADMINISTRATOR):
         return
     if fields & CREDIT_FIELDS and not actor.has_role(Role.FINANCE):
@@ -108,7 +84,7 @@ def _can_edit_fields(actor: Any, fields: set[str]) -> None:
         raise PermissionDenied(_("Only finance or an administrator can change the compliance status."))
 
 
-def _clean(data: dict[str, Any], errors: _Errors) -> dict[str, Any]:
+def _clean(data: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
     """Validate and normalise the given customer fields; unknown keys are an error."""
     clean: dict[str, Any] = {}
     for key, value in data.items():
@@ -175,7 +151,7 @@ def _clean(data: dict[str, Any], errors: _Errors) -> dict[str, Any]:
         elif key in ("org_unit", "customer_group"):
             clean[key] = _org_unit(value, key, errors, customer_group=(key == "customer_group"))
         elif key == "ar_owner":
-            clean[key] = _user(value, key, errors)
+            clean[key] = user_resolve(value, field=key, errors=errors)
         else:
             limit = Customer._meta.get_field(key).max_length
             text = "" if value is None else str(value)
@@ -186,7 +162,7 @@ def _clean(data: dict[str, Any], errors: _Errors) -> dict[str, Any]:
     return clean
 
 
-def _org_unit(value: Any, field: str, errors: _Errors, *, customer_group: bool) -> OrgUnit | None:
+def _org_unit(value: Any, field: str, errors: FieldErrors, *, customer_group: bool) -> OrgUnit | None:
     if value in (None, ""):
         return None
     if isinstance(value, OrgUnit):
@@ -201,19 +177,6 @@ def _org_unit(value: Any, field: str, errors: _Errors, *, customer_group: bool) 
         errors.add(field, _("“%(v)s” is not a customer group.") % {"v": unit.label})
         return None
     return unit
-
-
-def _user(value: Any, field: str, errors: _Errors) -> User | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, User):
-        return value
-    user = User.objects.filter(pk=value).first() if _looks_like_uuid(value) else None
-    user = user or User.objects.filter(username=str(value)).first()
-    if user is None or not user.is_active:
-        errors.add(field, _("No active user “%(v)s”.") % {"v": value})
-        return None
-    return user
 
 
 def _home_unit(unit: OrgUnit) -> OrgUnit:
@@ -283,15 +246,15 @@ def customer_find_existing(*, legal_name: str = "", credit_code: str = "") -> Cu
 
 
 @transaction.atomic
-def customer_create(*, actor: Any, **data: Any) -> Customer:
+def customer_create(*, actor: Actor, **data: Any) -> Customer:
     """Create a customer; refused when its credit code or normalised name already exists."""
-    _require_editor(actor)
+    require_role(actor, *EDITOR_ROLES, message=EDITORS_ONLY, system=True)
     data.setdefault("legal_name", "")
     _can_edit_fields(actor, {k for k, v in data.items() if k in RESTRICTED_DEFAULTS and not _is_default(k, v)})
     if not data.get("org_unit") and actor is not None and getattr(actor, "org_unit", None):
         # A new customer belongs to its creator's office or region, so the creator can see it.
         data["org_unit"] = _home_unit(actor.org_unit)
-    errors = _Errors()
+    errors = FieldErrors()
     clean = _clean(data, errors)
     errors.raise_if_any()
     hit = _existing(clean.get("normalized_name"), clean.get("credit_code"))
@@ -317,18 +280,10 @@ def customer_create(*, actor: Any, **data: Any) -> Customer:
     return customer
 
 
-def _display(value: Any) -> Any:
-    if hasattr(value, "pk"):
-        return str(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 @transaction.atomic
-def customer_update(*, customer: Customer, actor: Any, expected_version: int | None = None, **changes: Any) -> Customer:
+def customer_update(*, customer: Customer, actor: Actor, expected_version: int | None = None, **changes: Any) -> Customer:
     """Change some fields of a customer; records the old and new value of each changed field."""
-    _require_editor(actor)
+    require_role(actor, *EDITOR_ROLES, message=EDITORS_ONLY, system=True)
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if expected_version is not None and expected_version != locked.version:
         raise DuplicateRecord(
@@ -336,26 +291,22 @@ def customer_update(*, customer: Customer, actor: Any, expected_version: int | N
             code="version_conflict",
             field="version",
         )
-    errors = _Errors()
+    errors = FieldErrors()
     clean = _clean(changes, errors)
     errors.raise_if_any()
-    diff = {}
-    for key, value in clean.items():
-        old = getattr(locked, key)
-        if old != value:
-            diff[key] = value
-    _can_edit_fields(actor, set(diff))
+
+    def check(diff: dict[str, list[Any]]) -> None:
+        _can_edit_fields(actor, set(diff))
+        if "normalized_name" in diff or "credit_code" in diff:
+            hit = _existing(clean.get("normalized_name", locked.normalized_name),
+                            clean.get("credit_code", locked.credit_code), exclude=locked.pk)
+            if hit:
+                raise _duplicate_error(*hit)
+
+    diff = model_update(locked, (*CUSTOMER_FIELDS, "normalized_name"), clean, before_save=check)
     if not diff:
         return locked
-    if "normalized_name" in diff or "credit_code" in diff:
-        hit = _existing(clean.get("normalized_name", locked.normalized_name), clean.get("credit_code", locked.credit_code), exclude=locked.pk)
-        if hit:
-            raise _duplicate_error(*hit)
-    payload = {k: [_display(getattr(locked, k)), _display(v)] for k, v in diff.items() if k != "normalized_name"}
-    for key, value in diff.items():
-        setattr(locked, key, value)
-    locked.version += 1
-    locked.save()
+    payload = {k: v for k, v in diff.items() if k != "normalized_name"}
     if "normalized_name" in diff:
         index_customers([locked])
     core_events.record(events.CUSTOMER_UPDATED, locked, actor=actor, payload={"changes": payload})
@@ -376,7 +327,7 @@ def customer_update(*, customer: Customer, actor: Any, expected_version: int | N
 CONTACT_FIELDS = ("name", "title", "decision_role", "email", "phone", "consent_email", "consent_phone", "active")
 
 
-def _clean_contact(data: dict[str, Any], errors: _Errors, *, phone_region: str = "CN") -> dict[str, Any]:
+def _clean_contact(data: dict[str, Any], errors: FieldErrors, *, phone_region: str = "CN") -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for key, value in data.items():
         if key not in CONTACT_FIELDS:
@@ -415,10 +366,10 @@ def _clean_contact(data: dict[str, Any], errors: _Errors, *, phone_region: str =
 
 
 @transaction.atomic
-def contact_create(*, customer: Customer, actor: Any, **data: Any) -> Contact:
-    _require_editor(actor)
+def contact_create(*, customer: Customer, actor: Actor, **data: Any) -> Contact:
+    require_role(actor, *EDITOR_ROLES, message=EDITORS_ONLY, system=True)
     data.setdefault("name", "")
-    errors = _Errors()
+    errors = FieldErrors()
     clean = _clean_contact(data, errors, phone_region=customer.country or "CN")
     errors.raise_if_any()
     if clean.get("consent_email") or clean.get("consent_phone"):
@@ -433,22 +384,18 @@ def contact_create(*, customer: Customer, actor: Any, **data: Any) -> Contact:
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, actor: Any, **changes: Any) -> Contact:
-    _require_editor(actor)
+def contact_update(*, contact: Contact, actor: Actor, **changes: Any) -> Contact:
+    require_role(actor, *EDITOR_ROLES, message=EDITORS_ONLY, system=True)
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
-    errors = _Errors()
+    errors = FieldErrors()
     clean = _clean_contact(changes, errors, phone_region=locked.customer.country or "CN")
     errors.raise_if_any()
-    diff = {k: v for k, v in clean.items() if getattr(locked, k) != v}
+    if (clean.get("consent_email") or clean.get("consent_phone")) and not locked.consent_at:
+        clean["consent_at"] = timezone.now()
+    diff = model_update(locked, (*CONTACT_FIELDS, "consent_at"), clean)
     if not diff:
         return locked
-    if (diff.get("consent_email") or diff.get("consent_phone")) and not locked.consent_at:
-        diff["consent_at"] = timezone.now()
-    payload = {k: [_display(getattr(locked, k)), _display(v)] for k, v in diff.items() if k != "consent_at"}
-    for key, value in diff.items():
-        setattr(locked, key, value)
-    locked.version += 1
-    locked.save()
+    payload = {k: v for k, v in diff.items() if k != "consent_at"}
     core_events.record(
         events.CONTACT_UPDATED,
         locked.customer,

@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from m2c.core import events as core_events
 from m2c.core.errors import DomainError
+from m2c.core.exports import Column, export_format, export_response
 from m2c.core.models import OrgUnit
 from m2c.core.normalize import format_phone
 from m2c.core.pagination import CappedPaginator
@@ -27,7 +29,7 @@ FILTERS = ("search", "org_unit", "industry", "tier", "compliance_status", "ar_ow
 
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
-    params = {k: request.GET.get(k, "").strip() for k in FILTERS}
+    params = _list_params(request)
     qs = selectors.customer_list(user=request.user, **{k: v or None for k, v in params.items()})
     paginator = CappedPaginator(qs, 25, limit=SEARCH_COUNT_LIMIT if params["search"] else None)
     page = paginator.get_page(request.GET.get("page"))
@@ -44,11 +46,37 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+EXPORT_COLUMNS = (
+    Column(_lazy("Legal name"), lambda c: c.legal_name),
+    Column(_lazy("Credit code"), lambda c: c.credit_code),
+    Column(_lazy("Industry"), lambda c: c.get_industry_display()),
+    Column(_lazy("Tier"), lambda c: c.get_tier_display()),
+    Column(_lazy("Region / office"), lambda c: c.org_unit.label if c.org_unit_id else ""),
+    Column(_lazy("Customer group"), lambda c: c.customer_group.label if c.customer_group_id else ""),
+    Column(_lazy("Province"), lambda c: c.province),
+    Column(_lazy("City"), lambda c: c.city),
+    Column(_lazy("Compliance"), lambda c: c.get_compliance_status_display()),
+    Column(_lazy("AR"), lambda c: str(c.ar_owner) if c.ar_owner_id else ""),
+)
+
+
+def _list_params(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "").strip() for k in FILTERS}
+
+
+@login_required
+def customer_export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered on screen, as CSV or XLSX, with only the customers the reader may see."""
+    qs = selectors.customer_list(user=request.user, **{k: v or None for k, v in _list_params(request).items()})
+    qs = qs.select_related("org_unit", "customer_group", "ar_owner")
+    return export_response(rows=qs, columns=EXPORT_COLUMNS, filename="customers", format=export_format(request))
+
+
 @login_required
 def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
     customer = selectors.customer_get(user=request.user, customer_id=customer_id)
     contacts = [(c, format_phone(c.phone)) for c in selectors.contact_list(customer=customer)]
-    timeline = [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(customer))]
+    timeline = core_events.timeline_labelled(customer)
     return render(
         request,
         "customers/customer_detail.html",
@@ -133,7 +161,7 @@ def contact_create(request: HttpRequest, customer_id: str) -> HttpResponse:
             messages.success(request, _("Contact added."))
             return redirect("customers:detail", customer.pk)
     contacts = [(c, format_phone(c.phone)) for c in selectors.contact_list(customer=customer)]
-    timeline = [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(customer))]
+    timeline = core_events.timeline_labelled(customer)
     return render(
         request,
         "customers/customer_detail.html",

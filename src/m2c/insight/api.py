@@ -14,7 +14,7 @@ from m2c.core.schemas import ERRORS, Page
 
 from . import selectors, services
 from .models import Requirement
-from .schemas import DisposeIn, NoteIn, RequirementOut
+from .schemas import DisposeIn, RequirementNoteIn, RequirementOut
 
 router = Router(tags=["insight"])
 
@@ -79,20 +79,20 @@ def dispose(request: HttpRequest, requirement_id: uuid.UUID, payload: DisposeIn)
 
 @router.post("/requirements/{requirement_id}/implement", response={200: RequirementOut, **ERRORS},
              summary="Accepted → IMPLEMENTED")
-def implement(request: HttpRequest, requirement_id: uuid.UUID, payload: NoteIn):
+def implement(request: HttpRequest, requirement_id: uuid.UUID, payload: RequirementNoteIn):
     return requirement_out(services.requirement_implement(requirement=_get(request, requirement_id), actor=request.user,
                                                           note=payload.note))
 
 
 @router.post("/requirements/{requirement_id}/verify", response={200: RequirementOut, **ERRORS},
              summary="IMPLEMENTED → VERIFIED")
-def verify(request: HttpRequest, requirement_id: uuid.UUID, payload: NoteIn):
+def verify(request: HttpRequest, requirement_id: uuid.UUID, payload: RequirementNoteIn):
     return requirement_out(services.requirement_verify(requirement=_get(request, requirement_id), actor=request.user,
                                                        note=payload.note))
 
 
 @router.post("/requirements/{requirement_id}/close", response={200: RequirementOut, **ERRORS},
              summary="VERIFIED → CLOSED")
-def close(request: HttpRequest, requirement_id: uuid.UUID, payload: NoteIn):
+def close(request: HttpRequest, requirement_id: uuid.UUID, payload: RequirementNoteIn):
     return requirement_out(services.requirement_close(requirement=_get(request, requirement_id), actor=request.user,
                                                       note=payload.note))

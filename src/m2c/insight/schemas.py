@@ -6,10 +6,9 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from ninja import Schema
 from pydantic import AfterValidator, Field
 
-from m2c.core.schemas import InSchema, MoneyOut
+from m2c.core.schemas import InSchema, MoneyOut, OutSchema
 
 
 def _no_nul(value: str) -> str:
@@ -21,7 +20,7 @@ def _no_nul(value: str) -> str:
 Text = Annotated[str, AfterValidator(_no_nul)]
 
 
-class RequirementOut(Schema):
+class RequirementOut(OutSchema):
     id: uuid.UUID
     number: str
     title: str
@@ -51,5 +50,5 @@ class DisposeIn(InSchema):
     duplicate_of: Text | None = Field(None, max_length=20, description="Number of the requirement this one duplicates")
 
 
-class NoteIn(InSchema):
+class RequirementNoteIn(InSchema):
     note: Text = Field("", max_length=5000)

@@ -18,6 +18,7 @@ from m2c.core.errors import PermissionDenied, ValidationFailed
 from m2c.core.models import OfferingLine, Role
 from m2c.core.money import Money
 from m2c.core.notifications import notify
+from m2c.core.roles import Actor
 
 from . import events
 from .models import Requirement
@@ -36,7 +37,7 @@ def _next_number() -> str:
 
 def requirement_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     description: str,
     source_type: str,
@@ -118,7 +119,7 @@ def _tell(requirement: Requirement, title: str, body: str) -> None:
 
 
 @transaction.atomic
-def requirement_start_analysis(*, requirement: Requirement, actor: Any) -> Requirement:
+def requirement_start_analysis(*, requirement: Requirement, actor: Actor) -> Requirement:
     """NEW → ANALYSING: the actor becomes the requirement's analyst."""
     return REQUIREMENT_MACHINE.apply(requirement, RequirementStatus.ANALYSING, actor=actor, changes={"analyst": actor})
 
@@ -127,7 +128,7 @@ def requirement_start_analysis(*, requirement: Requirement, actor: Any) -> Requi
 def requirement_dispose(
     *,
     requirement: Requirement,
-    actor: Any,
+    actor: Actor,
     disposition: str,
     note: str = "",
     target_release: str = "",
@@ -176,7 +177,7 @@ def requirement_dispose(
 
 def _simple(target: str) -> Any:
     @transaction.atomic
-    def command(*, requirement: Requirement, actor: Any, note: str = "") -> Requirement:
+    def command(*, requirement: Requirement, actor: Actor, note: str = "") -> Requirement:
         result = REQUIREMENT_MACHINE.apply(requirement, target, actor=actor, reason=note)
         label = RequirementStatus(target).label
         _tell(result, _("Requirement %(number)s: %(status)s") % {"number": result.number, "status": label}, note)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,24 +11,53 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from m2c.core import events as core_events
 from m2c.core.errors import DomainError
+from m2c.core.exports import Column, export_format, export_response
 from m2c.core.models import OfferingLine
 
 from . import selectors, services
 from .states import DISPOSITIONS, REQUIREMENT_MACHINE, RequirementSource, RequirementStatus
 
+FILTERS = ("status", "offering_line", "source_type", "search")
+EXPORT_COLUMNS = (
+    Column(_lazy("Number"), lambda r: r.number),
+    Column(pgettext_lazy("title of a record", "Title"), lambda r: r.title),
+    Column(_lazy("Source"), lambda r: r.get_source_type_display()),
+    Column(_lazy("Customer"), lambda r: r.customer.legal_name if r.customer_id else ""),
+    Column(_lazy("Offering line"), lambda r: r.offering_line.label if r.offering_line_id else ""),
+    Column(_lazy("Business value"), lambda r: r.business_value),
+    Column(_lazy("Currency"), lambda r: r.currency),
+    Column(_lazy("Urgency"), lambda r: r.get_urgency_display()),
+    Column(_lazy("Status"), lambda r: r.get_status_display()),
+    Column(_lazy("Target release"), lambda r: r.target_release),
+    Column(_lazy("Created"), lambda r: r.created_at),
+)
+
+
+def _params(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "").strip()[:100] for k in FILTERS}
+
+
+@login_required
+def requirement_export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered on screen, as CSV or XLSX, with only the requirements the reader may see."""
+    qs = selectors.requirement_list(user=request.user, **{k: v or None for k, v in _params(request).items()})
+    return export_response(rows=qs, columns=EXPORT_COLUMNS, filename="requirements", format=export_format(request))
+
 
 @login_required
 def requirement_list(request: HttpRequest) -> HttpResponse:
-    params = {k: request.GET.get(k, "").strip()[:100] for k in ("status", "offering_line", "source_type", "search")}
+    params = _params(request)
     qs = selectors.requirement_list(user=request.user, **{k: v or None for k, v in params.items()})
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     counts = selectors.requirement_counts_by_status(user=request.user)
     return render(request, "insight/requirement_list.html", {
         "status_counts": [(v, label, counts.get(v, 0)) for v, label in RequirementStatus.choices],
-        "page": page, "params": params, "statuses": RequirementStatus.choices, "sources": RequirementSource.choices,
+        "page": page, "params": params, "query": urlencode({k: v for k, v in params.items() if v}), "statuses": RequirementStatus.choices, "sources": RequirementSource.choices,
         "offering_lines": OfferingLine.objects.filter(active=True),
     })
 
@@ -61,7 +91,7 @@ def requirement_detail(request: HttpRequest, requirement_id: uuid.UUID) -> HttpR
         else:
             messages.success(request, _("Requirement updated."))
         return redirect("insight:requirement-detail", requirement.pk)
-    timeline = [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(requirement))]
+    timeline = core_events.timeline_labelled(requirement)
     return render(request, "insight/requirement_detail.html", {
         "requirement": requirement, "timeline": timeline, "targets": REQUIREMENT_MACHINE.targets(requirement.status),
         "dispositions": [(d, RequirementStatus(d).label) for d in DISPOSITIONS],

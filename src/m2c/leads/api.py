@@ -15,49 +15,39 @@ from m2c.core import events as core_events
 from m2c.core.errors import NotFound, ValidationFailed
 from m2c.core.models import Role, User
 from m2c.core.pagination import paginate
-from m2c.core.schemas import ERRORS, Page
+from m2c.core.schemas import ERRORS, EventOut, Page, money_out, ref_out
+from m2c.core.selectors import user_resolve
 
 from . import scoring, selectors, services
 from .models import Lead, LeadMerge
 from .schemas import (
-    ActivityIn,
-    ActivityOut,
-    AssignIn,
     BulkOut,
     CampaignOutcomesOut,
     CandidateOut,
-    ContactIn,
-    ContactOut,
     ConvertIn,
     ConvertOut,
     DisqualifyIn,
-    EventOut,
     GapOut,
     ImportOut,
+    LeadActivityIn,
+    LeadActivityOut,
+    LeadAssignIn,
     LeadBulkIn,
+    LeadContactIn,
+    LeadContactOut,
     LeadFilters,
     LeadIn,
     LeadOut,
     LeadPatch,
+    LeadReasonIn,
     MergeIn,
     MergeOut,
     MergePreviewOut,
-    ReasonIn,
     TouchIn,
     TouchOut,
 )
 
 router = Router(tags=["leads"])
-
-
-def _ref(obj: Any, name: str | None = None) -> dict | None:
-    if obj is None:
-        return None
-    return {"id": obj.pk, "code": getattr(obj, "code", "") or "", "name": name or getattr(obj, "label", None) or str(obj)}
-
-
-def _money(amount: Any, currency: str) -> dict | None:
-    return {"amount": amount, "currency": currency} if amount is not None else None
 
 
 def lead_out(lead: Lead, viewer: Any = None) -> dict[str, Any]:
@@ -69,15 +59,15 @@ def lead_out(lead: Lead, viewer: Any = None) -> dict[str, Any]:
         "status_label": str(lead.get_status_display()),
         "channel": lead.channel,
         "source_type": lead.source_type,
-        "source_campaign": _ref(lead.source_campaign, lead.source_campaign.name if lead.source_campaign_id else None),
-        "customer": _ref(lead.customer, lead.customer.legal_name if lead.customer_id else None) if internal else None,
+        "source_campaign": ref_out(lead.source_campaign, lead.source_campaign.name if lead.source_campaign_id else None),
+        "customer": ref_out(lead.customer, lead.customer.legal_name if lead.customer_id else None) if internal else None,
         "customer_name": lead.company_name,
         "credit_code": lead.credit_code,
         "industry": lead.industry,
         "province": lead.province,
         "city": lead.city,
-        "region": _ref(lead.region) if internal else None,
-        "customer_group": _ref(lead.customer_group) if internal else None,
+        "region": ref_out(lead.region) if internal else None,
+        "customer_group": ref_out(lead.customer_group) if internal else None,
         "contact_name": lead.contact_name,
         "contact_title": lead.contact_title,
         "contact_role": lead.contact_role,
@@ -88,8 +78,8 @@ def lead_out(lead: Lead, viewer: Any = None) -> dict[str, Any]:
         "journey_stage": lead.journey_stage,
         "budget_status": lead.budget_status,
         "budget_note": lead.budget_note,
-        "budget": _money(lead.budget_amount, lead.currency),
-        "estimated_amount": _money(lead.estimated_amount, lead.currency),
+        "budget": money_out(lead.budget_amount, lead.currency),
+        "estimated_amount": money_out(lead.estimated_amount, lead.currency),
         "expected_purchase_date": lead.expected_purchase_date,
         "decision_chain_known": lead.decision_chain_known,
         "pain_confirmed": lead.pain_confirmed,
@@ -99,7 +89,7 @@ def lead_out(lead: Lead, viewer: Any = None) -> dict[str, Any]:
         "invalid_reasons": list(lead.invalid_reasons or []),
         "owner": ({"id": lead.owner.pk, "username": lead.owner.username, "display_name": str(lead.owner)}
                   if lead.owner_id and internal else None),
-        "queue": _ref(lead.queue) if internal else None,
+        "queue": ref_out(lead.queue) if internal else None,
         "accept_due_at": lead.accept_due_at,
         "accepted_at": lead.accepted_at,
         "sla_breaches": lead.sla_breaches,
@@ -217,13 +207,7 @@ def update_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadPatch):
 
 @router.get("/leads/{lead_id}/events", response={200: list[EventOut], **ERRORS}, summary="A lead's timeline")
 def list_lead_events(request: HttpRequest, lead_id: uuid.UUID):
-    lead = _get(request, lead_id)
-    return [
-        {"id": e.id, "occurred_at": e.occurred_at, "event_type": e.event_type, "label": core_events.label_for(e.event_type),
-         "actor": str(e.actor) if e.actor_id else None, "from_state": e.from_state, "to_state": e.to_state,
-         "reason": e.reason, "payload": e.payload}
-        for e in core_events.timeline(lead)
-    ]
+    return core_events.timeline_out(_get(request, lead_id))
 
 
 @router.get("/leads/{lead_id}/duplicates", response={200: list[CandidateOut], **ERRORS},
@@ -245,20 +229,13 @@ def accept_lead(request: HttpRequest, lead_id: uuid.UUID):
 
 
 @router.post("/leads/{lead_id}/return", response={200: LeadOut, **ERRORS}, summary="Return an assigned lead (with a reason)")
-def return_lead(request: HttpRequest, lead_id: uuid.UUID, payload: ReasonIn):
+def return_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadReasonIn):
     return _command(request, lead_id, services.lead_return, reason=payload.reason)
 
 
 @router.post("/leads/{lead_id}/assign", response={200: LeadOut, **ERRORS}, summary="Assign a lead by hand")
-def assign_lead(request: HttpRequest, lead_id: uuid.UUID, payload: AssignIn):
-    owner = User.objects.filter(username=payload.owner).first()
-    if owner is None:
-        try:
-            owner = User.objects.filter(pk=uuid.UUID(payload.owner)).first()
-        except ValueError:
-            owner = None
-    if owner is None:
-        raise ValidationFailed("no such user", field="owner")
+def assign_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadAssignIn):
+    owner = user_resolve(payload.owner, field="owner", required=True)
     return _command(request, lead_id, services.lead_assign, owner=owner)
 
 
@@ -268,7 +245,7 @@ def disqualify_lead(request: HttpRequest, lead_id: uuid.UUID, payload: Disqualif
 
 
 @router.post("/leads/{lead_id}/recycle", response={200: LeadOut, **ERRORS}, summary="Hand a lead back to the nurture pool")
-def recycle_lead(request: HttpRequest, lead_id: uuid.UUID, payload: ReasonIn):
+def recycle_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadReasonIn):
     return _command(request, lead_id, services.lead_recycle, reason=payload.reason)
 
 
@@ -293,14 +270,14 @@ def _activity_out(a: Any) -> dict[str, Any]:
             "created_by": str(a.created_by) if a.created_by_id else None}
 
 
-@router.get("/leads/{lead_id}/activities", response={200: list[ActivityOut], **ERRORS}, summary="A lead's activities")
+@router.get("/leads/{lead_id}/activities", response={200: list[LeadActivityOut], **ERRORS}, summary="A lead's activities")
 def list_activities(request: HttpRequest, lead_id: uuid.UUID):
     lead = _get(request, lead_id)
     return [_activity_out(a) for a in lead.activities.select_related("created_by")]
 
 
-@router.post("/leads/{lead_id}/activities", response={201: ActivityOut, **ERRORS}, summary="Log an activity")
-def create_activity(request: HttpRequest, lead_id: uuid.UUID, payload: ActivityIn):
+@router.post("/leads/{lead_id}/activities", response={201: LeadActivityOut, **ERRORS}, summary="Log an activity")
+def create_activity(request: HttpRequest, lead_id: uuid.UUID, payload: LeadActivityIn):
     activity = services.lead_log_activity(lead=_get(request, lead_id), actor=request.user, **payload.model_dump())
     return Status(201, _activity_out(activity))
 
@@ -309,19 +286,19 @@ def _contact_out(c: Any) -> dict[str, Any]:
     return {"id": c.pk, "name": c.name, "title": c.title, "decision_role": c.decision_role, "email": c.email, "phone": c.phone}
 
 
-@router.get("/leads/{lead_id}/contacts", response={200: list[ContactOut], **ERRORS}, summary="Decision-chain contacts")
+@router.get("/leads/{lead_id}/contacts", response={200: list[LeadContactOut], **ERRORS}, summary="Decision-chain contacts")
 def list_contacts(request: HttpRequest, lead_id: uuid.UUID):
     return [_contact_out(c) for c in _get(request, lead_id).contacts.all()]
 
 
-@router.post("/leads/{lead_id}/contacts", response={201: ContactOut, **ERRORS}, summary="Add a decision-chain contact")
-def create_contact(request: HttpRequest, lead_id: uuid.UUID, payload: ContactIn):
+@router.post("/leads/{lead_id}/contacts", response={201: LeadContactOut, **ERRORS}, summary="Add a decision-chain contact")
+def create_contact(request: HttpRequest, lead_id: uuid.UUID, payload: LeadContactIn):
     contact = services.lead_add_contact(lead=_get(request, lead_id), actor=request.user, **payload.model_dump())
     return Status(201, _contact_out(contact))
 
 
 def _touch_out(t: Any) -> dict[str, Any]:
-    return {"id": t.pk, "campaign": _ref(t.campaign, t.campaign.name), "kind": t.kind, "touched_at": t.touched_at,
+    return {"id": t.pk, "campaign": ref_out(t.campaign, t.campaign.name), "kind": t.kind, "touched_at": t.touched_at,
             "opportunity": t.opportunity_id, "origin_lead": t.origin_lead_id}
 
 
@@ -414,7 +391,7 @@ def campaign_outcomes(request: HttpRequest, campaign_ref: str):
             "attainment": str(data["attainment"]) if data["attainment"] is not None else None,
             "valid_lead_rate": str(data["valid_lead_rate"]) if data["valid_lead_rate"] is not None else None,
             "actual_spend": {"amount": data["actual_spend"], "currency": currency},
-            "cost_per_valid_lead": _money(data["cost_per_valid_lead"], currency)}
+            "cost_per_valid_lead": money_out(data["cost_per_valid_lead"], currency)}
 
 
 @router.get("/lead-imports/{import_id}", response={200: ImportOut, **ERRORS}, summary="An import's progress and counts")

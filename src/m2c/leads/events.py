@@ -1,28 +1,171 @@
-"""Event types of the leads app (``leads.<entity>.<what happened>``)."""
+"""Event types of the leads app (``leads.<entity>.<what happened>``), each with its payload schema.
+
+The leads services are being reorganised into packages at the time these schemas are written, so lead
+payloads declare and type the keys the services write today but still accept extra keys
+(``LeadPayload``); tighten them to ``EventPayload`` (no undeclared keys) once that work has landed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from pydantic import ConfigDict, Field
 
-from m2c.core.events import register
+from m2c.core.events import Diff, EventPayload, register
 
-LEAD_CAPTURED = register("leads.lead.captured", _("Lead captured"))
-LEAD_MERGED = register("leads.lead.merged", _("Merged into another record as a duplicate"))
-LEAD_MERGE_UNDONE = register("leads.lead.merge_undone", _("Merge undone"))
-LEAD_ABSORBED = register("leads.lead.absorbed", _("A duplicate was merged into this lead"))
-LEAD_UPDATED = register("leads.lead.updated", _("Lead updated"))
-LEAD_RESCORED = register("leads.lead.rescored", _("Lead re-scored"))
-LEAD_ASSIGNED = register("leads.lead.assigned", _("Lead assigned"))
-LEAD_ACCEPTED = register("leads.lead.accepted", _("Lead accepted"))
-LEAD_RETURNED = register("leads.lead.returned", _("Lead returned"))
-LEAD_SLA_BREACHED = register("leads.lead.sla_breached", _("Accept deadline missed (SLA breach)"))
-LEAD_NURTURING = register("leads.lead.nurturing", _("Nurturing started"))
-LEAD_RECYCLED = register("leads.lead.recycled", _("Returned to the marketing nurture pool"))
-LEAD_REQUALIFIED = register("leads.lead.requalified", _("Re-qualified from the nurture pool"))
-LEAD_DISQUALIFIED = register("leads.lead.disqualified", _("Lead disqualified"))
-LEAD_CONVERTED = register("leads.lead.converted", _("Converted to an opportunity"))
-LEAD_STALE = register("leads.lead.stale", _("No activity: stale alert"))
-LEAD_REVIEWED = register("leads.lead.reviewed", _("Reviewed"))
-ACTIVITY_LOGGED = register("leads.activity.logged", _("Activity logged"))
-CONTACT_ADDED = register("leads.contact.added", _("Decision-chain contact added"))
-TOUCH_ADDED = register("leads.touch.added", _("Campaign touch added"))
-IMPORT_FINISHED = register("leads.import.finished", _("Lead import finished"))
-SETTINGS_CHANGED = register("leads.settings.changed", _("Lead rules changed"))
+
+class LeadPayload(EventPayload):
+    model_config = ConfigDict(extra="allow")
+
+
+class Match(LeadPayload):
+    """Why two records were taken for the same company (the explanation of the matcher)."""
+
+    score: int | float
+    keys: list[str]
+    name_similarity: int | float | None = None
+    manual: bool | None = None
+    target: str | None = None
+    target_type: str | None = None
+
+
+class Route(LeadPayload):
+    how: str
+    owner: str | None = None
+    queue: str | None = None
+    rule: str | None = None
+
+
+class LeadCaptured(LeadPayload):
+    channel: str
+    path: list[str]
+    import_: str | None = Field(None, alias="import")
+    row: int | None = None
+    customer_match: dict[str, Any] | None = None
+    route: Route | None = None
+    match: Match | None = None
+
+
+class LeadMerged(LeadPayload):
+    merge: str
+    into: str
+    match: Match
+
+
+class LeadAbsorbed(LeadPayload):
+    merged_lead: str
+    merge: str
+    match: Match
+    touches: int
+    activities: int
+
+
+class MergeUndone(LeadPayload):
+    merge: str
+    lead: str | None = None
+
+
+class LeadChanges(LeadPayload):
+    changes: Diff
+
+
+class LeadRescored(LeadPayload):
+    from_: int | None = Field(None, alias="from")
+    to: int
+    temperature: list[str | None]
+
+
+class LeadAssigned(LeadPayload):
+    how: str
+    owner: str | None = None
+    queue: str | None = None
+
+
+class LeadReturned(LeadPayload):
+    previous_owner: str | None = None
+    sla: bool = False
+
+
+class SlaBreached(LeadPayload):
+    assignee: str | None = None
+    due: str | None = None
+    queue: str | None = None
+
+
+class LeadDisqualified(LeadPayload):
+    reason: str
+
+
+class LeadConverted(LeadPayload):
+    opportunity: str
+    customer: str
+    source_campaign: str | None = None
+    influenced_campaigns: list[str] = []
+
+
+class LeadStale(LeadPayload):
+    days: int
+    temperature: str
+
+
+class ActivityLogged(LeadPayload):
+    activity_id: str
+    type: str
+    subject: str
+    next_step: str = ""
+    next_step_due: str | None = None
+
+
+class ContactAdded(LeadPayload):
+    contact_id: str
+    name: str
+    decision_role: str
+
+
+class TouchAdded(LeadPayload):
+    campaign: str
+    kind: str
+
+
+class ImportFinished(LeadPayload):
+    file: str
+    rows: int
+    created: int
+    merged: int
+    invalid: int
+    rejected: int
+
+
+class SettingsChanged(LeadPayload):
+    """The new values of the lead rules that changed (not yet the ``[old, new]`` convention)."""
+
+    changes: dict[str, Any]
+
+
+class NoLeadPayload(LeadPayload):
+    pass
+
+
+LEAD_CAPTURED = register("leads.lead.captured", _("Lead captured"), LeadCaptured)
+LEAD_MERGED = register("leads.lead.merged", _("Merged into another record as a duplicate"), LeadMerged)
+LEAD_MERGE_UNDONE = register("leads.lead.merge_undone", _("Merge undone"), MergeUndone)
+LEAD_ABSORBED = register("leads.lead.absorbed", _("A duplicate was merged into this lead"), LeadAbsorbed)
+LEAD_UPDATED = register("leads.lead.updated", _("Lead updated"), LeadChanges)
+LEAD_RESCORED = register("leads.lead.rescored", _("Lead re-scored"), LeadRescored)
+LEAD_ASSIGNED = register("leads.lead.assigned", _("Lead assigned"), LeadAssigned)
+LEAD_ACCEPTED = register("leads.lead.accepted", _("Lead accepted"), NoLeadPayload)
+LEAD_RETURNED = register("leads.lead.returned", _("Lead returned"), LeadReturned)
+LEAD_SLA_BREACHED = register("leads.lead.sla_breached", _("Accept deadline missed (SLA breach)"), SlaBreached)
+LEAD_NURTURING = register("leads.lead.nurturing", _("Nurturing started"), NoLeadPayload)
+LEAD_RECYCLED = register("leads.lead.recycled", _("Returned to the marketing nurture pool"), NoLeadPayload)
+LEAD_REQUALIFIED = register("leads.lead.requalified", _("Re-qualified from the nurture pool"), NoLeadPayload)
+LEAD_DISQUALIFIED = register("leads.lead.disqualified", _("Lead disqualified"), LeadDisqualified)
+LEAD_CONVERTED = register("leads.lead.converted", _("Converted to an opportunity"), LeadConverted)
+LEAD_STALE = register("leads.lead.stale", _("No activity: stale alert"), LeadStale)
+LEAD_REVIEWED = register("leads.lead.reviewed", _("Reviewed"), NoLeadPayload)
+ACTIVITY_LOGGED = register("leads.activity.logged", _("Activity logged"), ActivityLogged)
+CONTACT_ADDED = register("leads.contact.added", _("Decision-chain contact added"), ContactAdded)
+TOUCH_ADDED = register("leads.touch.added", _("Campaign touch added"), TouchAdded)
+IMPORT_FINISHED = register("leads.import.finished", _("Lead import finished"), ImportFinished)
+SETTINGS_CHANGED = register("leads.settings.changed", _("Lead rules changed"), SettingsChanged)

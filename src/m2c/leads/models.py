@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from m2c.campaigns.models import Campaign, JourneyStage
-from m2c.core.models import OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
+from m2c.core.models import BudgetStatus, OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
 from m2c.core.money import Money
 from m2c.customers.models import Contact, Customer, DecisionRole, Industry
 from m2c.opportunities.models import Opportunity
@@ -48,12 +48,6 @@ class Channel(models.TextChoices):
     IMPORT = "import", _("File import")
     MANUAL = "manual", _("Manual entry")
     PARTNER = "partner", _("Partner API")
-
-
-class BudgetStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
-    PLANNED = "planned", _("Planned")
-    UNKNOWN = "unknown", _("Unknown")
 
 
 class InvalidReason(models.TextChoices):

@@ -9,35 +9,10 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field, field_validator
 
-from m2c.core.schemas import Amount, MoneyOut, RefOut, UserRefOut
-from m2c.core.schemas import InSchema as _CoreInSchema
+from m2c.core.schemas import Amount, InSchema, MoneyOut, OutSchema, RefOut, UserRefOut
 from m2c.customers.models import DecisionRole
 
 from .models import ActivityType, BudgetStatus, CampaignTouch, DisqualifyReason
-
-
-def _no_nul(value: Any) -> Any:
-    # PostgreSQL text cannot hold NUL; refuse it here rather than fail deep in the database.
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
-    elif isinstance(value, list):
-        for item in value:
-            _no_nul(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _no_nul(key)
-            _no_nul(item)
-    return value
-
-
-class InSchema(_CoreInSchema):
-    """The core input schema, plus: no NUL characters anywhere."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _refuse_nul(cls, value: Any) -> Any:
-        return _no_nul(value)
 
 
 class LeadIn(InSchema):
@@ -80,7 +55,7 @@ class LeadBulkIn(InSchema):
     items: list[dict[str, Any]] = Field(max_length=10_000, description="Up to 10,000 leads, each shaped like LeadIn")
 
 
-class MatchOut(Schema):
+class MatchOut(OutSchema):
     score: int
     keys: list[str]
     name_similarity: int | None = None
@@ -88,7 +63,7 @@ class MatchOut(Schema):
     target_type: str | None = None
 
 
-class BulkItemOut(Schema):
+class BulkItemOut(OutSchema):
     index: int
     result: str = Field(description="created, merged, replayed or rejected")
     id: uuid.UUID | None = None
@@ -100,7 +75,7 @@ class BulkItemOut(Schema):
     errors: list[dict[str, str]] = []
 
 
-class BulkOut(Schema):
+class BulkOut(OutSchema):
     created: int
     merged: int
     rejected: int
@@ -108,7 +83,7 @@ class BulkOut(Schema):
     items: list[BulkItemOut]
 
 
-class ScoreItemOut(Schema):
+class ScoreItemOut(OutSchema):
     dimension: str
     label: str
     weight: int
@@ -116,7 +91,7 @@ class ScoreItemOut(Schema):
     detail: str
 
 
-class LeadOut(Schema):
+class LeadOut(OutSchema):
     id: uuid.UUID
     title: str
     status: str
@@ -196,7 +171,7 @@ class LeadPatch(InSchema):
     pain_confirmed: bool | None = None
 
 
-class ReasonIn(InSchema):
+class LeadReasonIn(InSchema):
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -205,11 +180,11 @@ class DisqualifyIn(InSchema):
     note: str = Field("", max_length=500)
 
 
-class AssignIn(InSchema):
+class LeadAssignIn(InSchema):
     owner: str = Field(min_length=1, max_length=150, description="Username or id")
 
 
-class ActivityIn(InSchema):
+class LeadActivityIn(InSchema):
     type: ActivityType
     subject: str = Field(min_length=1, max_length=200)
     outcome: str = Field("", max_length=5000)
@@ -218,7 +193,7 @@ class ActivityIn(InSchema):
     occurred_at: dt.datetime | None = None
 
 
-class ActivityOut(Schema):
+class LeadActivityOut(OutSchema):
     id: uuid.UUID
     type: str
     subject: str
@@ -229,7 +204,7 @@ class ActivityOut(Schema):
     created_by: str | None
 
 
-class ContactIn(InSchema):
+class LeadContactIn(InSchema):
     name: str = Field(min_length=1, max_length=120)
     title: str = Field("", max_length=120)
     decision_role: DecisionRole = DecisionRole.UNKNOWN
@@ -237,7 +212,7 @@ class ContactIn(InSchema):
     phone: str = Field("", max_length=40)
 
 
-class ContactOut(Schema):
+class LeadContactOut(OutSchema):
     id: uuid.UUID
     name: str
     title: str
@@ -251,7 +226,7 @@ class TouchIn(InSchema):
     kind: CampaignTouch.Kind = CampaignTouch.Kind.INVITED
 
 
-class TouchOut(Schema):
+class TouchOut(OutSchema):
     id: uuid.UUID
     campaign: RefOut
     kind: str
@@ -265,7 +240,7 @@ class MergeIn(InSchema):
     reason: str = Field("", max_length=500)
 
 
-class MergePreviewOut(Schema):
+class MergePreviewOut(OutSchema):
     source: uuid.UUID
     target: uuid.UUID
     match: dict[str, Any]
@@ -276,7 +251,7 @@ class MergePreviewOut(Schema):
     problems: list[str]
 
 
-class MergeOut(Schema):
+class MergeOut(OutSchema):
     id: uuid.UUID
     merged: uuid.UUID
     survivor: uuid.UUID | None
@@ -292,38 +267,27 @@ class ConvertIn(InSchema):
     name: str = Field("", max_length=200)
 
 
-class ConvertOut(Schema):
+class ConvertOut(OutSchema):
     lead: LeadOut
     opportunity: uuid.UUID
     customer: uuid.UUID
     influenced_campaigns: list[str]
 
 
-class GapOut(Schema):
+class GapOut(OutSchema):
     field: str
     reason: str
 
 
-class EventOut(Schema):
-    id: int
-    occurred_at: dt.datetime
-    event_type: str
-    label: str
-    actor: str | None
-    from_state: str
-    to_state: str
-    reason: str
-    payload: dict
 
-
-class CandidateOut(Schema):
+class CandidateOut(OutSchema):
     lead: uuid.UUID
     title: str
     status: str
     match: dict[str, Any]
 
 
-class CampaignOutcomesOut(Schema):
+class CampaignOutcomesOut(OutSchema):
     campaign: str
     leads: int
     duplicates: int
@@ -341,7 +305,7 @@ class CampaignOutcomesOut(Schema):
     valid_lead_rate: str | None
 
 
-class ImportOut(Schema):
+class ImportOut(OutSchema):
     id: uuid.UUID
     file_name: str
     status: str

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from m2c.campaigns.models import Campaign
 from m2c.core.errors import DomainError
+from m2c.core.exports import Column, export_format, export_response
 from m2c.core.models import OfferingLine, OrgUnit, User
 from m2c.core.normalize import format_phone
 from m2c.core.ratelimit import allow
@@ -38,7 +39,6 @@ from .forms import (
     assignable_users,
 )
 from .models import Channel, DisqualifyReason, InvalidReason, LeadImport, LeadMerge, SourceType
-from .normalize import neutralise_cell
 from .states import LEAD_MACHINE, LeadStatus, Temperature
 
 FILTERS = ("search", "status", "temperature", "owner", "region", "campaign", "source_type", "channel",
@@ -87,24 +87,24 @@ def _pills(counts: dict[str, int]) -> list[tuple[str, str, int]]:
 
 
 @login_required
-def lead_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered list as CSV; cells that would start a spreadsheet formula are neutralised."""
+def lead_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as CSV or XLSX (``?format=xlsx``), through core's one export helper."""
     qs = selectors.lead_list(user=request.user, **_selector_args(_params(request))).prefetch_related("offering_lines")
-    header = [_("Title"), _("Status"), _("Company"), _("Contact"), _("Email"), _("Phone"), _("Offering lines"),
-              _("Score"), _("Temperature"), _("Owner"), _("Campaign"), _("Created")]
-
-    def rows() -> Any:
-        yield header
-        for lead in qs.iterator(chunk_size=2000):
-            yield [neutralise_cell(v) for v in (
-                lead.title, lead.get_status_display(), lead.company_name, lead.contact_name, lead.contact_email,
-                lead.contact_phone, ",".join(line.code for line in lead.offering_lines.all()), lead.score,
-                lead.get_temperature_display(), lead.owner or "", lead.source_campaign.code if lead.source_campaign_id else "",
-                timezone.localtime(lead.created_at).strftime("%Y-%m-%d %H:%M"))]
-
-    response = StreamingHttpResponse(importer.csv_bytes(rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="leads.csv"'
-    return response
+    columns = [
+        Column(_("Title"), lambda lead: lead.title),
+        Column(_("Status"), lambda lead: lead.get_status_display()),
+        Column(_("Company"), lambda lead: lead.company_name),
+        Column(_("Contact"), lambda lead: lead.contact_name),
+        Column(_("Email"), lambda lead: lead.contact_email),
+        Column(_("Phone"), lambda lead: lead.contact_phone),
+        Column(_("Offering lines"), lambda lead: ",".join(line.code for line in lead.offering_lines.all())),
+        Column(_("Score"), lambda lead: lead.score),
+        Column(_("Temperature"), lambda lead: lead.get_temperature_display()),
+        Column(_("Owner"), lambda lead: str(lead.owner or "")),
+        Column(_("Campaign"), lambda lead: lead.source_campaign.code if lead.source_campaign_id else ""),
+        Column(_("Created"), lambda lead: lead.created_at),
+    ]
+    return export_response(rows=qs, columns=columns, filename="leads", format=export_format(request))
 
 
 @login_required

@@ -250,6 +250,31 @@ CONDITION_MACHINE = StateMachine(
 )
 
 
+# --- risks -----------------------------------------------------------------------------------------
+
+
+class RiskStatus(models.TextChoices):
+    """Where a risk of the register stands. Changed by commands (mitigate, close, reopen), never a PATCH."""
+
+    OPEN = "open", _("Open")
+    MITIGATED = "mitigated", _("Mitigated")
+    CLOSED = "closed", _("Closed")
+
+
+RISK_MACHINE = StateMachine(
+    name=_("Risk"),
+    labels=dict(RiskStatus.choices),
+    default_event=events.RISK_STATUS_CHANGED,
+    transitions=[
+        t(RiskStatus.OPEN, RiskStatus.MITIGATED, event=events.RISK_MITIGATED),
+        t([RiskStatus.OPEN, RiskStatus.MITIGATED], RiskStatus.CLOSED, event=events.RISK_CLOSED),
+        # Reopening says why: the risk came back, and the register should show what changed.
+        t([RiskStatus.MITIGATED, RiskStatus.CLOSED], RiskStatus.OPEN, guards=[guards.reason_given],
+          event=events.RISK_REOPENED),
+    ],
+)
+
+
 # --- quotes (domain.md 4.4) ------------------------------------------------------------------------
 
 QUOTE_MACHINE = StateMachine(

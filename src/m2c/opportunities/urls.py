@@ -6,6 +6,7 @@ app_name = "opportunities"
 urlpatterns = [
     path("", views.board, name="board"),
     path("list/", views.opportunity_list, name="list"),
+    path("export/", views.opportunity_export, name="export"),
     path("new/", views.opportunity_create, name="create"),
     path("inbox/", views.inbox, name="inbox"),
     path("reports/", views.reports, name="reports"),

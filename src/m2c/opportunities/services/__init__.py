@@ -61,6 +61,9 @@ from .team import (
     competitor_update,
     program_create,
     risk_add,
+    risk_close,
+    risk_mitigate,
+    risk_reopen,
     risk_update,
     stakeholder_add,
     stakeholder_remove,
@@ -79,6 +82,6 @@ __all__ = [
     "opportunity_send_back_to_bid", "opportunity_set_forecast_category", "opportunity_update", "opportunity_win",
     "price_list_save", "product_save", "program_create", "quote_approve", "quote_create", "quote_line_add",
     "quote_line_remove", "quote_line_update", "quote_reject", "quote_request_approval", "quote_submit",
-    "quote_update", "quote_withdraw", "risk_add", "risk_update", "settings_update", "stakeholder_add",
+    "quote_update", "quote_withdraw", "risk_add", "risk_close", "risk_mitigate", "risk_reopen", "risk_update", "settings_update", "stakeholder_add",
     "stakeholder_remove", "stakeholder_update", "team_assign", "team_end",
 ]

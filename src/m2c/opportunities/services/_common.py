@@ -1,4 +1,8 @@
-"""Helpers every opportunities service uses: permission checks, error collection, links."""
+"""Helpers every opportunities service uses: the deal's own permission checks, percentages, dates, links.
+
+Role checks, field-error collection and user lookups are core's (``core.roles``, ``core.errors.FieldErrors``,
+``core.selectors.user_resolve``).
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,15 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from m2c.core.errors import Conflict, PermissionDenied, ValidationFailed
-from m2c.core.models import Role, User
+from m2c.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationFailed
 from m2c.core.money import to_decimal
+from m2c.core.roles import Actor
 
 from .. import rules
 from ..models import Opportunity
 
 
-def authenticated(actor: Any) -> Any:
-    """The actor to store in ``created_by``-style columns: ``None`` for system processes."""
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def require_work(opportunity: Opportunity, actor: Any) -> None:
+def require_work(opportunity: Opportunity, actor: Actor) -> None:
     if not rules.can_work_on(opportunity, actor):
         raise PermissionDenied(_("Only the opportunity's team or an administrator can change it."))
 
@@ -35,15 +34,6 @@ def require_open(opportunity: Opportunity) -> None:
         )
 
 
-def require_admin(actor: Any) -> None:
-    if actor is None:
-        return
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied(_("You must be signed in."))
-    if not (actor.is_superuser or actor.has_role(Role.ADMINISTRATOR)):
-        raise PermissionDenied(_("Only an administrator can change this configuration."))
-
-
 def check_version(obj: Any, expected: int | None) -> None:
     if expected is not None and expected != obj.version:
         raise Conflict(
@@ -53,24 +43,7 @@ def check_version(obj: Any, expected: int | None) -> None:
         )
 
 
-class Errors:
-    """Collects field errors so a response names every bad field at once."""
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, str]] = []
-
-    def add(self, field: str, reason: str) -> None:
-        self.items.append({"field": field, "reason": str(reason)})
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ValidationFailed("; ".join(f"{e['field']}: {e['reason']}" for e in self.items), errors=self.items)
-
-
-def percent(value: Any, *, field: str, errors: Errors | None = None) -> Decimal | None:
+def percent(value: Any, *, field: str, errors: FieldErrors | None = None) -> Decimal | None:
     try:
         number = to_decimal(value, field=field)
     except ValidationFailed as exc:
@@ -86,27 +59,6 @@ def percent(value: Any, *, field: str, errors: Errors | None = None) -> Decimal 
     return number
 
 
-def active_user(value: Any, *, field: str, errors: Errors) -> User | None:
-    if isinstance(value, User):
-        user = value
-    elif value in (None, ""):
-        errors.add(field, _("Name a user."))
-        return None
-    else:
-        text = str(value)
-        user = None
-        try:
-            import uuid
-
-            user = User.objects.filter(pk=uuid.UUID(text)).first()
-        except ValueError:
-            user = User.objects.filter(username=text).first()
-    if user is None or not user.is_active:
-        errors.add(field, _("No active user “%(v)s”.") % {"v": value})
-        return None
-    return user
-
-
 def link(name: str, *args: Any) -> str:
     try:
         return reverse(name, args=args)
@@ -114,7 +66,7 @@ def link(name: str, *args: Any) -> str:
         return ""
 
 
-def as_date(value: Any, *, field: str, errors: Errors, required: bool = False) -> dt.date | None:
+def as_date(value: Any, *, field: str, errors: FieldErrors, required: bool = False) -> dt.date | None:
     if value in (None, ""):
         if required:
             errors.add(field, _("A date is required."))

@@ -12,11 +12,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from m2c.core import events as core_events
-from m2c.core.errors import Conflict, DuplicateRecord, ValidationFailed
+from m2c.core.errors import Conflict, DuplicateRecord, FieldErrors, ValidationFailed
 from m2c.core.models import Currency, OfferingLine, OrgUnit, Role, User
 from m2c.core.money import normalise_currency, to_decimal
+from m2c.core.roles import Actor, authenticated, require_role
+from m2c.core.services import model_update
 
 from .. import events
 from ..models import (
@@ -36,17 +39,18 @@ from ..models import (
     Product,
 )
 from ..states import DecisionLevel, GateType
-from ._common import Errors, authenticated, require_admin
 
 LEVEL_UNIT = {DecisionLevel.REP_OFFICE: OrgUnit.Type.REP_OFFICE, DecisionLevel.REGION: OrgUnit.Type.REGION,
               DecisionLevel.HQ: OrgUnit.Type.HQ}
 
+ADMIN_ONLY = gettext_lazy("Only an administrator can change this configuration.")
+
 
 @transaction.atomic
-def decision_body_create(*, actor: Any, name: str, level: str, org_unit: OrgUnit, name_en: str = "") -> DecisionBody:
+def decision_body_create(*, actor: Actor, name: str, level: str, org_unit: OrgUnit, name_en: str = "") -> DecisionBody:
     """A sales decision team for one org unit; its level matches the unit (rep office, region, HQ)."""
-    require_admin(actor)
-    errors = Errors()
+    require_role(actor, message=ADMIN_ONLY, system=True)
+    errors = FieldErrors()
     if not (name or "").strip():
         errors.add("name", _("A name is required."))
     if level not in DecisionLevel.values:
@@ -65,9 +69,9 @@ def decision_body_create(*, actor: Any, name: str, level: str, org_unit: OrgUnit
 
 
 @transaction.atomic
-def decision_body_add_member(*, body: DecisionBody, actor: Any, user: User,
+def decision_body_add_member(*, body: DecisionBody, actor: Actor, user: User,
                              role: str = DecisionBodyMember.Role.MEMBER) -> DecisionBodyMember:
-    require_admin(actor)
+    require_role(actor, message=ADMIN_ONLY, system=True)
     if role not in DecisionBodyMember.Role.values:
         raise ValidationFailed(_("Choose chair or member."), field="role")
     if not user.is_active or not (user.has_role(Role.DECISION_TEAM) or user.is_superuser):
@@ -80,8 +84,8 @@ def decision_body_add_member(*, body: DecisionBody, actor: Any, user: User,
 
 
 @transaction.atomic
-def decision_body_remove_member(*, membership: DecisionBodyMember, actor: Any) -> DecisionBodyMember:
-    require_admin(actor)
+def decision_body_remove_member(*, membership: DecisionBodyMember, actor: Actor) -> DecisionBodyMember:
+    require_role(actor, message=ADMIN_ONLY, system=True)
     if membership.valid_to is not None:
         raise Conflict(_("This membership has already ended."), code="already_ended")
     membership.valid_to = timezone.localdate()
@@ -91,7 +95,7 @@ def decision_body_remove_member(*, membership: DecisionBodyMember, actor: Any) -
     return membership
 
 
-def _rule_rows(rules: list[dict[str, Any]], errors: Errors) -> list[dict[str, Any]]:
+def _rule_rows(rules: list[dict[str, Any]], errors: FieldErrors) -> list[dict[str, Any]]:
     rows = []
     lines = {line.code: line for line in OfferingLine.objects.all()}
     for i, raw in enumerate(rules):
@@ -130,13 +134,13 @@ def _rule_rows(rules: list[dict[str, Any]], errors: Errors) -> list[dict[str, An
 
 
 @transaction.atomic
-def authority_matrix_publish(*, actor: Any, name: str, rules: list[dict[str, Any]],
+def authority_matrix_publish(*, actor: Actor, name: str, rules: list[dict[str, Any]],
                              discount_authorities: list[dict[str, Any]] | None = None, note: str = "",
                              effective_from: dt.datetime | None = None) -> AuthorityMatrix:
     """Publish the next version of the authority matrix. Earlier versions stay as they were: every
     review keeps the version it was evaluated against."""
-    require_admin(actor)
-    errors = Errors()
+    require_role(actor, message=ADMIN_ONLY, system=True)
+    errors = FieldErrors()
     if not (name or "").strip():
         errors.add("name", _("A name is required."))
     rows = _rule_rows(rules or [], errors)
@@ -181,10 +185,10 @@ def authority_matrix_publish(*, actor: Any, name: str, rules: list[dict[str, Any
 
 
 @transaction.atomic
-def checklist_publish(*, actor: Any, gate_type: str, name: str, items: list[dict[str, Any]]) -> Checklist:
+def checklist_publish(*, actor: Actor, gate_type: str, name: str, items: list[dict[str, Any]]) -> Checklist:
     """Publish a new version of a gate's checklist; reviews already drafted keep theirs."""
-    require_admin(actor)
-    errors = Errors()
+    require_role(actor, message=ADMIN_ONLY, system=True)
+    errors = FieldErrors()
     if gate_type not in GateType.values:
         errors.add("gate_type", _("Unknown gate."))
     if not items:
@@ -221,12 +225,12 @@ def checklist_publish(*, actor: Any, gate_type: str, name: str, items: list[dict
 
 
 @transaction.atomic
-def product_save(*, actor: Any, code: str, name: str, offering_line: OfferingLine, name_en: str = "",
+def product_save(*, actor: Actor, code: str, name: str, offering_line: OfferingLine, name_en: str = "",
                  kind: str = Product.Kind.HARDWARE, unit: str = Product.Unit.PIECE, standard_cost: Any = 0,
                  cost_currency: str = "CNY", description: str = "", active: bool = True) -> Product:
     """Create or update a product by its code."""
-    require_admin(actor)
-    errors = Errors()
+    require_role(actor, message=ADMIN_ONLY, system=True)
+    errors = FieldErrors()
     code = (code or "").strip()
     if not code:
         errors.add("code", _("A code is required."))
@@ -255,7 +259,7 @@ def product_save(*, actor: Any, code: str, name: str, offering_line: OfferingLin
     return product
 
 
-def _currency(value: Any, field: str, errors: Errors) -> str:
+def _currency(value: Any, field: str, errors: FieldErrors) -> str:
     try:
         code = normalise_currency(value, field=field)
     except ValidationFailed as exc:
@@ -267,11 +271,11 @@ def _currency(value: Any, field: str, errors: Errors) -> str:
 
 
 @transaction.atomic
-def price_list_save(*, actor: Any, code: str, name: str, currency: str, prices: dict[str, Any] | None = None,
+def price_list_save(*, actor: Actor, code: str, name: str, currency: str, prices: dict[str, Any] | None = None,
                     valid_from: dt.date | None = None, valid_to: dt.date | None = None, active: bool = True) -> PriceList:
     """Create or update a price list by code; ``prices`` maps product codes to list prices."""
-    require_admin(actor)
-    errors = Errors()
+    require_role(actor, message=ADMIN_ONLY, system=True)
+    errors = FieldErrors()
     code = (code or "").strip()
     if not code:
         errors.add("code", _("A code is required."))
@@ -317,10 +321,12 @@ SETTINGS_FIELDS = ("probability_o1", "probability_o2", "probability_o3", "probab
 
 
 @transaction.atomic
-def settings_update(*, actor: Any, **changes: Any) -> OpportunitySettings:
-    require_admin(actor)
+def settings_update(*, actor: Actor, **changes: Any) -> OpportunitySettings:
+    """Change the app's parameters; the event keeps each old and new value (who moved a threshold, when)."""
+    require_role(actor, message=ADMIN_ONLY, system=True)
     row = OpportunitySettings.objects.select_for_update().order_by("pk").first() or OpportunitySettings.objects.create()
-    errors = Errors()
+    errors = FieldErrors()
+    clean: dict[str, Any] = {}
     for key, value in changes.items():
         if key not in SETTINGS_FIELDS:
             errors.add(key, _("Unknown setting."))
@@ -342,9 +348,12 @@ def settings_update(*, actor: Any, **changes: Any) -> OpportunitySettings:
             elif value < 0:
                 errors.add(key, _("A threshold cannot be negative."))
                 continue
-        setattr(row, key, value)
-    if row.grade_b_threshold > row.grade_a_threshold:
+        clean[key] = value
+    grade_a = clean.get("grade_a_threshold", row.grade_a_threshold)
+    if clean.get("grade_b_threshold", row.grade_b_threshold) > grade_a:
         errors.add("grade_b_threshold", _("Grade B starts below grade A."))
     errors.raise_if_any()
-    row.save()
+    diff = model_update(row, SETTINGS_FIELDS, clean)
+    if diff:
+        core_events.record(events.SETTINGS_CHANGED, row, actor=actor, payload={"changes": diff})
     return row

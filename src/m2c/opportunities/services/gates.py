@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
-from m2c.core.errors import Conflict, PermissionDenied, ValidationFailed
+from m2c.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationFailed
 from m2c.core.money import Money, to_decimal
 from m2c.core.notifications import notify
+from m2c.core.roles import Actor, authenticated
+from m2c.core.selectors import user_resolve
 
 from .. import events, rules, totals
 from ..models import (
@@ -51,7 +53,7 @@ from ..states import (
     Stage,
     level_rank,
 )
-from ._common import Errors, active_user, as_date, authenticated, link, percent, require_work
+from ._common import as_date, link, percent, require_work
 
 OPEN_REVIEW = (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.IN_REVIEW)
 # The stage an opportunity must be in (or have left for ON_HOLD) to put each gate to review.
@@ -80,7 +82,7 @@ def _default_quote(opportunity: Opportunity, gate_type: str) -> Quote | None:
 
 
 @transaction.atomic
-def gate_review_create(*, opportunity: Opportunity, actor: Any, gate_type: str, summary: str = "") -> GateReview:
+def gate_review_create(*, opportunity: Opportunity, actor: Actor, gate_type: str, summary: str = "") -> GateReview:
     """Draft a review of ``gate_type`` with the facts prefilled from the deal and its quote."""
     opp = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     require_work(opp, actor)
@@ -121,7 +123,7 @@ def gate_review_create(*, opportunity: Opportunity, actor: Any, gate_type: str, 
     return review
 
 
-def _answer_value(item_type: str, value: Any, field: str, errors: Errors) -> dict[str, Any]:
+def _answer_value(item_type: str, value: Any, field: str, errors: FieldErrors) -> dict[str, Any]:
     if value is None or value == "":
         return {"value_bool": None, "value_number": None, "value_text": ""}
     if item_type == AnswerType.YES_NO:
@@ -155,13 +157,13 @@ FACT_FIELDS = ("summary", "quote", "margin_pct", "payment_term_deviation", "non_
 
 
 @transaction.atomic
-def gate_review_update(*, review: GateReview, actor: Any, **changes: Any) -> GateReview:
+def gate_review_update(*, review: GateReview, actor: Actor, **changes: Any) -> GateReview:
     """Change a DRAFT review's answers, facts or summary. A decided review refuses every change."""
     locked = GateReview.objects.select_for_update(of=("self",)).select_related("opportunity", "checklist").get(pk=review.pk)
     if locked.status != ReviewStatus.DRAFT:
         raise _immutable(locked)
     require_work(locked.opportunity, actor)
-    errors = Errors()
+    errors = FieldErrors()
     for key in changes:
         if key not in FACT_FIELDS:
             errors.add(key, _("This field cannot be changed here."))
@@ -240,7 +242,7 @@ def gate_review_update(*, review: GateReview, actor: Any, **changes: Any) -> Gat
 
 
 @transaction.atomic
-def gate_answer_upload(*, review: GateReview, actor: Any, code: str, upload: UploadedFile) -> GateAnswer:
+def gate_answer_upload(*, review: GateReview, actor: Actor, code: str, upload: UploadedFile) -> GateAnswer:
     """Attach a file as the answer to a file item of a DRAFT review."""
     locked = GateReview.objects.select_for_update().get(pk=review.pk)
     if locked.status != ReviewStatus.DRAFT:
@@ -289,7 +291,7 @@ def _notify_body(review: GateReview, body: DecisionBody) -> None:
 
 
 @transaction.atomic
-def gate_review_submit(*, review: GateReview, actor: Any) -> GateReview:
+def gate_review_submit(*, review: GateReview, actor: Actor) -> GateReview:
     """DRAFT → SUBMITTED: checklist complete, earlier conditions closed, gate rules met; the required level
     is computed from the authority matrix in force. Assigned at once when exactly one body fits."""
     locked = GateReview.objects.select_related("opportunity", "quote", "bid").get(pk=review.pk)
@@ -344,7 +346,7 @@ def gate_review_submit(*, review: GateReview, actor: Any) -> GateReview:
     return result
 
 
-def _assign(review: GateReview, body: DecisionBody, *, actor: Any) -> GateReview:
+def _assign(review: GateReview, body: DecisionBody, *, actor: Actor) -> GateReview:
     result = GATE_REVIEW_MACHINE.apply(
         review, ReviewStatus.IN_REVIEW, actor=actor, context={"actor": actor, "body": body},
         changes={"decision_body": body, "assigned_at": timezone.now()},
@@ -355,7 +357,7 @@ def _assign(review: GateReview, body: DecisionBody, *, actor: Any) -> GateReview
 
 
 @transaction.atomic
-def gate_review_assign(*, review: GateReview, actor: Any, body: DecisionBody) -> GateReview:
+def gate_review_assign(*, review: GateReview, actor: Actor, body: DecisionBody) -> GateReview:
     """SUBMITTED → IN_REVIEW: put the review to a body at the required level or higher."""
     if actor is not None and not (actor.is_superuser or actor.has_role("administrator") or rules.is_member(body, actor)):
         raise PermissionDenied(_("Only an administrator or a member of that body can take the review."))
@@ -363,7 +365,7 @@ def gate_review_assign(*, review: GateReview, actor: Any, body: DecisionBody) ->
 
 
 @transaction.atomic
-def gate_review_withdraw(*, review: GateReview, actor: Any, reason: str = "") -> GateReview:
+def gate_review_withdraw(*, review: GateReview, actor: Actor, reason: str = "") -> GateReview:
     locked = GateReview.objects.select_related("opportunity").get(pk=review.pk)
     require_work(locked.opportunity, actor)
     if locked.status == ReviewStatus.DECIDED:
@@ -371,13 +373,13 @@ def gate_review_withdraw(*, review: GateReview, actor: Any, reason: str = "") ->
     return GATE_REVIEW_MACHINE.apply(locked, ReviewStatus.WITHDRAWN, actor=actor, reason=reason)
 
 
-def _conditions(raw: list[dict[str, Any]] | None, errors: Errors) -> list[dict[str, Any]]:
+def _conditions(raw: list[dict[str, Any]] | None, errors: FieldErrors) -> list[dict[str, Any]]:
     parsed = []
     for i, item in enumerate(raw or []):
         if not isinstance(item, dict):
             errors.add(f"conditions.{i}", _("A condition has a text, an owner and a due date."))
             continue
-        owner = active_user(item.get("owner"), field=f"conditions.{i}.owner", errors=errors) if item.get("owner") else None
+        owner = user_resolve(item.get("owner"), field=f"conditions.{i}.owner", errors=errors) if item.get("owner") else None
         due = as_date(item.get("due_date"), field=f"conditions.{i}.due_date", errors=errors)
         blocks = item.get("blocks") or ConditionBlocks.NEXT_GATE
         if blocks not in ConditionBlocks.values:
@@ -391,7 +393,7 @@ def _conditions(raw: list[dict[str, Any]] | None, errors: Errors) -> list[dict[s
 def gate_decide(
     *,
     review: GateReview,
-    actor: Any,
+    actor: Actor,
     decision: str,
     rationale: str = "",
     conditions: list[dict[str, Any]] | None = None,
@@ -409,7 +411,7 @@ def gate_decide(
     locked = GateReview.objects.select_related("opportunity", "quote", "decision_body").get(pk=review.pk)
     if locked.status == ReviewStatus.DECIDED:
         raise _immutable(locked)
-    errors = Errors()
+    errors = FieldErrors()
     parsed = _conditions(conditions, errors)
     if floor_price is not None:
         try:
@@ -421,7 +423,7 @@ def gate_decide(
         probability_override = percent(probability_override, field="probability_override", errors=errors)
     others = []
     for i, person in enumerate(co_deciders or []):
-        user = active_user(person, field=f"co_deciders.{i}", errors=errors)
+        user = user_resolve(person, field=f"co_deciders.{i}", errors=errors, required=True)
         if user is not None and not rules.is_member(locked.decision_body, user):
             errors.add(f"co_deciders.{i}", _("%(user)s is not a member of the deciding body.") % {"user": user})
         elif user is not None:
@@ -462,7 +464,7 @@ def gate_decide(
     return result
 
 
-def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Any) -> None:
+def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Actor) -> None:
     from .opportunity import _notify_team, opportunity_abandon, opportunity_hold
 
     core_events.record(events.REVIEW_DECIDED, opp, actor=actor,
@@ -500,7 +502,7 @@ def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Any) -> None
 
 
 @transaction.atomic
-def condition_close(*, condition: GateCondition, actor: Any, note: str) -> GateCondition:
+def condition_close(*, condition: GateCondition, actor: Actor, note: str) -> GateCondition:
     """OPEN → CLOSED by its owner, the AR or the deciding body, saying how it was met."""
     return CONDITION_MACHINE.apply(
         condition, ConditionStatus.CLOSED, actor=actor, reason=note, context={"actor": actor, "note": note},
@@ -509,7 +511,7 @@ def condition_close(*, condition: GateCondition, actor: Any, note: str) -> GateC
 
 
 @transaction.atomic
-def condition_waive(*, condition: GateCondition, actor: Any, reason: str) -> GateCondition:
+def condition_waive(*, condition: GateCondition, actor: Actor, reason: str) -> GateCondition:
     """OPEN → WAIVED by a member of the body that set it."""
     return CONDITION_MACHINE.apply(
         condition, ConditionStatus.WAIVED, actor=actor, reason=reason, context={"actor": actor, "reason": reason},

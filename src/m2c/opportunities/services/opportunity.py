@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from m2c.campaigns.models import Campaign
 from m2c.core import events as core_events
-from m2c.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from m2c.core.errors import FieldErrors, InvalidTransition, PermissionDenied, ValidationFailed
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.money import Money
 from m2c.core.notifications import notify
+from m2c.core.roles import Actor, authenticated
 from m2c.customers.models import Customer
 
 from .. import events, rules, totals
@@ -39,7 +40,7 @@ from ..states import (
     Stage,
     TeamRole,
 )
-from ._common import Errors, authenticated, check_version, link, require_open, require_work
+from ._common import check_version, link, require_open, require_work
 
 CREATOR_ROLES = (Role.AR, Role.SR, Role.MARKETING, Role.ADMINISTRATOR)
 
@@ -93,7 +94,7 @@ def _notify_team(opportunity: Opportunity, title: str, body: str = "", *, exclud
 @transaction.atomic
 def opportunity_create(
     *,
-    actor: Any,
+    actor: Actor,
     customer: Customer,
     name: str,
     amount: Money,
@@ -118,7 +119,7 @@ def opportunity_create(
     if actor is not None and not (actor.is_superuser or actor.has_role(*CREATOR_ROLES)):
         raise PermissionDenied(_("Your role cannot create opportunities."))
     lines = list(offering_lines)
-    errors = Errors()
+    errors = FieldErrors()
     if not (name or "").strip():
         errors.add("name", _("A name is required."))
     if not lines:
@@ -200,14 +201,14 @@ UPDATABLE = (
 
 
 @transaction.atomic
-def opportunity_update(*, opportunity: Opportunity, actor: Any, expected_version: int | None = None,
+def opportunity_update(*, opportunity: Opportunity, actor: Actor, expected_version: int | None = None,
                        **changes: Any) -> Opportunity:
     """Change the deal's descriptive fields. The stage never changes here: stage moves are commands."""
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     require_work(locked, actor)
     require_open(locked)
     check_version(locked, expected_version)
-    errors = Errors()
+    errors = FieldErrors()
     diff: dict[str, list[str]] = {}
     for key in changes:
         if key not in UPDATABLE:
@@ -292,7 +293,7 @@ def opportunity_update(*, opportunity: Opportunity, actor: Any, expected_version
 
 
 @transaction.atomic
-def opportunity_set_forecast_category(*, opportunity: Opportunity, actor: Any, category: str | None) -> Opportunity:
+def opportunity_set_forecast_category(*, opportunity: Opportunity, actor: Actor, category: str | None) -> Opportunity:
     """The AR's judgement of the forecast category; ``None`` returns to the stage default."""
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     require_work(locked, actor)
@@ -318,7 +319,7 @@ def opportunity_set_forecast_category(*, opportunity: Opportunity, actor: Any, c
 # --- stage moves ------------------------------------------------------------------------------------
 
 
-def _apply(opportunity: Opportunity, target: str, *, actor: Any, reason: str = "", context: dict[str, Any] | None = None,
+def _apply(opportunity: Opportunity, target: str, *, actor: Actor, reason: str = "", context: dict[str, Any] | None = None,
            changes: dict[str, Any] | None = None, payload: dict[str, Any] | None = None) -> Opportunity:
     conf = OpportunitySettings.current()
     locked_now = Opportunity.objects.select_related("probability_override_review").get(pk=opportunity.pk)
@@ -330,7 +331,7 @@ def _apply(opportunity: Opportunity, target: str, *, actor: Any, reason: str = "
 
 
 @transaction.atomic
-def opportunity_advance(*, opportunity: Opportunity, actor: Any, reason: str = "") -> Opportunity:
+def opportunity_advance(*, opportunity: Opportunity, actor: Actor, reason: str = "") -> Opportunity:
     """O1 → O2 (ATI passed, team per grade), O2 → O3 (tender received, quote drafted), O3 → O4 (ATB passed,
     bid submitted on time; freezes the floor price)."""
     require_work(opportunity, actor)
@@ -362,14 +363,14 @@ def opportunity_advance(*, opportunity: Opportunity, actor: Any, reason: str = "
 
 
 @transaction.atomic
-def opportunity_send_back_to_bid(*, opportunity: Opportunity, actor: Any, reason: str) -> Opportunity:
+def opportunity_send_back_to_bid(*, opportunity: Opportunity, actor: Actor, reason: str) -> Opportunity:
     """O4 → O3 when the price falls below the floor or the scope changes: ATB must be reviewed again."""
     require_work(opportunity, actor)
     return _apply(opportunity, Stage.O3_BID, actor=actor, reason=reason, changes={"bid_reopened_at": timezone.now()})
 
 
 @transaction.atomic
-def opportunity_win(*, opportunity: Opportunity, actor: Any, reason: str = "") -> Opportunity:
+def opportunity_win(*, opportunity: Opportunity, actor: Actor, reason: str = "") -> Opportunity:
     """O4 → WON: the final price is at or above the floor, ATC passed for that exact quote version and
     every condition due before signing is closed. The event carries what the contracts app needs."""
     require_work(opportunity, actor)
@@ -393,7 +394,7 @@ def opportunity_win(*, opportunity: Opportunity, actor: Any, reason: str = "") -
 def opportunity_lose(
     *,
     opportunity: Opportunity,
-    actor: Any,
+    actor: Actor,
     loss_reason: str,
     detail: str = "",
     competitor: str = "",
@@ -405,7 +406,7 @@ def opportunity_lose(
 ) -> Opportunity:
     """O2/O3/O4 → LOST with the loss data; optionally raise a customer requirement (S16)."""
     require_work(opportunity, actor)
-    errors = Errors()
+    errors = FieldErrors()
     if price_gap is not None:
         if price_gap.currency != opportunity.currency:
             errors.add("price_gap", _("Give the price gap in the deal's currency (%(c)s).") % {"c": opportunity.currency})
@@ -446,7 +447,7 @@ def result_campaign(opportunity: Opportunity) -> str | None:
 
 
 @transaction.atomic
-def opportunity_raise_requirement(*, opportunity: Opportunity, actor: Any, title: str, description: str,
+def opportunity_raise_requirement(*, opportunity: Opportunity, actor: Actor, title: str, description: str,
                                   urgency: str = "medium") -> Any:
     """Raise a customer requirement (RR) linked to the deal, valued at the deal's amount."""
     from m2c.insight.services import requirement_create
@@ -465,7 +466,7 @@ def opportunity_raise_requirement(*, opportunity: Opportunity, actor: Any, title
 
 
 @transaction.atomic
-def opportunity_abandon(*, opportunity: Opportunity, actor: Any, abandon_reason: str, reason: str = "") -> Opportunity:
+def opportunity_abandon(*, opportunity: Opportunity, actor: Actor, abandon_reason: str, reason: str = "") -> Opportunity:
     """Any open stage → ABANDONED: ATI NO-GO (O1), no-bid after ATB NO-GO (O3), or the customer cancelled."""
     if actor is not None:
         require_work(opportunity, actor)
@@ -481,7 +482,7 @@ def opportunity_abandon(*, opportunity: Opportunity, actor: Any, abandon_reason:
 
 
 @transaction.atomic
-def opportunity_hold(*, opportunity: Opportunity, actor: Any, hold_until: dt.date | None, reason: str = "",
+def opportunity_hold(*, opportunity: Opportunity, actor: Actor, hold_until: dt.date | None, reason: str = "",
                      review: GateReview | None = None) -> Opportunity:
     """O1–O4 → ON_HOLD after a gate HOLD or a customer postponement; remembers the stage it left."""
     if review is None:
@@ -496,7 +497,7 @@ def opportunity_hold(*, opportunity: Opportunity, actor: Any, hold_until: dt.dat
 
 
 @transaction.atomic
-def opportunity_resume(*, opportunity: Opportunity, actor: Any, reason: str = "") -> Opportunity:
+def opportunity_resume(*, opportunity: Opportunity, actor: Actor, reason: str = "") -> Opportunity:
     """ON_HOLD → the stage it left, once the re-review is done."""
     require_work(opportunity, actor)
     locked = Opportunity.objects.get(pk=opportunity.pk)
@@ -514,7 +515,7 @@ BOARD_COMMANDS = {
 
 
 @transaction.atomic
-def opportunity_move(*, opportunity: Opportunity, actor: Any, target: str, reason: str = "", **data: Any) -> Opportunity:
+def opportunity_move(*, opportunity: Opportunity, actor: Actor, target: str, reason: str = "", **data: Any) -> Opportunity:
     """The board's drop: run the command that moves ``opportunity`` to ``target``.
 
     Every target maps to its own command with its own guards; a target the table does not allow from

@@ -18,15 +18,17 @@ from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
 from m2c.core import fx
-from m2c.core.errors import Conflict, ValidationFailed
+from m2c.core.errors import Conflict, FieldErrors, ValidationFailed
 from m2c.core.models import Currency
 from m2c.core.money import Money, normalise_currency, to_decimal
 from m2c.core.notifications import notify
+from m2c.core.roles import Actor, authenticated
+from m2c.core.services import model_update
 
 from .. import events, rules
 from ..models import Bid, Opportunity, PriceList, PriceListItem, Product, Quote, QuoteLine
 from ..states import QUOTE_MACHINE, DecisionLevel, QuoteStatus, Stage, level_rank
-from ._common import Errors, authenticated, link, percent, require_open, require_work
+from ._common import link, percent, require_open, require_work
 
 HUNDRED = Decimal(100)
 MAX_AMOUNT = Decimal(10) ** 15
@@ -68,7 +70,7 @@ def _save_totals(quote: Quote) -> None:
 
 
 @transaction.atomic
-def quote_create(*, opportunity: Opportunity, actor: Any, currency: str | None = None,
+def quote_create(*, opportunity: Opportunity, actor: Actor, currency: str | None = None,
                  price_list: PriceList | None = None, copy_from: Quote | None = None, title: str = "",
                  valid_until: dt.date | None = None, payment_terms: str = "", delivery_terms: str = "",
                  notes: str = "") -> Quote:
@@ -78,7 +80,7 @@ def quote_create(*, opportunity: Opportunity, actor: Any, currency: str | None =
     require_open(opp)
     if opp.stage == Stage.O1_VALIDATE:
         raise Conflict(_("Quotes start after ATI, from O2 on."), code="wrong_stage")
-    errors = Errors()
+    errors = FieldErrors()
     if copy_from is not None and copy_from.opportunity_id != opp.pk:
         errors.add("copy_from", _("The quote belongs to another opportunity."))
     code = currency or (copy_from.currency if copy_from else None) or (price_list.currency if price_list else opp.currency)
@@ -123,23 +125,18 @@ QUOTE_HEADER = ("title", "valid_until", "payment_terms", "delivery_terms", "note
 
 
 @transaction.atomic
-def quote_update(*, quote: Quote, actor: Any, **changes: Any) -> Quote:
+def quote_update(*, quote: Quote, actor: Actor, **changes: Any) -> Quote:
     locked = Quote.objects.select_for_update().get(pk=quote.pk)
     if not locked.is_editable:
         raise _not_editable(locked)
     require_work(locked.opportunity, actor)
-    errors = Errors()
-    for key, value in changes.items():
-        if key not in QUOTE_HEADER:
-            errors.add(key, _("This field cannot be changed here."))
-        elif key == "price_list" and value is not None and value.currency != locked.currency:
-            errors.add(key, _("The price list is in another currency."))
-    errors.raise_if_any()
-    for key, value in changes.items():
-        setattr(locked, key, value if value is not None or key in ("valid_until", "price_list") else "")
-    locked.version += 1
-    locked.save()
-    core_events.record(events.QUOTE_UPDATED, locked, actor=actor, payload={"fields": sorted(changes)})
+    price_list = changes.get("price_list")
+    if price_list is not None and price_list.currency != locked.currency:
+        raise ValidationFailed(_("The price list is in another currency."), field="price_list")
+    clean = {k: v if v is not None or k in ("valid_until", "price_list") else "" for k, v in changes.items()}
+    diff = model_update(locked, QUOTE_HEADER, clean)
+    if diff:
+        core_events.record(events.QUOTE_UPDATED, locked, actor=actor, payload={"changes": diff})
     return locked
 
 
@@ -158,7 +155,7 @@ def _list_price(quote: Quote, product: Product) -> Decimal | None:
 
 
 @transaction.atomic
-def quote_line_add(*, quote: Quote, actor: Any, product: Product | None = None, description: str = "",
+def quote_line_add(*, quote: Quote, actor: Actor, product: Product | None = None, description: str = "",
                    site: str = "", quantity: Any = 1, unit_list_price: Any = None, discount_pct: Any = 0,
                    unit_cost: Any = None) -> QuoteLine:
     """Add a line. With a product, the list price comes from the quote's price list and the cost from the
@@ -167,7 +164,7 @@ def quote_line_add(*, quote: Quote, actor: Any, product: Product | None = None, 
     if not locked.is_editable:
         raise _not_editable(locked)
     require_work(locked.opportunity, actor)
-    errors = Errors()
+    errors = FieldErrors()
     values = _line_values(locked, errors, product=product, description=description, site=site, quantity=quantity,
                           unit_list_price=unit_list_price, discount_pct=discount_pct, unit_cost=unit_cost)
     errors.raise_if_any()
@@ -179,7 +176,7 @@ def quote_line_add(*, quote: Quote, actor: Any, product: Product | None = None, 
     return line
 
 
-def _line_values(quote: Quote, errors: Errors, *, product: Product | None, description: str, site: str, quantity: Any,
+def _line_values(quote: Quote, errors: FieldErrors, *, product: Product | None, description: str, site: str, quantity: Any,
                  unit_list_price: Any, discount_pct: Any, unit_cost: Any) -> dict[str, Any]:
     if product is not None and not product.active:
         errors.add("product", _("The product is no longer sold."))
@@ -221,7 +218,7 @@ def _line_values(quote: Quote, errors: Errors, *, product: Product | None, descr
             "unit_list_price": price, "discount_pct": discount, "unit_net_price": net, "unit_cost": cost or Decimal(0)}
 
 
-def _number(value: Any, field: str, errors: Errors) -> Decimal | None:
+def _number(value: Any, field: str, errors: FieldErrors) -> Decimal | None:
     try:
         return to_decimal(value, field=field)
     except ValidationFailed as exc:
@@ -230,13 +227,13 @@ def _number(value: Any, field: str, errors: Errors) -> Decimal | None:
 
 
 @transaction.atomic
-def quote_line_update(*, line: QuoteLine, actor: Any, **changes: Any) -> QuoteLine:
+def quote_line_update(*, line: QuoteLine, actor: Actor, **changes: Any) -> QuoteLine:
     locked = Quote.objects.select_for_update().get(pk=line.quote_id)
     if not locked.is_editable:
         raise _not_editable(locked)
     require_work(locked.opportunity, actor)
     allowed = {"description", "site", "quantity", "unit_list_price", "discount_pct", "unit_cost"}
-    errors = Errors()
+    errors = FieldErrors()
     for key in changes:
         if key not in allowed:
             errors.add(key, _("This field cannot be changed here."))
@@ -256,7 +253,7 @@ def quote_line_update(*, line: QuoteLine, actor: Any, **changes: Any) -> QuoteLi
 
 
 @transaction.atomic
-def quote_line_remove(*, line: QuoteLine, actor: Any) -> None:
+def quote_line_remove(*, line: QuoteLine, actor: Actor) -> None:
     locked = Quote.objects.select_for_update().get(pk=line.quote_id)
     if not locked.is_editable:
         raise _not_editable(locked)
@@ -267,7 +264,7 @@ def quote_line_remove(*, line: QuoteLine, actor: Any) -> None:
     core_events.record(events.QUOTE_UPDATED, locked, actor=actor, payload={"removed": text})
 
 
-def discount_check(quote: Quote, actor: Any) -> tuple[bool, str, list[dict[str, str]], Any]:
+def discount_check(quote: Quote, actor: Actor) -> tuple[bool, str, list[dict[str, str]], Any]:
     """(needs approval, required level, reasons, matrix) for ``quote`` prepared by ``actor``."""
     matrix = rules.matrix_in_force()
     lines = set(quote.opportunity.offering_lines.values_list("pk", flat=True))
@@ -291,7 +288,7 @@ def discount_check(quote: Quote, actor: Any) -> tuple[bool, str, list[dict[str, 
 
 
 @transaction.atomic
-def quote_request_approval(*, quote: Quote, actor: Any) -> Quote:
+def quote_request_approval(*, quote: Quote, actor: Actor) -> Quote:
     """DRAFT → APPROVED when the discount is within the preparer's authority, else → PENDING_APPROVAL."""
     locked = Quote.objects.select_related("opportunity").get(pk=quote.pk)
     require_work(locked.opportunity, actor)
@@ -325,7 +322,7 @@ def quote_request_approval(*, quote: Quote, actor: Any) -> Quote:
 
 
 @transaction.atomic
-def quote_approve(*, quote: Quote, actor: Any, note: str = "") -> Quote:
+def quote_approve(*, quote: Quote, actor: Actor, note: str = "") -> Quote:
     result = QUOTE_MACHINE.apply(
         quote, QuoteStatus.APPROVED, actor=actor, reason=note, context={"actor": actor},
         changes={"approved_by": authenticated(actor), "approved_at": timezone.now(), "approval_note": (note or "").strip()},
@@ -339,7 +336,7 @@ def quote_approve(*, quote: Quote, actor: Any, note: str = "") -> Quote:
 
 
 @transaction.atomic
-def quote_reject(*, quote: Quote, actor: Any, reason: str) -> Quote:
+def quote_reject(*, quote: Quote, actor: Actor, reason: str) -> Quote:
     """PENDING_APPROVAL → DRAFT with the approver's reason, for rework."""
     result = QUOTE_MACHINE.apply(
         quote, QuoteStatus.DRAFT, actor=actor, reason=reason, context={"actor": actor, "reason": reason},
@@ -352,7 +349,7 @@ def quote_reject(*, quote: Quote, actor: Any, reason: str) -> Quote:
     return result
 
 
-def _submit(quote: Quote, bid: Bid | None, actor: Any) -> Quote:
+def _submit(quote: Quote, bid: Bid | None, actor: Actor) -> Quote:
     """APPROVED → SUBMITTED, superseding the version the customer held for the same bid."""
     previous = Quote.objects.filter(opportunity_id=quote.opportunity_id, status=QuoteStatus.SUBMITTED)
     previous = previous.filter(bid=bid) if bid is not None else previous.filter(bid__isnull=True)
@@ -366,7 +363,7 @@ def _submit(quote: Quote, bid: Bid | None, actor: Any) -> Quote:
 
 
 @transaction.atomic
-def quote_submit(*, quote: Quote, actor: Any) -> Quote:
+def quote_submit(*, quote: Quote, actor: Actor) -> Quote:
     """Send an approved version to the customer during negotiation (after the bid went out, or on a
     direct-negotiation deal). Before the bid, quotes go out with :func:`bid_submit`."""
     locked = Quote.objects.select_related("opportunity").get(pk=quote.pk)
@@ -379,7 +376,7 @@ def quote_submit(*, quote: Quote, actor: Any) -> Quote:
 
 
 @transaction.atomic
-def quote_withdraw(*, quote: Quote, actor: Any, reason: str = "") -> Quote:
+def quote_withdraw(*, quote: Quote, actor: Actor, reason: str = "") -> Quote:
     require_work(quote.opportunity, actor)
     return QUOTE_MACHINE.apply(quote, QuoteStatus.WITHDRAWN, actor=actor, reason=reason)
 
@@ -388,13 +385,13 @@ def quote_withdraw(*, quote: Quote, actor: Any, reason: str = "") -> Quote:
 
 
 @transaction.atomic
-def bid_record(*, opportunity: Opportunity, actor: Any, rfp_received_on: dt.date, deadline: dt.datetime,
+def bid_record(*, opportunity: Opportunity, actor: Actor, rfp_received_on: dt.date, deadline: dt.datetime,
                reference: str = "", notes: str = "") -> Bid:
     """The customer issued an RFP or tender: record it with its submission deadline."""
     opp = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     require_work(opp, actor)
     require_open(opp)
-    errors = Errors()
+    errors = FieldErrors()
     if opp.stage not in (Stage.O2_SHAPE, Stage.O3_BID, Stage.O4_NEGOTIATE):
         errors.add("stage", _("A tender is recorded after ATI, from O2 on."))
     if rfp_received_on is None or rfp_received_on > timezone.localdate():
@@ -417,7 +414,7 @@ def bid_record(*, opportunity: Opportunity, actor: Any, rfp_received_on: dt.date
 
 
 @transaction.atomic
-def bid_submit(*, bid: Bid, actor: Any, quote: Quote) -> Bid:
+def bid_submit(*, bid: Bid, actor: Actor, quote: Quote) -> Bid:
     """Submit the bid with an approved quote version: needs ATB passed, before the deadline."""
     locked = Bid.objects.select_for_update(of=("self",)).select_related("opportunity").get(pk=bid.pk)
     opp = locked.opportunity

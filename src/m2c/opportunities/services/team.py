@@ -11,23 +11,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
-from m2c.core.errors import Conflict, ValidationFailed
+from m2c.core.errors import Conflict, FieldErrors, ValidationFailed
 from m2c.core.models import Role, User
 from m2c.core.money import Money
 from m2c.core.notifications import notify
+from m2c.core.roles import Actor, authenticated, require_role
+from m2c.core.services import model_update
 from m2c.customers.models import Contact, Customer, DecisionRole
 
 from .. import events, rules
 from ..models import Activity, Competitor, Level3, Opportunity, Program, Risk, Stakeholder, TeamAssignment
-from ..states import Grade, Stage, TeamRole
-from ._common import Errors, authenticated, link, require_open, require_work
+from ..states import RISK_MACHINE, Grade, RiskStatus, Stage, TeamRole
+from ._common import link, require_open, require_work
 
 # Which platform role a person needs to hold a triangle role.
 ROLE_NEEDS = {TeamRole.AR: Role.AR, TeamRole.SR: Role.SR, TeamRole.FR: Role.FR}
 
+# The fields each update service may change; anything else is refused by ``model_update``.
+STAKEHOLDER_FIELDS = ("decision_role", "attitude", "influence", "notes")
+COMPETITOR_FIELDS = ("incumbent", "threat", "strengths", "weaknesses")
+RISK_FIELDS = ("mitigation", "due_date", "owner", "description", "category", "probability", "impact")
+
 
 @transaction.atomic
-def team_assign(*, opportunity: Opportunity, actor: Any, role: str, user: User, valid_from: dt.date | None = None,
+def team_assign(*, opportunity: Opportunity, actor: Actor, role: str, user: User, valid_from: dt.date | None = None,
                 note: str = "") -> TeamAssignment:
     """Put ``user`` in ``role``. A new AR, SR or FR replaces the current holder (whose period ends today).
 
@@ -37,7 +44,7 @@ def team_assign(*, opportunity: Opportunity, actor: Any, role: str, user: User, 
     opp = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     require_work(opp, actor)
     require_open(opp)
-    errors = Errors()
+    errors = FieldErrors()
     if role not in TeamRole.values:
         errors.add("role", _("Unknown team role."))
     if user is None or not user.is_active:
@@ -93,7 +100,7 @@ def team_assign(*, opportunity: Opportunity, actor: Any, role: str, user: User, 
 
 
 @transaction.atomic
-def team_end(*, assignment: TeamAssignment, actor: Any, valid_to: dt.date | None = None) -> TeamAssignment:
+def team_end(*, assignment: TeamAssignment, actor: Actor, valid_to: dt.date | None = None) -> TeamAssignment:
     """End an assignment. The AR is never simply removed: assign the new AR instead."""
     opp = Opportunity.objects.select_for_update().get(pk=assignment.opportunity_id)
     require_work(opp, actor)
@@ -112,20 +119,20 @@ def team_end(*, assignment: TeamAssignment, actor: Any, valid_to: dt.date | None
 # --- stakeholders -----------------------------------------------------------------------------------
 
 
-def _level(value: str, field: str, errors: Errors) -> str:
+def _level(value: str, field: str, errors: FieldErrors) -> str:
     if value not in Level3.values:
         errors.add(field, _("Choose low, medium or high."))
     return value
 
 
 @transaction.atomic
-def stakeholder_add(*, opportunity: Opportunity, actor: Any, contact: Contact, decision_role: str | None = None,
+def stakeholder_add(*, opportunity: Opportunity, actor: Actor, contact: Contact, decision_role: str | None = None,
                     attitude: str = Stakeholder.Attitude.UNKNOWN, influence: str = Level3.MEDIUM,
                     notes: str = "") -> Stakeholder:
     """Add one of the customer's contacts to the deal's decision chain."""
     require_work(opportunity, actor)
     require_open(opportunity)
-    errors = Errors()
+    errors = FieldErrors()
     if contact.customer_id != opportunity.customer_id:
         errors.add("contact", _("The contact works for another customer."))
     role = decision_role or contact.decision_role
@@ -145,9 +152,9 @@ def stakeholder_add(*, opportunity: Opportunity, actor: Any, contact: Contact, d
 
 
 @transaction.atomic
-def stakeholder_update(*, stakeholder: Stakeholder, actor: Any, **changes: Any) -> Stakeholder:
+def stakeholder_update(*, stakeholder: Stakeholder, actor: Actor, **changes: Any) -> Stakeholder:
     require_work(stakeholder.opportunity, actor)
-    errors = Errors()
+    errors = FieldErrors()
     for key, value in changes.items():
         if key == "decision_role" and value not in DecisionRole.values:
             errors.add(key, _("Unknown decision role."))
@@ -155,19 +162,16 @@ def stakeholder_update(*, stakeholder: Stakeholder, actor: Any, **changes: Any) 
             errors.add(key, _("Unknown attitude."))
         elif key == "influence":
             _level(value, key, errors)
-        elif key not in ("decision_role", "attitude", "influence", "notes"):
-            errors.add(key, _("This field cannot be changed here."))
     errors.raise_if_any()
-    for key, value in changes.items():
-        setattr(stakeholder, key, value)
-    stakeholder.save()
-    core_events.record(events.STAKEHOLDER_UPDATED, stakeholder.opportunity, actor=actor,
-                       payload={"contact": stakeholder.contact.name, "changes": {k: str(v) for k, v in changes.items()}})
+    diff = model_update(stakeholder, STAKEHOLDER_FIELDS, changes)
+    if diff:
+        core_events.record(events.STAKEHOLDER_UPDATED, stakeholder.opportunity, actor=actor,
+                           payload={"contact": stakeholder.contact.name, "changes": diff})
     return stakeholder
 
 
 @transaction.atomic
-def stakeholder_remove(*, stakeholder: Stakeholder, actor: Any) -> None:
+def stakeholder_remove(*, stakeholder: Stakeholder, actor: Actor) -> None:
     opp = stakeholder.opportunity
     require_work(opp, actor)
     name = stakeholder.contact.name
@@ -179,11 +183,11 @@ def stakeholder_remove(*, stakeholder: Stakeholder, actor: Any) -> None:
 
 
 @transaction.atomic
-def competitor_add(*, opportunity: Opportunity, actor: Any, name: str, incumbent: bool = False,
+def competitor_add(*, opportunity: Opportunity, actor: Actor, name: str, incumbent: bool = False,
                    threat: str = Level3.MEDIUM, strengths: str = "", weaknesses: str = "") -> Competitor:
     require_work(opportunity, actor)
     require_open(opportunity)
-    errors = Errors()
+    errors = FieldErrors()
     text = (name or "").strip()
     if not text:
         errors.add("name", _("Name the competitor."))
@@ -198,25 +202,22 @@ def competitor_add(*, opportunity: Opportunity, actor: Any, name: str, incumbent
 
 
 @transaction.atomic
-def competitor_update(*, competitor: Competitor, actor: Any, **changes: Any) -> Competitor:
+def competitor_update(*, competitor: Competitor, actor: Actor, **changes: Any) -> Competitor:
     require_work(competitor.opportunity, actor)
-    errors = Errors()
+    errors = FieldErrors()
     for key, value in changes.items():
         if key == "threat":
             _level(value, key, errors)
-        elif key not in ("incumbent", "strengths", "weaknesses"):
-            errors.add(key, _("This field cannot be changed here."))
     errors.raise_if_any()
-    for key, value in changes.items():
-        setattr(competitor, key, value)
-    competitor.save()
-    core_events.record(events.COMPETITOR_UPDATED, competitor.opportunity, actor=actor,
-                       payload={"name": competitor.name, "changes": {k: str(v) for k, v in changes.items()}})
+    diff = model_update(competitor, COMPETITOR_FIELDS, changes)
+    if diff:
+        core_events.record(events.COMPETITOR_UPDATED, competitor.opportunity, actor=actor,
+                           payload={"name": competitor.name, "changes": diff})
     return competitor
 
 
 @transaction.atomic
-def competitor_remove(*, competitor: Competitor, actor: Any) -> None:
+def competitor_remove(*, competitor: Competitor, actor: Actor) -> None:
     opp = competitor.opportunity
     require_work(opp, actor)
     name = competitor.name
@@ -228,12 +229,12 @@ def competitor_remove(*, competitor: Competitor, actor: Any) -> None:
 
 
 @transaction.atomic
-def risk_add(*, opportunity: Opportunity, actor: Any, description: str, category: str = Risk.Category.OTHER,
+def risk_add(*, opportunity: Opportunity, actor: Actor, description: str, category: str = Risk.Category.OTHER,
              probability: str = Level3.MEDIUM, impact: str = Level3.MEDIUM, owner: User | None = None,
              mitigation: str = "", due_date: dt.date | None = None) -> Risk:
     require_work(opportunity, actor)
     require_open(opportunity)
-    errors = Errors()
+    errors = FieldErrors()
     if not (description or "").strip():
         errors.add("description", _("Describe the risk."))
     if category not in Risk.Category.values:
@@ -253,38 +254,59 @@ def risk_add(*, opportunity: Opportunity, actor: Any, description: str, category
 
 
 @transaction.atomic
-def risk_update(*, risk: Risk, actor: Any, **changes: Any) -> Risk:
+def risk_update(*, risk: Risk, actor: Actor, **changes: Any) -> Risk:
+    """Change what a risk says. Its status moves only by the commands below (mitigate, close, reopen)."""
     require_work(risk.opportunity, actor)
-    errors = Errors()
+    errors = FieldErrors()
     for key, value in changes.items():
         if key in ("probability", "impact"):
             _level(value, key, errors)
-        elif key == "status" and value not in Risk.Status.values:
-            errors.add(key, _("Unknown status."))
         elif key == "category" and value not in Risk.Category.values:
             errors.add(key, _("Unknown category."))
-        elif key not in ("mitigation", "due_date", "owner", "description", "status", "category"):
-            errors.add(key, _("This field cannot be changed here."))
     if "description" in changes and not (changes["description"] or "").strip():
         errors.add("description", _("Describe the risk."))
     errors.raise_if_any()
-    for key, value in changes.items():
-        setattr(risk, key, value)
-    risk.save()
-    core_events.record(events.RISK_UPDATED, risk.opportunity, actor=actor,
-                       payload={"risk": risk.description[:120], "changes": {k: str(v) for k, v in changes.items()}})
+    diff = model_update(risk, RISK_FIELDS, changes)
+    if diff:
+        core_events.record(events.RISK_UPDATED, risk.opportunity, actor=actor,
+                           payload={"risk": risk.description[:120], "changes": diff})
     return risk
+
+
+def _risk_move(risk: Risk, actor: Actor, target: str, reason: str = "") -> Risk:
+    require_work(risk.opportunity, actor)
+    return RISK_MACHINE.apply(risk, target, actor=actor, reason=(reason or "").strip(), context={"reason": reason},
+                              payload={"risk": risk.description[:120], "risk_id": str(risk.pk)},
+                              subject=risk.opportunity)
+
+
+@transaction.atomic
+def risk_mitigate(*, risk: Risk, actor: Actor, reason: str = "") -> Risk:
+    """OPEN → MITIGATED: the mitigation is in place; the risk stays on the register."""
+    return _risk_move(risk, actor, RiskStatus.MITIGATED, reason)
+
+
+@transaction.atomic
+def risk_close(*, risk: Risk, actor: Actor, reason: str = "") -> Risk:
+    """OPEN or MITIGATED → CLOSED: the risk can no longer happen."""
+    return _risk_move(risk, actor, RiskStatus.CLOSED, reason)
+
+
+@transaction.atomic
+def risk_reopen(*, risk: Risk, actor: Actor, reason: str) -> Risk:
+    """MITIGATED or CLOSED → OPEN, saying why the risk is back."""
+    return _risk_move(risk, actor, RiskStatus.OPEN, reason)
 
 
 # --- activities and programs --------------------------------------------------------------------------
 
 
 @transaction.atomic
-def activity_log(*, opportunity: Opportunity, actor: Any, subject: str, kind: str = Activity.Kind.MEETING,
+def activity_log(*, opportunity: Opportunity, actor: Actor, subject: str, kind: str = Activity.Kind.MEETING,
                  occurred_on: dt.date | None = None, outcome: str = "", next_step: str = "",
                  next_step_due: dt.date | None = None) -> Activity:
     require_work(opportunity, actor)
-    errors = Errors()
+    errors = FieldErrors()
     if not (subject or "").strip():
         errors.add("subject", _("Give the activity a subject."))
     if kind not in Activity.Kind.values:
@@ -305,12 +327,9 @@ def activity_log(*, opportunity: Opportunity, actor: Any, subject: str, kind: st
 
 
 @transaction.atomic
-def program_create(*, actor: Any, customer: Customer, name: str, target_amount: Money | None = None,
+def program_create(*, actor: Actor, customer: Customer, name: str, target_amount: Money | None = None,
                    description: str = "") -> Program:
-    if actor is not None and not (actor.is_superuser or actor.has_role(Role.AR, Role.ADMINISTRATOR)):
-        from m2c.core.errors import PermissionDenied
-
-        raise PermissionDenied(_("Only an AR or an administrator can create a program."))
+    require_role(actor, Role.AR, message=_("Only an AR or an administrator can create a program."), system=True)
     if not (name or "").strip():
         raise ValidationFailed(_("A name is required."), field="name")
     if target_amount is not None and target_amount.amount < 0:

@@ -1,0 +1,60 @@
+"""Reads of the opportunities app for views, API and other apps; scoping applied here."""
+
+from .board import (  # noqa: F401
+    BOARD_STAGES,
+    CARD_FIELDS,
+    SUMMARY_DIMS,
+    SUMMARY_FILTERS,
+    Column,
+    Money3,
+    _grouped,  # the summary engine, tested on its own
+    board,
+)
+from .config import (  # noqa: F401
+    body_get,
+    body_list,
+    checklist_list,
+    matrix_get,
+    matrix_list,
+    price_list_by_code,
+    price_list_list,
+    product_by_code,
+    product_list,
+    program_list,
+)
+from .deals import (  # noqa: F401
+    OPPORTUNITY_SCOPE,
+    ORDERINGS,
+    Filters,
+    active_team_ids,
+    opportunity_get,
+    opportunity_list,
+    opportunity_queryset,
+    visible_ids,
+)
+from .gates import (  # noqa: F401
+    bid_get,
+    condition_get,
+    condition_list,
+    condition_queryset,
+    conditions_of,
+    inbox,
+    inbox_count,
+    opportunity_after_command,
+    quote_get,
+    quote_line_get,
+    quote_queryset,
+    record_get,
+    review_after_command,
+    review_get,
+    review_queryset,
+    reviews_of,
+    reviews_requested_by,
+)
+from .reports import (  # noqa: F401
+    GROUPINGS,
+    campaign_outcomes,
+    forecast_report,
+    pipeline_report,
+    win_loss_report,
+)
