@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from m2c.campaigns.models import Campaign
 from m2c.core.errors import DomainError
 from m2c.core.models import OfferingLine, OrgUnit, User
-from m2c.core.normalize import format_phone
+from m2c.core.normalize import format_phone, neutralise_cell
 from m2c.core.ratelimit import allow
 
 from . import importer, scoring, selectors, services
@@ -38,7 +38,6 @@ from .forms import (
     assignable_users,
 )
 from .models import Channel, DisqualifyReason, InvalidReason, LeadImport, LeadMerge, SourceType
-from .normalize import neutralise_cell
 from .states import LEAD_MACHINE, LeadStatus, Temperature
 
 FILTERS = ("search", "status", "temperature", "owner", "region", "campaign", "source_type", "channel",
