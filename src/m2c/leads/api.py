@@ -210,8 +210,9 @@ def get_lead(request: HttpRequest, lead_id: uuid.UUID):
 def update_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadPatch):
     lead = _get(request, lead_id)
     changes = payload.model_dump(mode="json", exclude_unset=True)
+    version = changes.pop("version", None)
     changes = {k: v for k, v in changes.items() if v is not None or k in ("budget_amount", "estimated_amount", "expected_purchase_date")}
-    services.lead_update(lead=lead, actor=request.user, changes=changes)
+    services.lead_update(lead=lead, actor=request.user, changes=changes, expected_version=version)
     return _fresh(request, lead_id)
 
 

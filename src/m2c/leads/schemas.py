@@ -194,6 +194,8 @@ class LeadPatch(InSchema):
     expected_purchase_date: dt.date | None = None
     decision_chain_known: bool | None = None
     pain_confirmed: bool | None = None
+    version: int | None = Field(None, ge=0, description="The version you read: a lead saved since is refused with 409 "
+                                "`version_conflict` (optimistic concurrency).")
 
 
 class ReasonIn(InSchema):

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from m2c.campaigns.models import Campaign
 from m2c.core.errors import Conflict, NotFound, ValidationFailed
-from m2c.core.models import OfferingLine, Role
+from m2c.core.models import OfferingLine, Role, User
 from m2c.core.notifications import notify
+from m2c.customers import selectors as customer_selectors
 
 from .. import bulk, capture
 from ..models import (
@@ -106,10 +107,22 @@ def _lead_create(*, actor: Any, data: dict[str, Any], channel: str) -> tuple[Lea
         channel = Channel.PARTNER
     ref = capture.Reference()
     prepared = capture.prepare(_scope_external_ref(data, actor, "api"), ref, channel=channel, actor=actor)
+    _check_customer(prepared, actor)
     outcome = _capture([prepared], ref, actor=actor)[0]
     if outcome.lead_id is None:  # pragma: no cover - a replay within one request cannot happen
         raise Conflict(_("This lead was already submitted."))
     return _stored(outcome, ref, prepared), outcome
+
+
+def _check_customer(prepared: capture.Prepared, actor: User | None) -> None:
+    """A lead names a stored customer by id only when the caller may see that customer.
+
+    An id the caller cannot see is answered like one that does not exist (404): the refusal tells
+    nothing about other regions' customers, and nothing is stored.
+    """
+    if prepared.customer_id and not customer_selectors.customer_visible(user=actor, customer_id=prepared.customer_id):
+        raise NotFound(_("No customer “%(id)s” that you can see.") % {"id": prepared.customer_id}, field="customer_id",
+                       code="customer_not_found")
 
 
 def _stored(outcome: capture.Outcome, ref: capture.Reference, prepared: capture.Prepared) -> Lead:
@@ -236,6 +249,11 @@ def lead_create_bulk(*, actor: Any, items: list[dict[str, Any]], channel: str = 
             except ValidationFailed as exc:
                 results[index] = {"index": index, "result": "rejected", "errors": exc.errors}
                 continue
+            try:
+                _check_customer(p, actor)
+            except NotFound as exc:
+                results[index] = {"index": index, "result": "rejected", "errors": exc.errors}
+                continue
             prepared.append(p)
             positions.append(index)
         outcomes = _capture(prepared, ref, actor=actor, notify_submitter=False) if prepared else []
@@ -254,6 +272,7 @@ def lead_submit_web_form(*, campaign: Campaign, data: dict[str, Any]) -> None:
         raise NotFound(_("This form is closed."))
     if not data.get("consent"):
         raise ValidationFailed(_("Please agree to be contacted."), field="consent")
+    data = {k: v for k, v in data.items() if k != "customer_id"}  # the public never links a stored customer
     payload = {**data, "source_campaign": campaign.code, "source_type": "campaign", "touch_kind": CampaignTouch.Kind.RESPONSE}
     with transaction.atomic():
         ref = capture.Reference()

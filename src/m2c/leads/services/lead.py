@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from m2c.campaigns.models import Campaign
 from m2c.core import events as core_events
-from m2c.core.errors import ValidationFailed
+from m2c.core.errors import Conflict, ValidationFailed
+from m2c.core.models import User
 from m2c.core.normalize import normalize_email, normalize_phone
 from m2c.customers.models import DecisionRole
 
@@ -43,10 +44,17 @@ EDITABLE = {
 
 
 @transaction.atomic
-def lead_update(*, lead: Lead, actor: Any, changes: dict[str, Any]) -> Lead:
-    """Change qualification fields; re-scores, and a recycled lead that turns warm is re-qualified."""
+def lead_update(*, lead: Lead, actor: User | None, changes: dict[str, Any], expected_version: int | None = None) -> Lead:
+    """Change qualification fields; re-scores, and a recycled lead that turns warm is re-qualified.
+
+    With ``expected_version`` (optimistic concurrency) a lead saved by someone else since is refused
+    with 409 ``version_conflict`` and nothing changes.
+    """
     _require(actor, *WORK_ROLES)
     lead = _lock(lead)
+    if expected_version is not None and expected_version != lead.version:
+        raise Conflict(_("Someone else changed this lead; reload and try again."), code="version_conflict",
+                       field="version", extra={"current_version": lead.version})
     _writable(lead)
     unknown = set(changes) - EDITABLE
     if unknown:
