@@ -282,3 +282,13 @@ def test_candidate_lookups_use_the_key_column_index(column):
             f"EXPLAIN QUERY PLAN {sql}", ['["a", "b", "c"]', *sorted(OPEN), "2026-01-01"]).fetchall())
     assert "status_created" not in plan
     assert "USING INDEX" in plan and column in plan.replace("lead_customer_status_idx", "customer_id")
+
+
+def test_a_lead_for_another_numbered_hospital_is_neither_merged_nor_linked(capture, users):
+    customer = CustomerFactory(legal_name="上海市第一人民医院", normalized_name="上海市第一人民医院", credit_code=None)
+    first = capture(customer_name="上海市第一人民医院", contact_phone="13800138000")
+    second = capture(customer_name="上海市第六人民医院", contact_phone="13800138001")
+    assert first.customer_id == customer.pk
+    assert second.customer_id is None
+    assert second.status != "DUPLICATE" and second.duplicate_of_id is None
+    assert "match" not in second.__dict__ or not second.match

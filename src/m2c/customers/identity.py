@@ -42,7 +42,7 @@ from m2c.core.normalize import (
 )
 
 from .models import Contact, Customer
-from .names import _PLACE_RE, company_keys, name_numbers
+from .names import _PLACE_RE, company_keys, name_numbers, numbers_as_digits, searchable_fragment
 
 DEFAULT_THRESHOLD = 85
 REVIEW_THRESHOLD = 60
@@ -113,17 +113,22 @@ def compare(a: Keys, b: Keys) -> Match | None:
     if a.customer_id and a.customer_id == b.customer_id:
         keys.append("customer")
         score = 100
-    if not score and a.normalized and b.normalized and a.normalized != b.normalized \
-            and name_numbers(a.normalized) != name_numbers(b.normalized):
-        return None  # 第11 and 第12 妇幼保健院: two entities, whatever else they share
+    an, bn, ac, bc = a.normalized, b.normalized, a.core, b.core
+    if an and bn and an != bn:
+        numbers = name_numbers(an)
+        if numbers != name_numbers(bn):
+            if not score:
+                return None  # 第11 and 第12 妇幼保健院: two entities, whatever else they share
+        elif numbers:  # the same numbers, perhaps written differently (第十一, 第11)
+            an, bn, ac, bc = numbers_as_digits(an), numbers_as_digits(bn), numbers_as_digits(ac), numbers_as_digits(bc)
     similarity: int | None = None
-    if a.core and b.core:
-        if a.normalized == b.normalized:
+    if ac and bc:
+        if an == bn:
             keys.append("name")
             score = 100
             similarity = 100
-        elif a.core == b.core:
-            pa, pb = _places(a.normalized), _places(b.normalized)
+        elif ac == bc:
+            pa, pb = _places(an), _places(bn)
             similarity = 100
             if pa and pb and not (pa & pb):
                 keys.append("core_name_other_place")
@@ -132,7 +137,7 @@ def compare(a: Keys, b: Keys) -> Match | None:
                 keys.append("core_name")
                 score = max(score, 95)
         else:
-            similarity = int(fuzz.ratio(a.core, b.core) + 0.5)
+            similarity = int(fuzz.ratio(ac, bc) + 0.5)
             if similarity >= 70:
                 keys.append("name_fuzzy")
                 score = max(score, similarity)
@@ -238,7 +243,7 @@ class CustomerIndex:
         codes = {p.credit_code for p in probes if p.credit_code}
         names = {p.normalized for p in probes if p.normalized}
         condition = Q(pk__in=ids) | Q(credit_code__in=codes) | Q(normalized_name__in=names)
-        cores = sorted({p.core for p in probes if len(p.core) >= 2})[:50]
+        cores = sorted({f for p in probes if len(f := searchable_fragment(p.core)) >= 2})[:50]
         for core in cores:
             condition |= Q(normalized_name__contains=core)
         if not (ids or codes or names or cores):

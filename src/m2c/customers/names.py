@@ -116,7 +116,8 @@ def company_keys(raw: str) -> tuple[str, str, str]:
         return "", "", ""
     normalized = normalize_company_name(raw)
     if has_cjk(normalized):
-        core = core_of(normalized)
+        # Ordinals as digits, so 第十一医院 and 第11医院 share a core and a block.
+        core = numbers_as_digits(core_of(normalized))
         block = core[:3]
     else:
         text = unicodedata.normalize("NFKC", raw).casefold()
@@ -166,3 +167,22 @@ def name_numbers(normalized: str) -> tuple[int, ...]:
         text = m.group(1) or m.group(2)
         found.append(_cn_number(text) if text else int(m.group(0)))
     return tuple(found)
+
+
+@lru_cache(maxsize=65_536)
+def numbers_as_digits(text: str) -> str:
+    """The name with its ordinals in Chinese numerals written as digits (第十一医院 → 第11医院), to compare."""
+    if not _HAS_NUMBER.search(text):
+        return text
+    def digits(m: re.Match[str]) -> str:
+        numeral = m.group(1) or m.group(2)
+        return m.group(0).replace(numeral, str(_cn_number(numeral))) if numeral else m.group(0)
+    return _NUMBER_RE.sub(digits, text)
+
+
+def searchable_fragment(core: str) -> str:
+    """The longest part of a core a stored name contains however its ordinal is written (第11医院 → 医院)."""
+    if not _HAS_NUMBER.search(core):
+        return core
+    pieces = [p for p in re.split(rf"第?[0-9{_CN_NUMERAL}]+", core) if p]
+    return max(pieces, key=len) if pieces else core
