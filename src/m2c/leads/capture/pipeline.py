@@ -230,6 +230,8 @@ def capture(
         status = path[-1]
         v["status"] = outcome.status = status
         payload["path"] = path
+        if v.get("needs_review"):  # on the review board from the start: the timeline says why
+            payload["review"] = v["review_reason"]
         if "match" in v:
             payload["match"] = v["match"]
         v["id"] = lead_id

@@ -37,8 +37,7 @@ def _route_and_assign(lead: Lead, actor: Any, ref: capture.Reference, *, reason:
     exclude = {_uuid(x) for x in lead.previous_owner_ids}
     found = capture.route(values, lines, _customer_row(lead), lead.score, ref, exclude)
     if not (found.owner_id or found.queue_id):
-        Lead.objects.filter(pk=lead.pk).update(needs_review=True, review_reason="unrouted")
-        lead.needs_review, lead.review_reason = True, "unrouted"
+        _flag_for_review(lead, actor, "unrouted", payload={"excluded": sorted(str(x) for x in exclude)})
         return lead
     LEAD_MACHINE.apply(
         lead, S.ASSIGNED, actor=actor, reason=reason,
@@ -150,3 +149,13 @@ def lead_assign(*, lead: Lead, actor: Any, owner: User) -> Lead:
 
 
 # --- activities, nurture, disqualify ------------------------------------------------------------
+
+
+def _flag_for_review(lead: Lead, actor: User | None, reason: str, *, payload: dict[str, Any] | None = None) -> None:
+    """Put the lead on the review board (``needs_review``) with its reason, and say so on its timeline."""
+    if lead.needs_review and lead.review_reason == reason:
+        return
+    Lead.objects.filter(pk=lead.pk).update(needs_review=True, review_reason=reason)
+    lead.needs_review, lead.review_reason = True, reason
+    core_events.record(events.LEAD_REVIEW_FLAGGED, lead, actor=actor, reason=reason,
+                       payload={"review_reason": reason, **(payload or {})})
