@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Campaign
+from .states import ACCEPTS_RESPONSES
 
 
 def campaign_list() -> QuerySet[Campaign]:
@@ -45,7 +46,7 @@ def campaign_options(*, accepting_responses: bool = False) -> QuerySet[Campaign]
     """Campaigns to choose from in a form, newest first; only those accepting responses when asked."""
     qs = Campaign.objects.all()
     if accepting_responses:
-        qs = qs.exclude(status__in=["CLOSED", "CANCELLED"])
+        qs = qs.filter(status__in=ACCEPTS_RESPONSES)
     return qs.order_by("-start_date", "code")
 
 

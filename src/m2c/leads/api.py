@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Status
 
+from m2c.campaigns import selectors as campaign_selectors
 from m2c.campaigns.models import Campaign
 from m2c.core import events as core_events
 from m2c.core.errors import NotFound, ValidationFailed
@@ -339,12 +340,7 @@ def create_touch(request: HttpRequest, lead_id: uuid.UUID, payload: TouchIn):
 
 
 def _campaign(ref: str) -> Campaign:
-    campaign = Campaign.objects.filter(code=ref).first()
-    if campaign is None:
-        try:
-            campaign = Campaign.objects.filter(pk=uuid.UUID(ref)).first()
-        except ValueError:
-            campaign = None
+    campaign = campaign_selectors.campaign_by_ref(ref)
     if campaign is None:
         raise NotFound("no such campaign")
     return campaign
