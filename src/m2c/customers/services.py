@@ -92,14 +92,14 @@ class _Errors:
             raise ValidationFailed(detail, errors=self.items)
 
 
-def _require_editor(actor: Any) -> None:
+def _require_editor(actor: User | None) -> None:
     if actor is None:  # system processes (imports run by the CLI, demo data)
         return
     if not (actor.is_superuser or actor.has_role(Role.ADMINISTRATOR, *EDITOR_ROLES)):
         raise PermissionDenied(_("Your role cannot create or edit customers."))
 
 
-def _can_edit_fields(actor: Any, fields: set[str]) -> None:
+def _can_edit_fields(actor: User | None, fields: set[str]) -> None:
     if actor is None or actor.is_superuser or actor.has_role(Role.ADMINISTRATOR):
         return
     if fields & CREDIT_FIELDS and not actor.has_role(Role.FINANCE):
@@ -283,7 +283,7 @@ def customer_find_existing(*, legal_name: str = "", credit_code: str = "") -> Cu
 
 
 @transaction.atomic
-def customer_create(*, actor: Any, **data: Any) -> Customer:
+def customer_create(*, actor: User | None, **data: Any) -> Customer:
     """Create a customer; refused when its credit code or normalised name already exists."""
     _require_editor(actor)
     data.setdefault("legal_name", "")
@@ -326,7 +326,7 @@ def _display(value: Any) -> Any:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, actor: Any, expected_version: int | None = None, **changes: Any) -> Customer:
+def customer_update(*, customer: Customer, actor: User | None, expected_version: int | None = None, **changes: Any) -> Customer:
     """Change some fields of a customer; records the old and new value of each changed field."""
     _require_editor(actor)
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -415,7 +415,7 @@ def _clean_contact(data: dict[str, Any], errors: _Errors, *, phone_region: str =
 
 
 @transaction.atomic
-def contact_create(*, customer: Customer, actor: Any, **data: Any) -> Contact:
+def contact_create(*, customer: Customer, actor: User | None, **data: Any) -> Contact:
     _require_editor(actor)
     data.setdefault("name", "")
     errors = _Errors()
@@ -433,7 +433,7 @@ def contact_create(*, customer: Customer, actor: Any, **data: Any) -> Contact:
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, actor: Any, **changes: Any) -> Contact:
+def contact_update(*, contact: Contact, actor: User | None, **changes: Any) -> Contact:
     _require_editor(actor)
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
     errors = _Errors()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from m2c.campaigns.models import Campaign, JourneyStage
 from m2c.core.errors import ValidationFailed
-from m2c.core.models import OrgUnit, Role
+from m2c.core.models import OrgUnit, Role, User
 from m2c.core.normalize import company_email_domain, normalize_credit_code, normalize_email, normalize_phone
 from m2c.customers.identity import CustomerRow, Keys, Match
 from m2c.customers.models import DecisionRole
@@ -220,7 +220,7 @@ _UNKNOWN_BUDGET, _PLANNED_BUDGET = str(BudgetStatus.UNKNOWN), str(BudgetStatus.P
 _RESPONSE = str(CampaignTouch.Kind.RESPONSE)
 
 
-def prepare(data: dict[str, Any], ref: Reference, *, channel: str = Channel.API, actor: Any = None) -> Prepared:
+def prepare(data: dict[str, Any], ref: Reference, *, channel: str = Channel.API, actor: User | None = None) -> Prepared:
     """Normalise one lead's input; raise ValidationFailed naming every bad field.
 
     Every channel runs this for every lead, an import a million times, so it avoids work that gives

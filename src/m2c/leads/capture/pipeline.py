@@ -75,7 +75,7 @@ def capture(
     items: list[Prepared],
     ref: Reference,
     *,
-    actor: Any = None,
+    actor: User | None = None,
     import_job_id: Any = None,
     dry_run: bool = False,
     notify: bool = True,
@@ -312,7 +312,7 @@ def _notify_assignees(assigned: dict[Any, list[Any]]) -> None:
                    url=reverse("leads:mine"), kind="leads.assigned")
 
 
-def rescore_many(lead_ids: list[Any], ref: Reference, *, actor: Any = None) -> int:
+def rescore_many(lead_ids: list[Any], ref: Reference, *, actor: User | None = None) -> int:
     """Recompute the score of leads whose facts changed (new touches after a merge), with an event each.
 
     One update statement for the batch and one bulk insert of ``leads.lead.rescored`` events, for the

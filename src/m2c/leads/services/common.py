@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, PermissionDenied
-from m2c.core.models import Role
+from m2c.core.models import Role, User
 from m2c.customers.identity import customer_row
 
 from .. import capture, events, scoring
@@ -27,11 +27,11 @@ MAX_BULK = 10_000
 CONVERSION_HORIZON_DAYS = 548  # 18 months (domain.md 3.6)
 
 
-def _authenticated(actor: Any) -> bool:
+def _authenticated(actor: User | None) -> bool:
     return getattr(actor, "is_authenticated", False)
 
 
-def _require(actor: Any, *roles: str) -> None:
+def _require(actor: User | None, *roles: str) -> None:
     if not _authenticated(actor):
         raise PermissionDenied(_("You must be signed in."))
     if actor.is_superuser or actor.has_role(Role.ADMINISTRATOR, *roles):
@@ -64,7 +64,7 @@ def _facts(lead: Lead) -> scoring.Facts:
     return capture.facts_of(values, lead.touches.count(), chain)
 
 
-def _rescore(lead: Lead, ref: capture.Reference, actor: Any) -> tuple[int, str]:
+def _rescore(lead: Lead, ref: capture.Reference, actor: User | None) -> tuple[int, str]:
     value, breakdown = scoring.score(_facts(lead), weights=ref.weights, priority_industries=ref.priority_industries,
                                      today=ref.today)
     temp = scoring.temperature(value, warm=ref.config.warm_threshold, hot=ref.config.hot_threshold)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
 from m2c.core.errors import PermissionDenied, ValidationFailed
-from m2c.core.models import Role
+from m2c.core.models import Role, User
 
 from .. import capture, events, scoring
 from ..models import (
@@ -25,7 +25,7 @@ from .common import (
 
 
 @transaction.atomic
-def settings_update(*, actor: Any, **changes: Any) -> LeadSettings:
+def settings_update(*, actor: User | None, **changes: Any) -> LeadSettings:
     _require(actor)
     config = capture.load_settings()
     allowed = {f.name for f in LeadSettings._meta.get_fields() if f.name not in ("id", "updated_at")}
@@ -50,7 +50,7 @@ def settings_update(*, actor: Any, **changes: Any) -> LeadSettings:
 
 
 @transaction.atomic
-def saved_view_create(*, actor: Any, name: str, query: str, shared: bool = False) -> SavedView:
+def saved_view_create(*, actor: User | None, name: str, query: str, shared: bool = False) -> SavedView:
     _require(actor, *WORK_ROLES, Role.EXECUTIVE)
     name = (name or "").strip()
     if not name or len(name) > 80:
@@ -62,7 +62,7 @@ def saved_view_create(*, actor: Any, name: str, query: str, shared: bool = False
 
 
 @transaction.atomic
-def saved_view_delete(*, actor: Any, view: SavedView) -> None:
+def saved_view_delete(*, actor: User | None, view: SavedView) -> None:
     if view.user_id != actor.pk and not actor.sees_everything:
         raise PermissionDenied(_("You can only delete your own views."))
     view.delete()

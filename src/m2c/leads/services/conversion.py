@@ -57,7 +57,7 @@ def conversion_gaps(lead: Lead, *, owner: User | None = None, today: dt.date | N
 
 
 @transaction.atomic
-def lead_convert(*, lead: Lead, actor: Any, owner: User | None = None, name: str = "") -> Any:
+def lead_convert(*, lead: Lead, actor: User | None, owner: User | None = None, name: str = "") -> Any:
     """NURTURING → CONVERTED: match or create the customer and contacts, create the O1 opportunity."""
     _require(actor, Role.AR)
     lead = _lock(lead)

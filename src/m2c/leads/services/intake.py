@@ -72,7 +72,7 @@ def _identity_lock_keys(items: list[capture.Prepared]) -> list[str] | None:
     return [k for k in keys if not k.endswith(":")]
 
 
-def _capture(items: list[capture.Prepared], ref: capture.Reference, *, actor: Any, notify_submitter: bool = True,
+def _capture(items: list[capture.Prepared], ref: capture.Reference, *, actor: User | None, notify_submitter: bool = True,
              **kwargs: Any) -> list[capture.Outcome]:
     _serialize_capture(ref, _identity_lock_keys(items))  # type: ignore[arg-type]
     outcomes = capture.capture(items, ref, actor=actor, **kwargs)
@@ -86,7 +86,7 @@ def _capture(items: list[capture.Prepared], ref: capture.Reference, *, actor: An
     return outcomes
 
 
-def _scope_external_ref(data: dict[str, Any], actor: Any, channel: str) -> dict[str, Any]:
+def _scope_external_ref(data: dict[str, Any], actor: User | None, channel: str) -> dict[str, Any]:
     ref = data.get("external_id")
     if ref:
         owner = actor.pk if _authenticated(actor) else "anonymous"
@@ -95,12 +95,12 @@ def _scope_external_ref(data: dict[str, Any], actor: Any, channel: str) -> dict[
 
 
 @transaction.atomic
-def lead_create(*, actor: Any, data: dict[str, Any], channel: str = Channel.API) -> tuple[Lead, capture.Outcome]:
+def lead_create(*, actor: User | None, data: dict[str, Any], channel: str = Channel.API) -> tuple[Lead, capture.Outcome]:
     """Capture one lead through the full rule set; returns the stored lead and what happened."""
     return _lead_create(actor=actor, data=data, channel=channel)
 
 
-def _lead_create(*, actor: Any, data: dict[str, Any], channel: str) -> tuple[Lead, capture.Outcome]:
+def _lead_create(*, actor: User | None, data: dict[str, Any], channel: str) -> tuple[Lead, capture.Outcome]:
     # The body of lead_create, for callers that already hold a transaction (no savepoint round trips).
     _require(actor, *CAPTURE_ROLES)
     if _authenticated(actor) and actor.has_role(Role.PARTNER) and not actor.has_role(Role.ADMINISTRATOR):
@@ -174,7 +174,7 @@ _LEAD_FIELDS = Lead._meta.concrete_fields
 
 
 def lead_create_idempotent(
-    *, actor: Any, key: str | None, data: dict[str, Any], render: Callable[[Lead, capture.Outcome], dict[str, Any]],
+    *, actor: User | None, key: str | None, data: dict[str, Any], render: Callable[[Lead, capture.Outcome], dict[str, Any]],
     channel: str = Channel.API,
 ) -> tuple[int, dict[str, Any], bool]:
     """``lead_create`` behind an Idempotency-Key: a retry returns the first response, never a new lead.
@@ -208,7 +208,7 @@ def lead_create_idempotent(
     raise Conflict(_("A request with this Idempotency-Key is still being processed."), code="idempotency_in_progress")
 
 
-def _claim_key(actor: Any, key: str, digest: str) -> int | None:
+def _claim_key(actor: User | None, key: str, digest: str) -> int | None:
     """Insert the key's row unless it exists; its id, or None when another request holds the key.
 
     On PostgreSQL an insert that meets an uncommitted row with the same key waits for that
@@ -229,7 +229,7 @@ def _claim_key(actor: Any, key: str, digest: str) -> int | None:
     return row[0] if row else None
 
 
-def lead_create_bulk(*, actor: Any, items: list[dict[str, Any]], channel: str = Channel.BULK_API) -> list[dict[str, Any]]:
+def lead_create_bulk(*, actor: User | None, items: list[dict[str, Any]], channel: str = Channel.BULK_API) -> list[dict[str, Any]]:
     """Capture up to 10,000 leads; each item gets its own result, bad items do not stop good ones."""
     _require(actor, *CAPTURE_ROLES)
     if len(items) > MAX_BULK:

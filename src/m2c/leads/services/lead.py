@@ -92,7 +92,7 @@ def lead_update(*, lead: Lead, actor: User | None, changes: dict[str, Any], expe
 
 
 @transaction.atomic
-def lead_add_contact(*, lead: Lead, actor: Any, name: str, title: str = "", decision_role: str = DecisionRole.UNKNOWN,
+def lead_add_contact(*, lead: Lead, actor: User | None, name: str, title: str = "", decision_role: str = DecisionRole.UNKNOWN,
                      email: str = "", phone: str = "") -> LeadContact:
     """Record a person of the decision chain (needed for conversion, and it counts in the score)."""
     _require(actor, *WORK_ROLES)
@@ -128,7 +128,7 @@ def lead_add_contact(*, lead: Lead, actor: Any, name: str, title: str = "", deci
 
 
 @transaction.atomic
-def touch_add(*, lead: Lead, actor: Any, campaign: Campaign, kind: str = CampaignTouch.Kind.INVITED,
+def touch_add(*, lead: Lead, actor: User | None, campaign: Campaign, kind: str = CampaignTouch.Kind.INVITED,
               touched_at: dt.datetime | None = None) -> CampaignTouch:
     """Record that a campaign reached this lead's customer (an invitation, an attendance…)."""
     _require(actor, *WORK_ROLES)
@@ -148,7 +148,7 @@ def touch_add(*, lead: Lead, actor: Any, campaign: Campaign, kind: str = Campaig
 
 
 @transaction.atomic
-def lead_rescore(*, lead: Lead, actor: Any) -> Lead:
+def lead_rescore(*, lead: Lead, actor: User | None) -> Lead:
     _require(actor, *WORK_ROLES)
     lead = _lock(lead)
     _writable(lead)

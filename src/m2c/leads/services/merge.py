@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict
+from m2c.core.models import User
 from m2c.customers.identity import compare
 
 from .. import capture, events, scoring
@@ -62,7 +63,7 @@ def lead_merge_preview(*, source: Lead, target: Lead) -> dict[str, Any]:
 
 
 @transaction.atomic
-def lead_merge(*, source: Lead, target: Lead, actor: Any, reason: str = "") -> LeadMerge:
+def lead_merge(*, source: Lead, target: Lead, actor: User | None, reason: str = "") -> LeadMerge:
     """Merge ``source`` into ``target``: touches, activities and contacts move over; undo restores them."""
     _require(actor, *WORK_ROLES)
     preview = lead_merge_preview(source=source, target=target)
@@ -101,7 +102,7 @@ def lead_merge(*, source: Lead, target: Lead, actor: Any, reason: str = "") -> L
 
 
 @transaction.atomic
-def lead_merge_undo(*, merge: LeadMerge, actor: Any) -> Lead:
+def lead_merge_undo(*, merge: LeadMerge, actor: User | None) -> Lead:
     """Put a merged lead back as it was, with its touches, activities and contacts."""
     _require(actor, *WORK_ROLES)
     merge = LeadMerge.objects.select_for_update().get(pk=merge.pk)
@@ -140,7 +141,7 @@ def lead_merge_undo(*, merge: LeadMerge, actor: Any) -> Lead:
     return source
 
 
-def _revalidate(lead: Lead, actor: Any) -> None:
+def _revalidate(lead: Lead, actor: User | None) -> None:
     ref = capture.Reference()
     p = capture.prepare(_as_input(lead), ref, channel=lead.channel)
     p.customer = _customer_row(lead)

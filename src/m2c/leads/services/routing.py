@@ -30,7 +30,7 @@ from .common import (
 )
 
 
-def _route_and_assign(lead: Lead, actor: Any, ref: capture.Reference, *, reason: str = "") -> Lead:
+def _route_and_assign(lead: Lead, actor: User | None, ref: capture.Reference, *, reason: str = "") -> Lead:
     """QUALIFIED → ASSIGNED by the routing rules, never to someone who had the lead before."""
     values = {"region_id": lead.region_id, "customer_group_id": lead.customer_group_id, "industry": lead.industry}
     lines = frozenset(lead.offering_lines.values_list("pk", flat=True))
@@ -59,7 +59,7 @@ def _route_and_assign(lead: Lead, actor: Any, ref: capture.Reference, *, reason:
     return lead
 
 
-def _requalify(lead: Lead, actor: Any, ref: capture.Reference, *, reason: str) -> Lead:
+def _requalify(lead: Lead, actor: User | None, ref: capture.Reference, *, reason: str) -> Lead:
     LEAD_MACHINE.apply(lead, S.QUALIFIED, actor=actor, reason=reason)
     return _route_and_assign(lead, actor, ref)
 
@@ -71,7 +71,7 @@ def _in_queue(user: Any, lead: Lead) -> bool:
 
 
 @transaction.atomic
-def lead_accept(*, lead: Lead, actor: Any) -> Lead:
+def lead_accept(*, lead: Lead, actor: User | None) -> Lead:
     """The assignee (or, for a queue, one of its members) takes the lead before the deadline."""
     _require(actor, *WORK_ROLES)
     lead = _lock(lead)
@@ -86,7 +86,7 @@ def lead_accept(*, lead: Lead, actor: Any) -> Lead:
 
 
 @transaction.atomic
-def lead_return(*, lead: Lead, actor: Any, reason: str, sla: bool = False) -> Lead:
+def lead_return(*, lead: Lead, actor: User | None, reason: str, sla: bool = False) -> Lead:
     """ASSIGNED → QUALIFIED with a reason, then re-routed excluding everyone who had it."""
     if not sla:
         _require(actor, *WORK_ROLES)
@@ -124,7 +124,7 @@ def lead_return(*, lead: Lead, actor: Any, reason: str, sla: bool = False) -> Le
 
 
 @transaction.atomic
-def lead_assign(*, lead: Lead, actor: Any, owner: User) -> Lead:
+def lead_assign(*, lead: Lead, actor: User | None, owner: User) -> Lead:
     """A manual (re)assignment by marketing operations or the review board."""
     _require(actor, Role.MARKETING)
     if not owner.is_active or not owner.has_role(Role.AR, Role.SR, Role.MARKETING):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, ValidationFailed
-from m2c.core.models import Role
+from m2c.core.models import Role, User
 
 from .. import capture, events
 from ..models import (
@@ -33,7 +32,7 @@ from .routing import _requalify
 
 
 @transaction.atomic
-def lead_log_activity(*, lead: Lead, actor: Any, type: str, subject: str, outcome: str = "", next_step: str = "",
+def lead_log_activity(*, lead: Lead, actor: User | None, type: str, subject: str, outcome: str = "", next_step: str = "",
                       next_step_due: dt.date | None = None, occurred_at: dt.datetime | None = None) -> LeadActivity:
     """Log an interaction; the first one after acceptance starts nurturing (ACCEPTED → NURTURING)."""
     _require(actor, *WORK_ROLES)
@@ -73,7 +72,7 @@ def lead_log_activity(*, lead: Lead, actor: Any, type: str, subject: str, outcom
 
 
 @transaction.atomic
-def lead_recycle(*, lead: Lead, actor: Any, reason: str) -> Lead:
+def lead_recycle(*, lead: Lead, actor: User | None, reason: str) -> Lead:
     """The owner hands a lead back to marketing's nurture pool (NURTURING → RECYCLED)."""
     if actor is not None:
         _require(actor, *WORK_ROLES)
@@ -90,7 +89,7 @@ def lead_recycle(*, lead: Lead, actor: Any, reason: str) -> Lead:
 
 
 @transaction.atomic
-def lead_requalify(*, lead: Lead, actor: Any) -> Lead:
+def lead_requalify(*, lead: Lead, actor: User | None) -> Lead:
     """Take a lead from the nurture pool once its score reaches the warm threshold."""
     _require(actor, *WORK_ROLES)
     lead = _lock(lead)
@@ -103,7 +102,7 @@ def lead_requalify(*, lead: Lead, actor: Any) -> Lead:
 
 
 @transaction.atomic
-def lead_disqualify(*, lead: Lead, actor: Any, reason: str, note: str = "") -> Lead:
+def lead_disqualify(*, lead: Lead, actor: User | None, reason: str, note: str = "") -> Lead:
     _require(actor, *WORK_ROLES)
     if reason not in DisqualifyReason.values:
         raise ValidationFailed(_("Choose one of: %(v)s.") % {"v": ", ".join(DisqualifyReason.values)}, field="reason")
@@ -113,7 +112,7 @@ def lead_disqualify(*, lead: Lead, actor: Any, reason: str, note: str = "") -> L
 
 
 @transaction.atomic
-def lead_mark_reviewed(*, lead: Lead, actor: Any, note: str = "") -> Lead:
+def lead_mark_reviewed(*, lead: Lead, actor: User | None, note: str = "") -> Lead:
     """The review board confirmed validity, temperature and owner."""
     _require(actor, Role.MARKETING, Role.AR)
     lead = _lock(lead)
