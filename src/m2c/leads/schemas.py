@@ -198,6 +198,23 @@ class LeadPatch(InSchema):
                                 "`version_conflict` (optimistic concurrency).")
 
 
+class LeadRevalidateIn(LeadPatch):
+    """Corrections to an INVALID lead, applied before it goes through the validity gate again."""
+
+
+class LeadRevalidateBulkIn(InSchema):
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=1000, description="Up to 1,000 corrected INVALID leads")
+
+
+class LeadRevalidateResultOut(Schema):
+    id: uuid.UUID
+    result: str = Field(description="revalidated | refused")
+    status: str | None = None
+    invalid_reasons: list[str] = []
+    code: str | None = None
+    detail: str | None = None
+
+
 class ReasonIn(InSchema):
     reason: str = Field(min_length=1, max_length=500)
 

@@ -288,6 +288,9 @@ def prepare(data: dict[str, Any], ref: Reference, *, channel: str = Channel.API,
         campaign = ref.campaign(campaign_ref)
         if campaign is None:
             errors.append({"field": "source_campaign", "reason": _("No campaign “%(v)s”.") % {"v": str(campaign_ref)[:60]}})
+        elif not line_ids and get("offering_lines") in (None, "", []):
+            # A lead that names no offering line takes its campaign's (issue 9): a plain response file is valid.
+            line_ids = ref.campaign_lines(campaign)
     customer_id = get("customer_id") or None
     if customer_id:
         # Stored ids are UUIDs: a string would never equal one (the customer was silently ignored).

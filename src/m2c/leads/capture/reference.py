@@ -106,6 +106,7 @@ class Reference:
         self._units: dict[str, OrgUnit | None] = shared.units
         self._units_by_id: dict[Any, OrgUnit | None] = shared.units_by_id
         self.campaigns: dict[str, Campaign | None] = {}
+        self._campaign_lines: dict[Any, list[Any]] = {}
         self._shared = shared
         self.weights = scoring.weights_of(self.config)
         self.priority_industries = list(self.config.priority_industries or scoring.DEFAULT_PRIORITY_INDUSTRIES)
@@ -146,6 +147,13 @@ class Reference:
         if key not in self.campaigns:
             self.campaigns[key] = campaign_selectors.campaign_by_ref(key)
         return self.campaigns[key]
+
+    def campaign_lines(self, campaign: Campaign) -> list[Any]:
+        """The offering lines a campaign promotes, read once per batch."""
+        found = self._campaign_lines.get(campaign.pk)
+        if found is None:
+            found = self._campaign_lines[campaign.pk] = campaign_selectors.campaign_offering_line_ids(campaign=campaign)
+        return list(found)
 
     def unit(self, ref: Any) -> OrgUnit | None:
         """An active org unit by code, name or id; looked up once per batch."""

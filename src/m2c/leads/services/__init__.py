@@ -20,6 +20,7 @@ from .lead import EDITABLE, lead_add_contact, lead_rescore, lead_update, touch_a
 from .merge import lead_merge, lead_merge_preview, lead_merge_undo, merge_explain
 from .routing import lead_accept, lead_assign, lead_return
 from .sweeps import review_sweep, sla_sweep, stale_sweep
+from .validity import lead_revalidate, lead_revalidate_many
 from .work import lead_disqualify, lead_log_activity, lead_mark_reviewed, lead_recycle, lead_requalify
 
 __all__ = [
@@ -27,6 +28,6 @@ __all__ = [
     "_serialize_capture", "conversion_gaps", "lead_accept", "lead_add_contact", "lead_assign", "lead_convert",
     "lead_create", "lead_create_bulk", "lead_create_idempotent", "lead_disqualify", "lead_log_activity",
     "lead_mark_reviewed", "lead_merge", "lead_merge_preview", "lead_merge_undo", "lead_recycle", "lead_requalify",
-    "lead_rescore", "lead_return", "lead_submit_web_form", "lead_update", "merge_explain", "review_sweep",
+    "lead_rescore", "lead_return", "lead_revalidate", "lead_revalidate_many", "lead_submit_web_form", "lead_update", "merge_explain", "review_sweep",
     "saved_view_create", "saved_view_delete", "settings_update", "sla_sweep", "stale_sweep", "touch_add",
 ]

@@ -56,34 +56,9 @@ def lead_update(*, lead: Lead, actor: User | None, changes: dict[str, Any], expe
         raise Conflict(_("Someone else changed this lead; reload and try again."), code="version_conflict",
                        field="version", extra={"current_version": lead.version})
     _writable(lead)
-    unknown = set(changes) - EDITABLE
-    if unknown:
-        raise ValidationFailed(_("Unknown field(s): %(f)s.") % {"f": ", ".join(sorted(unknown))},
-                               errors=[{"field": f, "reason": _("Unknown field.")} for f in sorted(unknown)])
     ref = capture.Reference()
-    current = _as_input(lead)
-    merged = {**current, **changes}
-    prepared = capture.prepare(merged, ref, channel=lead.channel)
-    diff: dict[str, Any] = {}
-    for key, value in prepared.values.items():
-        if key in ("channel", "source_type", "source_campaign_id", "utm", "external_ref", "source_partner_id"):
-            continue
-        if getattr(lead, key) != value:
-            diff[key] = value
-    old_lines = set(lead.offering_lines.values_list("pk", flat=True))
-    lines_changed = "offering_lines" in changes and set(prepared.line_ids) != old_lines
-    if not diff and not lines_changed:
+    if not _apply_changes(lead, actor, changes, ref):
         return lead
-    payload = {k: [_show(getattr(lead, k)), _show(v)] for k, v in diff.items()
-               if k not in ("normalized_name", "core_name", "block_key", "email_domain")}
-    for key, value in diff.items():
-        setattr(lead, key, value)
-    lead.version += 1
-    lead.save()
-    if lines_changed:
-        lead.offering_lines.set(prepared.line_ids)
-        payload["offering_lines"] = [sorted(str(x) for x in old_lines), sorted(str(x) for x in prepared.line_ids)]
-    core_events.record(events.LEAD_UPDATED, lead, actor=actor, payload={"changes": payload})
     if lead.status not in (S.NEW, S.VALIDATING, S.INVALID):
         _value, temp = _rescore(lead, ref, actor)
         if lead.status == S.RECYCLED and temp != "cold":
@@ -160,3 +135,35 @@ def lead_rescore(*, lead: Lead, actor: User | None) -> Lead:
 
 
 # --- routing, accept and return ---------------------------------------------------------------------
+
+
+def _apply_changes(lead: Lead, actor: User | None, changes: dict[str, Any], ref: capture.Reference) -> bool:
+    """Write qualification fields on a locked lead, with their event; False when nothing changed."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ValidationFailed(_("Unknown field(s): %(f)s.") % {"f": ", ".join(sorted(unknown))},
+                               errors=[{"field": f, "reason": _("Unknown field.")} for f in sorted(unknown)])
+    current = _as_input(lead)
+    merged = {**current, **changes}
+    prepared = capture.prepare(merged, ref, channel=lead.channel)
+    diff: dict[str, Any] = {}
+    for key, value in prepared.values.items():
+        if key in ("channel", "source_type", "source_campaign_id", "utm", "external_ref", "source_partner_id"):
+            continue
+        if getattr(lead, key) != value:
+            diff[key] = value
+    old_lines = set(lead.offering_lines.values_list("pk", flat=True))
+    lines_changed = "offering_lines" in changes and set(prepared.line_ids) != old_lines
+    if not diff and not lines_changed:
+        return False
+    payload = {k: [_show(getattr(lead, k)), _show(v)] for k, v in diff.items()
+               if k not in ("normalized_name", "core_name", "block_key", "email_domain")}
+    for key, value in diff.items():
+        setattr(lead, key, value)
+    lead.version += 1
+    lead.save()
+    if lines_changed:
+        lead.offering_lines.set(prepared.line_ids)
+        payload["offering_lines"] = [sorted(str(x) for x in old_lines), sorted(str(x) for x in prepared.line_ids)]
+    core_events.record(events.LEAD_UPDATED, lead, actor=actor, payload={"changes": payload})
+    return True

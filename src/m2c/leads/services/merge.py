@@ -13,7 +13,7 @@ from m2c.core.errors import Conflict
 from m2c.core.models import User
 from m2c.customers.identity import compare
 
-from .. import capture, events, scoring
+from .. import capture, events
 from ..capture import lines_overlap
 from ..models import (
     CampaignTouch,
@@ -26,14 +26,11 @@ from ..states import LEAD_MACHINE, TERMINAL
 from .common import (
     WORK_ROLES,
     S,
-    _as_input,
-    _customer_row,
-    _facts,
     _lock,
     _require,
     _rescore,
 )
-from .routing import _route_and_assign
+from .validity import run_gate
 
 
 def _lines(lead: Lead) -> frozenset:
@@ -137,25 +134,10 @@ def lead_merge_undo(*, merge: LeadMerge, actor: User | None) -> Lead:
             _rescore(survivor, capture.Reference(), actor)
     if previous == S.VALIDATING:
         # A lead merged at capture never passed the gate: run it now.
-        _revalidate(source, actor)
+        run_gate(source, actor)
     return source
 
 
-def _revalidate(lead: Lead, actor: User | None) -> None:
-    ref = capture.Reference()
-    p = capture.prepare(_as_input(lead), ref, channel=lead.channel)
-    p.customer = _customer_row(lead)
-    reasons = capture.validity(p, ref)
-    if reasons:
-        LEAD_MACHINE.apply(lead, S.INVALID, actor=actor, changes={"invalid_reasons": reasons})
-        return
-    value, breakdown = scoring.score(_facts(lead), weights=ref.weights, priority_industries=ref.priority_industries, today=ref.today)
-    temp = scoring.temperature(value, warm=ref.config.warm_threshold, hot=ref.config.hot_threshold)
-    LEAD_MACHINE.apply(lead, S.QUALIFIED, actor=actor, changes={"score": value, "temperature": temp, "score_breakdown": breakdown})
-    if temp == "cold":
-        LEAD_MACHINE.apply(lead, S.RECYCLED, actor=actor)
-    else:
-        _route_and_assign(lead, actor, ref)
 
 
 # --- conversion --------------------------------------------------------------------------------------
