@@ -7,6 +7,7 @@ own map in the admin.
 from __future__ import annotations
 
 from m2c.core.models import OrgUnit
+from m2c.demo import INDUSTRY_GROUP  # the demo customers use the same map
 
 from .models import Territory
 
@@ -16,9 +17,6 @@ PROVINCE_REGION = {
     **dict.fromkeys(["广东", "广西", "海南", "福建", "湖南", "湖北", "香港", "澳门"], "south"),
     **dict.fromkeys(["四川", "重庆", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆"], "west"),
 }
-INDUSTRY_GROUP = {"education": "cg-education", "government": "cg-government", "finance": "cg-finance",
-                  "healthcare": "cg-healthcare", "manufacturing": "cg-manufacturing", "energy": "cg-energy",
-                  "transport": "cg-transport", "telecom": "cg-carrier"}
 
 
 def load_territories() -> int:
