@@ -81,7 +81,7 @@ def record_many(rows: Iterable[dict[str, Any]], *, insert: Callable[[list[dict[s
     ``subject_id``, and may carry ``actor_id``, ``payload``, ``from_state``, ``to_state``, ``reason`` and
     ``occurred_at``. The same checks as :func:`record` hold for every row before anything is written;
     the rows are then stored with one bulk insert, by ``insert`` when the caller has a faster one for
-    the complete column values (rows are completed in place), else by ``bulk_create``. Call it inside
+    the complete column values (it receives completed copies), else by ``bulk_create``. Call it inside
     the transaction of the change the events describe.
     """
     request_id = request_id_var.get()
