@@ -336,7 +336,7 @@ def _contacts(rng: random.Random, record: dict[str, Any]) -> list[dict[str, Any]
 
 @transaction.atomic
 def load_reference() -> dict[str, int]:
-    created = {"currencies": 0, "fx_rates": 0, "calendar_days": 0, "org_units": 0, "offering_lines": 0}
+    created = {"currencies": 0, "fx_rates": 0, "calendar_days": 0, "org_units": 0, "offering_lines": 0, "territories": 0}
     for code, name, minor in CURRENCIES:
         _, new = Currency.objects.get_or_create(code=code, defaults={"name": name, "minor_units": minor})
         created["currencies"] += new
@@ -375,6 +375,9 @@ def load_reference() -> dict[str, int]:
         created["offering_lines"] += new
     for role in Role.values:
         Group.objects.get_or_create(name=role)
+    from m2c.customers.demo import load_territories
+
+    created["territories"] = load_territories()
     return created
 
 

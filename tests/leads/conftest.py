@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from m2c.customers.demo import load_territories
 from m2c.leads import services
 from m2c.leads.capture import load_settings
 from tests.factories import CustomerFactory
@@ -31,6 +32,15 @@ def launch(org: SimpleNamespace) -> Any:
 @pytest.fixture
 def rules(db: Any) -> Any:
     return load_settings()
+
+
+@pytest.fixture(autouse=True)
+def territories(request: pytest.FixtureRequest) -> int:
+    """The demo territories (province → region, industry → customer group) over the test organisation."""
+    if "org" not in request.fixturenames:
+        return 0
+    request.getfixturevalue("org")
+    return load_territories()
 
 
 @pytest.fixture

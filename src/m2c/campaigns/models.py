@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from m2c.core.models import OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
 from m2c.core.money import Money
 
+from .states import ACCEPTS_RESPONSES, CampaignStatus
+
 
 class CampaignLevel(models.TextChoices):
     CORPORATE = "corporate", _("Corporate")
@@ -42,7 +44,7 @@ class Campaign(TrackedModel):
     offering_lines = models.ManyToManyField(OfferingLine, blank=True, related_name="campaigns", verbose_name=_("offering lines"))
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    status = models.CharField(_("status"), max_length=20, default="DRAFT")
+    status = models.CharField(_("status"), max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     # Target outcomes and spend (domain.md 7.4, 9): leads reads them for the campaign's lead outcomes.
     target_valid_leads = models.PositiveIntegerField(_("target valid leads"), default=0)
     target_opportunities = models.PositiveIntegerField(_("target opportunities"), default=0)
@@ -58,6 +60,9 @@ class Campaign(TrackedModel):
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-start_date", "code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=CampaignStatus.values), name="campaign_status_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -68,4 +73,4 @@ class Campaign(TrackedModel):
 
     @property
     def accepts_responses(self) -> bool:
-        return self.web_form_enabled and self.status not in ("CLOSED", "CANCELLED")
+        return self.web_form_enabled and self.status in ACCEPTS_RESPONSES

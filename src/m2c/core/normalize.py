@@ -230,8 +230,46 @@ def normalize_credit_code(raw: str | None, *, field: str = "credit_code") -> str
 DEFAULT_PHONE_REGION = "CN"
 
 
+_PHONE_JUNK = str.maketrans("", "", " -()（）.　")
+_CN_NUMBER = re.compile(r"^(?:\+86|0086)?(1[0-9]{10})$")
+
+
+@functools.cache
+def _cn_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The very patterns phonenumbers checks for a Chinese number, as two compiled expressions.
+
+    ``is_valid_number`` is "the general description matches and some number type matches"; the
+    second pattern is one alternation of every type's pattern, so its fullmatch is "some type matches".
+    """
+    meta = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    types = [getattr(meta, name, None) for name in ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number",
+                                                     "pager", "uan", "voicemail", "fixed_line", "mobile")]
+    some_type = "|".join(f"(?:{d.national_number_pattern})" for d in reversed(types)
+                         if d is not None and d.national_number_pattern)
+    return re.compile(f"(?:{meta.general_desc.national_number_pattern})"), re.compile(f"(?:{some_type})")
+
+
 def normalize_phone(raw: str | None, *, region: str = DEFAULT_PHONE_REGION, field: str = "phone") -> str:
-    """A phone number as E.164 (+8613800138000); '' for an empty value."""
+    """A phone number as E.164 (+8613800138000); '' for an empty value.
+
+    Chinese 11-digit numbers (an import may bring a million) skip the parser: phonenumbers' own
+    metadata patterns are checked directly, about fifty times faster, with the parser's answer (a
+    test holds the two paths together). Every other number goes through ``phonenumbers``.
+    """
+    if raw is None:
+        return ""
+    if region == "CN" and type(raw) is str and raw.isascii():
+        m = _CN_NUMBER.match(raw.strip().translate(_PHONE_JUNK))
+        if m:
+            digits = m.group(1)
+            general, some_type = _cn_patterns()
+            if general.fullmatch(digits) and some_type.fullmatch(digits):
+                return "+86" + digits
+    return _parse_phone(raw, region=region, field=field)
+
+
+def _parse_phone(raw: str | None, *, region: str = DEFAULT_PHONE_REGION, field: str = "phone") -> str:
+    """The full parse behind :func:`normalize_phone` (every number its fast path does not settle)."""
     if raw is None:
         return ""
     text = unicodedata.normalize("NFKC", str(raw)).strip()
@@ -260,10 +298,35 @@ def format_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+# Addresses Django's EmailValidator certainly accepts: its dot-atom local part and its domain pattern,
+# restricted to lower-case ASCII. Anything else goes through the validator itself.
+_ATOM = r"[-!#$%&'*+/=?^_`{}|~0-9a-z]+"
+_FAST_EMAIL = re.compile(
+    rf"{_ATOM}(?:\.{_ATOM})*@[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?(?:\.(?!-)[a-z0-9-]{{1,63}}(?<!-))*\.(?!-)[a-z-]{{2,63}}(?<!-)\Z"
+)
+
+
 def normalize_email(raw: str | None, *, field: str = "email") -> str:
+    """An email address in lower case, validated; '' for an empty value.
+
+    Plain ASCII addresses are settled by one regular expression that accepts only what Django's
+    validator accepts (a test holds the two together); anything else goes through the validator.
+    """
     if raw is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(raw)).strip().lower()
+    if type(raw) is str and raw.isascii():
+        text = raw.strip().lower()
+        if text.startswith("mailto:"):
+            text = text[7:]
+        if len(text) <= 320 and _FAST_EMAIL.match(text):
+            return text
+    return _validate_email(str(raw), field)
+
+
+@functools.lru_cache(maxsize=4096)
+def _validate_email(raw: str, field: str = "email") -> str:
+    """The full check behind :func:`normalize_email`."""
+    text = unicodedata.normalize("NFKC", raw).strip().lower()
     if not text:
         return ""
     if text.startswith("mailto:"):
@@ -295,5 +358,27 @@ def email_domain(email: str) -> str:
 
 def company_email_domain(email: str) -> str:
     """The email's domain when it can identify a company; '' for free-mail providers."""
+    if not email:
+        return ""
     domain = email_domain(email)
     return "" if domain in FREE_MAIL_DOMAINS else domain
+
+
+def website_domain(website: str) -> str:
+    """The host of a company website without ``www.`` (huawei.com from https://www.huawei.com/cn/)."""
+    text = (website or "").strip().lower()
+    if not text:
+        return ""
+    text = text.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return text[4:] if text.startswith("www.") else text
+
+
+# --- spreadsheet cells ------------------------------------------------------------------------------
+
+
+def neutralise_cell(value: object) -> str:
+    """A cell safe to open in a spreadsheet: text that starts a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text

@@ -178,3 +178,30 @@ class Contact(TrackedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Territory(models.Model):
+    """Where a customer, or a lead naming one, belongs by its province or by its industry.
+
+    Routing data, not code: a province names the region (or office) that covers it, an industry the
+    customer group that serves it. Leads fill in a region and a customer group from here when the
+    input names none; administrators change the map without a release.
+    """
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province → region")
+        INDUSTRY = "industry", _("Industry → customer group")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    key = models.CharField(_("province or industry"), max_length=40,
+                           help_text=_("A province without 省/市 (上海, 广东) or an industry code (education)."))
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("org unit"))
+
+    class Meta:
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+        ordering = ["kind", "key"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="customer_territory_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.org_unit}"

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from m2c.core.normalize import normalize_search_fragment
 from m2c.core.scoping import scope
 
-from .models import Contact, Customer
+from .models import Contact, Customer, Territory
 from .search import name_contains
 
 CUSTOMER_SCOPE = {"org_field": "org_unit", "owner_fields": ("ar_owner",), "group_field": "customer_group"}
@@ -84,3 +84,37 @@ def contact_get(*, user: Any, contact_id: Any) -> Contact:
     # The contact is visible exactly when its customer is.
     customer_get(user=user, customer_id=contact.customer_id)
     return contact
+
+
+def customer_visible(*, user: Any, customer_id: Any) -> bool:
+    """Whether ``user`` may see the customer (an id from input: other apps link records only to these)."""
+    return customer_queryset(user).filter(pk=customer_id).exists()
+
+
+def customer_contact_match(*, customer: Customer, name: str, email: str = "", phone: str = "") -> Contact | None:
+    """The customer's contact that is this person: the same email, the same phone, or the same name."""
+    condition = Q(name=name)
+    if email:
+        condition |= Q(email=email)
+    if phone:
+        condition |= Q(phone=phone)
+    return Contact.objects.filter(customer=customer).filter(condition).order_by("created_at").first()
+
+
+_TERRITORY_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
+
+
+def territory_key(kind: str, value: str) -> str:
+    """The key a province (上海市 → 上海, 广西壮族自治区 → 广西) or an industry is filed under."""
+    text = (value or "").strip()
+    if kind == Territory.Kind.PROVINCE:
+        for suffix in _TERRITORY_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                return text[: -len(suffix)]
+    return text
+
+
+def territory_map() -> dict[tuple[str, str], Any]:
+    """(kind, key) → org unit id of every territory whose unit is active (one query)."""
+    rows = Territory.objects.filter(org_unit__active=True).values_list("kind", "key", "org_unit_id")
+    return {(kind, key): unit for kind, key, unit in rows}

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Status
 
+from m2c.campaigns import selectors as campaign_selectors
 from m2c.campaigns.models import Campaign
 from m2c.core import events as core_events
 from m2c.core.errors import NotFound, ValidationFailed
@@ -40,6 +41,9 @@ from .schemas import (
     LeadOut,
     LeadPatch,
     LeadReasonIn,
+    LeadRevalidateBulkIn,
+    LeadRevalidateIn,
+    LeadRevalidateResultOut,
     MergeIn,
     MergeOut,
     MergePreviewOut,
@@ -172,6 +176,16 @@ def create_leads_bulk(request: HttpRequest, payload: LeadBulkIn):
     }
 
 
+@router.post("/leads/revalidate", response={200: list[LeadRevalidateResultOut], **ERRORS},
+             summary="Run the validity gate again for many corrected INVALID leads")
+def revalidate_leads(request: HttpRequest, payload: LeadRevalidateBulkIn):
+    leads = list(selectors.lead_list(user=request.user).filter(pk__in=payload.ids))
+    found = {lead.pk for lead in leads}
+    missing = [{"id": i, "result": "refused", "code": "not_found", "detail": "no such lead"} for i in payload.ids
+               if i not in found]
+    return services.lead_revalidate_many(leads=leads, actor=request.user) + missing
+
+
 def _bulk_validate(items: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
     from pydantic import ValidationError
 
@@ -200,8 +214,9 @@ def get_lead(request: HttpRequest, lead_id: uuid.UUID):
 def update_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadPatch):
     lead = _get(request, lead_id)
     changes = payload.model_dump(mode="json", exclude_unset=True)
+    version = changes.pop("version", None)
     changes = {k: v for k, v in changes.items() if v is not None or k in ("budget_amount", "estimated_amount", "expected_purchase_date")}
-    services.lead_update(lead=lead, actor=request.user, changes=changes)
+    services.lead_update(lead=lead, actor=request.user, changes=changes, expected_version=version)
     return _fresh(request, lead_id)
 
 
@@ -242,6 +257,17 @@ def assign_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadAssignIn)
 @router.post("/leads/{lead_id}/disqualify", response={200: LeadOut, **ERRORS}, summary="Disqualify a lead")
 def disqualify_lead(request: HttpRequest, lead_id: uuid.UUID, payload: DisqualifyIn):
     return _command(request, lead_id, services.lead_disqualify, reason=payload.reason, note=payload.note)
+
+
+@router.post("/leads/{lead_id}/revalidate", response={200: LeadOut, **ERRORS},
+             summary="Correct an INVALID lead and run the validity gate again",
+             description="INVALID → VALIDATING → INVALID | QUALIFIED → routing. Only leads whose reasons can be "
+             "fixed (no customer, no offering line, no contact); compliance-blocked and student leads stay closed (409).")
+def revalidate_lead(request: HttpRequest, lead_id: uuid.UUID, payload: LeadRevalidateIn):
+    changes = payload.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+    changes = {k: v for k, v in changes.items() if v is not None}
+    services.lead_revalidate(lead=_get(request, lead_id), actor=request.user, changes=changes)
+    return _fresh(request, lead_id)
 
 
 @router.post("/leads/{lead_id}/recycle", response={200: LeadOut, **ERRORS}, summary="Hand a lead back to the nurture pool")
@@ -315,12 +341,7 @@ def create_touch(request: HttpRequest, lead_id: uuid.UUID, payload: TouchIn):
 
 
 def _campaign(ref: str) -> Campaign:
-    campaign = Campaign.objects.filter(code=ref).first()
-    if campaign is None:
-        try:
-            campaign = Campaign.objects.filter(pk=uuid.UUID(ref)).first()
-        except ValueError:
-            campaign = None
+    campaign = campaign_selectors.campaign_by_ref(ref)
     if campaign is None:
         raise NotFound("no such campaign")
     return campaign

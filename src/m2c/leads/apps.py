@@ -12,11 +12,12 @@ class LeadsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from m2c.core.models import CalendarDay, OfferingLine, OrgUnit
+        from m2c.customers.models import Territory
 
         from .capture import forget_shared_reference
         from .models import LeadSettings, RoutingRule
 
-        for model in (LeadSettings, RoutingRule, OfferingLine, OrgUnit, CalendarDay):
+        for model in (LeadSettings, RoutingRule, OfferingLine, OrgUnit, CalendarDay, Territory):
             post_save.connect(forget_shared_reference, sender=model, dispatch_uid=f"leads.reference.{model.__name__}.save")
             post_delete.connect(forget_shared_reference, sender=model,
                                 dispatch_uid=f"leads.reference.{model.__name__}.delete")

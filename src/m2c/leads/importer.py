@@ -31,10 +31,10 @@ from django.utils.translation import gettext_lazy
 
 from m2c.core import events as core_events
 from m2c.core.errors import ValidationFailed
+from m2c.core.normalize import neutralise_cell
 
 from . import bulk, capture, events
 from .models import Channel, Lead, LeadImport, LeadImportError
-from .normalize import neutralise_cell
 
 BATCH = 5000
 MAX_CELL = 10_000

@@ -169,6 +169,25 @@ class LeadPatch(InSchema):
     expected_purchase_date: dt.date | None = None
     decision_chain_known: bool | None = None
     pain_confirmed: bool | None = None
+    version: int | None = Field(None, ge=0, description="The version you read: a lead saved since is refused with 409 "
+                                "`version_conflict` (optimistic concurrency).")
+
+
+class LeadRevalidateIn(LeadPatch):
+    """Corrections to an INVALID lead, applied before it goes through the validity gate again."""
+
+
+class LeadRevalidateBulkIn(InSchema):
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=1000, description="Up to 1,000 corrected INVALID leads")
+
+
+class LeadRevalidateResultOut(Schema):
+    id: uuid.UUID
+    result: str = Field(description="revalidated | refused")
+    status: str | None = None
+    invalid_reasons: list[str] = []
+    code: str | None = None
+    detail: str | None = None
 
 
 class LeadReasonIn(InSchema):

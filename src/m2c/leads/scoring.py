@@ -99,3 +99,19 @@ def temperature(value: int, *, warm: int, hot: int) -> str:
 
 def label(dimension: str) -> str:
     return str(DIMENSIONS.get(dimension, dimension))
+
+
+# Contact roles that count as "decision chain identified".
+DECISION_CHAIN_ROLES = frozenset({"decision_maker", "influencer", "purchaser", "technical_evaluator"})
+
+
+def facts_of(values: dict[str, Any], touches: int, extra_chain: bool = False) -> Facts:
+    """The scoring facts of a lead's column values (a dict of attnames) and its number of touches."""
+    return Facts(
+        budget_status=values.get("budget_status") or "unknown",
+        expected_purchase_date=values.get("expected_purchase_date"),
+        decision_chain_known=bool(values.get("decision_chain_known")) or extra_chain or values.get("contact_role") in DECISION_CHAIN_ROLES,
+        pain_confirmed=bool(values.get("pain_confirmed")),
+        industry=values.get("industry") or "",
+        touches=touches,
+    )

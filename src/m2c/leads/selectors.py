@@ -19,10 +19,9 @@ from m2c.core import events as core_events
 from m2c.core.models import Role
 from m2c.core.normalize import normalize_search_fragment
 from m2c.core.scoping import scope
+from m2c.customers.identity import Keys, compare, keys_of
 
 from . import capture
-from . import normalize as norm
-from .matching import Keys, compare
 from .models import CampaignTouch, Lead, LeadImport, LeadMerge, SavedView
 from .states import OPEN, VALID, WORKING, LeadStatus
 
@@ -162,25 +161,13 @@ def review_list(*, user: Any) -> QuerySet[Lead]:
 
 def duplicate_candidates(*, user: Any, lead: Lead, limit: int = 10) -> list[tuple[Lead, dict[str, Any]]]:
     """Visible leads that may name the same company, with the match explanation."""
-    keys = Keys(lead.normalized_name, lead.core_name, lead.block_key, lead.credit_code, lead.contact_email,
-                lead.contact_phone, lead.email_domain, lead.customer_id)
+    keys = capture.lead_keys(lead)
     return _candidates(user, keys, exclude=lead.pk, limit=limit)
 
 
 def likely_duplicates(*, user: Any, customer_name: str = "", email: str = "", phone: str = "", limit: int = 5) -> list[tuple[Lead, dict[str, Any]]]:
     """For the manual-entry form: leads that match what has been typed so far."""
-    keys = Keys()
-    if customer_name.strip():
-        keys.normalized, keys.core, keys.block = norm.company_keys(customer_name.strip())
-    try:
-        keys.email = norm.email(email.strip()) if email.strip() else ""
-    except Exception:  # noqa: BLE001 - a half-typed address simply does not match
-        keys.email = ""
-    try:
-        keys.phone = norm.phone(phone.strip()) if phone.strip() else ""
-    except Exception:  # noqa: BLE001
-        keys.phone = ""
-    keys.domain = norm.email_company_domain(keys.email)
+    keys = keys_of(name=customer_name, email=email, phone=phone)  # a half-typed value simply does not match
     if not (keys.core or keys.email or keys.phone):
         return []
     return _candidates(user, keys, exclude=None, limit=limit)
@@ -202,8 +189,7 @@ def _candidates(user: Any, keys: Keys, *, exclude: Any, limit: int) -> list[tupl
         qs = qs.exclude(pk=exclude)
     found = []
     for other in qs.order_by("-created_at")[:200]:
-        m = compare(keys, Keys(other.normalized_name, other.core_name, other.block_key, other.credit_code,
-                               other.contact_email, other.contact_phone, other.email_domain, other.customer_id))
+        m = compare(keys, capture.lead_keys(other))
         if m and m.score >= 60:
             found.append((other, m.as_dict()))
     found.sort(key=lambda pair: -pair[1]["score"])

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from m2c.core.errors import InvalidTransition
+from m2c.core.errors import Conflict, InvalidTransition
 from m2c.core.models import Role
 from m2c.core.state_machine import StateMachine, t
 
@@ -56,6 +57,18 @@ def _only_undo(lead: object, context: dict) -> None:
     if not context.get("undo_merge"):
         raise InvalidTransition("a duplicate leaves DUPLICATE only when its merge is undone")
 
+
+# Reasons a correction can remove (issue 9): a compliance block or a student contact keeps the lead closed.
+FIXABLE_REASONS = frozenset({"no_customer", "no_offering_line", "no_contact"})
+
+
+def _fixable(lead: object, context: dict) -> None:
+    reasons = set(getattr(lead, "invalid_reasons", None) or [])
+    closed = reasons - FIXABLE_REASONS
+    if closed:
+        raise Conflict(gettext("This lead stays closed: %(r)s.") % {"r": ", ".join(sorted(closed))}, code="lead_not_fixable",
+                       extra={"reasons": sorted(closed)})
+
 LEAD_MACHINE = StateMachine(
     name=_("Lead"),  # type: ignore[arg-type]
     transitions=[
@@ -69,6 +82,8 @@ LEAD_MACHINE = StateMachine(
         t(S.ASSIGNED, S.QUALIFIED, event=events.LEAD_RETURNED),
         t(S.ACCEPTED, S.NURTURING, roles=SALES, event=events.LEAD_NURTURING),
         t(S.NURTURING, S.CONVERTED, roles=(Role.AR,), event=events.LEAD_CONVERTED),
+        # A corrected invalid lead goes through the gate again (issue 9): only fixable reasons.
+        t(S.INVALID, S.VALIDATING, guards=[_fixable], roles=SALES, event=events.LEAD_REVALIDATED),
         t(S.NURTURING, S.RECYCLED, event=events.LEAD_RECYCLED),
         t(S.RECYCLED, S.QUALIFIED, event=events.LEAD_REQUALIFIED),
         t([S.ACCEPTED, S.NURTURING], S.DISQUALIFIED, roles=SALES, event=events.LEAD_DISQUALIFIED),
@@ -77,8 +92,9 @@ LEAD_MACHINE = StateMachine(
         # … and undo it: the one way out of DUPLICATE, allowed only to the audited undo of a merge.
         *[t(S.DUPLICATE, state, guards=[_only_undo], event=events.LEAD_MERGE_UNDONE) for state in sorted(MERGEABLE | {S.NEW})],
     ],
-    # DUPLICATE is terminal for everything but the undo above; TERMINAL (read-only) still lists it.
-    terminal=TERMINAL - {S.DUPLICATE},
+    # DUPLICATE is terminal for everything but the undo above, INVALID for everything but revalidation;
+    # TERMINAL (read-only to ordinary edits) still lists both.
+    terminal=TERMINAL - {S.DUPLICATE, S.INVALID},
     labels=dict(S.choices),
 )
 

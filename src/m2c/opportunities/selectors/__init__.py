@@ -27,6 +27,7 @@ from .deals import (  # noqa: F401
     ORDERINGS,
     Filters,
     active_team_ids,
+    open_opportunities_of_customers,
     opportunity_get,
     opportunity_list,
     opportunity_queryset,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,3 +151,20 @@ def opportunity_get(*, user: Any, opportunity_id: Any) -> Opportunity:
         ),
         pk=opportunity_id,
     )
+
+
+def open_opportunities_of_customers(*, customer_ids: Any, since: dt.datetime) -> list[tuple[Any, Any, dt.datetime, frozenset]]:
+    """(id, customer id, created at, offering line ids) of the open opportunities (on hold included) of
+    these customers created since ``since``: what lead capture merges a new lead into (domain.md 3.3).
+    Two queries, unscoped: the caller decides what the answer reveals."""
+    opps = list(
+        Opportunity.objects.filter(customer_id__in=list(customer_ids), stage__in=[*OPEN_STAGES, Stage.ON_HOLD],
+                                   created_at__gte=since).values_list("id", "customer_id", "created_at")
+    )
+    lines: dict[Any, set] = defaultdict(set)
+    if opps:
+        through = Opportunity.offering_lines.through
+        for opp_id, line_id in through.objects.filter(opportunity_id__in=[o[0] for o in opps]).values_list(
+                "opportunity_id", "offeringline_id"):
+            lines[opp_id].add(line_id)
+    return [(opp_id, customer_id, created, frozenset(lines.get(opp_id, ()))) for opp_id, customer_id, created in opps]

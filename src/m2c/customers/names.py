@@ -1,9 +1,8 @@
-"""Lead-side normalisation on top of ``m2c.core.normalize``, tuned for imports of a million rows.
+"""Company-name keys for identity resolution: the normalised name, its core and its blocking key.
 
-The core normalisers are the rule; these wrappers only make them cheap to call again and again:
-company names and emails are memoised, and Chinese mobile numbers take a fast path whose validity is
-decided once per 7-digit prefix by the core phone normaliser itself (``phonenumbers``), so the result
-is always the one ``normalize_phone`` gives.
+The core drops the place at the start and at the end of a Chinese name (上海华信燃气, 华信燃气（上海）
+and 华信燃气 share one core); the blocking key keeps fuzzy comparison to names that can match at all.
+Every app that asks "who is this customer?" gets its keys here, through :mod:`m2c.customers.identity`.
 """
 
 from __future__ import annotations
@@ -12,14 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from m2c.core.normalize import (
-    company_email_domain,
-    has_cjk,
-    normalize_company_name,
-    normalize_credit_code,
-    normalize_email,
-    normalize_phone,
-)
+from m2c.core.normalize import has_cjk, normalize_company_name
 
 # Province-level divisions and the prefecture-level cities (地级市): dropped from the start or the end
 # of a name to find its core, so that 上海华信燃气, 华信燃气（上海）and 华信燃气 share one core and one
@@ -124,7 +116,8 @@ def company_keys(raw: str) -> tuple[str, str, str]:
         return "", "", ""
     normalized = normalize_company_name(raw)
     if has_cjk(normalized):
-        core = core_of(normalized)
+        # Ordinals as digits, so 第十一医院 and 第11医院 share a core and a block.
+        core = numbers_as_digits(core_of(normalized))
         block = core[:3]
     else:
         text = unicodedata.normalize("NFKC", raw).casefold()
@@ -136,79 +129,60 @@ def company_keys(raw: str) -> tuple[str, str, str]:
     return normalized, core, block
 
 
-# Addresses Django's EmailValidator certainly accepts: its dot-atom local part and its domain pattern,
-# restricted to lower-case ASCII. Anything else goes through the core normaliser.
-_ATOM = r"[-!#$%&'*+/=?^_`{}|~0-9a-z]+"
-_FAST_EMAIL = re.compile(
-    rf"{_ATOM}(?:\.{_ATOM})*@[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?(?:\.(?!-)[a-z0-9-]{{1,63}}(?<!-))*\.(?!-)[a-z-]{{2,63}}(?<!-)\Z"
+# --- numbers and ordinals ----------------------------------------------------------------------------
+# 第11妇幼保健院 and 第12妇幼保健院, 一中 and 二中, 1号 and 2号 differ by one character and are
+# different customers. The numbers a name carries (as integers, in order) must agree for two names
+# to name the same company.
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMERAL = "零〇一二三四五六七八九十百千两"
+# Arabic digits anywhere; Chinese numerals after 第 or before a word that makes them an ordinal
+# (一中, 二小, 三号, 四院, 五分公司, 六厂 …), so that brands such as 一汽 or 三一重工 keep their words.
+_NUMBER_RE = re.compile(
+    rf"[0-9]+|第([{_CN_NUMERAL}]+)|([{_CN_NUMERAL}]+)(?=中|小|号|院|医|分|厂|局|队|所|师|团|校|营|连|研|附|处|站|场|矿|支)"
 )
+_HAS_NUMBER = re.compile(rf"[0-9{_CN_NUMERAL}]")
 
 
-def email(raw: str) -> str:
-    """``normalize_email(raw)``: plain ASCII addresses are checked with one regular expression."""
-    if raw.isascii():
-        text = raw.strip().lower()
-        if text.startswith("mailto:"):
-            text = text[7:]
-        if len(text) <= 320 and _FAST_EMAIL.match(text):
-            return text
-    return _email(raw)
+def _cn_number(text: str) -> int:
+    if not any(ch in _CN_UNITS for ch in text):
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))  # 七一二 → 712
+    total = current = 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        else:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+    return total + current
 
 
-@lru_cache(maxsize=4096)
-def _email(raw: str) -> str:
-    return normalize_email(raw)
+@lru_cache(maxsize=65_536)
+def name_numbers(normalized: str) -> tuple[int, ...]:
+    """The numbers and ordinals a normalised name carries, in order: 第十一人民医院 → (11,), No. 3 → (3,)."""
+    if not _HAS_NUMBER.search(normalized):
+        return ()
+    found = []
+    for m in _NUMBER_RE.finditer(normalized):
+        text = m.group(1) or m.group(2)
+        found.append(_cn_number(text) if text else int(m.group(0)))
+    return tuple(found)
 
 
-def email_company_domain(address: str) -> str:
-    return company_email_domain(address) if address else ""
+@lru_cache(maxsize=65_536)
+def numbers_as_digits(text: str) -> str:
+    """The name with its ordinals in Chinese numerals written as digits (第十一医院 → 第11医院), to compare."""
+    if not _HAS_NUMBER.search(text):
+        return text
+    def digits(m: re.Match[str]) -> str:
+        numeral = m.group(1) or m.group(2)
+        return m.group(0).replace(numeral, str(_cn_number(numeral))) if numeral else m.group(0)
+    return _NUMBER_RE.sub(digits, text)
 
 
-_PHONE_JUNK = str.maketrans("", "", " -()（）.　")
-_CN_NUMBER = re.compile(r"^(?:\+86|0086)?(1\d{10})$")
-
-
-def _cn_patterns() -> tuple[re.Pattern, re.Pattern]:
-    # The very patterns phonenumbers checks for a Chinese number: the general description first,
-    # then each number type (is_valid_number is "general matches and some type matches").
-    import phonenumbers
-
-    meta = phonenumbers.PhoneMetadata.metadata_for_region("CN")
-    types = [getattr(meta, name, None) for name in ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number",
-                                                     "pager", "uan", "voicemail", "fixed_line", "mobile")]
-    # One alternation of every type's pattern: fullmatch of it is "some type matches".
-    some_type = "|".join(f"(?:{d.national_number_pattern})" for d in reversed(types)
-                         if d is not None and d.national_number_pattern)
-    return re.compile(f"(?:{meta.general_desc.national_number_pattern})"), re.compile(f"(?:{some_type})")
-
-
-_CN_GENERAL, _CN_TYPE = _cn_patterns()
-
-
-def phone(raw: str, *, region: str = "CN", field: str = "contact_phone") -> str:
-    """E.164, exactly as ``m2c.core.normalize.normalize_phone`` gives it (a test holds the two together).
-
-    Chinese 11-digit numbers skip the parser: the metadata patterns are checked directly, which is
-    about fifty times faster; every other number goes through the core normaliser.
-    """
-    if not raw:
-        return ""
-    if region == "CN":
-        m = _CN_NUMBER.match(raw.translate(_PHONE_JUNK))
-        if m:
-            digits = m.group(1)
-            if _CN_GENERAL.fullmatch(digits) and _CN_TYPE.fullmatch(digits):
-                return "+86" + digits
-    return normalize_phone(raw, region=region, field=field)
-
-
-def credit_code(raw: str) -> str:
-    return normalize_credit_code(raw) if raw else ""
-
-
-def neutralise_cell(value: object) -> str:
-    """A cell safe to open in a spreadsheet: text that starts a formula gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
+def searchable_fragment(core: str) -> str:
+    """The longest part of a core a stored name contains however its ordinal is written (第11医院 → 医院)."""
+    if not _HAS_NUMBER.search(core):
+        return core
+    pieces = [p for p in re.split(rf"第?[0-9{_CN_NUMERAL}]+", core) if p]
+    return max(pieces, key=len) if pieces else core
