@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def test_record_many_checks_every_row_before_writing_any(users):
     rows = [
-        {"event_type": "leads.lead.captured", "subject_type": "leads.lead", "subject_id": "a", "payload": {"n": 1}},
+        {"event_type": "leads.lead.captured", "subject_type": "leads.lead", "subject_id": "a",
+         "payload": {"channel": "api", "path": ["NEW"]}},
         {"event_type": "leads.lead.no_such_thing", "subject_type": "leads.lead", "subject_id": "b"},
     ]
     with pytest.raises(ValueError, match="unregistered"):
@@ -22,6 +23,9 @@ def test_record_many_checks_every_row_before_writing_any(users):
     with pytest.raises(ValueError, match="payload"):
         core_events.record_many([{"event_type": "leads.lead.captured", "subject_type": "leads.lead", "subject_id": "a",
                                   "payload": ["not", "a", "dict"]}])
+    with pytest.raises(ValueError, match="does not match its declaration"):  # the typed payload is checked too
+        core_events.record_many([{"event_type": "leads.lead.captured", "subject_type": "leads.lead", "subject_id": "a",
+                                  "payload": {"channel": "api"}}])
     assert not Event.objects.exists()
 
 
@@ -30,7 +34,8 @@ def test_record_many_stores_what_record_would(users):
     try:
         count = core_events.record_many([
             {"event_type": "leads.lead.captured", "subject_type": "leads.lead", "subject_id": f"id-{i}",
-             "actor_id": users.marketing.pk, "payload": {"i": i}, "to_state": "QUALIFIED"} for i in range(3)
+             "actor_id": users.marketing.pk, "payload": {"channel": "api", "path": ["NEW", "QUALIFIED"], "row": i},
+             "to_state": "QUALIFIED"} for i in range(3)
         ])
     finally:
         core_events.request_id_var.reset(token)
@@ -39,7 +44,7 @@ def test_record_many_stores_what_record_would(users):
     assert [e.subject_id for e in stored] == ["id-0", "id-1", "id-2"]
     assert {(e.request_id, e.actor_id, e.to_state, e.from_state, e.reason, e.schema_version) for e in stored} == {
         ("req-42", users.marketing.pk, "QUALIFIED", "", "", 1)}
-    assert stored[1].payload == {"i": 1}
+    assert stored[1].payload == {"channel": "api", "path": ["NEW", "QUALIFIED"], "row": 1}
 
 
 def test_bulk_capture_writes_one_checked_event_per_lead(api, users, rules, lines):

@@ -48,17 +48,25 @@ class LeadCaptured(LeadPayload):
 
 
 class LeadMerged(LeadPayload):
+    """On the merged lead (``into`` the survivor), or, when capture merges a new lead straight into an open
+    opportunity, on that opportunity (``merged_lead`` the lead it absorbed)."""
+
     merge: str
-    into: str
     match: Match
+    into: str | None = None
+    merged_lead: str | None = None
+    campaign: str | None = None
 
 
 class LeadAbsorbed(LeadPayload):
+    """On the survivor: what it took over (capture's automatic merge moves one touch at most)."""
+
     merged_lead: str
     merge: str
     match: Match
-    touches: int
-    activities: int
+    touches: int = 0
+    activities: int = 0
+    campaign: str | None = None
 
 
 class MergeUndone(LeadPayload):

@@ -179,7 +179,8 @@ def capture(
             event_rows.append(_event(events.LEAD_ABSORBED if not target.is_opportunity else events.LEAD_MERGED,
                                      "opportunities.opportunity" if target.is_opportunity else "leads.lead",
                                      target.id, actor_id, request_id, now,
-                                     {"merged_lead": str(lead_id), "match": explanation,
+                                     {"merged_lead": str(lead_id), "merge": str(merge_rows[-1]["id"]),
+                                      "match": explanation, "touches": 1 if p.campaign else 0,
                                       "campaign": p.campaign.code if p.campaign else None}))
         else:
             path.append(S.VALIDATING)
