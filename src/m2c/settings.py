@@ -199,6 +199,15 @@ REPORTING_CURRENCY = os.environ.get("M2C_REPORTING_CURRENCY", "CNY")
 # routing rules, calendar) before reading it again; a change made in the same process applies at once.
 M2C_REFERENCE_TTL = float(os.environ.get("M2C_REFERENCE_TTL", "5"))
 
+# --- documents ------------------------------------------------------------------------------------
+
+# A CJK font file for quote PDFs, and the folders searched for a full system CJK font (os.pathsep
+# separated; empty: use only the GB2312 subset shipped in m2c/core/fonts). Unset: the usual system folders.
+M2C_PDF_FONT = os.environ.get("M2C_PDF_FONT") or None
+M2C_PDF_FONT_DIRS = (
+    [d for d in os.environ["M2C_PDF_FONT_DIRS"].split(os.pathsep) if d] if "M2C_PDF_FONT_DIRS" in os.environ else None
+)
+
 # --- mail -----------------------------------------------------------------------------------------
 
 EMAIL_HOST = os.environ.get("M2C_EMAIL_HOST", "127.0.0.1")
