@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "m2c.core.middleware.RequestIdMiddleware",
     "m2c.core.middleware.RefuseNulMiddleware",
+    "m2c.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "m2c.urls"
@@ -123,6 +124,10 @@ DEFAULT_SQLITE_PATH = VAR_DIR / "m2c.sqlite3"
 DATABASE_URL = os.environ.get("M2C_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
+# How long a SQLite write waits for another writer's lock before the request answers 503 (Retry-After).
+SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("M2C_SQLITE_BUSY_TIMEOUT_MS", "10000"))
+
+
 def _database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=0)
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -131,10 +136,10 @@ def _database(url: str) -> dict:
             # WAL lets readers run beside the writer; IMMEDIATE avoids lock upgrades that deadlock.
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                " PRAGMA busy_timeout=10000; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
+                f" PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
             ),
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
         }
     else:
         config["CONN_MAX_AGE"] = int(os.environ.get("M2C_DB_CONN_MAX_AGE", "60"))

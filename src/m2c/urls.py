@@ -6,6 +6,9 @@ from django.views.i18n import JavaScriptCatalog
 
 from m2c.api import api
 
+# A busy database met outside a view (saving the session) answers 503, not 500; see core.middleware.
+handler500 = "m2c.core.middleware.server_error"
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

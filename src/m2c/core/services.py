@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,5 +117,40 @@ def token_authenticate(clear: str) -> User | None:
     now = timezone.now()
     # Write last_used_at at most once a minute: a token used 300 times a second must not write 300 rows.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        _touch_token(token.pk, now)
     return token.user
+
+
+def _touch_token(token_id: Any, now: Any) -> None:
+    """Best effort: a read must never fail or wait because the token's last use could not be written.
+
+    Outside the request's transaction (after it commits when there is one), with SQLite's busy wait cut
+    to a few milliseconds; a busy database skips the write, and the next use a minute later tries again.
+    """
+    def write() -> None:
+        try:
+            with _short_busy_wait():
+                ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        except OperationalError:
+            pass
+
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(write)
+    else:
+        write()
+
+
+@contextmanager
+def _short_busy_wait(milliseconds: int = 50) -> Iterator[None]:
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        previous = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout={int(previous)}")
