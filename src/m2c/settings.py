@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "m2c.core.middleware.RequestIdMiddleware",
     "m2c.core.middleware.RefuseNulMiddleware",
     "m2c.core.middleware.DatabaseBusyMiddleware",
+    "m2c.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "m2c.urls"
@@ -172,7 +173,14 @@ LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Not a rule on the password: its password_changed hook revokes the user's API tokens.
+    {"NAME": "m2c.core.login.RevokeTokensOnPasswordChange"},
 ]
+# Failed sign-ins (core.login): per username and per client address, in a fixed window of seconds.
+AUTHENTICATION_BACKENDS = ["m2c.core.login.ThrottledModelBackend"]
+M2C_LOGIN_WINDOW = int(os.environ.get("M2C_LOGIN_WINDOW", "900"))
+M2C_LOGIN_FAILURES_PER_USER = int(os.environ.get("M2C_LOGIN_FAILURES_PER_USER", "5"))
+M2C_LOGIN_FAILURES_PER_IP = int(os.environ.get("M2C_LOGIN_FAILURES_PER_IP", "30"))
 
 # --- internationalisation -------------------------------------------------------------------------
 
@@ -225,12 +233,43 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # --- security -------------------------------------------------------------------------------------
+# Defaults suit `m2c serve` on a laptop (plain HTTP). Behind HTTPS, see docs/operations.md "HTTPS and load
+# balancers": M2C_SECURE_COOKIES, M2C_HSTS_SECONDS, M2C_SSL_REDIRECT, M2C_BEHIND_PROXY.
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+SECURE_REFERRER_POLICY = "same-origin"
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("M2C_MAX_REQUEST_BYTES", str(50 * 1024 * 1024)))
+
+# Cookies only over HTTPS (session, CSRF, language).
+SECURE_COOKIES = env_bool("M2C_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+# HTTP Strict Transport Security: browsers use HTTPS only, for this many seconds (0: off).
+SECURE_HSTS_SECONDS = int(os.environ.get("M2C_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("M2C_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("M2C_HSTS_PRELOAD")
+SECURE_SSL_REDIRECT = env_bool("M2C_SSL_REDIRECT")
+# Behind a load balancer or reverse proxy that terminates TLS: trust its X-Forwarded-Proto for "is this
+# HTTPS?", its X-Forwarded-Host/Port for building links, and its X-Forwarded-For (M2C_TRUSTED_PROXIES hops)
+# for the client's address in sign-in throttling. Only behind a proxy that overwrites these headers.
+BEHIND_PROXY = env_bool("M2C_BEHIND_PROXY")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("M2C_USE_X_FORWARDED_HOST", BEHIND_PROXY)
+USE_X_FORWARDED_PORT = env_bool("M2C_USE_X_FORWARDED_PORT", BEHIND_PROXY)
+M2C_TRUSTED_PROXIES = int(os.environ.get("M2C_TRUSTED_PROXIES", "1" if BEHIND_PROXY else "0"))
+
+# Content-Security-Policy (core.middleware): scripts only from our static files; inline style attributes
+# stay allowed (Bootstrap, ECharts and htmx set them). M2C_CSP=off removes it, M2C_CSP_REPORT_ONLY=1 only
+# reports violations in the browser console.
+M2C_CONTENT_SECURITY_POLICY = "" if os.environ.get("M2C_CSP", "on").lower() in {"0", "off", "false", "no"} else (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+M2C_CSP_REPORT_ONLY = env_bool("M2C_CSP_REPORT_ONLY")
 
 # --- m2c ------------------------------------------------------------------------------------------
 

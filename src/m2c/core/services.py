@@ -95,6 +95,24 @@ def token_revoke(*, token: ApiToken, actor: Any = None) -> ApiToken:
     return token
 
 
+@transaction.atomic
+def token_revoke_all(*, user: User, actor: Any = None, reason: str = "") -> int:
+    """Revoke every active token of ``user`` (after a password change, or ``m2c token revoke --all``).
+
+    Each revoked token gets its own event, with the reason. Returns how many were revoked.
+    """
+    if actor is not None and actor != user and not actor.has_role(Role.ADMINISTRATOR):
+        raise PermissionDenied(_("You can only revoke your own tokens."))
+    now = timezone.now()
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        events.record(events.TOKEN_REVOKED, token, actor=actor, payload={"name": token.name, "user": user.username},
+                      reason=reason)
+    return len(tokens)
+
+
 def token_find(*, user: User, ref: str) -> ApiToken:
     """A token of ``user`` by id, prefix or name (for the CLI)."""
     tokens = ApiToken.objects.filter(user=user)
