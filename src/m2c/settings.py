@@ -10,6 +10,12 @@ laptop demo on SQLite and as a cluster of app servers and workers on PostgreSQL:
 - ``M2C_REDIS_URL``: cache and rate limits in Redis instead of process memory.
 - ``M2C_SECRET_KEY``, ``M2C_DEBUG``, ``M2C_ALLOWED_HOSTS``, ``M2C_REPORTING_CURRENCY``,
   ``M2C_TIME_ZONE``, ``M2C_EMAIL_HOST``/``M2C_EMAIL_PORT``, ``M2C_TASKS_IMMEDIATE``.
+- HTTPS and proxies (docs/operations.md): ``M2C_SECURE_COOKIES``, ``M2C_HSTS_SECONDS``,
+  ``M2C_SSL_REDIRECT``, ``M2C_BEHIND_PROXY``, ``M2C_TRUSTED_PROXIES``, ``M2C_CSP``/``M2C_CSP_REPORT_ONLY``,
+  ``M2C_MAX_REQUEST_BYTES``; sign-in throttling ``M2C_LOGIN_FAILURES_PER_USER``/``_PER_IP``/``M2C_LOGIN_WINDOW``.
+- ``M2C_SQLITE_BUSY_TIMEOUT_MS``: how long a SQLite write waits for the lock before answering 503.
+- ``M2C_PDF_FONT``, ``M2C_PDF_FONT_DIRS``: the CJK font of quote PDFs (default: a system font, else the
+  subset shipped in m2c/core/fonts).
 """
 
 from __future__ import annotations
