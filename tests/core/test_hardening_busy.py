@@ -17,7 +17,7 @@ import sys
 import textwrap
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from m2c.core.middleware import BUSY_RETRY_AFTER, busy_response, is_database_busy
 
@@ -91,10 +91,25 @@ def test_a_locked_sqlite_file_answers_reads_and_refuses_writes_with_503(transact
 
 
 def test_only_lock_errors_count_as_busy(rf):
-    from django.db import OperationalError
-
     assert is_database_busy(OperationalError("database is locked"))
     assert not is_database_busy(OperationalError("no such table: core_user"))
     assert not is_database_busy(ValueError("database is locked"))
     response = busy_response(rf.get("/customers/"))
     assert response.status_code == 503 and response["Retry-After"] == str(BUSY_RETRY_AFTER)
+
+
+def test_an_unexpected_api_error_is_a_problem_not_an_html_page(rf):
+    from m2c.core.middleware import server_error
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        api = server_error(rf.get("/api/v1/customers"))
+        web = server_error(rf.get("/customers/"))
+    assert api.status_code == 500 and api["Content-Type"] == "application/problem+json"
+    assert json.loads(api.content)["code"] == "server_error" and "boom" not in api.content.decode()
+    assert web.status_code == 500 and web["Content-Type"].startswith("text/html")
+    try:
+        raise OperationalError("database is locked")
+    except OperationalError:
+        assert server_error(rf.post("/login/")).status_code == 503
