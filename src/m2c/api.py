@@ -127,7 +127,7 @@ def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return problem(
+    response = problem(
         request,
         401,
         {
@@ -137,6 +137,10 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
             "code": "not_authenticated",
         },
     )
+    # RFC 6750: a 401 names the scheme; a token that was sent but is not valid (revoked, unknown) says so.
+    sent = request.headers.get("Authorization", "").lower().startswith("bearer ")
+    response["WWW-Authenticate"] = 'Bearer realm="m2c"' + (', error="invalid_token"' if sent else "")
+    return response
 
 
 @api.exception_handler(Http404)

@@ -113,7 +113,7 @@ def cmd_token(args: argparse.Namespace) -> int:
     _setup()
     from m2c.core.errors import DomainError
     from m2c.core.models import User
-    from m2c.core.services import token_create, token_find, token_revoke
+    from m2c.core.services import token_create, token_find, token_revoke, token_revoke_all
 
     user = User.objects.filter(username=args.username).first()
     if user is None:
@@ -124,6 +124,15 @@ def cmd_token(args: argparse.Namespace) -> int:
             token, clear = token_create(user=user, name=args.name)
             print(clear)
             print(f"token “{token.name}” created for {user.username}; it is shown only this once", file=sys.stderr)
+        elif args.all:
+            if args.ref:
+                print("error: ref: give a token or --all, not both", file=sys.stderr)
+                return 2
+            count = token_revoke_all(user=user, reason="cli")
+            print(f"{count} token(s) of {user.username} revoked")
+        elif not args.ref:
+            print("error: ref: give a token's prefix, name or id, or --all", file=sys.stderr)
+            return 2
         else:
             token = token_find(user=user, ref=args.ref)
             token_revoke(token=token)
@@ -244,9 +253,10 @@ def build_parser() -> argparse.ArgumentParser:
     tc = tsub.add_parser("create", help="create a token; prints it once")
     tc.add_argument("username")
     tc.add_argument("--name", required=True)
-    tr = tsub.add_parser("revoke", help="revoke a token by prefix, name or id")
+    tr = tsub.add_parser("revoke", help="revoke a token by prefix, name or id, or all of a user's tokens")
     tr.add_argument("username")
-    tr.add_argument("ref")
+    tr.add_argument("ref", nargs="?", help="the token's prefix, name or id")
+    tr.add_argument("--all", action="store_true", help="revoke every active token of the user")
     p.set_defaults(func=cmd_token)
 
     p = sub.add_parser("worker", help="run background tasks and periodic jobs")

@@ -10,6 +10,12 @@ laptop demo on SQLite and as a cluster of app servers and workers on PostgreSQL:
 - ``M2C_REDIS_URL``: cache and rate limits in Redis instead of process memory.
 - ``M2C_SECRET_KEY``, ``M2C_DEBUG``, ``M2C_ALLOWED_HOSTS``, ``M2C_REPORTING_CURRENCY``,
   ``M2C_TIME_ZONE``, ``M2C_EMAIL_HOST``/``M2C_EMAIL_PORT``, ``M2C_TASKS_IMMEDIATE``.
+- HTTPS and proxies (docs/operations.md): ``M2C_SECURE_COOKIES``, ``M2C_HSTS_SECONDS``,
+  ``M2C_SSL_REDIRECT``, ``M2C_BEHIND_PROXY``, ``M2C_TRUSTED_PROXIES``, ``M2C_CSP``/``M2C_CSP_REPORT_ONLY``,
+  ``M2C_MAX_REQUEST_BYTES``; sign-in throttling ``M2C_LOGIN_FAILURES_PER_USER``/``_PER_IP``/``M2C_LOGIN_WINDOW``.
+- ``M2C_SQLITE_BUSY_TIMEOUT_MS``: how long a SQLite write waits for the lock before answering 503.
+- ``M2C_PDF_FONT``, ``M2C_PDF_FONT_DIRS``: the CJK font of quote PDFs (default: a system font, else the
+  subset shipped in m2c/core/fonts).
 """
 
 from __future__ import annotations
@@ -94,6 +100,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "m2c.core.middleware.RequestIdMiddleware",
     "m2c.core.middleware.RefuseNulMiddleware",
+    "m2c.core.middleware.DatabaseBusyMiddleware",
+    "m2c.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "m2c.urls"
@@ -123,6 +131,10 @@ DEFAULT_SQLITE_PATH = VAR_DIR / "m2c.sqlite3"
 DATABASE_URL = os.environ.get("M2C_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
+# How long a SQLite write waits for another writer's lock before the request answers 503 (Retry-After).
+SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("M2C_SQLITE_BUSY_TIMEOUT_MS", "10000"))
+
+
 def _database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=0)
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -131,10 +143,10 @@ def _database(url: str) -> dict:
             # WAL lets readers run beside the writer; IMMEDIATE avoids lock upgrades that deadlock.
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                " PRAGMA busy_timeout=10000; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
+                f" PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
             ),
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
         }
     else:
         config["CONN_MAX_AGE"] = int(os.environ.get("M2C_DB_CONN_MAX_AGE", "60"))
@@ -167,7 +179,14 @@ LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Not a rule on the password: its password_changed hook revokes the user's API tokens.
+    {"NAME": "m2c.core.login.RevokeTokensOnPasswordChange"},
 ]
+# Failed sign-ins (core.login): per username and per client address, in a fixed window of seconds.
+AUTHENTICATION_BACKENDS = ["m2c.core.login.ThrottledModelBackend"]
+M2C_LOGIN_WINDOW = int(os.environ.get("M2C_LOGIN_WINDOW", "900"))
+M2C_LOGIN_FAILURES_PER_USER = int(os.environ.get("M2C_LOGIN_FAILURES_PER_USER", "5"))
+M2C_LOGIN_FAILURES_PER_IP = int(os.environ.get("M2C_LOGIN_FAILURES_PER_IP", "30"))
 
 # --- internationalisation -------------------------------------------------------------------------
 
@@ -199,6 +218,15 @@ REPORTING_CURRENCY = os.environ.get("M2C_REPORTING_CURRENCY", "CNY")
 # routing rules, calendar) before reading it again; a change made in the same process applies at once.
 M2C_REFERENCE_TTL = float(os.environ.get("M2C_REFERENCE_TTL", "5"))
 
+# --- documents ------------------------------------------------------------------------------------
+
+# A CJK font file for quote PDFs, and the folders searched for a full system CJK font (os.pathsep
+# separated; empty: use only the GB2312 subset shipped in m2c/core/fonts). Unset: the usual system folders.
+M2C_PDF_FONT = os.environ.get("M2C_PDF_FONT") or None
+M2C_PDF_FONT_DIRS = (
+    [d for d in os.environ["M2C_PDF_FONT_DIRS"].split(os.pathsep) if d] if "M2C_PDF_FONT_DIRS" in os.environ else None
+)
+
 # --- mail -----------------------------------------------------------------------------------------
 
 EMAIL_HOST = os.environ.get("M2C_EMAIL_HOST", "127.0.0.1")
@@ -211,12 +239,43 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # --- security -------------------------------------------------------------------------------------
+# Defaults suit `m2c serve` on a laptop (plain HTTP). Behind HTTPS, see docs/operations.md "HTTPS and load
+# balancers": M2C_SECURE_COOKIES, M2C_HSTS_SECONDS, M2C_SSL_REDIRECT, M2C_BEHIND_PROXY.
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+SECURE_REFERRER_POLICY = "same-origin"
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("M2C_MAX_REQUEST_BYTES", str(50 * 1024 * 1024)))
+
+# Cookies only over HTTPS (session, CSRF, language).
+SECURE_COOKIES = env_bool("M2C_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+# HTTP Strict Transport Security: browsers use HTTPS only, for this many seconds (0: off).
+SECURE_HSTS_SECONDS = int(os.environ.get("M2C_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("M2C_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("M2C_HSTS_PRELOAD")
+SECURE_SSL_REDIRECT = env_bool("M2C_SSL_REDIRECT")
+# Behind a load balancer or reverse proxy that terminates TLS: trust its X-Forwarded-Proto for "is this
+# HTTPS?", its X-Forwarded-Host/Port for building links, and its X-Forwarded-For (M2C_TRUSTED_PROXIES hops)
+# for the client's address in sign-in throttling. Only behind a proxy that overwrites these headers.
+BEHIND_PROXY = env_bool("M2C_BEHIND_PROXY")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("M2C_USE_X_FORWARDED_HOST", BEHIND_PROXY)
+USE_X_FORWARDED_PORT = env_bool("M2C_USE_X_FORWARDED_PORT", BEHIND_PROXY)
+M2C_TRUSTED_PROXIES = int(os.environ.get("M2C_TRUSTED_PROXIES", "1" if BEHIND_PROXY else "0"))
+
+# Content-Security-Policy (core.middleware): scripts only from our static files; inline style attributes
+# stay allowed (Bootstrap, ECharts and htmx set them). M2C_CSP=off removes it, M2C_CSP_REPORT_ONLY=1 only
+# reports violations in the browser console.
+M2C_CONTENT_SECURITY_POLICY = "" if os.environ.get("M2C_CSP", "on").lower() in {"0", "off", "false", "no"} else (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+M2C_CSP_REPORT_ONLY = env_bool("M2C_CSP_REPORT_ONLY")
 
 # --- m2c ------------------------------------------------------------------------------------------
 

@@ -5,9 +5,15 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from m2c.api import api
+from m2c.core.login import LoginView
+
+# A busy database met outside a view (saving the session) answers 503, not 500, and an oversized body 413,
+# not 400; problem+json under /api/ (see core.middleware).
+handler400 = "m2c.core.middleware.bad_request"
+handler500 = "m2c.core.middleware.server_error"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

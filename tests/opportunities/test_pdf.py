@@ -27,3 +27,31 @@ def test_the_quote_pdf_in_chinese_and_english(deal):
     assert "Huaqing Networks Co., Ltd." in en and "Quotation" in en and "Wi-Fi 7 access point" in en
     for text in (zh, en):
         assert "7,000,000" not in text  # the cost is internal
+
+
+def test_a_chinese_quote_renders_with_the_shipped_font_when_the_machine_has_none(deal, settings, tmp_path):
+    """A fresh machine: no configured font and no system CJK font, only the subset shipped in m2c/core/fonts."""
+    settings.M2C_PDF_FONT = None
+    settings.M2C_PDF_FONT_DIRS = [str(tmp_path)]  # an empty folder stands for a machine without fonts
+    assert pdf._font() == pdf.BUNDLED_FONT
+    CompanyProfile.objects.create(name="华擎网络技术有限公司", name_en="Huaqing Networks Co., Ltd.")
+    opp = flows.to_o2(deal)
+    quote = flows.quote(opp, deal)
+    data = pdf.render(quote, "zh-hans")
+    zh = _text(data)
+    assert "华擎网络技术有限公司" in zh and "报价单" in zh and "申江大学" in zh and "北校区" in zh
+    assert "10,000,000.00" in zh and "7,000,000" not in zh
+    assert "?" not in zh  # no character the font lacks was replaced
+    fonts = {str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
+             for f in page["/Resources"]["/Font"].get_object().values()}
+    assert any("NotoSansCJK" in name for name in fonts), fonts
+    assert "Quotation" in _text(pdf.render(quote, "en"))
+
+
+def test_the_shipped_font_is_small_and_carries_its_licence():
+    from m2c.core import fonts
+
+    for path in (fonts.CJK_REGULAR, fonts.CJK_BOLD):
+        assert path.is_file() and path.stat().st_size < 2.5 * 1024 * 1024
+    licence = (fonts.FONT_DIR / "LICENSE-OFL.txt").read_text()
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Adobe" in licence

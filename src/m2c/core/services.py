@@ -6,13 +6,14 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,6 +100,24 @@ def token_revoke(*, token: ApiToken, actor: Actor = None) -> ApiToken:
     return token
 
 
+@transaction.atomic
+def token_revoke_all(*, user: User, actor: Any = None, reason: str = "") -> int:
+    """Revoke every active token of ``user`` (after a password change, or ``m2c token revoke --all``).
+
+    Each revoked token gets its own event, with the reason. Returns how many were revoked.
+    """
+    if actor is not None and actor != user and not actor.has_role(Role.ADMINISTRATOR):
+        raise PermissionDenied(_("You can only revoke your own tokens."))
+    now = timezone.now()
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        events.record(events.TOKEN_REVOKED, token, actor=actor, payload={"name": token.name, "user": user.username},
+                      reason=reason)
+    return len(tokens)
+
+
 def token_find(*, user: User, ref: str) -> ApiToken:
     """A token of ``user`` by id, prefix or name (for the CLI)."""
     tokens = ApiToken.objects.filter(user=user)
@@ -121,8 +140,43 @@ def token_authenticate(clear: str) -> User | None:
     now = timezone.now()
     # Write last_used_at at most once a minute: a token used 300 times a second must not write 300 rows.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        _touch_token(token.pk, now)
     return token.user
+
+
+def _touch_token(token_id: Any, now: Any) -> None:
+    """Best effort: a read must never fail or wait because the token's last use could not be written.
+
+    Outside the request's transaction (after it commits when there is one), with SQLite's busy wait cut
+    to a few milliseconds; a busy database skips the write, and the next use a minute later tries again.
+    """
+    def write() -> None:
+        try:
+            with _short_busy_wait():
+                ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        except OperationalError:
+            pass
+
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(write)
+    else:
+        write()
+
+
+@contextmanager
+def _short_busy_wait(milliseconds: int = 50) -> Iterator[None]:
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        previous = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout={int(previous)}")
 
 
 # --- shared helpers of every app's services ----------------------------------------------------------

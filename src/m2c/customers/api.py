@@ -130,8 +130,11 @@ def update_customer(request: HttpRequest, customer_id: uuid.UUID, payload: Custo
     for key in ("legal_name", "industry", "tier", "credit_rating", "compliance_status", "credit_currency", "country"):
         if key in changes and changes[key] is None:
             changes.pop(key)
-    services.customer_update(customer=customer, actor=request.user, expected_version=version, **changes)
-    return customer_out(selectors.customer_get(user=request.user, customer_id=customer_id))
+    updated = services.customer_update(customer=customer, actor=request.user, expected_version=version, **changes)
+    # Answer with the committed row the caller was allowed to change (the pre-commit scope), never a 404;
+    # read back so values come as stored (decimal places).
+    updated.refresh_from_db()
+    return customer_out(updated)
 
 
 @router.get("/customers/{customer_id}/events", response={200: list[EventOut], **ERRORS}, summary="A customer's timeline")

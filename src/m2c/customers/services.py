@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from m2c.core import events as core_events
+from m2c.core import scoping
 from m2c.core.errors import DuplicateRecord, FieldErrors, PermissionDenied, ValidationFailed
 from m2c.core.models import Currency, OrgUnit, Role
 from m2c.core.money import to_decimal
@@ -82,6 +83,26 @@ def _can_edit_fields(actor: Actor, fields: set[str]) -> None:
         raise PermissionDenied(_("Only finance can change credit rating, limit or hold."))
     if fields & COMPLIANCE_FIELDS and not actor.has_role(Role.FINANCE):
         raise PermissionDenied(_("Only finance or an administrator can change the compliance status."))
+
+
+def _can_place(actor: Any, unit: OrgUnit | None) -> None:
+    """Who may move a customer to ``unit``: administrators anywhere, others only inside their own scope.
+
+    The scope is the subtree the actor sees (a center's member works for its region), so a customer is
+    never moved to where its editor can no longer see it, nor out of every unit. (A new customer is
+    placed by the creator's unit or by the lead it comes from, not by this rule.)
+    """
+    if actor is None or actor.is_superuser or actor.has_role(Role.ADMINISTRATOR):
+        return
+    home = scoping.home_unit(actor.org_unit) if actor.org_unit_id else None
+    if home is None:
+        raise PermissionDenied(_("Only an administrator can change the region or office of a customer."),
+                               field="org_unit")
+    if unit is None or not unit.path.startswith(home.path):
+        raise PermissionDenied(
+            _("You can only place a customer in %(unit)s or a unit below it.") % {"unit": home.name},
+            field="org_unit",
+        )
 
 
 def _clean(data: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
@@ -297,6 +318,8 @@ def customer_update(*, customer: Customer, actor: Actor, expected_version: int |
 
     def check(diff: dict[str, list[Any]]) -> None:
         _can_edit_fields(actor, set(diff))
+        if "org_unit" in diff:
+            _can_place(actor, clean["org_unit"])
         if "normalized_name" in diff or "credit_code" in diff:
             hit = _existing(clean.get("normalized_name", locked.normalized_name),
                             clean.get("credit_code", locked.credit_code), exclude=locked.pk)

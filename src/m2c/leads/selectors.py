@@ -18,7 +18,7 @@ from m2c.campaigns.models import Campaign
 from m2c.core import events as core_events
 from m2c.core.models import Role
 from m2c.core.normalize import normalize_search_fragment
-from m2c.core.scoping import scope
+from m2c.core.scoping import home_unit, scope
 from m2c.customers.identity import Keys, compare, keys_of
 
 from . import capture
@@ -58,7 +58,8 @@ def _visible(user: Any) -> QuerySet[Lead]:
         return lead_queryset(user)
     condition = Q(owner=user) | Q(created_by=user)
     if user.org_unit_id:
-        path = user.org_unit.path
+        # The customers rule (core.scoping): a campaign-center marketer works for the region above it.
+        path = home_unit(user.org_unit).path
         condition |= Q(region__path__startswith=path) | Q(queue__path__startswith=path)
     return Lead.objects.filter(condition)
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from m2c.campaigns.models import Campaign
 from m2c.core.errors import DomainError
 from m2c.core.exports import Column, export_format, export_response
-from m2c.core.models import OfferingLine, OrgUnit, User
+from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.normalize import format_phone
 from m2c.core.ratelimit import allow
 
@@ -488,6 +488,10 @@ def import_errors(request: HttpRequest, import_id: str) -> StreamingHttpResponse
 
 @login_required
 def campaign_outcomes(request: HttpRequest, code: str) -> HttpResponse:
+    # The API's rule (GET /campaigns/{ref}/lead-outcomes): marketing and readers of everything only; to
+    # anyone else, partners included, the campaign does not exist.
+    if not (request.user.sees_everything or request.user.has_role(Role.MARKETING)):
+        raise Http404
     campaign = get_object_or_404(Campaign, code=code)
     return render(request, "leads/campaign_outcomes.html", {"o": selectors.campaign_lead_outcomes(campaign=campaign),
                                                             "form_url": _url("leads:web-form", campaign.code)})
@@ -497,6 +501,21 @@ def campaign_outcomes(request: HttpRequest, code: str) -> HttpResponse:
 
 WEB_FORM_LIMIT = 10  # submissions per IP address
 WEB_FORM_WINDOW = 600  # seconds
+
+
+# The API's caps on campaign tags (LeadIn.utm: 10 entries; capture keeps 40-character keys and
+# 200-character values), so a crafted link cannot make the form echo or store more than the API would.
+UTM_MAX_ENTRIES = 10
+UTM_KEY_LENGTH = 40
+UTM_VALUE_LENGTH = 200
+
+
+def _utm(params: Any) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for key, value in params.items():
+        if key.startswith("utm_") and len(key) <= UTM_KEY_LENGTH and len(tags) < UTM_MAX_ENTRIES:
+            tags[key] = value[:UTM_VALUE_LENGTH]
+    return tags
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -509,7 +528,7 @@ def web_form(request: HttpRequest, code: str) -> HttpResponse:
     campaign = Campaign.objects.filter(code=code).first()
     if campaign is None or not campaign.accepts_responses:
         return render(request, "leads/web_form_closed.html", status=404)
-    utm = {k: v[:200] for k, v in request.GET.items() if k.startswith("utm_")}
+    utm = _utm(request.GET)
     form = WebForm(request.POST or None, campaign=campaign)
     status = 200
     if request.method == "POST":
@@ -522,7 +541,7 @@ def web_form(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
             data["offering_lines"] = [line.code for line in data.get("offering_lines") or []]
-            posted_utm = {k: v[:200] for k, v in request.POST.items() if k.startswith("utm_")}
+            posted_utm = _utm(request.POST)
             data["utm"] = posted_utm or utm
             try:
                 services.lead_submit_web_form(campaign=campaign, data=data)

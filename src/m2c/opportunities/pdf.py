@@ -1,10 +1,10 @@
 """The quote as a PDF, in Simplified Chinese or English, on the company's letterhead.
 
-Chinese needs a CJK font: the first one found of ``settings.M2C_PDF_FONT`` (or the ``M2C_PDF_FONT``
-environment variable: a .ttf, .otf or .ttc whose first face is Simplified Chinese) and the usual system paths
-(Debian's fonts-noto-cjk, Fedora, macOS, Windows). Without one, the PDF falls back to the built-in
-Helvetica and characters it cannot draw become "?" (English documents stay readable). Cost and margin are
-internal: the customer's document never shows them.
+Chinese needs a CJK font: ``settings.M2C_PDF_FONT`` (or the ``M2C_PDF_FONT`` environment variable: a .ttf,
+.otf or .ttc whose first face is Simplified Chinese) when set, else a full CJK font found in
+``settings.M2C_PDF_FONT_DIRS`` (Debian's fonts-noto-cjk, Fedora, macOS, Windows), else the GB2312 subset of
+Noto Sans CJK SC shipped in ``m2c/core/fonts`` (SIL OFL 1.1), so every machine renders the same document.
+Cost and margin are internal: the customer's document never shows them.
 """
 
 from __future__ import annotations
@@ -21,30 +21,45 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from m2c.core import fonts
 from m2c.core.money import Money
 
 from .models import CompanyProfile, Quote
 from .states import QuoteStatus
 
-# (regular, bold, index of the Simplified Chinese face in a collection)
-FONT_CANDIDATES = [
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
-    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc", 2),
-    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc", 2),
-    ("/System/Library/Fonts/PingFang.ttc", "/System/Library/Fonts/PingFang.ttc", 0),
-    ("C:/Windows/Fonts/msyh.ttc", "C:/Windows/Fonts/msyhbd.ttc", 0),
+# Full CJK fonts by file name, searched in settings.M2C_PDF_FONT_DIRS: (regular, bold, index of the
+# Simplified Chinese face in a collection).
+SYSTEM_FONTS = [
+    ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc", 2),
+    ("PingFang.ttc", "PingFang.ttc", 0),
+    ("msyh.ttc", "msyhbd.ttc", 0),
 ]
+SYSTEM_FONT_DIRS = [
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/noto-cjk",
+    "/usr/share/fonts/google-noto-cjk",
+    "/System/Library/Fonts",
+    "C:/Windows/Fonts",
+]
+# Shipped with the package: always there, covers GB2312 (see m2c/core/fonts/README.md).
+BUNDLED_FONT = (str(fonts.CJK_REGULAR), str(fonts.CJK_BOLD), 0)
 BRAND = (196, 30, 58)
 GREY = (110, 110, 110)
 
 
-def _font() -> tuple[str, str, int] | None:
+def _font() -> tuple[str, str, int]:
+    """(regular, bold, collection index) of the CJK font to embed: configured, system, else bundled."""
     configured = getattr(settings, "M2C_PDF_FONT", None) or os.environ.get("M2C_PDF_FONT")
-    candidates = ([(configured, configured, 0)] if configured else []) + FONT_CANDIDATES
-    for regular, bold, index in candidates:
-        if regular and Path(regular).exists():
-            return regular, bold if Path(bold).exists() else regular, index
-    return None
+    if configured and Path(configured).is_file():
+        return configured, configured, 0
+    dirs = getattr(settings, "M2C_PDF_FONT_DIRS", None)
+    for folder in SYSTEM_FONT_DIRS if dirs is None else dirs:
+        for regular, bold, index in SYSTEM_FONTS:
+            path = Path(folder) / regular
+            if path.is_file():
+                bold_path = Path(folder) / bold
+                return str(path), str(bold_path if bold_path.is_file() else path), index
+    return BUNDLED_FONT
 
 
 class QuotePDF(FPDF):

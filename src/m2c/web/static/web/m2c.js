@@ -5,3 +5,18 @@ document.body.addEventListener("htmx:configRequest", function () {
 document.body.addEventListener("htmx:afterRequest", function () {
   document.getElementById("m2c-progress").classList.remove("htmx-request");
 });
+
+// Behaviour declared in markup, not in inline handlers (the Content-Security-Policy runs no inline code):
+// data-autosubmit submits the control's form when it changes; data-select-all="name" ticks every
+// checkbox of that name.
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target.matches("[data-autosubmit]") && target.form) {
+    target.form.submit();
+  }
+  if (target.matches("[data-select-all]")) {
+    document.querySelectorAll('input[type=checkbox][name="' + target.dataset.selectAll + '"]').forEach(function (box) {
+      box.checked = target.checked;
+    });
+  }
+});

@@ -1,0 +1,179 @@
+"""Every web page, walked from the URLconf: an outsider, a partner and a visitor who is not signed in
+see nothing of a record that is not theirs.
+
+The routes come from ``django.urls.get_resolver()``, so a new page joins the walk by existing. Each
+parameter is filled from a record of the demo data that the visitors must not see (another region's
+customer, lead, opportunity, quote…); a parameter the walk cannot fill fails the test, so whoever adds a
+route says here where its record comes from. The API has its own walk (tests/api/test_scoping.py).
+
+- not signed in: every page but PUBLIC sends to the login page;
+- an AR of a region that owns nothing, and a partner user: a page about a record answers 403 or 404 (or
+  sends elsewhere), a page without parameters may answer 200 but shows none of the hidden records' names;
+  a route that only takes POST is also posted to, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from m2c.campaigns.models import Campaign
+from m2c.core.models import ApiToken, Event, OrgUnit, Role
+from m2c.core.services import token_create
+from m2c.customers.models import Customer
+from m2c.demo import load_demo
+from m2c.insight.models import Requirement
+from m2c.leads import services as lead_services
+from m2c.leads.models import Lead, LeadImport, LeadMerge, SavedView
+from m2c.opportunities.models import (
+    GateCondition,
+    GateReview,
+    Opportunity,
+    Quote,
+    QuoteLine,
+    Risk,
+    TeamAssignment,
+)
+from tests.factories import OrgUnitFactory, UserFactory
+
+# Pages anyone may open: signing in and out, the language switch, and a campaign's public lead form.
+PUBLIC = {"login", "logout", "set_language", "javascript-catalog", "leads:web-form", "leads:web-form-thanks",
+          "admin:login", "admin:logout"}
+SKIPPED_PREFIXES = ("api/v1/",)  # walked from the OpenAPI document in tests/api/test_scoping.py
+
+
+def _routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, list[str]]]:
+    """(route pattern, name, parameter names) of every page in the URLconf."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+            yield from _routes(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+            yield prefix + str(entry.pattern), name, list(entry.pattern.converters)
+
+
+@pytest.fixture
+def world(db: Any) -> dict[str, Any]:
+    load_demo(customers=40, progress=False)
+    hq = OrgUnit.objects.get(code="hq")
+    mars = OrgUnitFactory(code="mars", name="火星地区部", name_en="Mars", type=OrgUnit.Type.REGION, parent=hq)
+    admin = UserFactory(username="walk-admin", roles=[Role.ADMINISTRATOR], is_superuser=True, is_staff=True)
+    outsider = UserFactory(username="ar.mars", roles=[Role.AR], org_unit=mars)
+    partner = UserFactory(username="partner.walk", roles=[Role.PARTNER])
+    # Records the demo has none of, made the way users make them.
+    owner = Lead.objects.exclude(owner=None).select_related("owner").first().owner
+    token_create(user=admin, name="walk")
+    lead_services.saved_view_create(actor=owner, name="私人视图", query="status=new")
+    LeadImport.objects.create(file_name="线索导入.csv", created_by=owner)
+    clients = {}
+    for key, user in (("admin", admin), ("outsider", outsider), ("partner", partner)):
+        clients[key] = Client()
+        clients[key].force_login(user)
+    clients["anonymous"] = Client()
+    secrets = [c.legal_name for c in Customer.objects.all()] + [o.name for o in Opportunity.objects.all()]
+    secrets += [lead.title for lead in Lead.objects.exclude(title="")]
+    return {"clients": clients, "secrets": [s for s in secrets if len(s) >= 4], "owner": owner}
+
+
+def _first(queryset: Any) -> Any:
+    record = queryset.order_by("pk").first()
+    assert record is not None, f"the demo data has no {queryset.model.__name__}: make one in the world fixture"
+    return record
+
+
+# Where each URL parameter's value comes from: a record the visitors must not see.
+FILL: dict[str, Callable[[], Any]] = {
+    "customer_id": lambda: _first(Customer.objects).pk,
+    "requirement_id": lambda: _first(Requirement.objects).pk,
+    "view_id": lambda: _first(SavedView.objects).pk,
+    "import_id": lambda: _first(LeadImport.objects).pk,
+    "merge_id": lambda: _first(LeadMerge.objects).pk,
+    "code": lambda: _first(Campaign.objects).code,
+    "lead_id": lambda: _first(Lead.objects).pk,
+    "action": lambda: "accept",
+    "opportunity_id": lambda: _first(Opportunity.objects).pk,
+    "command": lambda: "advance",
+    "assignment_id": lambda: _first(TeamAssignment.objects).pk,
+    "kind": lambda: "risk",
+    "record_id": lambda: _first(Risk.objects).pk,
+    "gate": lambda: "ati",
+    "review_id": lambda: _first(GateReview.objects).pk,
+    "condition_id": lambda: _first(GateCondition.objects).pk,
+    "quote_id": lambda: _first(Quote.objects).pk,
+    "line_id": lambda: _first(QuoteLine.objects).pk,
+    "token_id": lambda: _first(ApiToken.objects).pk,
+    # The admin site refuses every non-staff visitor before it reads an object.
+    "object_id": lambda: "1",
+    "content_type_id": lambda: "1",
+    "id": lambda: "1",
+}
+
+
+def _url(route: str, params: list[str]) -> str:
+    url = "/" + route
+    for name in params:
+        assert name in FILL, f"the outsider walk cannot fill <{name}> in /{route}: add it to FILL"
+        start = url.index("<")
+        url = url[:start] + str(FILL[name]()) + url[url.index(">", start) + 1:]
+    return url
+
+
+def _leaks(response: Any, secrets: list[str], who: str, url: str) -> list[str]:
+    text = response.content.decode("utf-8", "replace") if not response.streaming else ""
+    leaked = [s for s in secrets if s in text]
+    return [f"{who} sees {leaked[:3]} on {url}"] if leaked else []
+
+
+def test_every_page_refuses_outsiders_partners_and_anonymous_visitors(world):
+    clients, secrets = world["clients"], world["secrets"]
+    problems: list[str] = []
+    visited = 0
+    for route, name, params in _routes():
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        url = _url(route, params)
+        visited += 1
+        anonymous = clients["anonymous"].get(url)
+        if name not in PUBLIC:
+            login = "/admin/login/" if route.startswith("admin/") else "/login/"
+            if not (anonymous.status_code == 302 and anonymous["Location"].startswith(login)):
+                problems.append(f"anonymous got {anonymous.status_code} from {url}")
+        post_only = clients["admin"].get(url).status_code == 405
+        for who in ("outsider", "partner"):
+            response = clients[who].get(url)
+            problems += _leaks(response, secrets, who, url)
+            if name in PUBLIC:
+                continue
+            if route.startswith("admin/"):
+                if not (response.status_code == 302 and response["Location"].startswith("/admin/login/")):
+                    problems.append(f"{who} got {response.status_code} from {url}")
+                continue
+            if not params:
+                if response.status_code not in (200, 302, 403, 404, 405):
+                    problems.append(f"{who} got {response.status_code} from {url}")
+                continue
+            allowed = (302, 403, 404, 405) if post_only else (302, 403, 404)
+            if response.status_code not in allowed:
+                problems.append(f"{who} got {response.status_code} from {url}")
+            elif response.status_code == 302 and response["Location"].split("?")[0] == url:
+                problems.append(f"{who} was sent to the record itself from {url}")
+            if post_only:
+                before = Event.objects.count()
+                posted = clients[who].post(url, {"reason": "walk", "name": "walk"})
+                if posted.status_code not in (302, 403, 404):
+                    problems.append(f"{who} posted {url}: {posted.status_code}")
+                if Event.objects.count() != before:
+                    problems.append(f"{who} changed something by posting {url}")
+                problems += _leaks(posted, secrets, who, url)
+    assert problems == []
+    assert visited >= 60, visited
+
+
+def test_the_walk_fails_on_a_route_it_cannot_fill():
+    with pytest.raises(AssertionError, match="cannot fill <tenant_id>"):
+        _url("tenants/<uuid:tenant_id>/", ["tenant_id"])
