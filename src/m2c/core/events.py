@@ -157,6 +157,7 @@ class TokenCreated(EventPayload):
 
 class TokenRevoked(EventPayload):
     name: str
+    user: str | None = None
 
 
 class AnyPayload(BaseModel):
