@@ -29,7 +29,7 @@ from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.money import Money, to_decimal
 from m2c.customers import selectors as customer_selectors
 
-from . import pdf, rules, selectors, services
+from . import pdf, rules, selectors, services, vat
 from .forms import (
     AbandonForm,
     ActivityForm,
@@ -45,6 +45,7 @@ from .forms import (
 )
 from .models import (
     AnswerType,
+    CompanyProfile,
     Competitor,
     GateAnswer,
     GateReview,
@@ -730,8 +731,12 @@ def quote_detail(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
 
     can_approve = (quote.status == QuoteStatus.PENDING_APPROVAL and level is not None
                    and level_rank(level) >= level_rank(quote.required_level) and request.user.pk != quote.created_by_id)
+    lines = list(quote.lines.select_related("product").order_by("position"))
+    taxes, total_tax = vat.quote_taxes(quote, lines)
+    company = CompanyProfile.current()
     context = {
-        "quote": quote, "opportunity": opp, "lines": quote.lines.select_related("product").order_by("position"),
+        "quote": quote, "opportunity": opp, "lines": lines, "taxes": taxes, "total_tax": total_tax,
+        "seal_parties": [_("For and on behalf of %(company)s") % {"company": company.name}, _("Customer acceptance")],
         "can_work": can_work, "can_approve": can_approve, "line_form": QuoteLineForm(
             products=Product.objects.filter(active=True, offering_line__in=opp.offering_lines.all())),
         "bid": rules.current_bid(opp), "floor": opp.floor_money, "tab": "list",
