@@ -6,13 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField, TimeField
 from m2c.core.models import Currency, OfferingLine, Role, User
 from m2c.customers.models import Contact, Customer, DecisionRole
 
-from .models import Activity, BudgetStatus, Level3, Product, Risk, Stakeholder
+from .models import Activity, BudgetStatus, Level3, PriceList, Product, Risk, Stakeholder
 from .states import AbandonReason, LossReason, PriorityType, TeamRole
 
 
@@ -138,3 +139,23 @@ class QuoteLineForm(StyledForm):
         super().__init__(*args, **kwargs)
         if products is not None:
             self.fields["product"].queryset = products
+
+
+class QuoteHeaderForm(StyledForm):
+    """The editable header of a draft quote: title, validity, terms, and the price list (of its currency)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    valid_until = DateField(label=_("Valid until"), required=False)
+    price_list = forms.ModelChoiceField(label=_("Price list"), queryset=PriceList.objects.none(), required=False,
+                                        help_text=_("Changing it re-prices the lines whose product it lists."))
+    payment_terms = forms.CharField(label=_("Payment terms"), max_length=5000, required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+    delivery_terms = forms.CharField(label=_("Delivery terms"), max_length=5000, required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, quote: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"title": quote.title, "valid_until": quote.valid_until, "price_list": quote.price_list,
+                                      "payment_terms": quote.payment_terms, "delivery_terms": quote.delivery_terms})
+        super().__init__(*args, **kwargs)
+        self.fields["price_list"].queryset = PriceList.objects.filter(currency=quote.currency).filter(
+            Q(active=True) | Q(pk=quote.price_list_id)).order_by("code")

@@ -38,6 +38,7 @@ from .forms import (
     HoldForm,
     LoseForm,
     OpportunityForm,
+    QuoteHeaderForm,
     QuoteLineForm,
     RiskForm,
     StakeholderForm,
@@ -687,11 +688,12 @@ def quote_detail(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
             else:
                 messages.error(request, form.errors.as_text())
         elif action == "header":
-            _run(request, lambda: services.quote_update(
-                quote=quote, actor=request.user, title=request.POST.get("title", "")[:200],
-                valid_until=_date(request.POST.get("valid_until", "")),
-                payment_terms=request.POST.get("payment_terms", "")[:5000],
-                delivery_terms=request.POST.get("delivery_terms", "")[:5000]), _("Quote saved."))
+            header = QuoteHeaderForm(request.POST, quote=quote)
+            if header.is_valid():
+                _run(request, lambda: services.quote_update(quote=quote, actor=request.user, **header.cleaned_data),
+                     _("Quote saved."))
+            else:
+                messages.error(request, header.errors.as_text())
         elif action == "request_approval":
             result = _run(request, lambda: services.quote_request_approval(quote=quote, actor=request.user), "")
             if result is not None:
@@ -737,7 +739,7 @@ def quote_detail(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
     context = {
         "quote": quote, "opportunity": opp, "lines": lines, "taxes": taxes, "total_tax": total_tax,
         "seal_parties": [_("For and on behalf of %(company)s") % {"company": company.name}, _("Customer acceptance")],
-        "can_work": can_work, "can_approve": can_approve, "line_form": QuoteLineForm(
+        "can_work": can_work, "can_approve": can_approve, "header_form": QuoteHeaderForm(quote=quote), "line_form": QuoteLineForm(
             products=Product.objects.filter(active=True, offering_line__in=opp.offering_lines.all())),
         "bid": rules.current_bid(opp), "floor": opp.floor_money, "tab": "list",
         "below_floor": opp.floor_money is not None and not rules.compare_to_floor(opp, quote.net_money)[0],

@@ -65,6 +65,7 @@ from .team import (
     stakeholder_add,
     stakeholder_remove,
     stakeholder_update,
+    stakeholders_from_lead,
     team_assign,
     team_end,
 )
@@ -80,5 +81,5 @@ __all__ = [
     "price_list_save", "product_save", "program_create", "quote_approve", "quote_create", "quote_line_add",
     "quote_line_remove", "quote_line_update", "quote_reject", "quote_request_approval", "quote_submit",
     "quote_update", "quote_withdraw", "risk_add", "risk_update", "settings_update", "stakeholder_add",
-    "stakeholder_remove", "stakeholder_update", "team_assign", "team_end",
+    "stakeholder_remove", "stakeholder_update", "stakeholders_from_lead", "team_assign", "team_end",
 ]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,6 +94,8 @@ def quote_create(*, opportunity: Opportunity, actor: Any, currency: str | None =
     errors.raise_if_any()
     number = (opp.quotes.aggregate(n=Max("number"))["n"] or 0) + 1
     source = copy_from
+    if price_list is None and source is None:
+        price_list = default_price_list(code)
     quote = Quote.objects.create(
         opportunity=opp, number=number, currency=code, price_list=price_list or (source.price_list if source else None),
         bid=rules.current_bid(opp), copied_from=source, title=title or (source.title if source else opp.name)[:200],
@@ -122,6 +124,33 @@ def quote_create(*, opportunity: Opportunity, actor: Any, currency: str | None =
 QUOTE_HEADER = ("title", "valid_until", "payment_terms", "delivery_terms", "notes", "price_list")
 
 
+def default_price_list(currency: str, on: dt.date | None = None) -> PriceList | None:
+    """The price list a new quote in ``currency`` starts from: the active one in force, newest first."""
+    day = on or timezone.localdate()
+    return (PriceList.objects.filter(currency=currency, active=True, valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).order_by("-valid_from", "code").first())
+
+
+def _reprice(quote: Quote) -> int:
+    """List prices of product lines from the quote's (new) price list; each line keeps its discount.
+
+    Lines whose product the list does not price, and lines without a product, keep their price.
+    """
+    if quote.price_list_id is None:
+        return 0
+    prices = dict(PriceListItem.objects.filter(price_list_id=quote.price_list_id).values_list("product_id", "list_price"))
+    changed = 0
+    for line in quote.lines.filter(product__isnull=False):
+        price = prices.get(line.product_id)
+        if price is None or price == line.unit_list_price:
+            continue
+        line.unit_list_price = price
+        line.unit_net_price = (price * (HUNDRED - line.discount_pct) / HUNDRED).quantize(Decimal("0.0001"))
+        line.save(update_fields=["unit_list_price", "unit_net_price"])
+        changed += 1
+    return changed
+
+
 @transaction.atomic
 def quote_update(*, quote: Quote, actor: Any, **changes: Any) -> Quote:
     locked = Quote.objects.select_for_update().get(pk=quote.pk)
@@ -135,11 +164,18 @@ def quote_update(*, quote: Quote, actor: Any, **changes: Any) -> Quote:
         elif key == "price_list" and value is not None and value.currency != locked.currency:
             errors.add(key, _("The price list is in another currency."))
     errors.raise_if_any()
+    new_list = "price_list" in changes and (changes["price_list"].pk if changes["price_list"] else None) != locked.price_list_id
     for key, value in changes.items():
         setattr(locked, key, value if value is not None or key in ("valid_until", "price_list") else "")
+    payload: dict[str, Any] = {"fields": sorted(changes)}
+    if new_list:
+        # A new price list re-prices the product lines it covers; totals and approval level follow.
+        payload["repriced_lines"] = _reprice(locked)
+        payload["price_list"] = locked.price_list.code if locked.price_list_id else None
+        recalculate(locked)
     locked.version += 1
     locked.save()
-    core_events.record(events.QUOTE_UPDATED, locked, actor=actor, payload={"fields": sorted(changes)})
+    core_events.record(events.QUOTE_UPDATED, locked, actor=actor, payload=payload)
     return locked
 
 
