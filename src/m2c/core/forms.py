@@ -196,12 +196,18 @@ class MoneyAmountField(DecimalField):
         self.currency_field = currency_field
         super().__init__(**kwargs)
 
-    def set_currency(self, currency: str) -> None:
+    def set_currency(self, currency: str, *, fixed: bool = True) -> None:
+        """Decimals, rendering and browser step for ``currency``.
+
+        When the user can still change the currency on the same form, the browser gets ``step="any"``:
+        a step of the old currency would block the new one's decimals before the server could judge.
+        """
         places = minor_units(currency)
         self.decimal_places = places
         self.widget.places = places
-        self.widget.attrs["step"] = str(Decimal(1).scaleb(-places)).lower() if places else "1"
+        self.widget.attrs["step"] = (str(Decimal(1).scaleb(-places)).lower() if places else "1") if fixed else "any"
         self.widget.attrs["data-currency"] = currency
+        self.widget.attrs["data-decimals"] = str(places)
         # Validators are shared between the copies of a form's fields: replace, never mutate.
         self.validators = [
             validators.DecimalValidator(self.max_digits, places) if isinstance(v, validators.DecimalValidator) else v
@@ -264,7 +270,9 @@ class M2CForm(DomainErrorFormMixin, forms.Form):
         """Give every money amount its currency's decimals (the submitted currency wins over initial)."""
         for field in self.fields.values():
             if isinstance(field, MoneyAmountField):
-                field.set_currency(self._currency_for(field.currency_field))
+                source = field.currency_field
+                fixed = source.startswith("=") or source not in self.fields or self.fields[source].disabled
+                field.set_currency(self._currency_for(source), fixed=fixed)
 
     def _currency_for(self, source: str) -> str:
         if source.startswith("="):
