@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -738,7 +739,8 @@ def quote_detail(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
     company = CompanyProfile.current()
     context = {
         "quote": quote, "opportunity": opp, "lines": lines, "taxes": taxes, "total_tax": total_tax,
-        "seal_parties": [_("For and on behalf of %(company)s") % {"company": company.name}, _("Customer acceptance")],
+        "seal_parties": [_("For and on behalf of %(company)s") % {"company": company.name_en if (
+            get_language() or "").startswith("en") and company.name_en else company.name}, _("Customer acceptance")],
         "can_work": can_work, "can_approve": can_approve, "header_form": QuoteHeaderForm(quote=quote), "line_form": QuoteLineForm(
             products=Product.objects.filter(active=True, offering_line__in=opp.offering_lines.all())),
         "bid": rules.current_bid(opp), "floor": opp.floor_money, "tab": "list",
