@@ -112,23 +112,15 @@ class NumberInput(forms.NumberInput):
 # --- fields ------------------------------------------------------------------------------------------
 
 
-def _with_wire(wire: str, key: str) -> list[str]:
-    """The wire format first, then the language's own (typed by hand or pasted)."""
-    return [wire, *[f for f in formats.get_format(key) if f != wire]]
-
-
-class _WireFormats(list):
-    """Input formats resolved when used, so the active language's own formats follow the wire one."""
+class _WireFormats:
+    """Input formats read when a value is parsed: the wire format first, then the active language's own
+    (a date typed or pasted by hand as 2027/03/23 is still read)."""
 
     def __init__(self, wire: str, key: str) -> None:
-        super().__init__()
         self.wire, self.key = wire, key
 
     def __iter__(self) -> Any:
-        return iter(_with_wire(self.wire, self.key))
-
-    def __len__(self) -> int:
-        return len(_with_wire(self.wire, self.key))
+        return iter([self.wire, *[f for f in formats.get_format(self.key) if f != self.wire]])
 
 
 class DateField(forms.DateField):
