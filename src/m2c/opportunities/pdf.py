@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from m2c.core.formatting import chinese_capitals, format_money, format_percent
+from m2c.core.formatting import chinese_capitals, format_money, format_number, format_percent
 
 from . import vat
 from .models import CompanyProfile, Quote
@@ -68,8 +68,7 @@ def _amount(value: Decimal, currency: str) -> str:
 
 
 def _qty(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text
+    return format_number(value.normalize())
 
 
 def quote_number(quote: Quote) -> str:
@@ -165,7 +164,7 @@ def _render(quote: Quote, language: str) -> bytes:
     pdf.set_font(family, size=7.5)
     pdf.set_fill_color(255, 255, 255)
     heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=BRAND)
-    widths = (7, 44, 22, 13, 22, 12, 22, 12, 20, 26)
+    widths = (7, 40, 22, 17, 22, 12, 22, 11, 20, 27)
     taxes, total_tax = vat.quote_taxes(quote)
     with pdf.table(col_widths=widths, text_align=("CENTER", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT",
                                                   "RIGHT", "RIGHT"),
@@ -208,10 +207,10 @@ def _render(quote: Quote, language: str) -> bytes:
     ]
     for i, (label, value) in enumerate(totals):
         last = i == len(totals) - 1
-        pdf.set_x(95)
+        pdf.set_x(85)
         pdf.set_font(family, "B" if last else "", 11 if last else 9)
-        pdf.cell(65, 6, text(label), align="R")
-        pdf.cell(35, 6, text(f"{value} {quote.currency}" if last else value), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(60, 6, text(label), align="R")
+        pdf.cell(50, 6, text(f"{value} {quote.currency}" if last else value), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "B", 9.5)
     pdf.cell(0, 7, text(_("Amount in words: %(words)s") % {"words": chinese_capitals(quote.total_net, quote.currency)}),
              align="R", new_x="LMARGIN", new_y="NEXT")
@@ -249,14 +248,14 @@ def _render(quote: Quote, language: str) -> bytes:
     pdf.cell(0, 5, text(_("Date:")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(*GREY)
     pdf.set_dash_pattern(dash=1, gap=1)
-    for x in (62, 152):
-        pdf.circle(x, top + 18, 19)
+    for x in (88, 178):
+        pdf.circle(x, top + 16, 16)
     pdf.set_dash_pattern()
     pdf.set_text_color(*GREY)
     pdf.set_font(family, size=7.5)
-    for x in (62, 152):
-        pdf.set_xy(x - 19, top + 33)
-        pdf.cell(38, 4, text(_("(company seal)")), align="C")
+    for x in (88, 178):
+        pdf.set_xy(x - 16, top + 27)
+        pdf.cell(32, 4, text(_("(company seal)")), align="C")
     pdf.set_text_color(30, 30, 30)
     return bytes(pdf.output())
 
