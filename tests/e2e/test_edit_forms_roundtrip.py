@@ -212,9 +212,11 @@ def test_saving_an_edit_form_unchanged_changes_nothing(page, live_server, users,
     form = page.locator(target.form)
     assert form.count() == 1, f"{target.form} not found on {target.url}"
     # What the browser holds is what it will send: an empty date input here means the page lost the date.
-    for date_input in form.locator('input[type="date"]').all():
-        name = date_input.get_attribute("name")
-        assert date_input.evaluate("e => e.validity.valid"), f"{name} is invalid in the browser"
+    for wire_input in form.locator('input[type="date"], input[type="number"], input[type="time"]').all():
+        name = wire_input.get_attribute("name")
+        shown = wire_input.evaluate("e => !e.getAttribute('value') || e.value !== ''")
+        assert shown, f"the browser cannot read {name}={wire_input.get_attribute('value')!r}"
+        assert wire_input.evaluate("e => e.validity.valid"), f"{name} is invalid in the browser"
     assert form.evaluate("f => f.checkValidity()"), "the browser refuses to submit the form as shown"
     with page.expect_navigation():
         form.locator(target.submit).click()
