@@ -55,3 +55,16 @@ def test_the_shipped_font_is_small_and_carries_its_licence():
         assert path.is_file() and path.stat().st_size < 2.5 * 1024 * 1024
     licence = (fonts.FONT_DIR / "LICENSE-OFL.txt").read_text()
     assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Adobe" in licence
+
+
+def test_the_quote_pdf_shows_vat_per_line_the_total_in_capitals_and_a_seal_area(deal):
+    opp = flows.to_o2(deal)
+    quote = flows.quote(opp, deal)  # 10,000 access points (hardware, 13% VAT) at 1,000 = 10,000,000.00 CNY
+    zh = _text(pdf.render(quote, "zh-hans"))
+    en = _text(pdf.render(quote, "en"))
+    # 10,000,000 × 13 / 113, rounded to the fen
+    assert "1,150,442.48" in zh and "1,150,442.48" in en
+    assert "13%" in zh
+    assert "人民币壹仟万元整" in zh and "人民币壹仟万元整" in en
+    assert "增值税" in zh and "大写" in zh and "盖章" in zh
+    assert "VAT" in en and "company seal" in en

@@ -1,4 +1,7 @@
-"""Forms for the customer pages. They parse input; the services decide."""
+"""Forms for the customer pages. They parse input; the services decide.
+
+``DomainErrorFormMixin`` moved to ``m2c.core.forms``; it is re-exported here for older imports.
+"""
 
 from __future__ import annotations
 
@@ -7,38 +10,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from m2c.core.errors import DomainError
+from m2c.core.forms import DomainErrorFormMixin, M2CForm, MoneyAmountField  # noqa: F401 (re-exported)
 from m2c.core.models import OrgUnit, Role, User
 
 from .models import ComplianceStatus, CreditRating, DecisionRole, Industry, Tier
 
 
-class DomainErrorFormMixin:
-    """Puts a service's DomainError beside the fields it names, and marks bad fields invalid."""
-
-    def add_error(self, field: Any, error: Any) -> None:
-        super().add_error(field, error)  # type: ignore[misc]
-        names = [field] if isinstance(field, str) else list(getattr(error, "error_dict", {}) or [])
-        for name in names:
-            if name in self.fields:  # type: ignore[attr-defined]
-                widget = self.fields[name].widget  # type: ignore[attr-defined]
-                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        placed = False
-        for item in exc.errors:
-            field = item.get("field")
-            if field in self.fields:  # type: ignore[attr-defined]
-                self.add_error(field, item.get("reason"))  # type: ignore[attr-defined]
-                placed = True
-        if not placed:
-            if exc.field in self.fields:  # type: ignore[attr-defined]
-                self.add_error(exc.field, exc.detail)  # type: ignore[attr-defined]
-            else:
-                self.add_error(None, exc.detail)  # type: ignore[attr-defined]
-
-
-class CustomerForm(DomainErrorFormMixin, forms.Form):
+class CustomerForm(M2CForm):
     legal_name = forms.CharField(label=_("Legal name"), max_length=255)
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=40, required=False)
     registration_no = forms.CharField(label=_("Registration number"), max_length=64, required=False)
@@ -53,7 +31,7 @@ class CustomerForm(DomainErrorFormMixin, forms.Form):
     tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices, initial=Tier.GENERAL)
     ar_owner = forms.ModelChoiceField(label=_("Account responsible (AR)"), queryset=User.objects.none(), required=False)
     credit_rating = forms.ChoiceField(label=_("Credit rating"), choices=CreditRating.choices, initial=CreditRating.UNRATED)
-    credit_limit = forms.DecimalField(label=_("Credit limit"), max_digits=20, decimal_places=4, min_value=0, initial=0)
+    credit_limit = MoneyAmountField(label=_("Credit limit"), currency_field="credit_currency", max_digits=20, initial=0)
     credit_currency = forms.CharField(label=_("Credit currency"), max_length=3, initial="CNY")
     credit_hold = forms.BooleanField(label=_("Credit hold"), required=False)
     compliance_status = forms.ChoiceField(label=_("Compliance status"), choices=ComplianceStatus.choices, initial=ComplianceStatus.OK)
@@ -71,11 +49,6 @@ class CustomerForm(DomainErrorFormMixin, forms.Form):
         if not (user.is_superuser or user.has_role(Role.ADMINISTRATOR, Role.FINANCE)):
             for name in self.FINANCE_FIELDS:
                 self.fields[name].disabled = True
-        for field in self.fields.values():
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
-            if isinstance(field.widget, forms.Select):
-                css = "form-select"
-            field.widget.attrs.setdefault("class", css)
 
     def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if not self.fields[k].disabled}
@@ -84,7 +57,7 @@ class CustomerForm(DomainErrorFormMixin, forms.Form):
         return data
 
 
-class ContactForm(DomainErrorFormMixin, forms.Form):
+class ContactForm(M2CForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
     decision_role = forms.ChoiceField(label=_("Decision role"), choices=DecisionRole.choices, initial=DecisionRole.UNKNOWN)
@@ -92,11 +65,3 @@ class ContactForm(DomainErrorFormMixin, forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     consent_email = forms.BooleanField(label=_("Consents to email"), required=False)
     consent_phone = forms.BooleanField(label=_("Consents to calls"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
-            if isinstance(field.widget, forms.Select):
-                css = "form-select"
-            field.widget.attrs.setdefault("class", css)

@@ -8,22 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from m2c.campaigns.models import Campaign
+from m2c.core.forms import DateField, M2CForm, MoneyAmountField, style_fields
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
-from m2c.customers.forms import DomainErrorFormMixin
 from m2c.customers.models import DecisionRole, Industry
 
 from .models import ActivityType, BudgetStatus, CampaignTouch, DisqualifyReason, SourceType
 
 
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
-        if isinstance(field.widget, forms.Select | forms.SelectMultiple):
-            css = "form-select"
-        field.widget.attrs.setdefault("class", css)
-
-
-class LeadForm(DomainErrorFormMixin, forms.Form):
+class LeadForm(M2CForm):
     """Manual entry and editing: the same fields the API takes."""
 
     customer_name = forms.CharField(label=_("Company"), max_length=255, required=False)
@@ -44,11 +36,10 @@ class LeadForm(DomainErrorFormMixin, forms.Form):
                                              to_field_name="code")
     budget_status = forms.ChoiceField(label=_("Budget status"), choices=BudgetStatus.choices, initial=BudgetStatus.UNKNOWN)
     budget_note = forms.CharField(label=_("Budget justification"), max_length=255, required=False)
-    budget_amount = forms.DecimalField(label=_("Budget"), max_digits=20, decimal_places=2, min_value=0, required=False)
-    estimated_amount = forms.DecimalField(label=_("Estimated amount"), max_digits=20, decimal_places=2, min_value=0, required=False)
+    budget_amount = MoneyAmountField(label=_("Budget"), max_digits=20, required=False)
+    estimated_amount = MoneyAmountField(label=_("Estimated amount"), max_digits=20, required=False)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY")
-    expected_purchase_date = forms.DateField(label=_("Expected decision or signing date"), required=False,
-                                             widget=forms.DateInput(attrs={"type": "date"}))
+    expected_purchase_date = DateField(label=_("Expected decision or signing date"), required=False)
     decision_chain_known = forms.BooleanField(label=_("Decision chain identified"), required=False)
     pain_confirmed = forms.BooleanField(label=_("Pain or urgency confirmed"), required=False)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -60,7 +51,6 @@ class LeadForm(DomainErrorFormMixin, forms.Form):
         if editing:
             del self.fields["source_type"]
             del self.fields["source_campaign"]
-        _style(self)
 
     def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -79,47 +69,34 @@ class LeadForm(DomainErrorFormMixin, forms.Form):
         return data
 
 
-class ActivityForm(DomainErrorFormMixin, forms.Form):
+class ActivityForm(M2CForm):
     type = forms.ChoiceField(label=_("Type"), choices=ActivityType.choices)
     subject = forms.CharField(label=_("What happened"), max_length=200)
     outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     next_step = forms.CharField(label=_("Next step"), max_length=200, required=False)
-    next_step_due = forms.DateField(label=_("Next step due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
+    next_step_due = DateField(label=_("Next step due"), required=False)
 
 
-class ContactForm(DomainErrorFormMixin, forms.Form):
+class ContactForm(M2CForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
     decision_role = forms.ChoiceField(label=_("Decision role"), choices=DecisionRole.choices, initial=DecisionRole.DECISION_MAKER)
     email = forms.CharField(label=_("Email"), max_length=254, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
 
-
-class TouchForm(DomainErrorFormMixin, forms.Form):
+class TouchForm(M2CForm):
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none(), to_field_name="code")
     kind = forms.ChoiceField(label=_("Kind"), choices=CampaignTouch.Kind.choices, initial=CampaignTouch.Kind.INVITED)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = Campaign.objects.all()
-        _style(self)
 
 
-class DisqualifyForm(DomainErrorFormMixin, forms.Form):
+class DisqualifyForm(M2CForm):
     reason = forms.ChoiceField(label=_("Reason"), choices=DisqualifyReason.choices)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
 
 
 def assignable_users() -> Any:
@@ -138,7 +115,7 @@ class ImportUploadForm(forms.Form):
         self.fields["source_campaign"].queryset = Campaign.objects.all()
         self.fields["region"].queryset = OrgUnit.objects.filter(
             active=True, type__in=[OrgUnit.Type.REGION, OrgUnit.Type.REP_OFFICE, OrgUnit.Type.HQ])
-        _style(self)
+        style_fields(self)
 
 
 class WebForm(forms.Form):

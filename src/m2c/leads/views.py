@@ -160,7 +160,7 @@ def _detail_context(request: HttpRequest, lead: Any, **extra: Any) -> dict[str, 
     breakdown = [{**item, "label": scoring.label(item["dimension"]),
                   "percent": int(float(item["points"]) * 100 / item["weight"]) if item["weight"] else 0}
                  for item in lead.score_breakdown or []]
-    gaps = services.conversion_gaps(lead) if lead.status == LeadStatus.NURTURING else []
+    gaps = _conversion_steps(lead) if lead.status in CONVERTIBLE else []
     targets = LEAD_MACHINE.targets(lead.status)
     can_accept = lead.status == LeadStatus.ASSIGNED and (lead.owner_id == request.user.pk or lead.owner_id is None)
     context = {
@@ -188,6 +188,19 @@ def _detail_context(request: HttpRequest, lead: Any, **extra: Any) -> dict[str, 
     }
     context.update(extra)
     return context
+
+
+# An accepted lead always shows its Convert button, with what is still missing, instead of hiding it.
+CONVERTIBLE = (LeadStatus.ACCEPTED, LeadStatus.NURTURING)
+
+
+def _conversion_steps(lead: Any, owner: Any = None) -> list[dict[str, str]]:
+    """What stands between ``lead`` and an opportunity: a first activity (an accepted lead is nurtured
+    once one is logged), then the facts conversion needs."""
+    steps = []
+    if lead.status == LeadStatus.ACCEPTED:
+        steps.append({"field": "activities", "reason": _("Log a first activity with the customer.")})
+    return steps + services.conversion_gaps(lead, owner=owner)
 
 
 @login_required
@@ -366,9 +379,11 @@ def merge_undo(request: HttpRequest, merge_id: str) -> HttpResponse:
 def lead_convert(request: HttpRequest, lead_id: str) -> HttpResponse:
     """The conversion wizard: the checklist of domain.md 3.6, then the opportunity."""
     lead = selectors.lead_get(user=request.user, lead_id=lead_id)
+    if lead.converted_opportunity_id:
+        return redirect("opportunities:detail", lead.converted_opportunity_id)
     owners = User.objects.filter(is_active=True, groups__name="ar").order_by("username")
     owner = owners.filter(username=request.POST.get("owner", "")).first() if request.method == "POST" else None
-    gaps = services.conversion_gaps(lead, owner=owner)
+    gaps = _conversion_steps(lead, owner=owner)
     if request.method == "POST":
         try:
             opportunity = services.lead_convert(lead=lead, actor=request.user, owner=owner, name=request.POST.get("name", ""))
@@ -378,6 +393,7 @@ def lead_convert(request: HttpRequest, lead_id: str) -> HttpResponse:
             messages.success(request, _("Converted: opportunity “%(n)s” created in O1 Validate.") % {"n": opportunity.name})
             return redirect("leads:detail", lead.pk)
     return render(request, "leads/convert.html", {"lead": lead, "gaps": gaps, "owners": owners,
+                                                  "blocked": any(g["field"] != "owner" for g in gaps),
                                                   "contacts": list(lead.contacts.all())})
 
 

@@ -96,6 +96,7 @@ class StakeholderAdded(EventPayload):
     contact: str
     decision_role: str
     attitude: str
+    from_lead: bool = False
 
 
 class StakeholderUpdated(Changes):
@@ -229,6 +230,7 @@ class QuoteUpdated(EventPayload):
     fields: list[str] | None = None
     quantity: str | None = None
     net: str | None = None
+    repriced_lines: int | None = None
 
 
 class QuoteApproval(EventPayload):

@@ -6,54 +6,29 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from m2c.core.errors import DomainError
+from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField, TimeField
 from m2c.core.models import Currency, OfferingLine, Role, User
 from m2c.customers.models import Contact, Customer, DecisionRole
 
-from .models import Activity, BudgetStatus, Level3, Product, Risk, Stakeholder
+from .models import Activity, BudgetStatus, Level3, PriceList, Product, Risk, Stakeholder
 from .states import AbandonReason, LossReason, PriorityType, TeamRole
 
 
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, and a service's DomainError placed beside its field."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        placed = False
-        for item in exc.errors:
-            name = (item.get("field") or "").split(".")[0]
-            if name in self.fields:
-                self.add_error(name, item.get("reason"))
-                placed = True
-        if not placed:
-            self.add_error(None, exc.detail)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+class StyledForm(M2CForm):
+    """The opportunity pages' forms: the app's shared base (styles, DomainErrors, wire formats)."""
 
 
 class OpportunityForm(StyledForm):
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
     name = forms.CharField(label=_("Name"), max_length=200)
-    amount = forms.DecimalField(label=_("Estimated amount"), max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
+    amount = MoneyAmountField(label=_("Estimated amount"), min_value=Decimal("0.01"))
     currency = forms.ChoiceField(label=_("Currency"), choices=())
     offering_lines = forms.ModelMultipleChoiceField(label=_("Offering lines"), queryset=OfferingLine.objects.none())
     owner = forms.ModelChoiceField(label=_("Owner (AR)"), queryset=User.objects.none(), required=False)
-    expected_sign_date = forms.DateField(label=_("Expected sign date"), required=False, widget=DateInput)
+    expected_sign_date = DateField(label=_("Expected sign date"), required=False)
     budget_status = forms.ChoiceField(label=_("Budget status"), choices=BudgetStatus.choices,
                                       initial=BudgetStatus.UNKNOWN)
     priority_type = forms.ChoiceField(label=_("Priority type"), choices=PriorityType.choices,
@@ -80,7 +55,7 @@ class LoseForm(StyledForm):
     loss_reason = forms.ChoiceField(label=_("Loss reason"), choices=LossReason.choices)
     detail = forms.CharField(label=_("Detail"), max_length=2000, required=False)
     competitor = forms.CharField(label=_("Winning competitor"), max_length=120, required=False)
-    price_gap = forms.DecimalField(label=_("Price gap"), max_digits=18, decimal_places=2, min_value=0, required=False)
+    price_gap = MoneyAmountField(label=_("Price gap"), required=False)
     raise_requirement = forms.BooleanField(label=_("Raise a customer requirement from this loss"), required=False)
 
 
@@ -90,7 +65,7 @@ class AbandonForm(StyledForm):
 
 
 class HoldForm(StyledForm):
-    hold_until = forms.DateField(label=_("Re-review date"), widget=DateInput)
+    hold_until = DateField(label=_("Re-review date"))
     reason = forms.CharField(label=_("Why"), max_length=2000)
 
 
@@ -129,38 +104,58 @@ class RiskForm(StyledForm):
     impact = forms.ChoiceField(label=_("Impact"), choices=Level3.choices, initial=Level3.MEDIUM)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.filter(is_active=True), required=False)
     mitigation = forms.CharField(label=_("Mitigation"), max_length=2000, required=False)
-    due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput)
+    due_date = DateField(label=_("Due"), required=False)
 
 
 class ActivityForm(StyledForm):
     kind = forms.ChoiceField(label=_("Type"), choices=Activity.Kind.choices, initial=Activity.Kind.MEETING)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    occurred_on = forms.DateField(label=_("Date"), required=False, widget=DateInput)
+    occurred_on = DateField(label=_("Date"), required=False)
     outcome = forms.CharField(label=_("Outcome"), max_length=5000, required=False)
     next_step = forms.CharField(label=_("Next step"), max_length=200, required=False)
-    next_step_due = forms.DateField(label=_("Next step due"), required=False, widget=DateInput)
+    next_step_due = DateField(label=_("Next step due"), required=False)
 
 
 class BidForm(StyledForm):
     reference = forms.CharField(label=_("Tender reference"), max_length=80, required=False)
-    rfp_received_on = forms.DateField(label=_("RFP received on"), widget=DateInput)
-    deadline_date = forms.DateField(label=_("Deadline"), widget=DateInput)
-    deadline_time = forms.TimeField(label=_("at"), initial="17:00", widget=forms.TimeInput(attrs={"type": "time"}))
+    rfp_received_on = DateField(label=_("RFP received on"))
+    deadline_date = DateField(label=_("Deadline"))
+    deadline_time = TimeField(label=_("at"), initial="17:00")
 
 
 class QuoteLineForm(StyledForm):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.filter(active=True), required=False)
     description = forms.CharField(label=_("Item"), max_length=300, required=False)
     site = forms.CharField(label=_("Site or phase"), max_length=120, required=False)
-    quantity = forms.DecimalField(label=_("Qty"), max_digits=14, decimal_places=4, min_value=Decimal("0.0001"),
+    quantity = DecimalField(label=_("Qty"), max_digits=14, decimal_places=4, min_value=Decimal("0.0001"),
                                   initial=1)
-    unit_list_price = forms.DecimalField(label=_("Unit list price"), max_digits=18, decimal_places=4, min_value=0,
+    unit_list_price = DecimalField(label=_("Unit list price"), max_digits=18, decimal_places=4, min_value=0,
                                          required=False)
-    discount_pct = forms.DecimalField(label=_("Discount %"), max_digits=7, decimal_places=4, min_value=0,
+    discount_pct = DecimalField(label=_("Discount %"), max_digits=7, decimal_places=4, min_value=0,
                                       max_value=100, required=False, initial=0)
-    unit_cost = forms.DecimalField(label=_("Unit cost"), max_digits=18, decimal_places=4, min_value=0, required=False)
+    unit_cost = DecimalField(label=_("Unit cost"), max_digits=18, decimal_places=4, min_value=0, required=False)
 
     def __init__(self, *args: Any, products: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if products is not None:
             self.fields["product"].queryset = products
+
+
+class QuoteHeaderForm(StyledForm):
+    """The editable header of a draft quote: title, validity, terms, and the price list (of its currency)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    valid_until = DateField(label=_("Valid until"), required=False)
+    price_list = forms.ModelChoiceField(label=_("Price list"), queryset=PriceList.objects.none(), required=False,
+                                        help_text=_("Changing it re-prices the lines whose product it lists."))
+    payment_terms = forms.CharField(label=_("Payment terms"), max_length=5000, required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+    delivery_terms = forms.CharField(label=_("Delivery terms"), max_length=5000, required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, quote: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"title": quote.title, "valid_until": quote.valid_until, "price_list": quote.price_list,
+                                      "payment_terms": quote.payment_terms, "delivery_terms": quote.delivery_terms})
+        super().__init__(*args, **kwargs)
+        self.fields["price_list"].queryset = PriceList.objects.filter(currency=quote.currency).filter(
+            Q(active=True) | Q(pk=quote.price_list_id)).order_by("code")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from m2c.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from m2c.core.formatting import format_number
 
 
 def _refuse(detail: str, code: str, **extra: Any) -> InvalidTransition:
@@ -29,7 +30,7 @@ def _rules() -> Any:
 
 
 def _label(value: Any) -> str:
-    return f"{Decimal(value):,.2f}"
+    return format_number(Decimal(value), 2)
 
 
 # --- opportunity ------------------------------------------------------------------------------------

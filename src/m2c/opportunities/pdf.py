@@ -22,8 +22,9 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from m2c.core import fonts
-from m2c.core.money import Money
+from m2c.core.formatting import chinese_capitals, format_money, format_number, format_percent
 
+from . import vat
 from .models import CompanyProfile, Quote
 from .states import QuoteStatus
 
@@ -78,12 +79,11 @@ class QuotePDF(FPDF):
 
 
 def _amount(value: Decimal, currency: str) -> str:
-    return f"{Money(value, currency).rounded().amount:,}"
+    return format_money(value, currency, with_currency=False)
 
 
 def _qty(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text
+    return format_number(value.normalize())
 
 
 def quote_number(quote: Quote) -> str:
@@ -175,19 +175,22 @@ def _render(quote: Quote, language: str) -> bytes:
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
-    # Lines.
-    pdf.set_font(family, size=8)
+    # Lines: prices include VAT (含税价); each line shows its rate and the tax it contains.
+    pdf.set_font(family, size=7.5)
     pdf.set_fill_color(255, 255, 255)
     heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=BRAND)
-    widths = (8, 52, 26, 14, 24, 14, 24, 28)
-    with pdf.table(col_widths=widths, text_align=("CENTER", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
+    widths = (7, 40, 22, 17, 22, 12, 22, 11, 20, 27)
+    taxes, total_tax = vat.quote_taxes(quote)
+    with pdf.table(col_widths=widths, text_align=("CENTER", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT",
+                                                  "RIGHT", "RIGHT"),
                    headings_style=heading, line_height=5, padding=1.2, borders_layout="HORIZONTAL_LINES",
                    cell_fill_color=(248, 246, 246), cell_fill_mode="ROWS") as table:
         header = table.row()
         for label in ("#", _("Item"), _("Site or phase"), _("Qty"), _("Unit list price"), _("Discount"),
-                      _("Unit net price"), _("Net amount")):
+                      _("Unit net price"), _("VAT rate"), _("VAT"), _("Net amount (VAT incl.)")):
             header.cell(text(label))
-        for i, line in enumerate(quote.lines.select_related("product").order_by("position"), start=1):
+        for i, tax in enumerate(taxes, start=1):
+            line = tax.line
             row = table.row()
             item = line.description
             if line.product_id:
@@ -199,28 +202,34 @@ def _render(quote: Quote, language: str) -> bytes:
             row.cell(text(item))
             row.cell(text(line.site or "—"))
             unit = f" {line.product.get_unit_display()}" if line.product_id else ""
-            row.cell(_qty(line.quantity) + unit)
+            row.cell(text(_qty(line.quantity) + unit))
             row.cell(_amount(line.unit_list_price, quote.currency))
-            row.cell(f"{line.discount_pct.normalize():f}%")
+            row.cell(format_percent(line.discount_pct, 2))
             row.cell(_amount(line.unit_net_price, quote.currency))
-            row.cell(_amount(line.net_amount, quote.currency))
+            row.cell(format_percent(tax.rate, 0))
+            row.cell(_amount(tax.tax, quote.currency))
+            row.cell(_amount(tax.net, quote.currency))
     pdf.ln(3)
 
-    # Totals.
+    # Totals, then the total in Chinese capitals (大写) as contracts and invoices state it.
     discount = quote.total_list - quote.total_net
     totals = [
         (_("Total at list price"), _amount(quote.total_list, quote.currency)),
-        (_("Discount (%(pct)s%%)") % {"pct": f"{quote.discount_pct.quantize(Decimal('0.01'))}"},
+        (_("Discount (%(pct)s)") % {"pct": format_percent(quote.discount_pct, 2)},
          "-" + _amount(discount, quote.currency)),
-        (_("Total net price"), _amount(quote.total_net, quote.currency)),
+        (_("of which VAT"), _amount(total_tax, quote.currency)),
+        (_("Total net price (VAT incl.)"), _amount(quote.total_net, quote.currency)),
     ]
     for i, (label, value) in enumerate(totals):
         last = i == len(totals) - 1
-        pdf.set_x(105)
+        pdf.set_x(85)
         pdf.set_font(family, "B" if last else "", 11 if last else 9)
-        pdf.cell(55, 6, text(label), align="R")
-        pdf.cell(35, 6, text(f"{value} {quote.currency}" if last else value), align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
+        pdf.cell(60, 6, text(label), align="R")
+        pdf.cell(50, 6, text(f"{value} {quote.currency}" if last else value), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "B", 9.5)
+    pdf.cell(0, 7, text(_("Amount in words: %(words)s") % {"words": chinese_capitals(quote.total_net, quote.currency)}),
+             align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
 
     # Terms.
     for label, body in ((_("Payment terms"), quote.payment_terms), (_("Delivery terms"), quote.delivery_terms),
@@ -239,13 +248,30 @@ def _render(quote: Quote, language: str) -> bytes:
         pdf.cell(0, 6, text(_("Draft (%(status)s): not valid as an offer.") % {"status": quote.get_status_display()}),
                  new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(30, 30, 30)
+    # Signatures, and the seal area (盖章处) a Chinese company stamps over its signature.
+    if pdf.get_y() > pdf.h - 70:
+        pdf.add_page()
     pdf.ln(8)
     pdf.set_font(family, size=8.5)
+    top = pdf.get_y()
     pdf.cell(90, 5, text(_("For and on behalf of %(company)s") % {"company": name}))
     pdf.cell(0, 5, text(_("Customer acceptance")), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     pdf.cell(90, 5, "______________________")
     pdf.cell(0, 5, "______________________", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(90, 5, text(_("Date:")))
+    pdf.cell(0, 5, text(_("Date:")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(*GREY)
+    pdf.set_dash_pattern(dash=1, gap=1)
+    for x in (88, 178):
+        pdf.circle(x, top + 16, 16)
+    pdf.set_dash_pattern()
+    pdf.set_text_color(*GREY)
+    pdf.set_font(family, size=7.5)
+    for x in (88, 178):
+        pdf.set_xy(x - 16, top + 27)
+        pdf.cell(32, 4, text(_("(company seal)")), align="C")
+    pdf.set_text_color(30, 30, 30)
     return bytes(pdf.output())
 
 

@@ -87,7 +87,7 @@ def lead_convert(*, lead: Lead, actor: User | None, owner: User | None = None, n
         customer = customer_services.customer_create(actor=actor, **fields)
     people = [(lead.contact_name, lead.contact_title, lead.contact_role, lead.contact_email, lead.contact_phone)]
     people += [(c.name, c.title, c.decision_role, c.email, c.phone) for c in lead.contacts.all()]
-    primary = None
+    primary, chain = None, []
     for person_name, title, role, email, phone in people:
         if not person_name:
             continue
@@ -98,7 +98,8 @@ def lead_convert(*, lead: Lead, actor: User | None, owner: User | None = None, n
             email=email or "", phone=phone or "",
         )
         primary = primary or contact
-    from m2c.opportunities.services import opportunity_create
+        chain.append(contact)
+    from m2c.opportunities.services import opportunity_create, stakeholders_from_lead
 
     opportunity = opportunity_create(
         actor=actor, customer=customer, name=(name or lead.title)[:200],
@@ -107,6 +108,7 @@ def lead_convert(*, lead: Lead, actor: User | None, owner: User | None = None, n
         owner=owner, expected_sign_date=lead.expected_purchase_date, budget_status=lead.budget_status,
         description=lead.description, source_lead_id=lead.pk, source_campaign=lead.source_campaign,
     )
+    stakeholders_from_lead(opportunity=opportunity, actor=actor, contacts=chain)
     now = timezone.now()
     # Influenced touches: this lead's, plus the customer's other touches in the 180 days before (10.3).
     lead.touches.update(customer=customer, opportunity=opportunity)

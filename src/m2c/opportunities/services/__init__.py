@@ -68,6 +68,7 @@ from .team import (
     stakeholder_add,
     stakeholder_remove,
     stakeholder_update,
+    stakeholders_from_lead,
     team_assign,
     team_end,
 )
@@ -83,5 +84,5 @@ __all__ = [
     "price_list_save", "product_save", "program_create", "quote_approve", "quote_create", "quote_line_add",
     "quote_line_remove", "quote_line_update", "quote_reject", "quote_request_approval", "quote_submit",
     "quote_update", "quote_withdraw", "risk_add", "risk_close", "risk_mitigate", "risk_reopen", "risk_update", "settings_update", "stakeholder_add",
-    "stakeholder_remove", "stakeholder_update", "team_assign", "team_end",
+    "stakeholder_remove", "stakeholder_update", "stakeholders_from_lead", "team_assign", "team_end",
 ]

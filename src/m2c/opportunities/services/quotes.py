@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,6 +96,8 @@ def quote_create(*, opportunity: Opportunity, actor: Actor, currency: str | None
     errors.raise_if_any()
     number = (opp.quotes.aggregate(n=Max("number"))["n"] or 0) + 1
     source = copy_from
+    if price_list is None and source is None:
+        price_list = default_price_list(code)
     quote = Quote.objects.create(
         opportunity=opp, number=number, currency=code, price_list=price_list or (source.price_list if source else None),
         bid=rules.current_bid(opp), copied_from=source, title=title or (source.title if source else opp.name)[:200],
@@ -124,6 +126,33 @@ def quote_create(*, opportunity: Opportunity, actor: Actor, currency: str | None
 QUOTE_HEADER = ("title", "valid_until", "payment_terms", "delivery_terms", "notes", "price_list")
 
 
+def default_price_list(currency: str, on: dt.date | None = None) -> PriceList | None:
+    """The price list a new quote in ``currency`` starts from: the active one in force, newest first."""
+    day = on or timezone.localdate()
+    return (PriceList.objects.filter(currency=currency, active=True, valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).order_by("-valid_from", "code").first())
+
+
+def _reprice(quote: Quote) -> int:
+    """List prices of product lines from the quote's (new) price list; each line keeps its discount.
+
+    Lines whose product the list does not price, and lines without a product, keep their price.
+    """
+    if quote.price_list_id is None:
+        return 0
+    prices = dict(PriceListItem.objects.filter(price_list_id=quote.price_list_id).values_list("product_id", "list_price"))
+    changed = 0
+    for line in quote.lines.filter(product__isnull=False):
+        price = prices.get(line.product_id)
+        if price is None or price == line.unit_list_price:
+            continue
+        line.unit_list_price = price
+        line.unit_net_price = (price * (HUNDRED - line.discount_pct) / HUNDRED).quantize(Decimal("0.0001"))
+        line.save(update_fields=["unit_list_price", "unit_net_price"])
+        changed += 1
+    return changed
+
+
 @transaction.atomic
 def quote_update(*, quote: Quote, actor: Actor, **changes: Any) -> Quote:
     locked = Quote.objects.select_for_update().get(pk=quote.pk)
@@ -136,7 +165,12 @@ def quote_update(*, quote: Quote, actor: Actor, **changes: Any) -> Quote:
     clean = {k: v if v is not None or k in ("valid_until", "price_list") else "" for k, v in changes.items()}
     diff = model_update(locked, QUOTE_HEADER, clean)
     if diff:
-        core_events.record(events.QUOTE_UPDATED, locked, actor=actor, payload={"changes": diff})
+        payload: dict[str, Any] = {"changes": diff}
+        if "price_list" in diff:
+            # A new price list re-prices the product lines it covers; totals and approval level follow.
+            payload["repriced_lines"] = _reprice(locked)
+            _save_totals(locked)
+        core_events.record(events.QUOTE_UPDATED, locked, actor=actor, payload=payload)
     return locked
 
 

@@ -152,6 +152,29 @@ def stakeholder_add(*, opportunity: Opportunity, actor: Actor, contact: Contact,
 
 
 @transaction.atomic
+def stakeholders_from_lead(*, opportunity: Opportunity, actor: Actor, contacts: list[Contact]) -> list[Stakeholder]:
+    """Carry a converted lead's contacts into the new deal's decision chain (domain.md 3.6, step 5).
+
+    Called by the lead conversion, which has already checked that ``actor`` may convert: the person
+    converting is not necessarily on the new deal's team yet. Contacts of another customer and those
+    already in the chain are skipped; each one added is recorded as a stakeholder event.
+    """
+    require_open(opportunity)
+    added: list[Stakeholder] = []
+    seen = set(opportunity.stakeholders.values_list("contact_id", flat=True))
+    for contact in contacts:
+        if contact.customer_id != opportunity.customer_id or contact.pk in seen:
+            continue
+        seen.add(contact.pk)
+        role = contact.decision_role if contact.decision_role in DecisionRole.values else DecisionRole.UNKNOWN
+        added.append(Stakeholder.objects.create(opportunity=opportunity, contact=contact, decision_role=role))
+        core_events.record(events.STAKEHOLDER_ADDED, opportunity, actor=actor,
+                           payload={"contact": contact.name, "decision_role": role,
+                                    "attitude": Stakeholder.Attitude.UNKNOWN, "from_lead": True})
+    return added
+
+
+@transaction.atomic
 def stakeholder_update(*, stakeholder: Stakeholder, actor: Actor, **changes: Any) -> Stakeholder:
     require_work(stakeholder.opportunity, actor)
     errors = FieldErrors()

@@ -1,13 +1,13 @@
-"""Template filters for deals: money in full or compact (万/亿 in Chinese, M/B in English), levels, badges."""
+"""Template filters for deals: levels, badges, and the shared money filters (full, or 万/亿 and M/B compact)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from m2c.web.templatetags import m2c_format
 
 from ..states import DecisionLevel, Stage
 
@@ -20,57 +20,11 @@ STAGE_COLOURS = {
 DECISION_COLOURS = {"GO": "success", "GO_WITH_CONDITIONS": "info", "HOLD": "warning", "NO_GO": "danger"}
 
 
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-
-
-@register.filter
-def money(value: Any, currency: str = "") -> str:
-    """12345.6 → "12,345.60 CNY"."""
-    number = _decimal(value)
-    if number is None:
-        return "—"
-    text = f"{number.quantize(Decimal('0.01')):,}"
-    return f"{text} {currency}".strip()
-
-
-@register.filter
-def compact(value: Any, currency: str = "") -> str:
-    """A short amount for cards and charts: 1000万 / 1.2亿 in Chinese, 10.0M / 1.2B in English."""
-    number = _decimal(value)
-    if number is None:
-        return "—"
-    chinese = (get_language() or "").startswith("zh")
-    sign = "-" if number < 0 else ""
-    number = abs(number)
-    if chinese:
-        if number >= Decimal(10) ** 8:
-            text = f"{(number / Decimal(10) ** 8):.2f}".rstrip("0").rstrip(".") + "亿"
-        elif number >= Decimal(10) ** 4:
-            text = f"{(number / Decimal(10) ** 4):.1f}".rstrip("0").rstrip(".") + "万"
-        else:
-            text = f"{number:.0f}"
-    else:
-        if number >= Decimal(10) ** 9:
-            text = f"{(number / Decimal(10) ** 9):.2f}".rstrip("0").rstrip(".") + "B"
-        elif number >= Decimal(10) ** 6:
-            text = f"{(number / Decimal(10) ** 6):.2f}".rstrip("0").rstrip(".") + "M"
-        elif number >= Decimal(10) ** 3:
-            text = f"{(number / Decimal(10) ** 3):.1f}".rstrip("0").rstrip(".") + "k"
-        else:
-            text = f"{number:.0f}"
-    return f"{sign}{text} {currency}".strip()
-
-
-@register.filter
-def pct(value: Any) -> str:
-    number = _decimal(value)
-    if number is None:
-        return "—"
-    return f"{number.quantize(Decimal('0.1')).normalize():f}%"
+# Money, compact amounts and percentages are the app's shared filters (m2c.web.templatetags.m2c_format),
+# registered here too so templates that load only this library format them the same way.
+register.filter("money", m2c_format.money)
+register.filter("compact", m2c_format.compact)
+register.filter("pct", m2c_format.percent)
 
 
 @register.filter

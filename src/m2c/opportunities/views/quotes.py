@@ -8,17 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import pdf, rules, selectors, services
+from .. import pdf, rules, selectors, services, vat
 from ..forms import (
+    QuoteHeaderForm,
     QuoteLineForm,
 )
+from ..models import CompanyProfile
 from ..states import (
     QuoteStatus,
 )
-from ._common import _date, _run
+from ._common import _run
 from .gates import _is_uuid, reasons_display
 
 
@@ -54,11 +57,12 @@ def quote_detail(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
             else:
                 messages.error(request, form.errors.as_text())
         elif action == "header":
-            _run(request, lambda: services.quote_update(
-                quote=quote, actor=request.user, title=request.POST.get("title", "")[:200],
-                valid_until=_date(request.POST.get("valid_until", "")),
-                payment_terms=request.POST.get("payment_terms", "")[:5000],
-                delivery_terms=request.POST.get("delivery_terms", "")[:5000]), _("Quote saved."))
+            header = QuoteHeaderForm(request.POST, quote=quote)
+            if header.is_valid():
+                _run(request, lambda: services.quote_update(quote=quote, actor=request.user, **header.cleaned_data),
+                     _("Quote saved."))
+            else:
+                messages.error(request, header.errors.as_text())
         elif action == "request_approval":
             result = _run(request, lambda: services.quote_request_approval(quote=quote, actor=request.user), "")
             if result is not None:
@@ -98,9 +102,15 @@ def quote_detail(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
 
     can_approve = (quote.status == QuoteStatus.PENDING_APPROVAL and level is not None
                    and level_rank(level) >= level_rank(quote.required_level) and request.user.pk != quote.created_by_id)
+    lines = list(quote.lines.select_related("product").order_by("position"))
+    taxes, total_tax = vat.quote_taxes(quote, lines)
+    company = CompanyProfile.current()
     context = {
-        "quote": quote, "opportunity": opp, "lines": quote.lines.select_related("product").order_by("position"),
-        "can_work": can_work, "can_approve": can_approve, "line_form": QuoteLineForm(
+        "quote": quote, "opportunity": opp, "lines": lines, "taxes": taxes, "total_tax": total_tax,
+        "seal_parties": [_("For and on behalf of %(company)s") % {"company": company.name_en if (
+            get_language() or "").startswith("en") and company.name_en else company.name}, _("Customer acceptance")],
+        "can_work": can_work, "can_approve": can_approve, "header_form": QuoteHeaderForm(quote=quote),
+        "line_form": QuoteLineForm(
             products=selectors.product_list().filter(offering_line__in=opp.offering_lines.all())),
         "bid": rules.current_bid(opp), "floor": opp.floor_money, "tab": "list",
         "below_floor": opp.floor_money is not None and not rules.compare_to_floor(opp, quote.net_money)[0],

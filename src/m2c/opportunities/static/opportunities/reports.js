@@ -3,17 +3,16 @@
   "use strict";
   const data = JSON.parse(document.getElementById("chart-data").textContent);
   const chinese = (document.documentElement.lang || "").indexOf("zh") === 0;
+  // The same rules as m2c.core.formatting.format_compact: 万/亿 for a Chinese reader, k/M/B otherwise,
+  // at most two decimals (dropped when zero), small amounts in full with grouping.
+  const UNITS = chinese ? [[1e8, "亿"], [1e4, "万"]] : [[1e9, "B"], [1e6, "M"], [1e3, "k"]];
   function short(value) {
     const n = Number(value) || 0;
-    if (chinese) {
-      if (Math.abs(n) >= 1e8) return (n / 1e8).toFixed(2).replace(/\.?0+$/, "") + "亿";
-      if (Math.abs(n) >= 1e4) return (n / 1e4).toFixed(0) + "万";
-      return n.toFixed(0);
+    const size = Math.abs(n);
+    for (const [unit, suffix] of UNITS) {
+      if (size >= unit) return (n / unit).toFixed(2).replace(/\.?0+$/, "") + suffix;
     }
-    if (Math.abs(n) >= 1e9) return (n / 1e9).toFixed(2).replace(/\.?0+$/, "") + "B";
-    if (Math.abs(n) >= 1e6) return (n / 1e6).toFixed(1).replace(/\.0$/, "") + "M";
-    if (Math.abs(n) >= 1e3) return (n / 1e3).toFixed(0) + "k";
-    return n.toFixed(0);
+    return Math.round(n).toLocaleString("en-US");
   }
   const palette = ["#6c757d", "#0dcaf0", "#0d6efd", "#ffc107", "#198754", "#dc3545"];
   const axis = { axisLabel: { formatter: short } };

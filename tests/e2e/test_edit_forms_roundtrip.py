@@ -1,0 +1,229 @@
+"""Every edit form of the app, opened in Chinese and in English and saved unchanged, changes nothing.
+
+In zh-hans the edit pages once rendered dates as ``2027/03/23`` inside ``<input type="date">`` (the
+browser shows it empty, so saving erased the date) and amounts as ``2800000.0000`` (saving was refused).
+This test opens each edit form in a real browser, presses its save button without touching anything,
+and compares every stored field of the record (and of the rows it owns) before and after.
+
+A new edit form joins by adding an ``EditForm`` to ``EDIT_FORMS``. ``test_every_route_is_classified``
+walks the URLconf and fails on any route that is neither an edit form here nor listed in
+``NOT_EDIT_FORMS`` with the reason it is not one, so a new page cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from m2c.customers.models import Customer
+from m2c.leads import services as lead_services
+from m2c.opportunities import services as opportunity_services
+from m2c.opportunities.models import GateReview
+from tests.conftest import login
+from tests.opportunities import flows
+from tests.opportunities.conftest import deal, rates  # noqa: F401 (fixtures)
+
+LANGUAGES = ("zh-hans", "en")
+# Bookkeeping a save may move without changing what the user sees: the optimistic-lock counter and the
+# modification times (of the record and of a checklist answer). Everything else must come back exactly as it was.
+IGNORED = {"version", "updated_at", "answered_at"}
+
+
+@dataclass
+class Target:
+    """One edit form, ready: where it is, who opens it, and the rows it must leave unchanged."""
+
+    url: str
+    username: str
+    records: list[models.Model]
+    form: str  # CSS selector of the form
+    submit: str  # CSS selector of its save button
+
+
+@dataclass
+class EditForm:
+    route: str  # "namespace:name" of the URL the form lives at
+    setup: Callable[[SimpleNamespace], Target]
+    owned: Callable[[models.Model], list[models.Model]] = field(default=lambda record: [])
+
+
+# --- the edit forms ------------------------------------------------------------------------------------
+
+
+def _customer(world: SimpleNamespace) -> Target:
+    org, users = world.org, world.users
+    customer = Customer.objects.create(
+        legal_name="上海华信燃气有限公司", normalized_name="上海华信燃气", registration_no="310115000123456", country="CN",
+        province="上海", city="上海", address="浦东新区张江路 88 号", website="https://huaxin-gas.example.cn",
+        industry="energy", org_unit=org.shanghai, customer_group=org.education, tier="named", ar_owner=users.ar,
+        credit_rating="A", credit_limit=Decimal("2800000.0000"), credit_currency="CNY", credit_hold=True,
+        compliance_status="ok", compliance_note="待法务复核",
+    )
+    return Target(f"/customers/{customer.pk}/edit/", "admin", [customer], "form:has(#save-customer)", "#save-customer")
+
+
+def _lead(world: SimpleNamespace) -> Target:
+    lead, _outcome = lead_services.lead_create(actor=world.users.marketing, data={
+        "customer_name": "申江大学", "title": "申江大学园区网升级", "offering_lines": ["campus", "wlan"],
+        "contact_name": "王主任", "contact_title": "信息中心主任", "contact_role": "decision_maker",
+        "contact_email": "wang@sju.example.cn", "contact_phone": "13800138000", "industry": "education",
+        "province": "上海", "city": "上海", "budget_status": "planned", "budget_note": "2027 年预算已申报",
+        "budget_amount": "2800000", "estimated_amount": "3500000.50", "currency": "CNY",
+        "expected_purchase_date": "2027-03-23", "decision_chain_known": True, "pain_confirmed": True,
+        "description": "旧网络设备 2017 年部署，需整体替换。", "region": "east",
+    })
+    return Target(f"/leads/{lead.pk}/edit/", "admin", [lead], "form:has(#save-lead)", "#save-lead")
+
+
+def _opportunity(world: SimpleNamespace) -> Target:
+    opp = flows.new_deal(world.deal, amount="2800000", expected_sign_date=dt.date(2027, 3, 23),
+                         description="园区无线网络整体升级", budget_status="planned", direct_negotiation=True)
+    return Target(f"/opportunities/{opp.pk}/edit/", world.deal.ar.username, [opp], "form:has(#save-opportunity)",
+                  "#save-opportunity")
+
+
+def _quote(world: SimpleNamespace) -> Target:
+    sales = world.deal
+    opp = flows.to_o2(sales)
+    quote = flows.quote(opp, sales, approve=False, discount="12.5")
+    opportunity_services.quote_line_add(quote=quote, actor=sales.sr, product=sales.products.service, quantity="12.5",
+                                        discount_pct="3.25", site="北校区")
+    quote = opportunity_services.quote_update(
+        quote=quote, actor=sales.sr, title="申江大学无线网络报价", valid_until=dt.date(2027, 3, 23),
+        payment_terms="合同签订后 30 日内支付 30%", delivery_terms="到货后 45 日内完成部署")
+    return Target(f"/opportunities/quotes/{quote.pk}/", sales.sr.username, [quote], "#quote-header-form",
+                  "#save-quote-header")
+
+
+def _review(world: SimpleNamespace) -> Target:
+    sales = world.deal
+    opp = flows.new_deal(sales)
+    review = flows.prepare(opp, "ATI", sales.ar, margin_pct="31.5", non_standard_terms=True)
+    return Target(f"/opportunities/reviews/{review.pk}/", sales.ar.username, [review], "#review-form", "#save-review")
+
+
+EDIT_FORMS = [
+    EditForm("customers:edit", _customer),
+    EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
+    EditForm("opportunities:edit", _opportunity),
+    EditForm("opportunities:quote", _quote, owned=lambda quote: list(quote.lines.order_by("position"))),
+    EditForm("opportunities:review", _review, owned=lambda review: list(review.answers.order_by("item__code"))),
+]
+
+# Routes that are not edit forms of a stored record, and why.
+NOT_EDIT_FORMS = {
+    "login": "sign-in", "logout": "sign-out", "set_language": "language switch", "javascript-catalog": "script",
+    "home": "dashboard", "account": "profile page; its only form creates an API token",
+    "notifications": "list", "token-create": "command", "token-revoke": "command",
+    "customers:list": "list", "customers:create": "creates (tests/core/test_forms.py guards its fields)",
+    "customers:detail": "record page", "customers:contact-create": "adds a contact",
+    "insight:index": "list", "insight:requirement-detail": "record page; its forms are commands (analyse, dispose)",
+    "leads:list": "list", "leads:export": "CSV", "leads:bulk": "bulk command", "leads:create": "creates",
+    "leads:duplicate-check": "htmx hint", "leads:mine": "list", "leads:review": "list",
+    "leads:view-create": "saves a list filter", "leads:view-delete": "command", "leads:import": "upload",
+    "leads:import-detail": "column mapping of a new import", "leads:import-progress": "htmx fragment",
+    "leads:import-errors": "CSV", "leads:merge-undo": "command", "leads:campaign-outcomes": "report",
+    "leads:web-form": "public capture form (creates)", "leads:web-form-thanks": "static page",
+    "leads:detail": "record page; its forms add activities, contacts and touches", "leads:activity": "adds",
+    "leads:contact": "adds", "leads:touch": "adds", "leads:merge": "merge command", "leads:convert": "conversion wizard",
+    "leads:action": "commands (accept, return, assign…)",
+    "opportunities:board": "board", "opportunities:list": "list", "opportunities:create": "creates",
+    "opportunities:inbox": "list", "opportunities:reports": "report", "opportunities:configuration": "read-only settings",
+    "opportunities:detail": "record page; its forms add team members, stakeholders, competitors, risks, activities",
+    "opportunities:move": "board drag command", "opportunities:command": "commands (advance, lose, hold…)",
+    "opportunities:team-add": "adds", "opportunities:team-end": "command", "opportunities:record-add": "adds",
+    "opportunities:record-remove": "command", "opportunities:review-create": "creates",
+    "opportunities:review-file": "download", "opportunities:condition": "command",
+    "opportunities:quote-create": "creates", "opportunities:quote-pdf": "PDF", "opportunities:line-remove": "command",
+}
+
+
+def _routes() -> set[str]:
+    """Every named page route of the app (the Django admin and the JSON API have their own tests)."""
+
+    def walk(resolver: URLResolver, namespace: str | None, prefix: str) -> Any:
+        for pattern in resolver.url_patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(("admin/", "api/")):
+                continue
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern, pattern.namespace or namespace, route)
+            elif isinstance(pattern, URLPattern):
+                name = pattern.name or route
+                yield f"{namespace}:{name}" if namespace else name
+
+    return set(walk(get_resolver(), None, ""))
+
+
+def test_every_route_is_classified():
+    edit = {entry.route for entry in EDIT_FORMS}
+    routes = _routes()
+    unclassified = routes - edit - set(NOT_EDIT_FORMS)
+    assert not unclassified, (
+        f"New routes {sorted(unclassified)}: add an EditForm to EDIT_FORMS if the page edits a stored record, "
+        "otherwise list it in NOT_EDIT_FORMS with the reason.")
+    assert not (edit | set(NOT_EDIT_FORMS)) - routes, "entries for routes that no longer exist"
+    assert not edit & set(NOT_EDIT_FORMS)
+
+
+# --- the round trip ----------------------------------------------------------------------------------
+
+
+def _values(record: models.Model) -> dict[str, Any]:
+    record = type(record)._default_manager.get(pk=record.pk)
+    values = {f.attname: getattr(record, f.attname) for f in record._meta.concrete_fields if f.attname not in IGNORED}
+    for m2m in record._meta.many_to_many:
+        values[m2m.name] = sorted(str(pk) for pk in getattr(record, m2m.name).values_list("pk", flat=True))
+    return values
+
+
+def _snapshot(entry: EditForm, target: Target) -> list[dict[str, Any]]:
+    rows = []
+    for record in target.records:
+        fresh = type(record)._default_manager.get(pk=record.pk)
+        rows.append(_values(fresh))
+        rows.extend(_values(owned) for owned in entry.owned(fresh))
+    return rows
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("entry", EDIT_FORMS, ids=[e.route for e in EDIT_FORMS])
+def test_saving_an_edit_form_unchanged_changes_nothing(page, live_server, users, org, lines, deal, entry,  # noqa: F811
+                                                      language):
+    world = SimpleNamespace(users=users, org=org, lines=lines, deal=deal)
+    target = entry.setup(world)
+    before = _snapshot(entry, target)
+    assert any(isinstance(v, dt.date) for row in before for v in row.values()), "give the record a date to keep"
+
+    page.context.add_cookies([{"name": "m2c_language", "value": language, "url": live_server.url}])
+    login(page, target.username)
+    page.goto(target.url)
+    assert page.locator("html").get_attribute("lang") == language
+    form = page.locator(target.form)
+    assert form.count() == 1, f"{target.form} not found on {target.url}"
+    # What the browser holds is what it will send: an empty date input here means the page lost the date.
+    for wire_input in form.locator('input[type="date"], input[type="number"], input[type="time"]').all():
+        name = wire_input.get_attribute("name")
+        shown = wire_input.evaluate("e => !e.getAttribute('value') || e.value !== ''")
+        assert shown, f"the browser cannot read {name}={wire_input.get_attribute('value')!r}"
+        assert wire_input.evaluate("e => e.validity.valid"), f"{name} is invalid in the browser"
+    assert form.evaluate("f => f.checkValidity()"), "the browser refuses to submit the form as shown"
+    with page.expect_navigation():
+        form.locator(target.submit).click()
+    refused = page.locator(".is-invalid, .invalid-feedback, .errorlist, .alert-danger, [data-field].text-danger")
+    assert refused.count() == 0, page.locator(".invalid-feedback, .errorlist, .alert-danger, [data-field]").all_inner_texts()
+
+    after = _snapshot(entry, target)
+    assert after == before
+    if target.records and isinstance(target.records[0], GateReview):
+        assert GateReview.objects.get(pk=target.records[0].pk).status == "DRAFT"
