@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "m2c.core.middleware.RequestIdMiddleware",
     "m2c.core.middleware.RefuseNulMiddleware",
+    "m2c.web.middleware.DomainErrorPages",
 ]
 
 ROOT_URLCONF = "m2c.urls"
