@@ -24,9 +24,18 @@ ALLOWED = {
     "m2c", "mtl", "ltc", "ati", "atb", "atc", "ar", "sr", "fr", "sdt", "api", "csv", "xlsx", "xls",
     "pdf", "cny", "usd", "eur", "hkd", "sgd", "aed", "jpy", "gbp", "id", "url", "email", "sla", "kpi",
     "wi", "fi", "it", "ict", "crm", "vat", "span", "appeals", "bant", "roi", "po", "sku", "uuid", "json",
-    "http", "https", "www", "html", "openapi", "echarts", "htmx", "bootstrap", "nps", "vs", "no", "go",
+    "http", "https", "www", "html", "openapi", "echarts", "htmx", "bootstrap", "nps", "vs",
+    # credit ratings, encodings, the HTTP header of the API example, the service desk process (ITR)
+    "aaa", "aa", "bbb", "bb", "ccc", "bom", "gbk", "utf", "authorization", "bearer", "itr",
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+# Addresses, paths, e-mail addresses and hex ids are not words to translate.
+NOT_WORDS = re.compile(r"\S*[/@]\S*|\b[0-9a-f]{6,}\b|\b\w*_\w*\b(?=\s*[:=])")
+# Columns that hold codes the software wrote (states, event types, hashes), not text a person typed:
+# their words must not hide an untranslated state or kind shown on a page.
+MACHINE_COLUMN = re.compile(r"(^|_)(status|state|stage|kind|type|key|keys|hash|password|prefix|fingerprint|sha|sha256|"
+                            r"token|id|ref|level|currency|channel|path|file|payload|request)$")
+MACHINE_MODELS = {"Event", "Notification", "ApiToken", "Session", "LogEntry", "Permission", "ContentType"}
 
 
 def pattern(path: str) -> str:
@@ -36,7 +45,7 @@ def pattern(path: str) -> str:
 def english_words(text: str, vocabulary: set[str]) -> list[str]:
     """Words of ``text`` that look English, are not allowed and are not user data."""
     found = []
-    for word in WORD.findall(text):
+    for word in WORD.findall(NOT_WORDS.sub(" ", text)):
         lower = word.lower()
         if len(lower) < 2 or lower in ALLOWED or lower in vocabulary:
             continue
@@ -55,11 +64,11 @@ def data_vocabulary() -> set[str]:
 
     words: set[str] = set()
     for model in apps.get_models():
-        if not model.__module__.startswith("m2c.") and model.__name__ != "User":
+        if not model.__module__.startswith("m2c.") or model.__name__ in MACHINE_MODELS:
             continue
         fields = [f.name for f in model._meta.concrete_fields
                   if isinstance(f, (models.CharField, models.TextField)) and not f.choices
-                  and not f.name.endswith("_en") and not isinstance(f, models.UUIDField)]
+                  and not f.name.endswith("_en") and not MACHINE_COLUMN.search(f.name)]
         if not fields:
             continue
         for row in model.objects.values_list(*fields)[:5000]:

@@ -40,7 +40,11 @@ def test_compiled_catalogue_matches_the_source(path):
         catalogue = gettext.GNUTranslations(handle)
     for entry in po.parse(path):
         if entry["plural"] is None:
-            assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], f"stale .mo for {entry['msgid']!r}"
+            if entry["context"] is not None:
+                found = catalogue.pgettext(entry["context"], entry["msgid"])
+            else:
+                found = catalogue.gettext(entry["msgid"])
+            assert found == entry["msgstr"], f"stale .mo for {entry['msgid']!r}"
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext to extract the strings")

@@ -106,7 +106,10 @@ def test_edit_records_the_change_on_the_timeline(logged_in, org):
     customer.refresh_from_db()
     assert (customer.tier, customer.city) == ("named", "上海")
     detail = logged_in.get(f"/customers/{customer.pk}/").content.decode()
-    assert "Customer updated" in detail and "named" in detail
+    assert "Customer updated" in detail and "Tier: " in detail and "Named account" in detail
+    # The timeline names fields and values in the reader's language, not by their codes.
+    chinese = logged_in.get(f"/customers/{customer.pk}/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "客户级别: " in chinese and "名单客户" in chinese and "<code>tier</code>" not in chinese
 
 
 def test_add_contact_with_a_bad_phone_shows_the_error(logged_in, org):

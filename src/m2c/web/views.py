@@ -37,7 +37,8 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/account.html",
-        {"tokens": core_selectors.token_list(user=request.user), "new_token": request.session.pop("new_token", None)},
+        {"tokens": core_selectors.token_list(user=request.user), "new_token": request.session.pop("new_token", None),
+         "role_labels": homes.roles_of(request.user)},
     )
 
 
