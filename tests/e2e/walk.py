@@ -26,7 +26,8 @@ ALLOWED = {
     "wi", "fi", "it", "ict", "crm", "vat", "span", "appeals", "bant", "roi", "po", "sku", "uuid", "json",
     "http", "https", "www", "html", "openapi", "echarts", "htmx", "bootstrap", "nps", "vs",
     # credit ratings, encodings, the HTTP header of the API example, the service desk process (ITR)
-    "aaa", "aa", "bbb", "bb", "ccc", "bom", "gbk", "utf", "authorization", "bearer", "itr",
+    "aaa", "aa", "bbb", "bb", "ccc", "bom", "gbk", "utf", "authorization", "bearer", "itr", "cfo",
+    "english",  # a language named in its own language (the PDF and language menus)
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 # Addresses, paths, e-mail addresses and hex ids are not words to translate.

@@ -18,13 +18,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.campaigns.models import Campaign
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.money import Money
-from m2c.core.notifications import notify
+from m2c.core.notifications import message, notify
 from m2c.customers import services as customer_services
 from m2c.customers.models import Contact, DecisionRole
 
@@ -128,9 +129,9 @@ def _capture(items: list[capture.Prepared], ref: capture.Reference, *, actor: An
     if notify_submitter and _authenticated(actor):
         merged = [o for o in outcomes if o.kind == "merged"]
         if merged and len(items) == 1:
-            notify(actor, title=_("Your lead was merged into an existing record"),
-                   body=_("It matched on: %(keys)s (score %(score)s).") % {
-                       "keys": ", ".join(merged[0].match.get("keys", [])), "score": merged[0].match.get("score")},
+            notify(actor, title=message(gettext_noop("Your lead was merged into an existing record")),
+                   body=message(gettext_noop("It matched on: %(keys)s (score %(score)s)."), **{
+                       "keys": ", ".join(merged[0].match.get("keys", [])), "score": merged[0].match.get("score")}),
                    url=reverse("leads:detail", args=[merged[0].lead_id]), kind="leads.merged")
     return outcomes
 
@@ -504,13 +505,15 @@ def _route_and_assign(lead: Lead, actor: Any, ref: capture.Reference, *, reason:
     )
     if found.owner_id:
         owner = User.objects.get(pk=found.owner_id)
-        notify(owner, title=_("New lead for you: %(title)s") % {"title": lead.title},
-               body=_("Accept or return it by %(due)s.") % {"due": timezone.localtime(lead.accept_due_at).strftime("%Y-%m-%d %H:%M")},
+        notify(owner, title=message(gettext_noop("New lead for you: %(title)s"), title=lead.title),
+               body=message(gettext_noop("Accept or return it by %(due)s."),
+                            due=timezone.localtime(lead.accept_due_at).strftime("%Y-%m-%d %H:%M")),
                url=_url(lead), kind="leads.assigned", subject=lead)
     elif found.queue_id:
         unit = OrgUnit.objects.filter(pk=found.queue_id).select_related("manager").first()
         if unit and unit.manager:
-            notify(unit.manager, title=_("New lead in the %(queue)s queue: %(title)s") % {"queue": unit.label, "title": lead.title},
+            notify(unit.manager, title=message(gettext_noop("New lead in the %(queue)s queue: %(title)s"),
+                                                queue=unit.label, title=lead.title),
                    url=_url(lead), kind="leads.queued", subject=lead)
     return lead
 
@@ -578,11 +581,11 @@ def lead_return(*, lead: Lead, actor: Any, reason: str, sla: bool = False) -> Le
         if previous:
             owner = User.objects.filter(pk=previous).select_related("org_unit__manager").first()
             if owner:
-                notify(owner, title=_("Lead returned: accept deadline missed"), body=lead.title, url=_url(lead),
+                notify(owner, title=message(gettext_noop("Lead returned: accept deadline missed")), body=lead.title, url=_url(lead),
                        kind="leads.sla_breach", subject=lead)
                 manager = owner.org_unit.manager if owner.org_unit_id else None
                 if manager and manager != owner:
-                    notify(manager, title=_("SLA breach: %(user)s did not accept a lead in time") % {"user": owner},
+                    notify(manager, title=message(gettext_noop("SLA breach: %(user)s did not accept a lead in time"), user=owner),
                            body=lead.title, url=_url(lead), kind="leads.sla_breach", subject=lead)
     return _route_and_assign(lead, actor if _authenticated(actor) else None, capture.Reference(),
                              reason=_("Re-routed after return"))
@@ -607,8 +610,9 @@ def lead_assign(*, lead: Lead, actor: Any, owner: User) -> Lead:
                  "routing_rule_id": None, "needs_review": False},
         payload={"how": "manual", "owner": str(owner.pk)},
     )
-    notify(owner, title=_("New lead for you: %(title)s") % {"title": lead.title},
-           body=_("Accept or return it by %(due)s.") % {"due": timezone.localtime(lead.accept_due_at).strftime("%Y-%m-%d %H:%M")},
+    notify(owner, title=message(gettext_noop("New lead for you: %(title)s"), title=lead.title),
+           body=message(gettext_noop("Accept or return it by %(due)s."),
+                        due=timezone.localtime(lead.accept_due_at).strftime("%Y-%m-%d %H:%M")),
            url=_url(lead), kind="leads.assigned", subject=lead)
     return lead
 
@@ -953,7 +957,7 @@ def sla_sweep(now: dt.datetime | None = None) -> int:
                                        reason=_("Nobody in the queue accepted the lead in time"))
                     manager = locked.queue.manager if locked.queue_id else None
                     if manager:
-                        notify(manager, title=_("SLA breach: a lead waits in the %(q)s queue") % {"q": locked.queue.label},
+                        notify(manager, title=message(gettext_noop("SLA breach: a lead waits in the %(q)s queue"), q=locked.queue.label),
                                body=locked.title, url=_url(locked), kind="leads.sla_breach", subject=locked)
             else:
                 continue
@@ -983,11 +987,11 @@ def stale_sweep(now: dt.datetime | None = None) -> dict[str, int]:
                 Lead.objects.filter(pk=lead.pk).update(stale_alerted_at=moment)
                 core_events.record(events.LEAD_STALE, lead, payload={"days": limit, "temperature": temp})
                 if lead.owner:
-                    notify(lead.owner, title=_("No activity for %(d)d days: %(t)s") % {"d": limit, "t": lead.title},
+                    notify(lead.owner, title=message(gettext_noop("No activity for %(d)d days: %(t)s"), d=limit, t=lead.title),
                            url=_url(lead), kind="leads.stale", subject=lead)
                     manager = lead.owner.org_unit.manager if lead.owner.org_unit_id else None
                     if manager and manager != lead.owner:
-                        notify(manager, title=_("Stale lead of %(u)s: %(t)s") % {"u": lead.owner, "t": lead.title},
+                        notify(manager, title=message(gettext_noop("Stale lead of %(u)s: %(t)s"), u=lead.owner, t=lead.title),
                                url=_url(lead), kind="leads.stale", subject=lead)
             alerted += 1
     return {"alerted": alerted, "recycled": recycled}
@@ -1009,7 +1013,7 @@ def review_sweep(now: dt.datetime | None = None) -> int:
         if last and moment - last.created_at < cadence:
             continue
         user = User.objects.get(pk=owner_id)
-        notify(user, title=_("%(n)d leads to review") % {"n": count}, url=reverse("leads:review"), kind="leads.review")
+        notify(user, title=message(gettext_noop("%(n)d leads to review"), n=count), url=reverse("leads:review"), kind="leads.review")
         sent += 1
     return sent
 

@@ -9,12 +9,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, ValidationFailed
 from m2c.core.models import Role, User
 from m2c.core.money import Money
-from m2c.core.notifications import notify
+from m2c.core.notifications import message, notify
 from m2c.customers.models import Contact, Customer, DecisionRole
 
 from .. import events, rules
@@ -87,7 +88,8 @@ def team_assign(*, opportunity: Opportunity, actor: Any, role: str, user: User, 
                  "from": str(start)},
     )
     if getattr(actor, "pk", None) != user.pk:
-        notify(user, title=_("You are %(role)s on %(name)s") % {"role": TeamRole(role).label, "name": opp.name},
+        notify(user, title=message(gettext_noop("You are %(role)s on %(name)s"), role=TeamRole(role).label,
+                                   name=opp.name),
                url=link("opportunities:detail", opp.pk), kind="opportunities", subject=opp)
     return row
 
@@ -247,7 +249,8 @@ def risk_add(*, opportunity: Opportunity, actor: Any, description: str, category
     core_events.record(events.RISK_ADDED, opportunity, actor=actor,
                        payload={"risk": row.description[:120], "probability": probability, "impact": impact})
     if owner is not None and getattr(actor, "pk", None) != owner.pk:
-        notify(owner, title=_("You own a risk on %(name)s") % {"name": opportunity.name}, body=row.description,
+        notify(owner, title=message(gettext_noop("You own a risk on %(name)s"), name=opportunity.name),
+               body=row.description,
                url=link("opportunities:detail", opportunity.pk), kind="opportunities", subject=opportunity)
     return row
 
