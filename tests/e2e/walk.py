@@ -26,12 +26,12 @@ ALLOWED = {
     "wi", "fi", "it", "ict", "crm", "vat", "span", "appeals", "bant", "roi", "po", "sku", "uuid", "json",
     "http", "https", "www", "html", "openapi", "echarts", "htmx", "bootstrap", "nps", "vs",
     # credit ratings, encodings, the HTTP header of the API example, the service desk process (ITR)
-    "aaa", "aa", "bbb", "bb", "ccc", "bom", "gbk", "utf", "authorization", "bearer", "itr", "cfo",
+    "aaa", "aa", "bbb", "bb", "ccc", "bom", "gbk", "utf", "authorization", "bearer", "itr", "cfo", "rr",
     "english",  # a language named in its own language (the PDF and language menus)
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 # Addresses, paths, e-mail addresses and hex ids are not words to translate.
-NOT_WORDS = re.compile(r"\S*[/@]\S*|\b[0-9a-f]{6,}\b|\b\w*_\w*\b(?=\s*[:=])")
+NOT_WORDS = re.compile(r"\S*[/@]\S*|\b[0-9a-f]{6,}\b|\b\w*_\w*\b(?=\s*[:=])|\b[A-Z]{1,6}-\d[\w-]*|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b")
 # Columns that hold codes the software wrote (states, event types, hashes), not text a person typed:
 # their words must not hide an untranslated state or kind shown on a page.
 MACHINE_COLUMN = re.compile(r"(^|_)(status|state|stage|kind|type|key|keys|hash|password|prefix|fingerprint|sha|sha256|"
@@ -79,16 +79,21 @@ def data_vocabulary() -> set[str]:
     return words
 
 
-VISIBLE_TEXT = """() => {
+# One round trip per page: the visible text (with titles, placeholders, options and the menu, which is
+# hidden off-canvas on a phone), the links to follow and the page's widths.
+INSPECT = """() => {
   const parts = [document.body.innerText];
   for (const el of document.querySelectorAll('[title],[placeholder],[aria-label],option,nav')) {
     for (const a of ['title', 'placeholder', 'aria-label']) { if (el.getAttribute(a)) parts.push(el.getAttribute(a)); }
     if (el.tagName === 'OPTION' || el.tagName === 'NAV') parts.push(el.textContent);
   }
-  return parts.join('\\n');
+  return {
+    text: parts.join('\\n'),
+    links: Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href')),
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  };
 }"""
-LINKS = """() => Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))"""
-OVERFLOW = """() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"""
 
 
 def walk(page: Any, start: Iterable[str], *, limit: int = 200) -> dict[str, dict[str, Any]]:
@@ -102,13 +107,12 @@ def walk(page: Any, start: Iterable[str], *, limit: int = 200) -> dict[str, dict
         if key in seen:
             continue
         seen.add(key)
-        response = page.goto(path)
+        response = page.goto(path, wait_until="domcontentloaded")
         status = response.status if response else 0
-        url = urlsplit(page.url)
-        text = page.evaluate(VISIBLE_TEXT)
-        size = page.evaluate(OVERFLOW)
-        results[path] = {"status": status, "text": text, "final": url.path, **size}
-        for href in page.evaluate(LINKS):
+        found = page.evaluate(INSPECT)
+        results[path] = {"status": status, "final": urlsplit(page.url).path, "text": found["text"],
+                         "scroll": found["scroll"], "client": found["client"]}
+        for href in found["links"]:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.startswith("/") or SKIP.search(parts.path):
                 continue

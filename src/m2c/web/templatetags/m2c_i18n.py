@@ -20,8 +20,8 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -125,3 +125,12 @@ def match_keys(keys: Any) -> str:
 @register.filter
 def match_key(key: str) -> Any:
     return MATCH_KEYS.get(key, key)
+
+
+@register.filter
+def stored_text(value: Any) -> Any:
+    """A text the system stored in its source language (an event's reason such as "Re-routed after return"),
+    shown in the reader's language; what a person typed is not in the catalogue and shows as typed."""
+    if not isinstance(value, str) or not value:
+        return value
+    return gettext(value)
