@@ -66,3 +66,28 @@ def test_every_marked_string_is_in_its_catalogue(tmp_path):
         if extracted - known:
             missing[app.name] = sorted(extracted - known)[:5]
     assert missing == {}, f"run scripts/messages.py and translate: {missing}"
+
+
+# Source words whose Chinese depends on what they name: they are only ever marked with a context
+# (pgettext / {% translate ... context ... %}): "record" title 标题, "person" title 职务, "document" number
+# 编号, "quantity" 数量, "numeric value" 数值.
+AMBIGUOUS = {"title", "number", "no."}
+
+
+def test_ambiguous_words_are_only_marked_with_a_context():
+    bare = sorted(f"{path.parents[3].name}: {e['msgid']!r}" for path in CATALOGUES for e in po.parse(path)
+                  if e["msgid"].lower() in AMBIGUOUS and e["context"] is None)
+    assert bare == [], f"give these a translation context (pgettext): {bare}"
+
+
+def test_one_source_text_means_one_thing_in_every_app():
+    """Django merges every app's catalogue into one: a msgid translated two ways in two apps shows one of
+    them everywhere, chosen by app order ("Title" as 职务 on a requirement's title). Where two meanings
+    need two translations, the source text needs a context."""
+    seen: dict[tuple, dict[str, str]] = {}
+    for path in CATALOGUES:
+        for entry in po.parse(path):
+            if entry["plural"] is None and entry["msgstr"]:
+                seen.setdefault((entry["context"], entry["msgid"]), {})[str(path.relative_to(ROOT))] = entry["msgstr"]
+    collisions = {key: where for key, where in seen.items() if len(set(where.values())) > 1}
+    assert collisions == {}, "\n".join(f"{key}: {where}" for key, where in collisions.items())

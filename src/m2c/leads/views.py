@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -90,7 +91,7 @@ def _pills(counts: dict[str, int]) -> list[tuple[str, str, int]]:
 def lead_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV; cells that would start a spreadsheet formula are neutralised."""
     qs = selectors.lead_list(user=request.user, **_selector_args(_params(request))).prefetch_related("offering_lines")
-    header = [_("Title"), _("Status"), _("Company"), _("Contact"), _("Email"), _("Phone"), _("Offering lines"),
+    header = [pgettext("record", "Title"), _("Status"), _("Company"), _("Contact"), _("Email"), _("Phone"), _("Offering lines"),
               _("Score"), _("Temperature"), _("Owner"), _("Campaign"), _("Created")]
 
     def rows() -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.errors import DomainError
 from m2c.core.models import Currency, OfferingLine, Role, User
@@ -48,7 +49,7 @@ class DateInput(forms.DateInput):
 
 class OpportunityForm(StyledForm):
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("record", "Name"), max_length=200)
     amount = forms.DecimalField(label=_("Estimated amount"), max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
     currency = forms.ChoiceField(label=_("Currency"), choices=())
     offering_lines = forms.ModelMultipleChoiceField(label=_("Offering lines"), queryset=OfferingLine.objects.none())

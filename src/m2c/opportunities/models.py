@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.campaigns.models import Campaign
 from m2c.core.models import OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
@@ -316,7 +317,7 @@ class TeamAssignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opportunity_assignments", verbose_name=_("user")
     )
-    valid_from = models.DateField(_("from"), default=timezone.localdate)
+    valid_from = models.DateField(pgettext_lazy("validity", "from"), default=timezone.localdate)
     valid_to = models.DateField(_("until (exclusive)"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -512,13 +513,13 @@ class DecisionBodyMember(models.Model):
         CHAIR = "chair", _("Chair")
         MEMBER = "member", _("Member")
 
-    body = models.ForeignKey(DecisionBody, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("body"))
+    body = models.ForeignKey(DecisionBody, on_delete=models.CASCADE, related_name="memberships", verbose_name=pgettext_lazy("decision body", "body"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decision_memberships", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    valid_from = models.DateField(_("from"), default=timezone.localdate)
-    valid_to = models.DateField(_("to"), null=True, blank=True)
+    valid_from = models.DateField(pgettext_lazy("validity", "from"), default=timezone.localdate)
+    valid_to = models.DateField(pgettext_lazy("validity", "to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("decision body member")
@@ -661,7 +662,7 @@ class Checklist(models.Model):
 
 class AnswerType(models.TextChoices):
     YES_NO = "yes_no", _("Yes / no")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("numeric value", "Number")
     TEXT = "text", _("Text")
     FILE = "file", _("File")
 
@@ -710,7 +711,7 @@ class GateReview(TrackedModel):
     # The contracts app reviews ATAC and ATCC against a contract; a plain id keeps this app independent.
     contract_id = models.UUIDField(_("contract"), null=True, blank=True, db_index=True)
     gate_type = models.CharField(_("gate"), max_length=4, choices=GateType.choices)
-    sequence = models.PositiveIntegerField(_("number"), default=1)
+    sequence = models.PositiveIntegerField(pgettext_lazy("document", "number"), default=1)
     status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     checklist = models.ForeignKey(
         Checklist, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews", verbose_name=_("checklist")
@@ -822,7 +823,7 @@ class GateAnswer(models.Model):
     question = models.CharField(_("question"), max_length=300)
     answer_type = models.CharField(_("answer type"), max_length=8, choices=AnswerType.choices)
     value_bool = models.BooleanField(_("yes / no"), null=True, blank=True)
-    value_number = models.DecimalField(_("number"), max_digits=20, decimal_places=4, null=True, blank=True)
+    value_number = models.DecimalField(pgettext_lazy("numeric value", "number"), max_digits=20, decimal_places=4, null=True, blank=True)
     value_text = models.TextField(_("text"), blank=True)
     file = models.FileField(_("file"), upload_to="gate-answers/%Y/%m/", blank=True, max_length=255)
     answered_by = models.ForeignKey(
@@ -1047,7 +1048,7 @@ class Quote(TrackedModel):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("copied from")
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("record", "title"), max_length=200, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     payment_terms = models.TextField(_("payment terms"), blank=True)
     delivery_terms = models.TextField(_("delivery terms"), blank=True)
