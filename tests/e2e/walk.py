@@ -35,7 +35,7 @@ NOT_WORDS = re.compile(r"\S*[/@]\S*|\b[0-9a-f]{6,}\b|\b\w*_\w*\b(?=\s*[:=])|\b[A
 # Columns that hold codes the software wrote (states, event types, hashes), not text a person typed:
 # their words must not hide an untranslated state or kind shown on a page.
 MACHINE_COLUMN = re.compile(r"(^|_)(status|state|stage|kind|type|key|keys|hash|password|prefix|fingerprint|sha|sha256|"
-                            r"token|id|ref|level|currency|channel|path|file|payload|request)$")
+                            r"token|id|ref|level|currency|channel|path|file|payload|request|review_reason)$")
 MACHINE_MODELS = {"Event", "Notification", "ApiToken", "Session", "LogEntry", "Permission", "ContentType"}
 
 

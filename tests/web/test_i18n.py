@@ -91,3 +91,31 @@ def test_one_source_text_means_one_thing_in_every_app():
                 seen.setdefault((entry["context"], entry["msgid"]), {})[str(path.relative_to(ROOT))] = entry["msgstr"]
     collisions = {key: where for key, where in seen.items() if len(set(where.values())) > 1}
     assert collisions == {}, "\n".join(f"{key}: {where}" for key, where in collisions.items())
+
+
+# Technical columns that still have no translatable label; each needs a verbose_name and a migration
+# in its app (core and leads migrations belong to other work this session).
+UNLABELLED_COLUMNS = {"core.Event.schema_version", "core.ApiToken.key_hash", "leads.LeadImport.file_path",
+                      "leads.LeadImport.file_sha256"}
+
+
+def test_admin_labels_are_chinese():
+    """Every model and column an administrator sees in the admin has a Chinese label."""
+    import re
+
+    from django.contrib import admin
+    from django.utils import translation
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    english = []
+    with translation.override("zh-hans"):
+        for model in admin.site._registry:
+            if not model.__module__.startswith("m2c."):
+                continue
+            label = model._meta.label
+            english += [f"{label}: {name}" for name in (model._meta.verbose_name, model._meta.verbose_name_plural)
+                        if not cjk.search(str(name))]
+            english += [f"{label}.{f.name}: {f.verbose_name}" for f in model._meta.get_fields()
+                        if not f.auto_created and hasattr(f, "verbose_name") and f.name != "id"
+                        and f"{label}.{f.name}" not in UNLABELLED_COLUMNS and not cjk.search(str(f.verbose_name))]
+    assert english == [], english
