@@ -3,6 +3,8 @@
     python scripts/po.py missing [APP ...]          print untranslated msgids as JSON
     python scripts/po.py fill MAPPING.json [APP ...]   fill empty msgstr from {msgid: msgstr}
 
+A mapping key "context|msgid" fills only the entry with that msgctxt (pgettext).
+
 Plural entries take a list of forms in the mapping (Chinese has one form).
 """
 
@@ -24,7 +26,7 @@ def catalogues(apps: list[str]) -> list[Path]:
             or (p.parents[3] == ROOT and "project" in apps)]
 
 
-ENTRY = re.compile(r"\n\n(?=#|msgid)")
+ENTRY = re.compile(r"\n\n(?=#|msgctxt|msgid)")
 
 
 def _unquote(block: str, key: str) -> str | None:
@@ -57,7 +59,7 @@ def parse(path: Path) -> list[dict]:
         else:
             msgstr = _unquote(block, "msgstr") or ""
         entries.append({"msgid": msgid, "plural": plural, "msgstr": msgstr, "fuzzy": "#, fuzzy" in block
-                        or ", fuzzy" in block, "block": block})
+                        or ", fuzzy" in block, "context": _unquote(block, "msgctxt"), "block": block})
     return entries
 
 
@@ -71,9 +73,11 @@ def fill(path: Path, mapping: dict) -> int:
     filled = 0
     for i, block in enumerate(blocks):
         msgid = _unquote(block, "msgid")
-        if not msgid or msgid not in mapping:
+        context = _unquote(block, "msgctxt")
+        key = f"{context}|{msgid}" if context is not None and f"{context}|{msgid}" in mapping else msgid
+        if not msgid or key not in mapping:
             continue
-        value = mapping[msgid]
+        value = mapping[key]
         block = "\n".join(line for line in block.splitlines() if line.strip() not in ("#, fuzzy",))
         block = re.sub(r"#, fuzzy, ", "#, ", block)
         block = re.sub(r"^#\| .*\n?", "", block, flags=re.M)

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "m2c.core.middleware.RefuseNulMiddleware",
     "m2c.core.middleware.DatabaseBusyMiddleware",
     "m2c.core.middleware.ContentSecurityPolicyMiddleware",
+    "m2c.web.middleware.DomainErrorPages",
 ]
 
 ROOT_URLCONF = "m2c.urls"

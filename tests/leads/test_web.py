@@ -56,15 +56,15 @@ def test_the_lead_page_shows_breakdown_duplicates_and_timeline(users, capture):
     capture(customer_name="杭州华信燃气有限公司", contact_phone="13900139000", region="east")
     page = _client(users.marketing).get(f"/leads/{lead.pk}/").content.decode()
     assert 'id="score-breakdown"' in page and "Budget or funding known" in page
-    assert 'id="duplicate-panel"' in page and "core_name_other_place" in page
-    assert "Lead captured" in page and "NEW → VALIDATING → QUALIFIED → ASSIGNED" in page
+    assert 'id="duplicate-panel"' in page and "same core name, other place" in page
+    assert "Lead captured" in page and "New → Validating → Qualified → Assigned" in page
 
 
 def test_manual_entry_shows_likely_duplicates_while_typing(users, capture):
     capture(customer_name="申江大学", contact_phone="13800138000", region="east")
     client = _client(users.marketing)
     hint = client.get("/leads/new/duplicates/", {"customer_name": "申江大学（上海）"}).content.decode()
-    assert "Possible duplicates" in hint and "申江大学" in hint and "core_name" in hint
+    assert "Possible duplicates" in hint and "申江大学" in hint and "same core name" in hint
     assert "No likely duplicates" in client.get("/leads/new/duplicates/", {"customer_name": "完全不同"}).content.decode()
     response = client.post("/leads/new/", {"customer_name": "新客户大学", "contact_phone": "13700137000", "offering_lines": ["campus"],
                                            "contact_role": "unknown", "source_type": "field", "budget_status": "unknown",
@@ -109,7 +109,7 @@ def test_bulk_assign_disqualify_and_merge_with_undo(users, capture):
     response = client.post("/leads/bulk/", {"ids": [str(a.pk), str(b.pk)], "action": "merge"})
     assert response.status_code == 302 and f"into={a.pk}" in response["Location"]
     preview = client.get(response["Location"]).content.decode()
-    assert 'id="merge-preview"' in preview and "name_fuzzy" in preview
+    assert 'id="merge-preview"' in preview and "similar name" in preview
     client.post(response["Location"], {"into": str(a.pk)})
     assert Lead.objects.get(pk=b.pk).status == "DUPLICATE"
     merge = LeadMerge.objects.get(merged=b)

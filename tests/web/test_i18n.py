@@ -40,7 +40,11 @@ def test_compiled_catalogue_matches_the_source(path):
         catalogue = gettext.GNUTranslations(handle)
     for entry in po.parse(path):
         if entry["plural"] is None:
-            assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], f"stale .mo for {entry['msgid']!r}"
+            if entry["context"] is not None:
+                found = catalogue.pgettext(entry["context"], entry["msgid"])
+            else:
+                found = catalogue.gettext(entry["msgid"])
+            assert found == entry["msgstr"], f"stale .mo for {entry['msgid']!r}"
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext to extract the strings")
@@ -62,3 +66,56 @@ def test_every_marked_string_is_in_its_catalogue(tmp_path):
         if extracted - known:
             missing[app.name] = sorted(extracted - known)[:5]
     assert missing == {}, f"run scripts/messages.py and translate: {missing}"
+
+
+# Source words whose Chinese depends on what they name: they are only ever marked with a context
+# (pgettext / {% translate ... context ... %}): "record" title 标题, "person" title 职务, "document" number
+# 编号, "quantity" 数量, "numeric value" 数值.
+AMBIGUOUS = {"title", "number", "no."}
+
+
+def test_ambiguous_words_are_only_marked_with_a_context():
+    bare = sorted(f"{path.parents[3].name}: {e['msgid']!r}" for path in CATALOGUES for e in po.parse(path)
+                  if e["msgid"].lower() in AMBIGUOUS and e["context"] is None)
+    assert bare == [], f"give these a translation context (pgettext): {bare}"
+
+
+def test_one_source_text_means_one_thing_in_every_app():
+    """Django merges every app's catalogue into one: a msgid translated two ways in two apps shows one of
+    them everywhere, chosen by app order ("Title" as 职务 on a requirement's title). Where two meanings
+    need two translations, the source text needs a context."""
+    seen: dict[tuple, dict[str, str]] = {}
+    for path in CATALOGUES:
+        for entry in po.parse(path):
+            if entry["plural"] is None and entry["msgstr"]:
+                seen.setdefault((entry["context"], entry["msgid"]), {})[str(path.relative_to(ROOT))] = entry["msgstr"]
+    collisions = {key: where for key, where in seen.items() if len(set(where.values())) > 1}
+    assert collisions == {}, "\n".join(f"{key}: {where}" for key, where in collisions.items())
+
+
+# Technical columns that still have no translatable label; each needs a verbose_name and a migration
+# in its app (core and leads migrations belong to other work this session).
+UNLABELLED_COLUMNS = {"core.Event.schema_version", "core.ApiToken.key_hash", "leads.LeadImport.file_path",
+                      "leads.LeadImport.file_sha256"}
+
+
+def test_admin_labels_are_chinese():
+    """Every model and column an administrator sees in the admin has a Chinese label."""
+    import re
+
+    from django.contrib import admin
+    from django.utils import translation
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    english = []
+    with translation.override("zh-hans"):
+        for model in admin.site._registry:
+            if not model.__module__.startswith("m2c."):
+                continue
+            label = model._meta.label
+            english += [f"{label}: {name}" for name in (model._meta.verbose_name, model._meta.verbose_name_plural)
+                        if not cjk.search(str(name))]
+            english += [f"{label}.{f.name}: {f.verbose_name}" for f in model._meta.get_fields()
+                        if not f.auto_created and hasattr(f, "verbose_name") and f.name != "id"
+                        and f"{label}.{f.name}" not in UNLABELLED_COLUMNS and not cjk.search(str(f.verbose_name))]
+    assert english == [], english

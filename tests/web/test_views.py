@@ -33,8 +33,9 @@ def test_a_wrong_password_is_refused(client, users):
     assert "_auth_user_id" not in client.session
 
 
-def test_navigation_marks_modules_that_are_not_built(logged_in):
-    html = logged_in.get("/").content.decode()
+def test_navigation_marks_modules_that_are_not_built(client, users):
+    client.force_login(users.finance)
+    html = client.get("/").content.decode()
     assert 'data-nav="customers"' in html and 'href="/customers/"' in html
     assert html.count("Not available yet") >= 4  # contracts, billing, partners, analytics at least
     assert 'data-nav="billing" aria-disabled="true"' in html
@@ -105,7 +106,10 @@ def test_edit_records_the_change_on_the_timeline(logged_in, org):
     customer.refresh_from_db()
     assert (customer.tier, customer.city) == ("named", "上海")
     detail = logged_in.get(f"/customers/{customer.pk}/").content.decode()
-    assert "Customer updated" in detail and "named" in detail
+    assert "Customer updated" in detail and "Tier: " in detail and "Named account" in detail
+    # The timeline names fields and values in the reader's language, not by their codes.
+    chinese = logged_in.get(f"/customers/{customer.pk}/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "客户级别: " in chinese and "名单客户" in chinese and "<code>tier</code>" not in chinese
 
 
 def test_add_contact_with_a_bad_phone_shows_the_error(logged_in, org):
@@ -180,3 +184,36 @@ def test_home_shows_the_work_waiting_for_the_user(client, users, org, lines):
     assert 'id="kpi-leads-to-accept">1<' in html
     assert 'id="kpi-approvals">0<' in html
     assert "待接受或退回的线索" in html
+
+
+def test_a_notification_is_read_in_the_readers_language(client, users, django_capture_on_commit_callbacks, mailoutbox):
+    """Sent while the sender works in English, read in Chinese by one and mailed in Chinese to another."""
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from m2c.core.notifications import message
+    from m2c.opportunities.models import TeamRole
+
+    users.ar.preferred_language = "zh-hans"
+    users.ar.save(update_fields=["preferred_language"])
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        notify(users.ar, title=message(gettext_noop("You are %(role)s on %(name)s"), role=TeamRole.SR.label,
+                                       name="智慧园区"),
+               body=message(gettext_noop("Accept or return it by %(due)s."), due="2027-03-23 18:00"))
+    note = Notification.objects.get()
+    assert note.title == "You are Solution responsible (SR) on 智慧园区"  # English in the admin and searches
+    client.force_login(users.ar)
+    chinese = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "智慧园区" in chinese and "You are" not in chinese and "Accept or return" not in chinese
+    with translation.override("zh-hans"):
+        assert "解决方案责任人" in note.display_title and "智慧园区" in note.display_title
+        assert note.display_body == "请在 2027-03-23 18:00 前接受或退回。" or "2027-03-23 18:00" in note.display_body
+    english = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You are Solution responsible (SR) on 智慧园区" in english
+    assert "Accept or return it by 2027-03-23 18:00." in english
+    assert "解决方案责任人" in mailoutbox[0].subject and "You are" not in mailoutbox[0].subject
+
+
+def test_plain_notifications_stay_as_written(users):
+    note = notify(users.marketing, title="Import finished", body="3 created", email=False)
+    assert (note.display_title, note.display_body) == ("Import finished", "3 created")

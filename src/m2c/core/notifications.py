@@ -5,29 +5,108 @@ command's transaction, so a rolled-back command never mails anyone and a committ
 if the app process dies a moment later. The worker's ``core.email_sweep`` sends what is pending; the
 request that created it never waits for a mail server. When tasks run immediately (tests, a single
 laptop process without a worker), the email is sent right after the commit instead.
+
+A notification is read in the reader's language, not frozen in the sender's: callers pass
+``message("New lead for you: %(title)s", title=lead.title)`` (the English source text as message id, and
+its parameters) instead of a string already translated. The message id and parameters are stored and
+translated each time the notification is shown (``display_title``/``display_body``) or mailed (in the
+recipient's preferred language). Until the table has a column of its own for them, they travel in
+``body`` behind a marker; ``title`` keeps the English text for the admin and for searches. Plain
+strings are still accepted and shown as they were written.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
 logger = logging.getLogger(__name__)
 
+# Marks a body that holds the stored message ids and parameters (see the module docstring).
+MESSAGE_MARK = "\x1em2c-message:"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A text kept as its message id and parameters, translated only when it is read."""
+
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self) -> str:
+        text = gettext(self.msgid)
+        if not self.params:
+            return text
+        return text % {key: _render_param(value) for key, value in self.params.items()}
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def encode(self) -> dict[str, Any]:
+        return {"m": self.msgid, "p": {key: _encode_param(value) for key, value in self.params.items()}}
+
+    @classmethod
+    def decode(cls, data: Any) -> Message | str:
+        if isinstance(data, dict) and "m" in data:
+            return cls(data["m"], {key: cls.decode(value) if isinstance(value, dict) else value
+                                   for key, value in (data.get("p") or {}).items()})
+        return data if isinstance(data, str) else str(data)
+
+
+def message(msgid: Any, **params: Any) -> Message:
+    """A notification text to translate when read.
+
+    ``msgid`` is the English source text, marked so that makemessages extracts it:
+    ``message(gettext_noop("New lead for you: %(title)s"), title=lead.title)`` (a ``gettext_lazy`` string
+    works too). A parameter may be another message or a lazy label (``TeamRole(role).label``): it is
+    translated in the reader's language as well.
+    """
+    if isinstance(msgid, Promise):
+        args = getattr(msgid, "_args", ())
+        msgid = args[0] if len(args) == 1 and isinstance(args[0], str) else str(msgid)
+    return Message(gettext_noop(msgid), params)
+
+
+def _encode_param(value: Any) -> Any:
+    if isinstance(value, Message):
+        return value.encode()
+    if isinstance(value, Promise):
+        # A lazy label such as a TextChoices label: keep its message id, not the sender's translation.
+        args = getattr(value, "_args", ())
+        if len(args) == 1 and isinstance(args[0], str):
+            return {"m": args[0], "p": {}}
+        return str(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def _render_param(value: Any) -> Any:
+    return value.render() if isinstance(value, Message) else value
+
+
+def _text(value: Any) -> str:
+    """What a title or body says in the active language."""
+    return value.render() if isinstance(value, Message) else str(value)
+
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("record", "title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=60, blank=True, db_index=True)
@@ -51,25 +130,61 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def _stored(self) -> dict[str, Any] | None:
+        if not self.body.startswith(MESSAGE_MARK):
+            return None
+        try:
+            return json.loads(self.body[len(MESSAGE_MARK):])
+        except ValueError:
+            return None
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the reader's, on a page; the recipient's, in an email)."""
+        stored = self._stored()
+        if stored is None or stored.get("title") is None:
+            return self.title
+        return _text(Message.decode(stored["title"]))[:200]
+
+    @property
+    def display_body(self) -> str:
+        stored = self._stored()
+        if stored is None:
+            return self.body
+        return _text(Message.decode(stored.get("body") or ""))
+
 
 def notify(
     recipient: User | None,
     *,
-    title: str,
-    body: str = "",
+    title: str | Message,
+    body: str | Message = "",
     url: str = "",
     kind: str = "",
     subject: models.Model | None = None,
     email: bool = True,
 ) -> Notification | None:
-    """Notify one user in the app and, after commit, by email. ``None`` recipients are ignored."""
+    """Notify one user in the app and, after commit, by email. ``None`` recipients are ignored.
+
+    ``title`` and ``body`` are best given as ``message(...)``: then each reader sees them in their own language.
+    """
     if recipient is None or not recipient.is_active:
         return None
     mail = bool(email and recipient.email)
+    # A lazy label (an abandon reason, a status) is a message id too: keep it, not its translation.
+    title = message(title) if isinstance(title, Promise) else title
+    body = message(body) if isinstance(body, Promise) else body
+    stored_body = str(body)
+    if isinstance(title, Message) or isinstance(body, Message):
+        stored_body = MESSAGE_MARK + json.dumps(
+            {"title": title.encode() if isinstance(title, Message) else str(title),
+             "body": body.encode() if isinstance(body, Message) else str(body)}, ensure_ascii=False)
+    with translation.override(settings.LANGUAGE_CODE):
+        stored_title = _text(title)
     note = Notification.objects.create(
         recipient=recipient,
-        title=str(title)[:200],
-        body=str(body),
+        title=stored_title[:200],
+        body=stored_body,
         url=url,
         kind=kind,
         subject_type=subject._meta.label_lower if subject is not None else "",
@@ -101,10 +216,13 @@ def _send_email(notification_id: int) -> int:
     note = Notification.objects.select_related("recipient").filter(pk=notification_id, email_pending=True).first()
     if note is None:
         return 0
+    language = note.recipient.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject, text = note.display_title, note.display_body
     try:
         send_mail(
-            subject=f"[m2c] {note.title}",
-            message=f"{note.body}\n\n{note.url}".strip(),
+            subject=f"[m2c] {subject}",
+            message=f"{text}\n\n{note.url}".strip(),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[note.recipient.email],
         )

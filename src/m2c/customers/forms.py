@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.forms import DomainErrorFormMixin, M2CForm, MoneyAmountField  # noqa: F401 (re-exported)
 from m2c.core.models import OrgUnit, Role, User
@@ -59,7 +60,7 @@ class CustomerForm(M2CForm):
 
 class ContactForm(M2CForm):
     name = forms.CharField(label=_("Name"), max_length=120)
-    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    title = forms.CharField(label=pgettext_lazy("person", "Title"), max_length=120, required=False)
     decision_role = forms.ChoiceField(label=_("Decision role"), choices=DecisionRole.choices, initial=DecisionRole.UNKNOWN)
     email = forms.CharField(label=_("Email"), max_length=254, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)

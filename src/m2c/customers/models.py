@@ -160,7 +160,7 @@ class DecisionRole(models.TextChoices):
 class Contact(TrackedModel):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer"))
     name = models.CharField(_("name"), max_length=120)
-    title = models.CharField(_("title"), max_length=120, blank=True)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=120, blank=True)
     decision_role = models.CharField(
         _("decision role"), max_length=24, choices=DecisionRole.choices, default=DecisionRole.UNKNOWN
     )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.models import OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
 from m2c.core.money import Money
@@ -24,8 +25,8 @@ class Requirement(TrackedModel):
     ``opportunity`` links the deal whose owner hears about the disposition.
     """
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
-    title = models.CharField(_("title"), max_length=200)
+    number = models.CharField(pgettext_lazy("document", "number"), max_length=20, unique=True)
+    title = models.CharField(pgettext_lazy("record", "title"), max_length=200)
     description = models.TextField(_("description"))
     source_type = models.CharField(_("source"), max_length=20, choices=RequirementSource.choices)
     source_id = models.UUIDField(_("source record"), null=True, blank=True)

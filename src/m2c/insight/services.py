@@ -12,12 +12,13 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core.errors import PermissionDenied, ValidationFailed
 from m2c.core.models import OfferingLine, Role
 from m2c.core.money import Money
-from m2c.core.notifications import notify
+from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor
 
 from . import events
@@ -109,7 +110,7 @@ def _recipients(requirement: Requirement) -> list[Any]:
     return list(unique.values())
 
 
-def _tell(requirement: Requirement, title: str, body: str) -> None:
+def _tell(requirement: Requirement, title: Any, body: Any) -> None:
     try:
         url = reverse("insight:requirement-detail", args=[requirement.pk])
     except NoReverseMatch:
@@ -171,7 +172,8 @@ def requirement_dispose(
         body += " " + _("Target release: %(r)s.") % {"r": target_release}
     if note:
         body += " " + note
-    _tell(result, _("Requirement %(number)s disposed: %(status)s") % {"number": result.number, "status": label}, body)
+    _tell(result, message(gettext_noop("Requirement %(number)s disposed: %(status)s"), number=result.number,
+                          status=label), body)
     return result
 
 
@@ -180,7 +182,8 @@ def _simple(target: str) -> Any:
     def command(*, requirement: Requirement, actor: Actor, note: str = "") -> Requirement:
         result = REQUIREMENT_MACHINE.apply(requirement, target, actor=actor, reason=note)
         label = RequirementStatus(target).label
-        _tell(result, _("Requirement %(number)s: %(status)s") % {"number": result.number, "status": label}, note)
+        _tell(result, message(gettext_noop("Requirement %(number)s: %(status)s"), number=result.number,
+                              status=label), note)
         return result
 
     return command

@@ -19,11 +19,11 @@ SEED = 20260303
 
 CAMPAIGNS = [
     # code, name, level, journey stage, org unit, offering lines, target valid leads, spend, status, days ago (start, end)
-    ("smart-campus-roadshow", "智慧园区巡展（华东）Smart Campus Roadshow", "regional", "evaluation", "east", ["campus", "wlan"],
+    ("smart-campus-roadshow", "智慧园区巡展（华东）", "regional", "evaluation", "east", ["campus", "wlan"],
      40, "185000", "EXECUTED", (12, 10)),
-    ("corporate-launch-2026", "2026 全联接新品发布会 Corporate Launch", "corporate", "awareness", "hq", ["campus", "wlan", "dc"],
+    ("corporate-launch-2026", "2026 全联接新品发布会", "corporate", "awareness", "hq", ["campus", "wlan", "dc"],
      120, "1200000", "EXECUTED", (40, 38)),
-    ("finance-dc-summit", "金融数据中心峰会 Finance DC Summit", "customer_group", "interest", "cg-finance", ["dc", "storage"],
+    ("finance-dc-summit", "金融数据中心峰会", "customer_group", "interest", "cg-finance", ["dc", "storage"],
      25, "260000", "IN_EXECUTION", (2, -1)),
 ]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.campaigns.models import Campaign
 from m2c.core.forms import DateField, M2CForm, MoneyAmountField, style_fields
@@ -79,7 +80,7 @@ class ActivityForm(M2CForm):
 
 class ContactForm(M2CForm):
     name = forms.CharField(label=_("Name"), max_length=120)
-    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    title = forms.CharField(label=pgettext_lazy("person", "Title"), max_length=120, required=False)
     decision_role = forms.ChoiceField(label=_("Decision role"), choices=DecisionRole.choices, initial=DecisionRole.DECISION_MAKER)
     email = forms.CharField(label=_("Email"), max_length=254, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.campaigns.models import Campaign, JourneyStage
 from m2c.core.models import BudgetStatus, OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
@@ -77,7 +78,7 @@ class Lead(TrackedModel):
         related_name="+", db_index=False,
     )
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("record", "title"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.MANUAL)
     source_type = models.CharField(_("source"), max_length=20, choices=SourceType.choices, default=SourceType.FIELD)
@@ -277,7 +278,7 @@ class LeadContact(TrackedModel):
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("lead"))
     name = models.CharField(_("name"), max_length=120)
-    title = models.CharField(_("title"), max_length=120, blank=True)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=120, blank=True)
     decision_role = models.CharField(
         _("decision role"), max_length=24, choices=DecisionRole.choices, default=DecisionRole.UNKNOWN
     )

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -91,7 +92,7 @@ def lead_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as CSV or XLSX (``?format=xlsx``), through core's one export helper."""
     qs = selectors.lead_list(user=request.user, **_selector_args(_params(request))).prefetch_related("offering_lines")
     columns = [
-        Column(_("Title"), lambda lead: lead.title),
+        Column(pgettext("record", "Title"), lambda lead: lead.title),
         Column(_("Status"), lambda lead: lead.get_status_display()),
         Column(_("Company"), lambda lead: lead.company_name),
         Column(_("Contact"), lambda lead: lead.contact_name),

@@ -277,7 +277,7 @@ def _decide(review: Any, decision: str, **kwargs: Any) -> Any:
         review = services.gate_review_assign(review=review, actor=member, body=body[0])
     member = review.decision_body.memberships.filter(valid_to=None).first().user
     if decision in ("HOLD", "NO_GO"):
-        kwargs.setdefault("rationale", "见决策纪要 See the minutes")
+        kwargs.setdefault("rationale", "见决策纪要")
     return services.gate_decide(review=review, actor=member, decision=decision, **kwargs)
 
 
@@ -303,7 +303,7 @@ def _submit(opp: Any, gate: str, actor: Any, *, margin: str | None = None, quote
     from . import rules
 
     if gate == "ATC" and quote is not None and opp.customer.credit_limit < rules.in_reporting(quote.net_money).amount:
-        answers["credit_mitigation"] = "信用证（L/C）覆盖超出额度部分 Letter of credit for the excess"
+        answers["credit_mitigation"] = "信用证（L/C）覆盖超出额度部分"
     facts: dict[str, Any] = {"answers": answers}
     if margin is not None:
         facts["margin_pct"] = margin
@@ -333,7 +333,7 @@ def _quote(opp: Any, actor: Any, line: str, amount: Decimal, discount: Decimal, 
         extra_price = price_list.items.get(product=extra).list_price
         extra_qty = max(Decimal(1), (amount * (1 - share) / extra_price).quantize(Decimal(1)))
         services.quote_line_add(quote=quote, actor=actor, product=extra, quantity=extra_qty, discount_pct=Decimal(0),
-                                site="全部站点 All sites")
+                                site="全部站点")
     if approve:
         quote = services.quote_request_approval(quote=quote, actor=actor)
     quote.refresh_from_db()
@@ -393,14 +393,14 @@ def _deal(deal: tuple, index: int, rng: random.Random) -> bool:
         return True
     opp = services.opportunity_advance(opportunity=opp, actor=ar)
     if extra.get("s5"):
-        services.condition_close(condition=ati.conditions.get(), actor=sr, note="勘测报告已上传 Survey report uploaded")
+        services.condition_close(condition=ati.conditions.get(), actor=sr, note="勘测报告已上传")
     discount = Decimal(rng.choice(["3", "5", "6", "8"]))
     if extra.get("pending_quote"):
         _quote(opp, ar, line_code, amount, Decimal(12))  # beyond the AR's 10%: waits for the rep office
         return True
     if extra.get("postponed"):
         services.opportunity_hold(opportunity=opp, actor=ar, hold_until=today + dt.timedelta(days=45),
-                                  reason="客户预算冻结，下季度重启 Budget frozen until next quarter")
+                                  reason="客户预算冻结，下季度重启")
         return True
     if stop == 1 and target not in ("LOST",):
         _quote(opp, sr, line_code, amount, discount, approve=False)
@@ -425,13 +425,13 @@ def _deal(deal: tuple, index: int, rng: random.Random) -> bool:
         services.team_assign(opportunity=opp, actor=ar, role=TeamRole.FR, user=fr)
     if target == "ABANDONED" and extra.get("cancelled"):
         services.opportunity_abandon(opportunity=opp, actor=ar, abandon_reason="customer_cancelled",
-                                     reason="客户项目取消 The customer cancelled the project")
+                                     reason="客户项目取消")
         return True
     atb = _submit(opp, "ATB", ar, margin="15" if extra.get("no_bid") else margin, quote=quote)
     if extra.get("atb_pending") or (stop == 2 and target == "O3" and index % 2 == 0):
         return True
     if extra.get("no_bid"):
-        _decide(atb, "NO_GO", rationale="毛利 15% 低于目标，不投标 Margin below target: no bid")
+        _decide(atb, "NO_GO", rationale="毛利 15% 低于目标，不投标")
         return True
     floor = (quote.total_net * Decimal("0.94")).quantize(Decimal(1))
     atb = _decide(atb, "GO", floor_price=floor, rationale="方案与价格有竞争力；底价如上。")

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField, TimeField
 from m2c.core.models import Currency, OfferingLine, Role, User
@@ -23,7 +24,7 @@ class StyledForm(M2CForm):
 
 class OpportunityForm(StyledForm):
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("record", "Name"), max_length=200)
     amount = MoneyAmountField(label=_("Estimated amount"), min_value=Decimal("0.01"))
     currency = forms.ChoiceField(label=_("Currency"), choices=())
     offering_lines = forms.ModelMultipleChoiceField(label=_("Offering lines"), queryset=OfferingLine.objects.none())

@@ -12,11 +12,9 @@ from . import navigation as nav
 
 def navigation_context(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
-    active = None
-    if match is not None:
-        active = match.namespace or match.url_name
+    user = getattr(request, "user", None)
     return {
-        "nav_sections": nav.build(active),
+        "nav_sections": nav.build(match, user) if getattr(user, "is_authenticated", False) else [],
         "company_name": settings.M2C_COMPANY_NAME,
         "unread_notifications": unread_count(getattr(request, "user", None)),
     }

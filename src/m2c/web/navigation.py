@@ -1,16 +1,24 @@
-"""The navigation: every module of the domain, in process order.
+"""The navigation: every module of the domain, in process order, cut to what the user can use.
 
 A module whose app is not built yet is listed, greyed out and marked "not available yet"; it never
-links to a page that pretends to work.
+links to a page that pretends to work. An item names the roles that use it: a user with none of them
+(a partner user and the review queue, marketing and the approvals inbox) does not see it at all.
+Administrators see everything.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from m2c.core.models import Role
+
+INTERNAL = frozenset(Role.values) - {Role.PARTNER}
+EVERYONE = frozenset(Role.values)
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,9 @@ class NavItem:
     icon: str
     app: str | None
     url_name: str | None
+    roles: frozenset[str] = EVERYONE
+    child: bool = False
+    query: str = ""
 
     def url(self) -> str | None:
         if self.app and not apps.is_installed(f"m2c.{self.app}"):
@@ -27,9 +38,16 @@ class NavItem:
         if not self.url_name:
             return None
         try:
-            return reverse(self.url_name)
+            return reverse(self.url_name) + self.query
         except NoReverseMatch:
             return None
+
+    def visible_to(self, user: Any) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if user.is_superuser or user.has_role(Role.ADMINISTRATOR):
+            return True
+        return bool(user.roles & self.roles)
 
 
 @dataclass(frozen=True)
@@ -46,43 +64,89 @@ SECTIONS = (
     NavSection(
         _("Market to lead"),
         (
-            NavItem("insight", _("Market insight"), "binoculars", "insight", "insight:index"),
-            NavItem("campaigns", _("Campaigns"), "megaphone", "campaigns", "campaigns:list"),
+            NavItem("insight", _("Market insight"), "binoculars", "insight", "insight:index", INTERNAL),
+            NavItem("campaigns", _("Campaigns"), "megaphone", "campaigns", "campaigns:list",
+                    frozenset({Role.MARKETING, Role.EXECUTIVE})),
             NavItem("enablement", _("Enablement"), "mortarboard", "enablement", "enablement:index"),
             NavItem("leads", _("Leads"), "funnel", "leads", "leads:list"),
+            NavItem("leads-mine", _("My leads"), "person-check", "leads", "leads:mine",
+                    frozenset({Role.AR, Role.SR, Role.MARKETING}), child=True),
+            NavItem("leads-review", _("Review queue"), "clipboard-check", "leads", "leads:review",
+                    frozenset({Role.MARKETING}), child=True),
+            NavItem("leads-import", _("Import leads"), "upload", "leads", "leads:import",
+                    frozenset({Role.MARKETING}), child=True),
         ),
     ),
     NavSection(
         _("Lead to cash"),
         (
             NavItem("opportunities", _("Opportunities"), "kanban", "opportunities", "opportunities:board"),
-            NavItem("contracts", _("Contracts"), "file-earmark-text", "contracts", "contracts:list"),
-            NavItem("billing", _("Billing and cash"), "cash-coin", "billing", "billing:index"),
+            NavItem("opportunities-inbox", _("Approvals inbox"), "inbox", "opportunities", "opportunities:inbox",
+                    INTERNAL - {Role.MARKETING}, child=True),
+            NavItem("opportunities-reports", _("Pipeline reports"), "bar-chart", "opportunities",
+                    "opportunities:reports", INTERNAL, child=True),
+            NavItem("opportunities-configuration", _("Gates and authority"), "sliders", "opportunities",
+                    "opportunities:configuration", frozenset({Role.DECISION_TEAM, Role.EXECUTIVE}), child=True),
+            NavItem("contracts", _("Contracts"), "file-earmark-text", "contracts", "contracts:list",
+                    INTERNAL - {Role.MARKETING}),
+            NavItem("billing", _("Billing and cash"), "cash-coin", "billing", "billing:index",
+                    frozenset({Role.FINANCE, Role.AR, Role.EXECUTIVE})),
         ),
     ),
     NavSection(
         _("Ecosystem"),
         (
             NavItem("partners", _("Partners"), "people", "partners", "partners:list"),
-            NavItem("customers", _("Customers"), "building", "customers", "customers:list"),
+            NavItem("customers", _("Customers"), "building", "customers", "customers:list", INTERNAL),
         ),
     ),
     NavSection(
         _("Insight"),
-        (NavItem("analytics", _("Analytics"), "graph-up", "analytics", "analytics:index"),),
+        (NavItem("analytics", _("Analytics"), "graph-up", "analytics", "analytics:index", INTERNAL),),
     ),
 )
 
 
-def build(active: str | None) -> list[dict]:
+def _active_key(match: Any) -> str | None:
+    """The menu key of the page being shown: the most specific item whose URL name matches."""
+    if match is None:
+        return None
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    for section in SECTIONS:
+        for item in section.items:
+            if item.child and item.url_name == name:
+                return item.key
+    return match.namespace or match.url_name
+
+
+def build(active: Any, user: Any = None) -> list[dict]:
+    """The menu for ``user``: sections without a usable item are dropped.
+
+    ``active`` is the request's resolver match (or a menu key, for callers that know it).
+    """
+    key = active if isinstance(active, str) or active is None else _active_key(active)
     sections = []
     for section in SECTIONS:
         items = []
         for item in section.items:
+            if user is not None and not item.visible_to(user):
+                continue
             url = item.url()
+            if item.child and url is None:
+                continue
             items.append(
                 {"key": item.key, "label": item.label, "icon": item.icon, "url": url, "available": url is not None,
-                 "active": item.key == active}
+                 "active": item.key == key, "child": item.child}
             )
-        sections.append({"label": section.label, "items": items})
+        if items:
+            sections.append({"label": section.label, "items": items})
     return sections
+
+
+def can_use(user: Any, key: str) -> bool:
+    """Whether the menu item ``key`` is shown to ``user`` (homes link only to what the menu offers)."""
+    for section in SECTIONS:
+        for item in section.items:
+            if item.key == key:
+                return item.visible_to(user) and item.url() is not None
+    return False

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,33 +13,14 @@ from m2c.core import selectors as core_selectors
 from m2c.core import services as core_services
 from m2c.core.errors import DomainError
 from m2c.core.notifications import Notification, mark_read
-from m2c.customers import selectors as customer_selectors
-from m2c.leads import selectors as lead_selectors
-from m2c.opportunities import selectors as opportunity_selectors
-from m2c.opportunities.states import OPEN_STAGES
+
+from . import homes
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """What the signed-in user has to do today, then the customer base they can see."""
-    user = request.user
-    customers = customer_selectors.customer_queryset(user)
-    mine = lead_selectors.my_leads(user=user)
-    now = timezone.now()
-    deals = opportunity_selectors.opportunity_queryset(user).filter(owner=user, stage__in=OPEN_STAGES)
-    context = {
-        "leads_to_accept": len(mine["to_accept"]),
-        "leads_overdue": sum(1 for lead in mine["to_accept"] if lead.accept_due_at and lead.accept_due_at < now),
-        "leads_working": len(mine["working"]),
-        "leads_due": len(mine["due"]),
-        "leads_stale": len(mine["stale"]),
-        "approvals": opportunity_selectors.inbox_count(user),
-        "my_deals": deals.count(),
-        "customer_count": customers.count(),
-        "my_customer_count": customers.filter(ar_owner=user).count(),
-        "blocked_count": customers.filter(compliance_status="blocked").count(),
-    }
-    return render(request, "web/home.html", context)
+    """What the signed-in user has to do today, in panels that follow their roles (see homes.py)."""
+    return render(request, "web/home.html", homes.build(request.user))
 
 
 @login_required
@@ -57,7 +37,8 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/account.html",
-        {"tokens": core_selectors.token_list(user=request.user), "new_token": request.session.pop("new_token", None)},
+        {"tokens": core_selectors.token_list(user=request.user), "new_token": request.session.pop("new_token", None),
+         "role_labels": homes.roles_of(request.user)},
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core.models import Event, User
@@ -293,7 +293,7 @@ def _insert_events(rows: list[dict[str, Any]]) -> None:
 def _notify_assignees(assigned: dict[Any, list[Any]]) -> None:
     from django.urls import reverse
 
-    from m2c.core.notifications import notify
+    from m2c.core.notifications import message, notify
 
     users = {u.pk: u for u in User.objects.filter(pk__in=list(assigned))}
     for user_id, lead_ids in assigned.items():
@@ -304,12 +304,13 @@ def _notify_assignees(assigned: dict[Any, list[Any]]) -> None:
             lead = Lead.objects.filter(pk=lead_ids[0]).only("id", "title", "accept_due_at").first()
             if lead is None:
                 continue
-            notify(user, title=_("New lead for you: %(title)s") % {"title": lead.title},
-                   body=_("Accept or return it by %(due)s.") % {"due": timezone.localtime(lead.accept_due_at).strftime("%Y-%m-%d %H:%M") if lead.accept_due_at else "—"},
+            notify(user, title=message(gettext_noop("New lead for you: %(title)s"), title=lead.title),
+                   body=message(gettext_noop("Accept or return it by %(due)s."), due=timezone.localtime(
+                       lead.accept_due_at).strftime("%Y-%m-%d %H:%M") if lead.accept_due_at else "—"),
                    url=reverse("leads:detail", args=[lead.pk]), kind="leads.assigned", subject=lead)
         else:
-            notify(user, title=_("%(n)d new leads for you") % {"n": len(lead_ids)},
-                   body=_("Accept or return each of them within the accept deadline."),
+            notify(user, title=message(gettext_noop("%(n)d new leads for you"), n=len(lead_ids)),
+                   body=message(gettext_noop("Accept or return each of them within the accept deadline.")),
                    url=reverse("leads:mine"), kind="leads.assigned")
 
 

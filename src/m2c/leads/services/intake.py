@@ -13,11 +13,12 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.campaigns.models import Campaign
 from m2c.core.errors import Conflict, NotFound, ValidationFailed
 from m2c.core.models import OfferingLine, Role, User
-from m2c.core.notifications import notify
+from m2c.core.notifications import message, notify
 from m2c.customers import selectors as customer_selectors
 
 from .. import bulk, capture
@@ -79,9 +80,9 @@ def _capture(items: list[capture.Prepared], ref: capture.Reference, *, actor: Us
     if notify_submitter and _authenticated(actor):
         merged = [o for o in outcomes if o.kind == "merged"]
         if merged and len(items) == 1:
-            notify(actor, title=_("Your lead was merged into an existing record"),
-                   body=_("It matched on: %(keys)s (score %(score)s).") % {
-                       "keys": ", ".join(merged[0].match.get("keys", [])), "score": merged[0].match.get("score")},
+            notify(actor, title=message(gettext_noop("Your lead was merged into an existing record")),
+                   body=message(gettext_noop("It matched on: %(keys)s (score %(score)s)."), **{
+                       "keys": ", ".join(merged[0].match.get("keys", [])), "score": merged[0].match.get("score")}),
                    url=reverse("leads:detail", args=[merged[0].lead_id]), kind="leads.merged")
     return outcomes
 

@@ -7,11 +7,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, PermissionDenied, ValidationFailed
 from m2c.core.models import OrgUnit, Role, User
-from m2c.core.notifications import notify
+from m2c.core.notifications import message, notify
 
 from .. import capture, events
 from ..models import (
@@ -48,13 +49,15 @@ def _route_and_assign(lead: Lead, actor: User | None, ref: capture.Reference, *,
     )
     if found.owner_id:
         owner = User.objects.get(pk=found.owner_id)
-        notify(owner, title=_("New lead for you: %(title)s") % {"title": lead.title},
-               body=_("Accept or return it by %(due)s.") % {"due": timezone.localtime(lead.accept_due_at).strftime("%Y-%m-%d %H:%M")},
+        notify(owner, title=message(gettext_noop("New lead for you: %(title)s"), title=lead.title),
+               body=message(gettext_noop("Accept or return it by %(due)s."),
+                            due=timezone.localtime(lead.accept_due_at).strftime("%Y-%m-%d %H:%M")),
                url=_url(lead), kind="leads.assigned", subject=lead)
     elif found.queue_id:
         unit = OrgUnit.objects.filter(pk=found.queue_id).select_related("manager").first()
         if unit and unit.manager:
-            notify(unit.manager, title=_("New lead in the %(queue)s queue: %(title)s") % {"queue": unit.label, "title": lead.title},
+            notify(unit.manager, title=message(gettext_noop("New lead in the %(queue)s queue: %(title)s"),
+                                                queue=unit.label, title=lead.title),
                    url=_url(lead), kind="leads.queued", subject=lead)
     return lead
 
@@ -113,11 +116,11 @@ def lead_return(*, lead: Lead, actor: User | None, reason: str, sla: bool = Fals
         if previous:
             owner = User.objects.filter(pk=previous).select_related("org_unit__manager").first()
             if owner:
-                notify(owner, title=_("Lead returned: accept deadline missed"), body=lead.title, url=_url(lead),
+                notify(owner, title=message(gettext_noop("Lead returned: accept deadline missed")), body=lead.title, url=_url(lead),
                        kind="leads.sla_breach", subject=lead)
                 manager = owner.org_unit.manager if owner.org_unit_id else None
                 if manager and manager != owner:
-                    notify(manager, title=_("SLA breach: %(user)s did not accept a lead in time") % {"user": owner},
+                    notify(manager, title=message(gettext_noop("SLA breach: %(user)s did not accept a lead in time"), user=owner),
                            body=lead.title, url=_url(lead), kind="leads.sla_breach", subject=lead)
     return _route_and_assign(lead, actor if _authenticated(actor) else None, capture.Reference(),
                              reason=_("Re-routed after return"))
@@ -142,8 +145,9 @@ def lead_assign(*, lead: Lead, actor: User | None, owner: User) -> Lead:
                  "routing_rule_id": None, "needs_review": False},
         payload={"how": "manual", "owner": str(owner.pk)},
     )
-    notify(owner, title=_("New lead for you: %(title)s") % {"title": lead.title},
-           body=_("Accept or return it by %(due)s.") % {"due": timezone.localtime(lead.accept_due_at).strftime("%Y-%m-%d %H:%M")},
+    notify(owner, title=message(gettext_noop("New lead for you: %(title)s"), title=lead.title),
+           body=message(gettext_noop("Accept or return it by %(due)s."),
+                        due=timezone.localtime(lead.accept_due_at).strftime("%Y-%m-%d %H:%M")),
            url=_url(lead), kind="leads.assigned", subject=lead)
     return lead
 

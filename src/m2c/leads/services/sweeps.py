@@ -10,11 +10,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core.errors import DomainError
 from m2c.core.models import User
-from m2c.core.notifications import notify
+from m2c.core.notifications import message, notify
 
 from .. import capture, events
 from ..models import (
@@ -46,7 +47,7 @@ def sla_sweep(now: dt.datetime | None = None) -> int:
                                        reason=_("Nobody in the queue accepted the lead in time"))
                     manager = locked.queue.manager if locked.queue_id else None
                     if manager:
-                        notify(manager, title=_("SLA breach: a lead waits in the %(q)s queue") % {"q": locked.queue.label},
+                        notify(manager, title=message(gettext_noop("SLA breach: a lead waits in the %(q)s queue"), q=locked.queue.label),
                                body=locked.title, url=_url(locked), kind="leads.sla_breach", subject=locked)
             else:
                 continue
@@ -76,11 +77,11 @@ def stale_sweep(now: dt.datetime | None = None) -> dict[str, int]:
                 Lead.objects.filter(pk=lead.pk).update(stale_alerted_at=moment)
                 core_events.record(events.LEAD_STALE, lead, payload={"days": limit, "temperature": temp})
                 if lead.owner:
-                    notify(lead.owner, title=_("No activity for %(d)d days: %(t)s") % {"d": limit, "t": lead.title},
+                    notify(lead.owner, title=message(gettext_noop("No activity for %(d)d days: %(t)s"), d=limit, t=lead.title),
                            url=_url(lead), kind="leads.stale", subject=lead)
                     manager = lead.owner.org_unit.manager if lead.owner.org_unit_id else None
                     if manager and manager != lead.owner:
-                        notify(manager, title=_("Stale lead of %(u)s: %(t)s") % {"u": lead.owner, "t": lead.title},
+                        notify(manager, title=message(gettext_noop("Stale lead of %(u)s: %(t)s"), u=lead.owner, t=lead.title),
                                url=_url(lead), kind="leads.stale", subject=lead)
             alerted += 1
     return {"alerted": alerted, "recycled": recycled}
@@ -102,7 +103,7 @@ def review_sweep(now: dt.datetime | None = None) -> int:
         if last and moment - last.created_at < cadence:
             continue
         user = User.objects.get(pk=owner_id)
-        notify(user, title=_("%(n)d leads to review") % {"n": count}, url=reverse("leads:review"), kind="leads.review")
+        notify(user, title=message(gettext_noop("%(n)d leads to review"), n=count), url=reverse("leads:review"), kind="leads.review")
         sent += 1
     return sent
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.models import OfferingLine, OrgUnit
 
@@ -53,13 +54,13 @@ class DecisionBodyMember(models.Model):
         CHAIR = "chair", _("Chair")
         MEMBER = "member", _("Member")
 
-    body = models.ForeignKey(DecisionBody, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("body"))
+    body = models.ForeignKey(DecisionBody, on_delete=models.CASCADE, related_name="memberships", verbose_name=pgettext_lazy("decision body", "body"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decision_memberships", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    valid_from = models.DateField(_("from"), default=timezone.localdate)
-    valid_to = models.DateField(_("to"), null=True, blank=True)
+    valid_from = models.DateField(pgettext_lazy("validity", "from"), default=timezone.localdate)
+    valid_to = models.DateField(pgettext_lazy("validity", "to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("decision body member")
@@ -202,7 +203,7 @@ class Checklist(models.Model):
 
 class AnswerType(models.TextChoices):
     YES_NO = "yes_no", _("Yes / no")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("numeric value", "Number")
     TEXT = "text", _("Text")
     FILE = "file", _("File")
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.models import TrackedModel, currency_field, money_field
 from m2c.core.money import Money
@@ -54,7 +55,7 @@ class GateReview(TrackedModel):
     # The contracts app reviews ATAC and ATCC against a contract; a plain id keeps this app independent.
     contract_id = models.UUIDField(_("contract"), null=True, blank=True, db_index=True)
     gate_type = models.CharField(_("gate"), max_length=4, choices=GateType.choices)
-    sequence = models.PositiveIntegerField(_("number"), default=1)
+    sequence = models.PositiveIntegerField(pgettext_lazy("document", "number"), default=1)
     status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     checklist = models.ForeignKey(
         Checklist, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews", verbose_name=_("checklist")
@@ -166,7 +167,7 @@ class GateAnswer(models.Model):
     question = models.CharField(_("question"), max_length=300)
     answer_type = models.CharField(_("answer type"), max_length=8, choices=AnswerType.choices)
     value_bool = models.BooleanField(_("yes / no"), null=True, blank=True)
-    value_number = models.DecimalField(_("number"), max_digits=20, decimal_places=4, null=True, blank=True)
+    value_number = models.DecimalField(pgettext_lazy("numeric value", "number"), max_digits=20, decimal_places=4, null=True, blank=True)
     value_text = models.TextField(_("text"), blank=True)
     file = models.FileField(_("file"), upload_to="gate-answers/%Y/%m/", blank=True, max_length=255)
     answered_by = models.ForeignKey(

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.campaigns.models import Campaign
 from m2c.core.models import BudgetStatus, OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
@@ -223,7 +224,7 @@ class TeamAssignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opportunity_assignments", verbose_name=_("user")
     )
-    valid_from = models.DateField(_("from"), default=timezone.localdate)
+    valid_from = models.DateField(pgettext_lazy("validity", "from"), default=timezone.localdate)
     valid_to = models.DateField(_("until (exclusive)"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

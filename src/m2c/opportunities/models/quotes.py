@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.models import TrackedModel, currency_field, money_field
 from m2c.core.money import Money
@@ -71,7 +72,7 @@ class Quote(TrackedModel):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("copied from")
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("record", "title"), max_length=200, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     payment_terms = models.TextField(_("payment terms"), blank=True)
     delivery_terms = models.TextField(_("delivery terms"), blank=True)

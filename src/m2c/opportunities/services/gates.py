@@ -16,11 +16,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationFailed
 from m2c.core.money import Money, to_decimal
-from m2c.core.notifications import notify
+from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor, authenticated
 from m2c.core.selectors import user_resolve
 
@@ -283,7 +284,8 @@ def facts_of(review: GateReview) -> rules.Facts:
 
 def _notify_body(review: GateReview, body: DecisionBody) -> None:
     opp = review.opportunity
-    title = _("%(gate)s review to decide: %(name)s") % {"gate": review.gate_type, "name": opp.name if opp else ""}
+    title = message(gettext_noop("%(gate)s review to decide: %(name)s"), gate=review.gate_type,
+                    name=opp.name if opp else "")
     for member in body.memberships.filter(valid_to__isnull=True).select_related("user"):
         if member.user_id != review.requested_by_id:
             notify(member.user, title=title, body=review.summary[:500], url=link("opportunities:review", review.pk),
@@ -455,9 +457,9 @@ def gate_decide(
     for cond in parsed:
         condition = GateCondition.objects.create(review=result, opportunity=opp, text=cond["text"], owner=cond["owner"],
                                                  due_date=cond["due_date"], blocks=cond["blocks"])
-        notify(cond["owner"], title=_("Gate condition for you: %(text)s") % {"text": condition.text[:120]},
-               body=_("Due %(due)s. %(gate)s of %(name)s.") % {"due": condition.due_date, "gate": result.gate_type,
-                                                               "name": opp.name if opp else ""},
+        notify(cond["owner"], title=message(gettext_noop("Gate condition for you: %(text)s"), text=condition.text[:120]),
+               body=message(gettext_noop("Due %(due)s. %(gate)s of %(name)s."), due=condition.due_date,
+                            gate=result.gate_type, name=opp.name if opp else ""),
                url=link("opportunities:review", result.pk), kind="opportunities.condition", subject=condition)
     if opp is not None:
         _apply_decision(result, opp, actor=actor)
@@ -493,8 +495,8 @@ def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Actor) -> No
         reason = {GateType.ATI: AbandonReason.ATI_NO_GO, GateType.ATB: AbandonReason.NO_BID}.get(review.gate_type)
         if reason is not None and stage == GATE_STAGE[review.gate_type]:
             opportunity_abandon(opportunity=opp, actor=None, abandon_reason=reason, reason=review.rationale)
-    _notify_team(opp, _("%(gate)s decided: %(decision)s") % {"gate": review.gate_type,
-                                                              "decision": review.get_decision_display()},
+    _notify_team(opp, message(gettext_noop("%(gate)s decided: %(decision)s"), gate=review.gate_type,
+                              decision=Decision(review.decision).label if review.decision else ""),
                  body=review.rationale, exclude=actor)
 
 
@@ -533,12 +535,12 @@ def condition_remind_due(*, today: dt.date | None = None) -> int:
             if condition.status != ConditionStatus.OPEN or condition.reminded_on == day:
                 continue
             overdue = condition.due_date < day
-            title = (_("Overdue gate condition: %(text)s") if overdue else _("Gate condition due soon: %(text)s")) % {
-                "text": condition.text[:120]}
+            title = message(gettext_noop("Overdue gate condition: %(text)s") if overdue
+                            else gettext_noop("Gate condition due soon: %(text)s"), text=condition.text[:120])
             notify(condition.owner, title=title,
-                   body=_("Due %(due)s, set by %(gate)s of %(name)s.") % {
-                       "due": condition.due_date, "gate": condition.review.gate_type,
-                       "name": condition.opportunity.name if condition.opportunity_id else ""},
+                   body=message(gettext_noop("Due %(due)s, set by %(gate)s of %(name)s."),
+                                due=condition.due_date, gate=condition.review.gate_type,
+                                name=condition.opportunity.name if condition.opportunity_id else ""),
                    url=link("opportunities:review", condition.review_id), kind="opportunities.condition",
                    subject=condition)
             GateCondition.objects.filter(pk=pk).update(reminded_on=day)

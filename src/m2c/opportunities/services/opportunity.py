@@ -16,13 +16,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.campaigns.models import Campaign
 from m2c.core import events as core_events
 from m2c.core.errors import FieldErrors, InvalidTransition, PermissionDenied, ValidationFailed
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.money import Money
-from m2c.core.notifications import notify
+from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor, authenticated
 from m2c.customers.models import Customer
 
@@ -77,7 +78,7 @@ def _stage_fields(opportunity: Opportunity, target: str, conf: OpportunitySettin
     return fields
 
 
-def _notify_team(opportunity: Opportunity, title: str, body: str = "", *, exclude: Any = None) -> None:
+def _notify_team(opportunity: Opportunity, title: Any, body: Any = "", *, exclude: Any = None) -> None:
     people = {opportunity.owner_id: opportunity.owner}
     for row in rules.active_team(opportunity):
         people[row.user_id] = row.user
@@ -188,7 +189,7 @@ def opportunity_create(
         },
     )
     if actor is None or owner.pk != getattr(actor, "pk", None):
-        notify(owner, title=_("New opportunity: %(name)s") % {"name": opportunity.name},
+        notify(owner, title=message(gettext_noop("New opportunity: %(name)s"), name=opportunity.name),
                body=str(customer), url=link("opportunities:detail", opportunity.pk), kind="opportunities",
                subject=opportunity)
     return opportunity
@@ -386,7 +387,7 @@ def opportunity_win(*, opportunity: Opportunity, actor: Actor, reason: str = "")
             "atc_review": str(atc.pk) if atc else None,
         },
     )
-    _notify_team(result, _("Won: %(name)s") % {"name": result.name}, exclude=actor)
+    _notify_team(result, message(gettext_noop("Won: %(name)s"), name=result.name), exclude=actor)
     return result
 
 
@@ -437,7 +438,7 @@ def opportunity_lose(
             description=requirement_description or detail,
             urgency=requirement_urgency,
         )
-    _notify_team(result, _("Lost: %(name)s") % {"name": result.name}, body=detail, exclude=actor)
+    _notify_team(result, message(gettext_noop("Lost: %(name)s"), name=result.name), body=detail, exclude=actor)
     return result
 
 
@@ -477,7 +478,7 @@ def opportunity_abandon(*, opportunity: Opportunity, actor: Actor, abandon_reaso
         changes={"abandon_reason": abandon_reason if abandon_reason in AbandonReason.values else ""},
         payload={"abandon_reason": abandon_reason, "source_campaign": result_campaign(opportunity)},
     )
-    _notify_team(result, _("Abandoned: %(name)s") % {"name": result.name}, body=str(label), exclude=actor)
+    _notify_team(result, message(gettext_noop("Abandoned: %(name)s"), name=result.name), body=label, exclude=actor)
     return result
 
 

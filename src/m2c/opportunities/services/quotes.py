@@ -15,13 +15,14 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core import fx
 from m2c.core.errors import Conflict, FieldErrors, ValidationFailed
 from m2c.core.models import Currency
 from m2c.core.money import Money, normalise_currency, to_decimal
-from m2c.core.notifications import notify
+from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor, authenticated
 from m2c.core.services import model_update
 
@@ -348,9 +349,9 @@ def quote_request_approval(*, quote: Quote, actor: Actor) -> Quote:
             continue
         for member in body.memberships.filter(valid_to__isnull=True).select_related("user"):
             if member.user_id != getattr(actor, "pk", None):
-                notify(member.user, title=_("Discount to approve: %(name)s v%(n)d") % {"name": result.opportunity.name,
-                                                                                        "n": result.number},
-                       body=_("Discount %(d)s%%.") % {"d": f"{result.discount_pct.normalize():f}"},
+                notify(member.user, title=message(gettext_noop("Discount to approve: %(name)s v%(n)d"),
+                                                  name=result.opportunity.name, n=result.number),
+                       body=message(gettext_noop("Discount %(d)s%%."), d=f"{result.discount_pct.normalize():f}"),
                        url=link("opportunities:quote", result.pk), kind="opportunities.quote", subject=result)
     return result
 
@@ -363,8 +364,8 @@ def quote_approve(*, quote: Quote, actor: Actor, note: str = "") -> Quote:
         payload={"discount_pct": str(quote.discount_pct), "level": quote.required_level},
     )
     if result.created_by_id and result.created_by_id != getattr(actor, "pk", None):
-        notify(result.created_by, title=_("Discount approved: %(name)s v%(n)d") % {"name": result.opportunity.name,
-                                                                                   "n": result.number},
+        notify(result.created_by, title=message(gettext_noop("Discount approved: %(name)s v%(n)d"),
+                                                name=result.opportunity.name, n=result.number),
                body=note, url=link("opportunities:quote", result.pk), kind="opportunities.quote", subject=result)
     return result
 
@@ -377,8 +378,8 @@ def quote_reject(*, quote: Quote, actor: Actor, reason: str) -> Quote:
         changes={"approval_note": (reason or "").strip()}, event_type=events.QUOTE_REJECTED,
     )
     if result.created_by_id:
-        notify(result.created_by, title=_("Discount refused: %(name)s v%(n)d") % {"name": result.opportunity.name,
-                                                                                  "n": result.number},
+        notify(result.created_by, title=message(gettext_noop("Discount refused: %(name)s v%(n)d"),
+                                                name=result.opportunity.name, n=result.number),
                body=reason, url=link("opportunities:quote", result.pk), kind="opportunities.quote", subject=result)
     return result
 

@@ -9,12 +9,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, FieldErrors, ValidationFailed
 from m2c.core.models import Role, User
 from m2c.core.money import Money
-from m2c.core.notifications import notify
+from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor, authenticated, require_role
 from m2c.core.services import model_update
 from m2c.customers.models import Contact, Customer, DecisionRole
@@ -94,7 +95,8 @@ def team_assign(*, opportunity: Opportunity, actor: Actor, role: str, user: User
                  "from": str(start)},
     )
     if getattr(actor, "pk", None) != user.pk:
-        notify(user, title=_("You are %(role)s on %(name)s") % {"role": TeamRole(role).label, "name": opp.name},
+        notify(user, title=message(gettext_noop("You are %(role)s on %(name)s"), role=TeamRole(role).label,
+                                   name=opp.name),
                url=link("opportunities:detail", opp.pk), kind="opportunities", subject=opp)
     return row
 
@@ -271,7 +273,8 @@ def risk_add(*, opportunity: Opportunity, actor: Actor, description: str, catego
     core_events.record(events.RISK_ADDED, opportunity, actor=actor,
                        payload={"risk": row.description[:120], "probability": probability, "impact": impact})
     if owner is not None and getattr(actor, "pk", None) != owner.pk:
-        notify(owner, title=_("You own a risk on %(name)s") % {"name": opportunity.name}, body=row.description,
+        notify(owner, title=message(gettext_noop("You own a risk on %(name)s"), name=opportunity.name),
+               body=row.description,
                url=link("opportunities:detail", opportunity.pk), kind="opportunities", subject=opportunity)
     return row
 
