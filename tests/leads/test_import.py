@@ -69,18 +69,25 @@ def test_the_messy_file(setup, tmp_path):
     assert preview.headers[:4] == ["公司名称", "column 2", "联系人", "联系人 (2)"]
     counts, mapping, job = importer.run(path, actor=setup.marketing)
     assert mapping["联系人"] == "contact_name" and "联系人 (2)" not in mapping
-    assert counts.as_dict() == {"rows": 7, "created": 3, "merged": 0, "invalid": 0, "rejected": 4}
+    # An unreadable optional cell (an amount "很多", a date "下周") never rejects the row: it is left
+    # blank with a warning on the row, naming the field by its label.
+    assert counts.as_dict() == {"rows": 7, "created": 5, "merged": 0, "invalid": 0, "rejected": 2}
     assert counts.rows == counts.created + counts.merged + counts.rejected
     assert Lead.objects.filter(raw_customer_name="杭州博远大学", description="GBK 行").exists()
     assert Lead.objects.filter(raw_customer_name="<script>alert(1)</script>有限公司").exists()
+    assert Lead.objects.get(raw_customer_name="南京启明科技有限公司").budget_amount is None
     errors = {e.row_number: e for e in job.errors.all()}
     assert set(errors) == {4, 5, 6, 7}
-    assert errors[4].field == "budget_amount" and errors[5].field == "expected_purchase_date"
+    assert errors[4].level == errors[5].level == "warning" and job.warnings == 2
+    assert errors[4].field == "budget_amount" and errors[4].message.startswith("Budget: ")
+    assert errors[5].field == "expected_purchase_date"
     assert errors[6].field == "customer_name" and errors[7].field == "contact_phone"
+    assert errors[6].level == errors[7].level == "error" and errors[7].message.startswith("Mobile: ")
 
     report = b"".join(importer.csv_bytes(importer.error_report(job))).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(report)))
     assert rows[0][0] == "row" and rows[0][-1] == "error" and rows[0][1] == "公司名称"
+    assert [r[0] for r in rows[1:]] == ["6", "7"]  # the report holds the rows not stored
     formula_row = next(r for r in rows if r[0] == "7")
     assert formula_row[1] == "'=HYPERLINK(\"http://evil.example/x\",\"click\")"
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
@@ -121,8 +128,9 @@ def test_xlsx_with_typed_cells(setup, tmp_path):
     path = tmp_path / "leads.xlsx"
     book.save(path)
     counts, _m, job = importer.run(path, actor=setup.marketing)
-    assert counts.as_dict() == {"rows": 2, "created": 1, "merged": 0, "invalid": 0, "rejected": 1}
-    lead = Lead.objects.get()
+    # "n/a" in the budget is a placeholder: blank, so the row is kept (invalid: nobody to reach).
+    assert counts.as_dict() == {"rows": 2, "created": 2, "merged": 0, "invalid": 1, "rejected": 0}
+    lead = Lead.objects.get(raw_customer_name="Lion City Logistics Pte. Ltd.")
     assert lead.contact_phone == "+8613800138000"
     assert lead.expected_purchase_date == dt.date(2027, 3, 1)
     assert str(lead.budget_amount) == "1500000.5000" and lead.pain_confirmed
@@ -135,7 +143,7 @@ def test_the_cli_prints_the_mapping_and_ends_with_a_json_summary(setup, tmp_path
     assert "公司名称 -> customer_name" in "\n".join(out)
     assert json.loads(out[-1]) == {"rows": 3, "created": 2, "merged": 0, "invalid": 0, "rejected": 1}
     report = tmp_path / "leads.errors.csv"
-    assert report.exists() and "contact_phone" in report.read_text(encoding="utf-8-sig")
+    assert report.exists() and "Mobile:" in report.read_text(encoding="utf-8-sig")
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps({"公司名称": "customer_name", "手机": "contact_phone", "意向产品": "offering_lines"}))
     assert main(["import", "leads", str(path), "--mapping", str(mapping), "--dry-run"]) == 0
