@@ -4,6 +4,8 @@ import csv
 import datetime as dt
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -182,3 +184,244 @@ def test_import_from_the_web_with_preview_progress_and_error_report(setup, tmp_p
     report = b"".join(client.get(f"/leads/imports/{job.pk}/errors.csv").streaming_content).decode("utf-8-sig")
     assert "not-a-phone" in report and report.splitlines()[0].endswith("error")
     assert setup.marketing.notifications.filter(kind="leads.import").exists()
+
+
+# --- uploads bounded (issue 14 item 8) ---------------------------------------------------------------
+
+
+def _stored_files(settings) -> list[Path]:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings
+
+
+def _upload(client, name: str, data: bytes):
+    upload = io.BytesIO(data)
+    upload.name = name
+    return client.post("/leads/imports/", {"file": upload})
+
+
+def test_a_zip_bomb_junk_and_a_fake_zip_are_refused_on_the_web_and_nothing_is_kept(setup, media, tmp_path):
+    from tests.core.test_imports_files import zip_bomb
+
+    client = Client()
+    client.force_login(setup.marketing)
+    bomb = zip_bomb(tmp_path / "bomb.xlsx", megabytes=120).read_bytes()
+    for name, data, words in (("leads.xlsx", bomb, "unsafe"), ("leads.csv", os.urandom(3000), "not a CSV or Excel file"),
+                              ("leads.xlsx", b"PK\x03\x04" + os.urandom(500), "damaged")):
+        response = _upload(client, name, data)
+        assert response.status_code == 422 and words in response.content.decode(), name
+    assert _stored_files(media) == [] and LeadImport.objects.count() == 0
+
+
+def test_a_role_that_may_not_import_is_refused_before_the_file_is_read(setup, media):
+    client = Client()
+    client.force_login(setup.finance)
+    response = _upload(client, "leads.csv", (HEADER + ROWS[0]).encode())
+    assert response.status_code == 403
+    assert _stored_files(media) == [] and LeadImport.objects.count() == 0
+
+
+def test_an_upload_over_the_cap_is_refused_with_a_message(setup, media):
+    media.M2C_IMPORT_MAX_BYTES = {"leads": 1024 * 1024}
+    client = Client()
+    client.force_login(setup.marketing)
+    response = _upload(client, "leads.csv", (HEADER + ROWS[0] * 20_000).encode())
+    assert response.status_code == 422 and "1 MB" in response.content.decode()
+    assert _stored_files(media) == [] and LeadImport.objects.count() == 0
+
+
+def test_the_file_of_a_finished_import_is_deleted_and_a_dry_run_keeps_it_for_the_import(
+        setup, media, django_capture_on_commit_callbacks):
+    client = Client()
+    client.force_login(setup.marketing)
+    response = _upload(client, "leads.csv", (HEADER + "".join(ROWS)).encode("gbk"))
+    job = LeadImport.objects.get()
+    assert _stored_files(media) == [Path(job.file_path)]
+    assert stat.S_IMODE(Path(job.file_path).stat().st_mode) == 0o600
+    post = {f"map-{i}": t for i, t in enumerate(["customer_name", "contact_name", "contact_phone", "contact_email"])}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {**post, "mode": "dry_run"})
+    job.refresh_from_db()
+    assert job.status == "done" and job.dry_run and Lead.objects.count() == 0
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="dry-run-outcomes"' in page and "would be created" in page and 'id="run-import"' in page
+    assert _stored_files(media) == [Path(job.file_path)]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {**post, "mode": "import"})
+    job.refresh_from_db()
+    assert job.status == "done" and not job.dry_run and Lead.objects.count() == 2
+    assert _stored_files(media) == []
+
+
+def test_the_cli_refuses_a_zip_bomb_and_junk_in_one_line(setup, tmp_path, capsys):
+    from tests.core.test_imports_files import zip_bomb
+
+    bomb = zip_bomb(tmp_path / "bomb.xlsx", megabytes=120)
+    junk = _write(tmp_path, "junk.csv", os.urandom(4000))
+    for path in (bomb, junk):
+        assert main(["import", "leads", str(path)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("error: file: ") and "Traceback" not in err[0]
+    assert Lead.objects.count() == 0
+
+
+# --- jobs that survive faults (issue 14 item 9) ------------------------------------------------------
+
+
+def test_a_job_whose_process_died_is_detected_and_resumed_after_its_cursor(setup, tmp_path, settings):
+    import socket
+
+    from m2c.core.errors import Conflict
+    from m2c.core.imports import jobs
+    from m2c.core.models import Event
+
+    class Killed(BaseException):
+        """The process dies: nothing of the run's own error handling runs."""
+
+    def die(rows_done: int) -> None:
+        if rows_done >= 4:
+            raise Killed
+
+    settings.M2C_IMPORT_CHUNK = 2
+    rows = [f"测试公司{i}有限公司,联系人{i},139{i:08d},,,,campus,,,\n" for i in range(7)]
+    path = _write(tmp_path, "leads.csv", (HEADER + "".join(rows)).encode())
+    job = importer.create_job(path, actor=setup.marketing)
+    with pytest.raises(Killed):
+        importer.run(path, actor=setup.marketing, job=job, progress=die)
+    job.refresh_from_db()
+    # Two chunks committed (file lines 2–5), the rest never started: the job still says "running".
+    assert job.status == "running" and job.cursor == 5 and job.processed == 4 and Lead.objects.count() == 4
+    assert not jobs.is_dead(job)  # this process is alive and the heartbeat fresh
+    with pytest.raises(Conflict):
+        jobs.claim(job, actor=setup.marketing)  # so a second start is refused
+    old_token = job.run_token
+    # Its process on this host has exited (a pid that is free now):
+    LeadImport.objects.filter(pk=job.pk).update(worker=f"{socket.gethostname()}:{_dead_pid()}")
+    job.refresh_from_db()
+    assert jobs.is_dead(job)
+    LeadImport.objects.filter(pk=job.pk).update(worker="another-host:1", heartbeat_at=job.heartbeat_at - dt.timedelta(hours=1))
+    job.refresh_from_db()
+    assert jobs.is_dead(job)  # no sign of life for an hour
+    assert jobs.mark_dead(job) and LeadImport.objects.get(pk=job.pk).status == "interrupted"
+    assert Event.objects.filter(event_type="core.import.interrupted", subject_id=str(job.pk)).count() == 1
+    with pytest.raises(jobs.JobLost):
+        jobs.heartbeat(job, old_token)  # the old run, waking up, owns nothing any more
+    counts, _m, job = importer.run(path, actor=setup.marketing, job=job)
+    assert job.status == "done" and counts.rows == 7 and job.created == 7 and job.attempts == 2
+    assert Lead.objects.count() == 7 and Lead.objects.values("external_ref").distinct().count() == 7
+    assert Event.objects.filter(event_type="core.import.resumed", subject_id=str(job.pk)).count() == 1
+
+
+def _dead_pid() -> int:
+    import subprocess
+
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_six_concurrent_starts_run_the_import_once(setup, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection
+
+    from m2c.core.errors import Conflict
+    from m2c.core.models import Event
+    from m2c.leads.services_imports import import_start
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL")
+    rows = [f"并发公司{i}有限公司,联系人{i},137{i:08d},,,,campus,,,\n" for i in range(30)]
+    path = _write(tmp_path, "leads.csv", (HEADER + "".join(rows)).encode())
+    job = importer.create_job(path, actor=setup.marketing)
+    mapping = dict(job.mapping)
+    barrier = Barrier(6)
+
+    def start(_i: int) -> str:
+        try:
+            barrier.wait()
+            import_start(actor=setup.marketing, job=LeadImport.objects.get(pk=job.pk), mapping=mapping, dry_run=False)
+            return "ran"
+        except Conflict:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(start, range(6)))
+    assert sorted(results) == ["ran"] + ["refused"] * 5
+    job.refresh_from_db()
+    assert job.status == "done" and job.attempts == 1 and job.processed == job.created + job.merged == 30
+    assert Lead.objects.count() == 30 and Lead.objects.values("external_ref").distinct().count() == 30
+    assert Event.objects.filter(event_type="core.import.started", subject_id=str(job.pk)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sigkilled_import_is_detected_and_resumed_with_nothing_lost_or_doubled(setup, tmp_path):
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    total = 3000
+    rows = [f"断点公司{i}有限公司,联系人{i},136{i:08d},c{i}@dp{i}.cn,,,campus,,,\n" for i in range(total)]
+    path = _write(tmp_path, "big.csv", (HEADER + "".join(rows)).encode())
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "m2c.settings", "M2C_VAR_DIR": str(tmp_path / "var")}
+    env.pop("M2C_TASKS_IMMEDIATE", None)
+    if connection.vendor == "sqlite":
+        db = tmp_path / "m2c.sqlite3"
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM INTO %s", [str(db)])
+        env["M2C_DATABASE_URL"] = f"sqlite:///{db}"
+
+        def query(sql: str) -> list[tuple]:
+            with sqlite3.connect(db, timeout=30) as con:
+                return con.execute(sql).fetchall()
+    else:
+        s = connection.settings_dict
+        env["M2C_DATABASE_URL"] = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+        def query(sql: str) -> list[tuple]:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return cursor.fetchall()
+
+    command = [sys.executable, "-m", "m2c.cli", "import"]
+    proc = subprocess.Popen([*command, "leads", str(path), "--chunk", "25"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    cursor = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        found = query("SELECT cursor FROM leads_leadimport")
+        cursor = found[0][0] if found else 0
+        if cursor >= 500:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "the import ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    (job_id, status, killed_at), = query("SELECT id, status, cursor FROM leads_leadimport")
+    assert status == "running" and 500 <= killed_at < total + 1
+    assert query("SELECT COUNT(*) FROM leads_lead")[0][0] == killed_at - 1  # exactly the committed chunks
+    job_ref = str(job_id) if "-" in str(job_id) else str(__import__("uuid").UUID(str(job_id)))
+    listing = subprocess.run([*command, "jobs"], env=env, capture_output=True, text=True, timeout=120)
+    assert "interrupted" in listing.stdout  # detected as dead: its process is gone
+    resumed = subprocess.run([*command, "resume", job_ref, "--chunk", "500"], env=env, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout.strip().splitlines()[-1])["rows"] == total
+    status, created, merged, rejected, cursor, attempts = query(
+        "SELECT status, created, merged, rejected, cursor, attempts FROM leads_leadimport")[0]
+    assert (status, created + merged + rejected, rejected, cursor, attempts) == ("done", total, 0, total + 1, 2)
+    assert query("SELECT COUNT(*), COUNT(DISTINCT external_ref), COUNT(DISTINCT raw_customer_name) FROM leads_lead")[0] == (
+        total, total, total)

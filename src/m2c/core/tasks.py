@@ -10,3 +10,12 @@ from .periodic import every
 def email_sweep() -> int:
     """Every 10 seconds: send the notification emails waiting in the outbox."""
     return send_pending_emails()
+
+
+@every(60, name="core.import_sweep")
+def import_sweep() -> int:
+    """Every minute: imports (customers, opportunities, org) whose process died are marked interrupted."""
+    from .imports.jobs import sweep
+    from .models_imports import ImportJob
+
+    return sweep([ImportJob])

@@ -309,7 +309,7 @@ def _run(job: LeadImport, token: str, *, actor: Any, progress: Callable[[int], N
     with transaction.atomic():
         _store(batch, ref, actor, job, counts)
         _write_errors(job, counts, inserter)
-        jobs.finish(job, token, actor=actor, processed=counts.rows, counts=counts.stored(),
+        jobs.finish(job, token, actor=actor, processed=counts.rows, counts=counts.stored(), cursor=last,
                     payload={"file": job.file_name, "dry_run": job.dry_run})
     if progress:
         progress(counts.rows)

@@ -166,9 +166,11 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
     check_workbook(path)
+    handle = open(path, "rb")  # noqa: SIM115 - closed below; a file object, so the name's extension does not matter
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook  # noqa: BLE001
+        handle.close()
         raise FileRefused(_("The workbook is damaged and cannot be read."), field="file") from exc
     try:
         sheet = book.worksheets[0]
@@ -178,6 +180,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
         raise FileRefused(_("The workbook is damaged and cannot be read."), field="file") from exc
     finally:
         book.close()
+        handle.close()
 
 
 def _xls_rows(path: Path) -> Iterator[list[Any]]:
@@ -257,11 +260,12 @@ def estimate_rows(path: Path, kind: str | None = None) -> int:
     if kind == XLSX:
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True)
-        try:
-            return max(0, (book.worksheets[0].max_row or 1) - 1)
-        finally:
-            book.close()
+        with open(path, "rb") as handle:
+            book = load_workbook(handle, read_only=True)
+            try:
+                return max(0, (book.worksheets[0].max_row or 1) - 1)
+            finally:
+                book.close()
     if kind == XLS:
         return sum(1 for _row in raw_rows(path, kind)) - 1
     size = os.path.getsize(path)

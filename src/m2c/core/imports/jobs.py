@@ -151,12 +151,13 @@ def heartbeat(job: Any, token: str) -> None:
         raise JobLost(str(job.pk))
 
 
-def finish(job: Any, token: str, *, actor: Any = None, processed: int, counts: dict[str, int],
+def finish(job: Any, token: str, *, actor: Any = None, processed: int, counts: dict[str, int], cursor: int | None = None,
            payload: dict[str, Any] | None = None) -> None:
     """running → done (in the caller's transaction, with the last chunk if there is one)."""
     now = timezone.now()
+    extra = {"cursor": cursor} if cursor is not None else {}
     written = type(job)._default_manager.filter(pk=job.pk, run_token=token, status=S.RUNNING).update(
-        status=S.DONE, processed=processed, finished_at=now, heartbeat_at=now, total_rows=processed, **counts)
+        status=S.DONE, processed=processed, finished_at=now, heartbeat_at=now, total_rows=processed, **counts, **extra)
     if written != 1:
         raise JobLost(str(job.pk))
     job.refresh_from_db()

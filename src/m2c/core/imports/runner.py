@@ -191,11 +191,49 @@ def _run(job: Any, token: str, client: Client, *, actor: Any, progress: Callable
             chunk = []
             if progress:
                 progress(tally.rows)
+    if chunk:
+        last = chunk[-1][0]
     with transaction.atomic():
         store(chunk)
         write_problems(job, tally.problems)
-        jobs.finish(job, token, actor=actor, processed=tally.rows, counts=counts())
+        jobs.finish(job, token, actor=actor, processed=tally.rows, counts=counts(), cursor=last)
     tally.problems.clear()
     if progress:
         progress(tally.rows)
+    return tally
+
+
+def create_job(path: Path, client: Client, *, actor: Any, mapping: dict[str, str] | None = None,
+               dry_run: bool = False, value_maps: dict[str, dict[str, str]] | None = None,
+               defaults: dict[str, Any] | None = None, stored: Any = None) -> Any:
+    """An ``ImportJob`` for a checked file (an upload already stored, or a file given on the command line)."""
+    from m2c.core.models_imports import ImportJob
+
+    from . import uploads
+    from .files import estimate_rows
+
+    if stored is None:
+        uploads.check_path(path, kind=client.kind)
+    table = open_table(path)
+    used = client.schema.validate(mapping if mapping is not None else client.schema.suggest(table.headers), table.headers)
+    return ImportJob.objects.create(
+        kind=client.kind, file_name=(stored.name if stored else path.name)[:255], file_path=str(path),
+        file_sha256=getattr(stored, "sha256", ""), file_size=path.stat().st_size, encoding=table.encoding,
+        headers=table.headers, mapping=used, value_maps=value_maps or {}, defaults=defaults or {}, dry_run=dry_run,
+        total_rows=estimate_rows(path, table.kind), language=translation.get_language() or "",
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def run_job(job: Any, client: Client, *, actor: Any = None, token: str | None = None, restart: bool = False,
+            progress: Callable[[int], None] | None = None) -> Tally:
+    """Claim (unless ``token`` says it is claimed) and run ``job``; the stored file goes when it is done."""
+    from . import uploads
+
+    if token is None:
+        token = jobs.claim(job, actor=actor, restart=restart)
+    job.refresh_from_db()
+    tally = run(job, token, client, actor=actor, progress=progress)
+    if not job.dry_run:
+        uploads.discard(job.file_path)
     return tally
