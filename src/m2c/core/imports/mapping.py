@@ -48,7 +48,11 @@ class Field:
 class Schema:
     fields: list[Field]
     need_one_of: tuple[str, ...] = ()
+    # True: a coded value must resolve to one of the field's codes (else the row is refused, naming the
+    # value, so the user maps it); False: the client reads coded values itself (after the value map).
+    strict_codes: bool = False
     _index: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _words: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.by_name = {f.name: f for f in self.fields}
@@ -104,25 +108,63 @@ class Schema:
 
     # --- value maps --------------------------------------------------------------------------------
 
+    def reset(self) -> None:
+        """Forget the cached choices (each run reads them once)."""
+        self._words.clear()
+
+    def _tables(self, f: Field) -> tuple[dict[str, str], dict[str, str]]:
+        found = self._words.get(f.name)
+        if found is None:
+            assert f.choices is not None
+            exact: dict[str, str] = {}
+            folded: dict[str, str] = {}
+            for code, words in f.choices().items():
+                for word in (code, *words):
+                    if word:
+                        exact.setdefault(str(word).strip().casefold(), code)
+                        folded.setdefault(fold(word), code)
+            found = self._words[f.name] = (exact, folded)
+        return found
+
     def words(self, f: Field) -> dict[str, str]:
         """Folded word → code for a coded field: the codes, their labels in English and Chinese, synonyms."""
-        assert f.choices is not None
-        index: dict[str, str] = {}
-        for code, words in f.choices().items():
-            for word in (code, *words):
-                if word:
-                    index.setdefault(fold(word), code)
-        return index
+        return self._tables(f)[1]
+
+    def resolve_code(self, name: str, raw: Any) -> tuple[str, str | None]:
+        """The code a coded cell means, and a warning when only a variant spelling matched.
+
+        An unknown value is refused (ValidationFailed naming it, with the nearest known value if any),
+        so it is reported and mapped by the user, never created.
+        """
+        f = self.by_name[name]
+        exact, folded = self._tables(f)
+        text = str(raw).strip()
+        code = exact.get(text.casefold())
+        if code is not None:
+            return code, None
+        code = folded.get(fold(text))
+        if code is not None:
+            return code, _("“%(v)s” read as “%(c)s”.") % {"v": text[:60], "c": code}
+        close = difflib.get_close_matches(fold(text), list(folded), n=1, cutoff=0.75)
+        if close:
+            reason = _("“%(v)s” is not a known value (did you mean “%(c)s”?); map it in the value map.") % {
+                "v": text[:60], "c": folded[close[0]]}
+        else:
+            reason = _("“%(v)s” is not a known value; map it in the value map.") % {"v": text[:60]}
+        raise ValidationFailed(reason, field=name)
 
     def suggest_values(self, f: Field, values: Iterable[str]) -> list[ValueSuggestion]:
-        index = self.words(f)
+        exact, index = self._tables(f)
         out = []
         for raw in values:
             key = fold(raw)
             if not key:
                 continue
+            if str(raw).strip().casefold() in exact:
+                out.append(ValueSuggestion(raw, exact[str(raw).strip().casefold()], exact=True))
+                continue
             if key in index:
-                out.append(ValueSuggestion(raw, index[key], exact=True))
+                out.append(ValueSuggestion(raw, index[key], exact=False))  # a variant spelling: shown to confirm
                 continue
             close = difflib.get_close_matches(key, list(index), n=1, cutoff=0.8)
             out.append(ValueSuggestion(raw, index[close[0]] if close else "", exact=False))

@@ -22,7 +22,7 @@ from m2c.core.errors import DomainError
 
 from . import jobs
 from .files import cell_text, open_table
-from .mapping import AMOUNT, BOOL, DATE, Schema
+from .mapping import AMOUNT, BOOL, CODE, DATE, Schema
 from .values import CellWarning, parse_amount, parse_bool, parse_date
 
 MAX_CELL = 10_000
@@ -70,6 +70,7 @@ def convert(schema: Schema, columns: list[tuple[int, str]], value_maps: dict[str
 
     data: dict[str, Any] = dict(defaults or {})
     warnings: list[tuple[str, str]] = []
+    refused: list[dict[str, str]] = []
     for index, name in columns:
         raw = row[index] if index < len(row) else None
         if isinstance(raw, str):
@@ -87,6 +88,14 @@ def convert(schema: Schema, columns: list[tuple[int, str]], value_maps: dict[str
                 value = parse_date(raw)
             elif kind == BOOL:
                 value = parse_bool(raw)
+            elif kind == CODE and schema.strict_codes:
+                try:
+                    value, variant = schema.resolve_code(name, raw)
+                except ValidationFailed as exc:
+                    refused.extend(exc.errors)  # every unknown value of the row is reported, not only the first
+                    continue
+                if variant:
+                    warnings.append((name, variant))
             else:
                 value = cell_text(raw)
         except CellWarning as warning:
@@ -94,6 +103,8 @@ def convert(schema: Schema, columns: list[tuple[int, str]], value_maps: dict[str
             continue
         if value is not None and value != "":
             data[name] = value
+    if refused:
+        raise ValidationFailed(refused[0]["reason"], errors=refused)
     return data, warnings
 
 
@@ -139,6 +150,7 @@ def _run(job: Any, token: str, client: Client, *, actor: Any, progress: Callable
     columns = [(table.headers.index(h), t) for h, t in job.mapping.items() if h in table.headers]
     names = _count_names(job)
     tally = Tally(rows=job.processed, counts={n: getattr(job, n) for n in names})
+    client.schema.reset()
     client.begin(job, actor=actor)
     size = chunk_size()
     chunk: list[tuple[int, list[Any]]] = []
