@@ -23,7 +23,7 @@ from m2c.core.money import Money
 from m2c.customers.imports import org_unit_words, resolve, user_words
 
 from .services.imported import opportunity_import
-from .states import LossReason, Stage
+from .states import CLOSED_STAGES, LossReason, Stage
 
 ROLES = (Role.AR, Role.SR, Role.MARKETING)
 
@@ -110,10 +110,15 @@ class OpportunityClient:
         if amount is None:
             raise ValidationFailed(_("The amount is missing or unreadable."), field="amount")
         unit = OrgUnit.objects.filter(code=data["org_unit"]).first() if data.get("org_unit") else None
+        stage = str(data.get("stage") or Stage.O1_VALIDATE)
+        closed_on, expected = data.get("closed_on"), data.get("expected_sign_date")
+        if stage in CLOSED_STAGES and closed_on is None and expected is not None:
+            # Exports such as Salesforce's have one "Close Date": the expected date of an open deal,
+            # the real one of a closed deal.
+            closed_on, expected = expected, None
         _opportunity, outcome = opportunity_import(
             actor=actor, customer=customer, name=str(data.get("name") or ""), amount=Money(amount, currency),
-            offering_lines=[line], owner=owner, stage=str(data.get("stage") or Stage.O1_VALIDATE),
-            expected_sign_date=data.get("expected_sign_date"), closed_on=data.get("closed_on"),
+            offering_lines=[line], owner=owner, stage=stage, expected_sign_date=expected, closed_on=closed_on,
             loss_reason=str(data.get("loss_reason") or ""), loss_detail=str(data.get("loss_detail") or ""),
             loss_competitor=str(data.get("loss_competitor") or ""), description=str(data.get("description") or ""),
             org_unit=unit, external_ref=str(data.get("external_id") or ""), source=self.source,
