@@ -134,17 +134,10 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
-IMPORT_CLIENTS = {
-    "customers": "m2c.customers.imports",
-    "opportunities": "m2c.opportunities.imports",
-    "org": "m2c.core.imports.org",
-}
-
-
 def _import_client(kind: str) -> Any:
-    import importlib
+    from m2c.core.imports.registry import client
 
-    return importlib.import_module(IMPORT_CLIENTS[kind]).CLIENT
+    return client(kind)
 
 
 def _fail(field: str, detail: str) -> int:

@@ -99,3 +99,47 @@ def test_the_cli_imports_customers_and_refuses_junk_in_one_line(users, tmp_path,
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: file:")
     assert ImportJob.objects.filter(kind="customers").count() == 1
+
+
+def test_from_the_web_in_chinese_mapping_value_map_dry_run_then_import(users, tmp_path, settings,
+                                                                        django_capture_on_commit_callbacks):
+    import io
+
+    from django.test import Client
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(users.ar)
+    data = (HEADER + "".join(ROWS) + "苏州天成电子有限公司,,technolgy,,,,,,\n").encode("gbk")
+    upload = io.BytesIO(data)
+    upload.name = "客户.csv"
+    response = client.post("/customers/imports/", {"file": upload})
+    assert response.status_code == 302, response.content.decode()[:500]
+    job = ImportJob.objects.get(kind="customers")
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="mapping-form"' in page and 'id="value-map-table"' in page and "technolgy" in page
+    post = {f"map-{i}": t for i, t in enumerate(job.headers and [job.mapping.get(h, "") for h in job.headers])}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {**post, "mode": "dry_run"})
+    job.refresh_from_db()
+    assert job.status == "done" and job.dry_run and Customer.objects.count() == 0 and job.rejected == 1
+    error = job.errors.get(level="error").message
+    assert error.startswith("行业") and "technolgy" in error  # the row error in the user's language
+    values = {"vmraw-industry-1": "technolgy", "vm-industry-1": "manufacturing"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {**post, **values, "mode": "import"})
+    job.refresh_from_db()
+    assert job.status == "done" and not job.dry_run and job.created == 4 and job.rejected == 0
+    assert Customer.objects.get(legal_name="苏州天成电子有限公司").industry == "manufacturing"
+    assert not Path(job.file_path).exists()  # the finished upload is removed
+
+
+def test_a_role_without_customer_rights_cannot_open_the_import(users):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(users.partner)
+    assert client.get("/customers/imports/").status_code == 403
+    client.force_login(users.ar)
+    assert client.get("/customers/imports/").status_code == 200
+    assert client.get("/opportunities/imports/").status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django_tasks import task
+
 from .notifications import send_pending_emails
 from .periodic import every
 
@@ -19,3 +21,11 @@ def import_sweep() -> int:
     from .models_imports import ImportJob
 
     return sweep([ImportJob])
+
+
+@task()
+def run_import_job(job_id: str, token: str) -> dict[str, int]:
+    """Run a claimed customers/opportunities/org import in the background; its page polls the progress."""
+    from .imports.services import run
+
+    return run(job_id, token)

@@ -15,9 +15,7 @@ validity gate, and ``rejected`` rows not stored.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -412,13 +410,4 @@ def error_report(job: LeadImport) -> Iterator[list[str]]:
         yield [_("row"), _("error")]
 
 
-def csv_bytes(rows: Iterator[list[str]]) -> Iterator[bytes]:
-    """CSV as UTF-8 with a BOM, so Excel opens Chinese text correctly."""
-    yield "\ufeff".encode()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(row)
-        yield buffer.getvalue().encode()
-        buffer.seek(0)
-        buffer.truncate(0)
+csv_bytes = files.csv_bytes

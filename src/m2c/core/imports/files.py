@@ -290,3 +290,17 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def csv_bytes(rows: Iterator[list[str]]) -> Iterator[bytes]:
+    """CSV as UTF-8 with a BOM, so Excel opens Chinese text correctly."""
+    import io
+
+    yield "\ufeff".encode()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate(0)
