@@ -425,3 +425,57 @@ def test_a_sigkilled_import_is_detected_and_resumed_with_nothing_lost_or_doubled
     assert (status, created + merged + rejected, rejected, cursor, attempts) == ("done", total, 0, total + 1, 2)
     assert query("SELECT COUNT(*), COUNT(DISTINCT external_ref), COUNT(DISTINCT raw_customer_name) FROM leads_lead")[0] == (
         total, total, total)
+
+
+# --- imports end in usable leads (issue 9 item 2, the engine's part) -----------------------------------
+
+
+def test_chinese_amounts_placeholders_consent_columns_and_value_maps(setup, tmp_path):
+    header = "公司名称,联系人,手机,意向产品,预算,预计金额,线索来源,所属行业,Do Not Email,Do Not Call,是否同意联系\n"
+    rows = [
+        "甲科技有限公司,甲,13800000001,campus,80万元,1.2亿,展会,教育,,,是\n",
+        "乙科技有限公司,乙,13800000002,campus,约100万,面议,Select,Select,Yes,,\n",
+        "丙科技有限公司,丙,13800000003,campus,很多,,网站,,No,No,\n",
+    ]
+    path = _write(tmp_path, "leads.csv", (header + "".join(rows)).encode("gbk"))
+    counts, mapping, job = importer.run(path, actor=setup.marketing,
+                                        value_maps={"source_type": {"展会": "campaign", "网站": "web"}})
+    assert mapping["Do Not Email"] == "do_not_email" and mapping["是否同意联系"] == "consent"
+    assert counts.as_dict() == {"rows": 3, "created": 3, "merged": 0, "invalid": 0, "rejected": 0}
+    a, b, c = (Lead.objects.get(raw_customer_name=f"{x}科技有限公司") for x in "甲乙丙")
+    assert (a.budget_amount, a.estimated_amount, a.source_type, a.consent) == (800000, 120_000_000, "campaign", True)
+    assert (b.budget_amount, b.estimated_amount, b.consent) == (1_000_000, None, False)  # Do Not Email: yes
+    assert (c.budget_amount, c.source_type, c.consent) == (None, "web", True)  # both opt-outs "No"
+    warnings = {(e.row_number, e.field): e.message for e in job.errors.filter(level="warning")}
+    assert set(warnings) == {(3, "estimated_amount"), (3, "source_type"), (3, "industry"), (4, "budget_amount")}
+    assert warnings[(3, "estimated_amount")] == "Estimated amount: “面议” stands for no value; left blank."
+    assert warnings[(4, "budget_amount")] == "Budget: “很多” is not an amount; left blank."
+
+
+def test_numeric_excel_cells_keep_no_decimal_point_and_an_xlsx_named_csv_is_read(setup, tmp_path):
+    book = Workbook()
+    book.active.append(["编号", "公司名称", "手机", "意向产品", "预算"])
+    book.active.append([1001.0, "丁科技有限公司", 13800000004.0, "campus", 500000.0])
+    path = tmp_path / "export.csv"  # an XLSX someone renamed
+    book.save(path)
+    counts, _m, job = importer.run(path, actor=setup.marketing)
+    assert job.encoding == "xlsx" and counts.created == 1
+    lead = Lead.objects.get()
+    assert lead.external_ref == "import:1001" and lead.contact_phone == "+8613800000004" and lead.budget_amount == 500000
+
+
+def test_row_errors_and_the_report_are_in_the_users_language(setup, tmp_path):
+    from django.utils import translation
+
+    path = _write(tmp_path, "leads.csv", (HEADER + "坏公司,x,not-a-phone,,,,campus,,,\n"
+                                          "好公司有限公司,y,13800000009,,,,campus,面议,,\n").encode())
+    with translation.override("zh-hans"):
+        _counts, _m, job = importer.run(path, actor=setup.marketing)
+        mobile, budget = importer.SCHEMA.label("contact_phone"), importer.SCHEMA.label("budget_amount")
+        report = b"".join(importer.csv_bytes(importer.error_report(job))).decode("utf-8-sig")
+    assert job.language == "zh-hans" and mobile != "Mobile"
+    error = job.errors.get(level="error")
+    assert error.message.startswith(f"{mobile}: ") and "contact_phone" not in error.message
+    assert job.errors.get(level="warning").message.startswith(f"{budget}: ")
+    header = report.splitlines()[0].split(",")
+    assert header[0] == "行号" and header[-1] == "错误" and error.message in report

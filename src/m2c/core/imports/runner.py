@@ -22,8 +22,8 @@ from m2c.core.errors import DomainError
 
 from . import jobs
 from .files import cell_text, open_table
-from .mapping import AMOUNT, BOOL, CODE, DATE, Schema
-from .values import CellWarning, parse_amount, parse_bool, parse_date
+from .mapping import AMOUNT, BOOL, CODE, DATE, TEXT, Schema
+from .values import CellWarning, is_placeholder, parse_amount, parse_bool, parse_date
 
 MAX_CELL = 10_000
 
@@ -81,6 +81,10 @@ def convert(schema: Schema, columns: list[tuple[int, str]], value_maps: dict[str
         if raw is None or raw == "":
             continue
         kind = schema.by_name[name].kind
+        if kind != TEXT and isinstance(raw, str) and is_placeholder(raw):
+            # "面议", "Select", "n/a": the file says there is no value; the row goes on without it.
+            warnings.append((name, _("“%(v)s” stands for no value; left blank.") % {"v": raw[:40]}))
+            continue
         try:
             if kind == AMOUNT:
                 value: Any = parse_amount(raw)
