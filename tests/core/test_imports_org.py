@@ -40,3 +40,31 @@ def test_org_units_and_users_are_created_from_a_file_once(org, tmp_path, capsys)
     again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert again["created"] == 0 and again["updated"] == 0 and again["merged"] == 4
     assert OrgUnit.objects.filter(code="ro-shenzhen").count() == 1 and User.objects.filter(username="liu.yang").count() == 1
+
+
+def test_the_sweep_deletes_uploads_nobody_will_import_and_marks_dead_jobs(users, tmp_path, settings):
+    import datetime as dt
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from m2c.core.imports import uploads
+    from m2c.core.tasks import import_sweep
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def stored() -> Path:
+        return uploads.receive(SimpleUploadedFile("org.csv", ORG.encode()), kind="org", actor=users.admin,
+                               roles=("administrator",)).path
+
+    done = ImportJob.objects.create(kind="org", file_name="a", file_path=str(stored()), status="done")
+    old = ImportJob.objects.create(kind="org", file_name="b", file_path=str(stored()), status="uploaded",
+                                   created_at=timezone.now() - dt.timedelta(days=30))
+    fresh = ImportJob.objects.create(kind="org", file_name="c", file_path=str(stored()), status="uploaded")
+    dead = ImportJob.objects.create(kind="org", file_name="d", file_path=str(stored()), status="running",
+                                    worker="elsewhere:1", heartbeat_at=timezone.now() - dt.timedelta(hours=2))
+    assert import_sweep() == 1
+    assert ImportJob.objects.get(pk=dead.pk).status == "interrupted" and Path(dead.file_path).exists()
+    assert not Path(done.file_path).exists() and not Path(old.file_path).exists() and Path(fresh.file_path).exists()
+    assert uploads.folder().stat().st_mode & 0o777 == 0o700

@@ -192,9 +192,26 @@ def mark_dead(job: Any) -> bool:
 
 
 def sweep(models_: Iterable[type[models.Model]]) -> int:
-    """Mark every dead running job interrupted (a periodic job runs this)."""
+    """Mark every dead running job interrupted, and delete stored files nobody will import any more
+    (a periodic job runs this)."""
     marked = 0
     for model in models_:
         for job in model._default_manager.filter(status=S.RUNNING):
             marked += mark_dead(job)
+        purge_files(model)
     return marked
+
+
+def purge_files(model: type[models.Model], *, days: float | None = None) -> int:
+    """Delete the uploads of jobs finished (not a dry run), or left uploaded or dry-run for ``days``."""
+    from .uploads import discard
+
+    days = float(getattr(settings, "M2C_IMPORT_KEEP_DAYS", 7)) if days is None else days
+    old = timezone.now() - timedelta(days=days)
+    stale = models.Q(status=S.DONE, dry_run=False) | models.Q(status__in=[S.UPLOADED, S.DONE], created_at__lt=old)
+    purged = 0
+    for pk, path in model._default_manager.filter(stale).exclude(file_path="").values_list("pk", "file_path"):
+        discard(path)
+        model._default_manager.filter(pk=pk, status__in=[S.UPLOADED, S.DONE]).update(file_path="")
+        purged += 1
+    return purged
