@@ -49,7 +49,7 @@ def _was_dry_run(job: Any, _context: dict[str, Any]) -> None:
 
 
 IMPORT_MACHINE = StateMachine(
-    name=str(gettext_lazy("import")),
+    name=gettext_lazy("import"),  # type: ignore[arg-type]
     transitions=[
         t(S.UPLOADED, S.RUNNING, event=IMPORT_STARTED),
         t([S.INTERRUPTED, S.FAILED], S.RUNNING, event=IMPORT_RESUMED),
