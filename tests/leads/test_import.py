@@ -479,3 +479,31 @@ def test_row_errors_and_the_report_are_in_the_users_language(setup, tmp_path):
     assert job.errors.get(level="warning").message.startswith(f"{budget}: ")
     header = report.splitlines()[0].split(",")
     assert header[0] == "行号" and header[-1] == "错误" and error.message in report
+
+
+def test_an_interrupted_import_is_shown_as_such_and_resumed_from_the_web(setup, tmp_path, settings,
+                                                                       django_capture_on_commit_callbacks):
+    class Killed(BaseException):
+        pass
+
+    def die(rows_done: int) -> None:
+        if rows_done >= 2:
+            raise Killed
+
+    settings.M2C_IMPORT_CHUNK = 2
+    rows = [f"网页公司{i}有限公司,联系人{i},135{i:08d},,,,campus,,,\n" for i in range(5)]
+    path = _write(tmp_path, "leads.csv", (HEADER + "".join(rows)).encode())
+    job = importer.create_job(path, actor=setup.marketing)
+    with pytest.raises(Killed):
+        importer.run(path, actor=setup.marketing, job=job, progress=die)
+    LeadImport.objects.filter(pk=job.pk).update(heartbeat_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    client = Client()
+    client.force_login(setup.marketing)
+    page = client.get(f"/leads/imports/{job.pk}/").content.decode()
+    assert 'id="resume-import"' in page and "Resume after line 3" in page  # detected as dead on the visit
+    assert LeadImport.objects.get(pk=job.pk).status == "interrupted"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/leads/imports/{job.pk}/resume/", {"mode": "resume"}).status_code == 302
+    job.refresh_from_db()
+    assert job.status == "done" and job.processed == 5 and job.created + job.merged == 5
+    assert Lead.objects.count() == 5
