@@ -143,61 +143,201 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_client(kind: str) -> Any:
+    from m2c.core.imports.registry import client
+
+    return client(kind)
+
+
+def _fail(field: str, detail: str) -> int:
+    print(f"error: {field}: {detail}", file=sys.stderr)
+    return 2
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    """``m2c import leads FILE``: the same import as the web page, with a progress bar and a JSON summary."""
+    """``m2c import KIND FILE``: the same import as the web page, with a progress bar and a JSON summary.
+
+    Any refusal (unreadable file, zip bomb, bad mapping, a job already running) is one line on stderr
+    and exit status 2, never a traceback.
+    """
     _setup()
     import json
     from pathlib import Path
 
+    from django.db import DatabaseError
+
+    from m2c.core.errors import DomainError
+    from m2c.core.imports import JobLost
+
+    if getattr(args, "chunk", None):
+        from django.conf import settings
+
+        settings.M2C_IMPORT_CHUNK = args.chunk
+    try:
+        if args.import_kind in ("resume", "restart"):
+            return _import_resume(args, restart=args.import_kind == "restart")
+        if args.import_kind == "jobs":
+            return _import_jobs()
+        path = Path(args.file)
+        if not path.is_file():
+            return _fail("file", f"{path} does not exist")
+        actor = _import_actor(args)
+        mapping = value_maps = None
+        if args.mapping:
+            loaded = json.loads(Path(args.mapping).read_text(encoding="utf-8"))
+            if not isinstance(loaded, dict):
+                raise ValueError("the mapping file must hold a JSON object {column: field}")
+            # Either {column: field} or {"columns": {column: field}, "values": {field: {value: code}}}.
+            if isinstance(loaded.get("columns"), dict):
+                mapping, value_maps = loaded["columns"], loaded.get("values") or {}
+            else:
+                mapping = loaded
+        if args.import_kind == "leads":
+            return _import_leads(args, path, actor, mapping, value_maps)
+        return _import_generic(args, path, actor, mapping, value_maps)
+    except JobLost:
+        return _fail("job", "another run took this import over")
+    except (DomainError, ValueError, OSError, DatabaseError) as exc:
+        detail = getattr(exc, "detail", None) or str(exc)
+        return _fail(getattr(exc, "field", None) or "file", " ".join(str(detail).split()))
+
+
+def _import_actor(args: argparse.Namespace) -> Any:
+    from m2c.core.errors import ValidationFailed
+    from m2c.core.models import User
+
+    if not getattr(args, "user", None):
+        return None
+    actor = User.objects.filter(username=args.user, is_active=True).first()
+    if actor is None:
+        raise ValidationFailed(f"no active user {args.user}", field="user")
+    return actor
+
+
+def _bar() -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from m2c.core.errors import DomainError
-    from m2c.core.models import User
+    return Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True)
+
+
+def _import_leads(args: argparse.Namespace, path: Any, actor: Any, mapping: Any, value_maps: Any) -> int:
+    import json
+
     from m2c.leads import importer
 
-    console = Console(stderr=True)
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"error: file: {path} does not exist", file=sys.stderr)
-        return 2
-    actor = None
-    if args.user:
-        actor = User.objects.filter(username=args.user, is_active=True).first()
-        if actor is None:
-            print(f"error: user: no active user {args.user}", file=sys.stderr)
-            return 2
-    mapping = None
-    try:
-        if args.mapping:
-            mapping = json.loads(Path(args.mapping).read_text(encoding="utf-8"))
-            if not isinstance(mapping, dict):
-                raise ValueError("the mapping file must hold a JSON object {column: field}")
-        else:
-            info = importer.preview(path)
-            print("suggested mapping (column -> field):")
-            for column, target in info.mapping.items():
-                print(f"  {column} -> {target}")
-            mapping = info.mapping
-        total = importer.estimate_rows(path)
-        with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=console, transient=True) as bar:
-            task = bar.add_task("import", total=total or None)
-            counts, _used, job = importer.run(path, actor=actor, mapping=mapping, dry_run=args.dry_run,
-                                              progress=lambda n: bar.update(task, completed=n))
-    except (DomainError, ValueError, OSError) as exc:
-        detail = getattr(exc, "detail", None) or str(exc)
-        print(f"error: {getattr(exc, 'field', None) or 'file'}: {detail}", file=sys.stderr)
-        return 2
-    if counts.rejected:
+    defaults = {}
+    if args.mapping is None:
+        info = importer.preview(path)
+        print("suggested mapping (column -> field):")
+        for column, target in info.mapping.items():
+            print(f"  {column} -> {target}")
+        mapping = info.mapping
+    job = importer.create_job(path, actor=actor, mapping=mapping, defaults=defaults, dry_run=args.dry_run,
+                              value_maps=value_maps)
+    print(f"job {job.pk}", file=sys.stderr)
+    with _bar() as bar:
+        task = bar.add_task("import", total=job.total_rows or None)
+        counts, _used, job = importer.run(path, actor=actor, job=job, progress=lambda n: bar.update(task, completed=n))
+    _lead_report(job, counts.rejected, path)
+    if args.dry_run:
+        print("dry run: nothing was stored")
+    print(json.dumps(counts.as_dict()))
+    return 0
+
+
+def _lead_report(job: Any, rejected: int, path: Any) -> None:
+    from m2c.leads import importer
+
+    if rejected:
         report = path.with_name(path.stem + ".errors.csv")
         with open(report, "wb") as handle:
             for chunk in importer.csv_bytes(importer.error_report(job)):
                 handle.write(chunk)
-        print(f"{counts.rejected} rows not stored; error report: {report}")
+        print(f"{rejected} rows not stored; error report: {report}")
+
+
+def _import_generic(args: argparse.Namespace, path: Any, actor: Any, mapping: Any, value_maps: Any) -> int:
+    import json
+
+    from m2c.core.imports import runner
+
+    client = _import_client(args.import_kind)
+    if mapping is None:
+        from m2c.core.imports.files import open_table
+
+        suggested = client.schema.suggest(open_table(path).headers)
+        print("suggested mapping (column -> field):")
+        for column, target in suggested.items():
+            print(f"  {column} -> {target}")
+    job = runner.create_job(path, client, actor=actor, mapping=mapping, dry_run=args.dry_run, value_maps=value_maps)
+    print(f"job {job.pk}", file=sys.stderr)
+    with _bar() as bar:
+        task = bar.add_task("import", total=job.total_rows or None)
+        runner.run_job(job, client, actor=actor, progress=lambda n: bar.update(task, completed=n))
+    job.refresh_from_db()
+    for problem in job.errors.all()[:20]:
+        print(f"row {problem.row_number}: {problem.level}: {problem.message}")
     if args.dry_run:
         print("dry run: nothing was stored")
-    print(json.dumps(counts.as_dict()))
+    print(json.dumps(job.summary()))
+    return 0
+
+
+def _find_job(ref: str) -> tuple[str, Any]:
+    from m2c.core.errors import NotFound
+    from m2c.core.models import ImportJob
+    from m2c.leads.models import LeadImport
+
+    for kind, model in (("leads", LeadImport), ("", ImportJob)):
+        try:
+            job = model.objects.filter(pk=ref).first()
+        except Exception:  # noqa: BLE001 - not a UUID
+            job = None
+        if job is not None:
+            return kind or job.kind, job
+    raise NotFound(f"no import job {ref}", field="job")
+
+
+def _import_resume(args: argparse.Namespace, *, restart: bool) -> int:
+    import json
+    from pathlib import Path
+
+    from m2c.core.imports import jobs, runner
+
+    kind, job = _find_job(args.job)
+    if jobs.mark_dead(job):
+        print(f"job {job.pk} was interrupted after line {job.cursor}; its process had ended", file=sys.stderr)
+    job.refresh_from_db()
+    actor = job.created_by
+    with _bar() as bar:
+        task = bar.add_task("import", total=job.total_rows or None)
+        progress = lambda n: bar.update(task, completed=n)  # noqa: E731
+        if kind == "leads":
+            from m2c.leads import importer
+
+            token = jobs.claim(job, actor=actor, restart=restart)
+            counts, _used, job = importer.run(Path(job.file_path), actor=actor, job=job, token=token, progress=progress)
+            summary = counts.as_dict()
+        else:
+            runner.run_job(job, _import_client(kind), actor=actor, restart=restart, progress=progress)
+            job.refresh_from_db()
+            summary = job.summary()
+    print(json.dumps(summary))
+    return 0
+
+
+def _import_jobs() -> int:
+    from m2c.core.imports import jobs
+    from m2c.core.models import ImportJob
+    from m2c.leads.models import LeadImport
+
+    for kind, model in (("leads", LeadImport), ("", ImportJob)):
+        for job in model.objects.order_by("-created_at")[:20]:
+            jobs.mark_dead(job)
+            job.refresh_from_db()
+            print(f"{job.pk}  {kind or job.kind:<13} {job.status:<11} line {job.cursor:<7} {job.file_name}")
     return 0
 
 
@@ -264,14 +404,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", action="store_true", help="exit when no task is left")
     p.set_defaults(func=cmd_worker)
 
-    p = sub.add_parser("import", help="import records from a file (CSV or XLSX)")
-    isub = p.add_subparsers(dest="import_kind", metavar="<leads>")
+    p = sub.add_parser("import", help="import records from a file (CSV, XLSX or XLS), or resume an import")
+    isub = p.add_subparsers(dest="import_kind", metavar="<leads|customers|opportunities|org|resume|restart|jobs>")
     isub.required = True
-    il = isub.add_parser("leads", help="import leads; the last line printed is a JSON summary")
-    il.add_argument("file", help="CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX with a header row")
-    il.add_argument("--mapping", help="JSON file {column header: lead field}; default: the suggested mapping")
-    il.add_argument("--dry-run", action="store_true", help="run every rule but store nothing")
-    il.add_argument("--user", help="import as this user (default: the system)")
+    helps = {"leads": "import leads; the last line printed is a JSON summary",
+             "customers": "import customers (accounts) with their contacts from another CRM",
+             "opportunities": "import open opportunities and closed (won/lost) history from another CRM",
+             "org": "create org units and users (teams, managers, offices) from a file"}
+    for kind, text in helps.items():
+        il = isub.add_parser(kind, help=text)
+        il.add_argument("file", help="CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX or XLS with a header row")
+        il.add_argument("--mapping", help="JSON file {column header: field}, or {\"columns\": {...}, \"values\": "
+                        "{field: {value in the file: value}}}; default: the suggested mapping")
+        il.add_argument("--dry-run", action="store_true", help="run every rule but store nothing")
+        il.add_argument("--user", help="import as this user (default: the system)")
+        il.add_argument("--chunk", type=int, help="rows committed per transaction (default: the import's own)")
+    for name, text in (("resume", "continue an interrupted or failed import after its last committed rows"),
+                       ("restart", "run an interrupted or failed import again from its first row")):
+        ir = isub.add_parser(name, help=text)
+        ir.add_argument("job", help="the job id (m2c import jobs lists them)")
+        ir.add_argument("--chunk", type=int, help="rows committed per transaction")
+    isub.add_parser("jobs", help="list recent imports with their status and last committed line")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("manage", help="run a Django management command")

@@ -55,9 +55,10 @@ def _secret_key() -> str:
     try:
         return path.read_text().strip()
     except FileNotFoundError:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = secrets.token_urlsafe(50)
-        path.write_text(key)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(key)
         return key
 
 
@@ -99,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "m2c.core.middleware.RequestIdMiddleware",
+    "m2c.core.imports.uploads.UploadLimitMiddleware",
     "m2c.core.middleware.RefuseNulMiddleware",
     "m2c.core.middleware.DatabaseBusyMiddleware",
     "m2c.core.middleware.ContentSecurityPolicyMiddleware",
@@ -277,6 +279,15 @@ M2C_CONTENT_SECURITY_POLICY = "" if os.environ.get("M2C_CSP", "on").lower() in {
     "frame-ancestors 'none'"
 )
 M2C_CSP_REPORT_ONLY = env_bool("M2C_CSP_REPORT_ONLY")
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Imports (m2c.core.imports): size cap per upload type in bytes, and the limits a workbook's zip
+# directory must respect before it is opened (total expanded size; expansion ratio of one member).
+M2C_IMPORT_MAX_BYTES = {"leads": 100 << 20, "customers": 50 << 20, "opportunities": 50 << 20, "org": 5 << 20}
+M2C_IMPORT_MAX_EXPANDED_BYTES = int(os.environ.get("M2C_IMPORT_MAX_EXPANDED_BYTES", 200 << 20))
+M2C_IMPORT_MAX_RATIO = 100
+M2C_IMPORT_STALE_SECONDS = 300  # a running import without a sign of life for this long is interrupted
+M2C_IMPORT_CHUNK = int(os.environ.get("M2C_IMPORT_CHUNK", "0"))  # rows per commit; 0: each import's default
 
 # --- m2c ------------------------------------------------------------------------------------------
 

@@ -378,3 +378,7 @@ __all__ += ["PeriodicRun"]
 from .notifications import Notification  # noqa: E402
 
 __all__ += ["Notification"]
+
+from .models_imports import ImportJob, ImportJobBase, ImportRowError, ImportStatus  # noqa: E402
+
+__all__ += ["ImportJob", "ImportJobBase", "ImportRowError", "ImportStatus"]

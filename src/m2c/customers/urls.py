@@ -1,5 +1,7 @@
 from django.urls import path
 
+from m2c.core.imports.views import import_urls
+
 from . import views
 
 app_name = "customers"
@@ -11,3 +13,4 @@ urlpatterns = [
     path("<uuid:customer_id>/edit/", views.customer_edit, name="edit"),
     path("<uuid:customer_id>/contacts/", views.contact_create, name="contact-create"),
 ]
+urlpatterns += import_urls("customers", "customers/imports")  # the shared import engine's pages

@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from m2c.campaigns.models import Campaign, JourneyStage
-from m2c.core.models import BudgetStatus, OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
+from m2c.core.models import (
+    BudgetStatus,
+    ImportJobBase,
+    OfferingLine,
+    OrgUnit,
+    TrackedModel,
+    currency_field,
+    money_field,
+)
 from m2c.core.money import Money
 from m2c.customers.models import Contact, Customer, DecisionRole, Industry
 from m2c.opportunities.models import Opportunity
@@ -507,51 +515,14 @@ class IdempotencyRecord(models.Model):
         return self.key
 
 
-class LeadImport(models.Model):
-    """One file import (web or CLI): mapping, progress, counts and per-row errors."""
+class LeadImport(ImportJobBase):
+    """One lead file import (web or CLI): mapping, progress, counts, per-row errors, heartbeat and cursor."""
 
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    file_name = models.CharField(_("file"), max_length=255)
-    file_path = models.CharField(max_length=500, blank=True)
-    file_sha256 = models.CharField(max_length=64, blank=True)
-    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
-    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
-    defaults = models.JSONField(_("defaults"), default=dict, blank=True)
-    dry_run = models.BooleanField(_("dry run"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
-    total_rows = models.PositiveIntegerField(_("rows (estimate)"), default=0)
-    processed = models.PositiveIntegerField(_("rows processed"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    merged = models.PositiveIntegerField(_("merged"), default=0)
     invalid = models.PositiveIntegerField(_("invalid"), default=0)
-    rejected = models.PositiveIntegerField(_("rejected"), default=0)
-    message = models.TextField(_("message"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("imported by"),
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ImportJobBase.Meta):
         verbose_name = _("lead import")
         verbose_name_plural = _("lead imports")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.file_name
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return min(99, int(self.processed * 100 / self.total_rows)) if self.total_rows else 0
 
     def summary(self) -> dict[str, int]:
         return {"rows": self.processed, "created": self.created, "merged": self.merged, "invalid": self.invalid,
@@ -564,6 +535,7 @@ class LeadImportError(models.Model):
     id = models.BigAutoField(primary_key=True)
     job = models.ForeignKey(LeadImport, on_delete=models.CASCADE, related_name="errors")
     row_number = models.PositiveIntegerField()
+    level = models.CharField(max_length=10, default="error")  # "error": not stored; "warning": stored, a cell blanked
     field = models.CharField(max_length=60, blank=True)
     message = models.TextField()
     row = models.JSONField(default=list)

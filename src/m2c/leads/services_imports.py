@@ -1,41 +1,71 @@
-"""Import commands: register an uploaded file, start it (in the background), as the web UI does."""
+"""Lead import commands: register an uploaded file; start, resume or restart it (in the background).
+
+Starting is atomic (``core.imports.jobs.claim``: a conditional UPDATE on the status), so of several
+concurrent starts exactly one runs the import and the others are refused with 409.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils import translation
 
-from m2c.core.errors import Conflict
+from m2c.core.imports import files, jobs, uploads
 from m2c.core.models import Role
+from m2c.core.roles import require_role
 
 from . import importer
 from .models import LeadImport
-from .services import _require
+
+ROLES = (Role.MARKETING, Role.AR, Role.SR)
 
 
-@transaction.atomic
-def import_create(*, actor: Any, path: Path, file_name: str, sha256: str, encoding: str, mapping: dict[str, str],
-                  defaults: dict[str, Any], total_rows: int) -> LeadImport:
-    _require(actor, Role.MARKETING, Role.AR, Role.SR)
-    return LeadImport.objects.create(file_name=file_name[:255], file_path=str(path), file_sha256=sha256, encoding=encoding,
-                                     mapping=mapping, defaults=defaults, total_rows=total_rows, created_by=actor)
+def import_create(*, actor: Any, stored: uploads.Stored, defaults: dict[str, Any]) -> LeadImport:
+    """A job for a checked, stored upload (``core.imports.uploads.receive``); the file is read once here."""
+    require_role(actor, *ROLES)
+    try:
+        info = importer.preview(stored.path)
+    except Exception:
+        uploads.discard(stored.path)
+        raise
+    return LeadImport.objects.create(
+        file_name=stored.name, file_path=str(stored.path), file_sha256=stored.sha256, file_size=stored.size,
+        encoding=info.encoding, headers=info.headers, mapping=info.mapping, defaults=defaults,
+        total_rows=info.estimated_rows, language=translation.get_language() or "", created_by=actor,
+    )
 
 
-def import_start(*, actor: Any, job: LeadImport, mapping: dict[str, str], dry_run: bool) -> LeadImport:
-    """Check the mapping, then run the import as a background task (inline in tests)."""
-    _require(actor, Role.MARKETING, Role.AR, Role.SR)
-    if job.status == LeadImport.Status.RUNNING:
-        raise Conflict(_("This import is already running."), code="import_running")
-    headers = importer.preview(Path(job.file_path)).headers
+def import_start(*, actor: Any, job: LeadImport, mapping: dict[str, str], dry_run: bool,
+                 value_maps: dict[str, dict[str, str]] | None = None) -> LeadImport:
+    """Check the mapping, claim the job and run it as a background task (inline in tests)."""
+    require_role(actor, *ROLES)
+    headers = job.headers or files.open_table(importer.Path(job.file_path)).headers
     clean = importer.validate_mapping(mapping, headers)
-    LeadImport.objects.filter(pk=job.pk).update(mapping=clean, dry_run=dry_run, status=LeadImport.Status.RUNNING,
-                                                processed=0, created=0, merged=0, invalid=0, rejected=0)
-    job.errors.all().delete()
-    from .tasks import run_import
-
-    transaction.on_commit(lambda: run_import.enqueue(str(job.pk)))
+    maps = {name: {str(k): str(v) for k, v in table.items()} for name, table in (value_maps or {}).items()
+            if name in clean.values()}
+    token = jobs.claim(job, actor=actor, restart=True, changes={
+        "mapping": clean, "dry_run": dry_run, "value_maps": maps, "language": translation.get_language() or job.language})
+    _enqueue(job, token)
     job.refresh_from_db()
     return job
+
+
+def import_resume(*, actor: Any, job: LeadImport, restart: bool = False) -> LeadImport:
+    """Continue an interrupted or failed import after its last committed batch (or from the first row)."""
+    require_role(actor, *ROLES)
+    token = jobs.claim(job, actor=actor, restart=restart)
+    _enqueue(job, token)
+    job.refresh_from_db()
+    return job
+
+
+def _enqueue(job: LeadImport, token: str) -> None:
+    from .tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(str(job.pk), token))
+
+
+def import_sweep() -> int:
+    """Mark lead imports whose process died as interrupted (never stuck "running")."""
+    return jobs.sweep([LeadImport])

@@ -34,8 +34,21 @@ def review_sweep() -> int:
 
 
 @task()
-def run_import(import_id: str) -> dict[str, Any]:
-    """Run an uploaded import in the background; the page polls its progress."""
+def run_import(import_id: str, token: str | None = None) -> dict[str, Any]:
+    """Run a claimed import in the background; the page polls its progress."""
+    from m2c.core.imports.jobs import JobLost
+
     from .importer import run_job
 
-    return run_job(import_id)
+    try:
+        return run_job(import_id, token)
+    except JobLost:
+        return {}
+
+
+@every(60, name="leads.import_sweep")
+def import_sweep() -> int:
+    """Every minute: imports whose process died are marked interrupted, ready to be resumed."""
+    from .services_imports import import_sweep
+
+    return import_sweep()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_imports
 
 app_name = "leads"
 urlpatterns = [
@@ -13,10 +13,11 @@ urlpatterns = [
     path("review/", views.review_list, name="review"),
     path("views/", views.saved_view_create, name="view-create"),
     path("views/<int:view_id>/delete/", views.saved_view_delete, name="view-delete"),
-    path("imports/", views.import_upload, name="import"),
-    path("imports/<uuid:import_id>/", views.import_detail, name="import-detail"),
-    path("imports/<uuid:import_id>/progress/", views.import_progress, name="import-progress"),
-    path("imports/<uuid:import_id>/errors.csv", views.import_errors, name="import-errors"),
+    path("imports/", views_imports.import_upload, name="import"),
+    path("imports/<uuid:import_id>/", views_imports.import_detail, name="import-detail"),
+    path("imports/<uuid:import_id>/resume/", views_imports.import_resume_view, name="import-resume"),
+    path("imports/<uuid:import_id>/progress/", views_imports.import_progress, name="import-progress"),
+    path("imports/<uuid:import_id>/errors.csv", views_imports.import_errors, name="import-errors"),
     path("merges/<uuid:merge_id>/undo/", views.merge_undo, name="merge-undo"),
     path("campaigns/<slug:code>/", views.campaign_outcomes, name="campaign-outcomes"),
     path("form/<slug:code>/", views.web_form, name="web-form"),

@@ -3,16 +3,13 @@ review list; merge with preview and undo; imports with progress; the public camp
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,18 +25,17 @@ from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.normalize import format_phone
 from m2c.core.ratelimit import allow
 
-from . import importer, scoring, selectors, services
+from . import scoring, selectors, services
 from .forms import (
     ActivityForm,
     ContactForm,
     DisqualifyForm,
-    ImportUploadForm,
     LeadForm,
     TouchForm,
     WebForm,
     assignable_users,
 )
-from .models import Channel, DisqualifyReason, InvalidReason, LeadImport, LeadMerge, SourceType
+from .models import Channel, DisqualifyReason, InvalidReason, LeadMerge, SourceType
 from .states import LEAD_MACHINE, LeadStatus, Temperature
 
 FILTERS = ("search", "status", "temperature", "owner", "region", "campaign", "source_type", "channel",
@@ -420,87 +416,6 @@ def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect("leads:list")
-
-
-# --- imports ----------------------------------------------------------------------------------------
-
-
-@login_required
-def import_upload(request: HttpRequest) -> HttpResponse:
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        safe = "".join(ch for ch in Path(upload.name).name if ch.isalnum() or ch in "._-") or "upload"
-        path = folder / f"{timezone.now():%Y%m%d%H%M%S}-{request.user.pk.hex[:8]}-{safe[-80:]}"
-        with open(path, "wb") as handle:
-            for chunk in upload.chunks():
-                digest.update(chunk)
-                handle.write(chunk)
-        try:
-            info = importer.preview(path)
-        except DomainError as exc:
-            form.add_error("file", exc.detail)
-        except (ValueError, OSError, KeyError):
-            form.add_error("file", _("This file could not be read as CSV or XLSX."))
-        else:
-            defaults = {}
-            if form.cleaned_data.get("source_campaign"):
-                defaults["source_campaign"] = form.cleaned_data["source_campaign"].code
-            if form.cleaned_data.get("region"):
-                defaults["region"] = form.cleaned_data["region"].code
-            job = services_import_create(request, path, upload.name, digest.hexdigest(), info, defaults)
-            return redirect("leads:import-detail", job.pk)
-    return render(request, "leads/import_upload.html", {"form": form, "jobs": selectors.import_list(user=request.user)[:20]})
-
-
-def services_import_create(request: HttpRequest, path: Path, name: str, sha: str, info: Any, defaults: dict) -> LeadImport:
-    from .services_imports import import_create
-
-    return import_create(actor=request.user, path=path, file_name=name, sha256=sha, encoding=info.encoding,
-                         mapping=info.mapping, defaults=defaults, total_rows=info.estimated_rows)
-
-
-@login_required
-def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
-    from .services_imports import import_start
-
-    job = selectors.import_get(user=request.user, import_id=import_id)
-    info = None
-    if job.status == LeadImport.Status.UPLOADED or request.method == "POST":
-        try:
-            info = importer.preview(Path(job.file_path))
-        except (DomainError, ValueError, OSError):
-            info = None
-    if request.method == "POST" and info is not None:
-        mapping = {h: request.POST.get(f"map-{i}", "") for i, h in enumerate(info.headers)}
-        try:
-            import_start(actor=request.user, job=job, mapping=mapping, dry_run=request.POST.get("mode") == "dry_run")
-        except DomainError as exc:
-            messages.error(request, exc.detail)
-        else:
-            return redirect("leads:import-detail", job.pk)
-    errors = list(job.errors.all()[:20])
-    return render(request, "leads/import_detail.html", {
-        "job": job, "info": info, "targets": importer.target_choices(), "errors": errors,
-        "columns": list(enumerate(info.headers)) if info else [],
-    })
-
-
-@login_required
-def import_progress(request: HttpRequest, import_id: str) -> HttpResponse:
-    job = selectors.import_get(user=request.user, import_id=import_id)
-    return render(request, "leads/partials/import_progress.html", {"job": job})
-
-
-@login_required
-def import_errors(request: HttpRequest, import_id: str) -> StreamingHttpResponse:
-    job = selectors.import_get(user=request.user, import_id=import_id)
-    response = StreamingHttpResponse(importer.csv_bytes(importer.error_report(job)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-errors-{str(job.pk)[:8]}.csv"'
-    return response
 
 
 @login_required

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from m2c.core.imports.views import import_urls
+
 from . import views
 
 app_name = "opportunities"
@@ -28,3 +30,4 @@ urlpatterns = [
     path("quotes/<uuid:quote_id>/pdf/", views.quote_pdf, name="quote-pdf"),
     path("quote-lines/<uuid:line_id>/remove/", views.line_remove, name="line-remove"),
 ]
+urlpatterns += import_urls("opportunities", "opportunities/imports")  # the shared import engine's pages
