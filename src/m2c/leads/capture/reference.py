@@ -26,6 +26,7 @@ from ..models import Lead, LeadSettings, RoutingRule
 from ..states import WORKING
 from .parsing import INDUSTRY_WORDS, choice, is_uuid
 
+_MISSING = object()
 DEFAULT_STUDENT_TERMS = ["学生", "研究生", "本科生", "博士生", "student", "undergraduate", "intern", "实习生"]
 
 
@@ -107,6 +108,7 @@ class Reference:
         self._units_by_id: dict[Any, OrgUnit | None] = shared.units_by_id
         self.campaigns: dict[str, Campaign | None] = {}
         self._campaign_lines: dict[Any, list[Any]] = {}
+        self._territories: dict[tuple[str, str], Any] = {}
         self._shared = shared
         self.weights = scoring.weights_of(self.config)
         self.priority_industries = list(self.config.priority_industries or scoring.DEFAULT_PRIORITY_INDUSTRIES)
@@ -192,12 +194,16 @@ class Reference:
 
     def territory(self, kind: str, value: str) -> Any:
         """The org unit id a province (kind ``province``) or an industry (``industry``) is filed under."""
-        shared = self._shared
-        if shared.territories is None:
-            shared.territories = customer_selectors.territory_map()
-        if not shared.territories or not value:
-            return None
-        return shared.territories.get((kind, customer_selectors.territory_key(kind, value)))
+        found = self._territories.get((kind, value), _MISSING)
+        if found is _MISSING:
+            shared = self._shared
+            if shared.territories is None:
+                shared.territories = customer_selectors.territory_map()
+            found = None
+            if shared.territories and value:
+                found = shared.territories.get((kind, customer_selectors.territory_key(kind, value)))
+            self._territories[(kind, value)] = found
+        return found
 
     def accept_due(self) -> dt.datetime:
         from m2c.core.calendar import add_working_days
