@@ -219,7 +219,7 @@ class LeadWalk(RuleBasedStateMachine):
             assert self.moves[-1][1] == closed[0] and Lead.objects.get(pk=self.lead.pk).status == closed[0]
 
 
-WALKS = settings(max_examples=30, stateful_step_count=12, deadline=None, derandomize=True,
+WALKS = settings(max_examples=24, stateful_step_count=10, deadline=None, derandomize=True,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
