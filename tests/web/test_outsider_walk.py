@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from m2c.campaigns.models import Campaign
 from m2c.core.models import ApiToken, Event, OrgUnit, Role
+from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
 from m2c.customers.models import Customer
 from m2c.demo import load_demo
@@ -70,6 +71,7 @@ def world(db: Any) -> dict[str, Any]:
     token_create(user=admin, name="walk")
     lead_services.saved_view_create(actor=owner, name="私人视图", query="status=new")
     LeadImport.objects.create(file_name="线索导入.csv", created_by=owner)
+    ImportJob.objects.create(kind=ImportJob.Kind.CUSTOMERS, file_name="客户导入.csv", created_by=owner)
     clients = {}
     for key, user in (("admin", admin), ("outsider", outsider), ("partner", partner)):
         clients[key] = Client()
@@ -92,6 +94,7 @@ FILL: dict[str, Callable[[], Any]] = {
     "requirement_id": lambda: _first(Requirement.objects).pk,
     "view_id": lambda: _first(SavedView.objects).pk,
     "import_id": lambda: _first(LeadImport.objects).pk,
+    "job_id": lambda: _first(ImportJob.objects).pk,
     "merge_id": lambda: _first(LeadMerge.objects).pk,
     "code": lambda: _first(Campaign.objects).code,
     "lead_id": lambda: _first(Lead.objects).pk,

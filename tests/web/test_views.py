@@ -192,7 +192,7 @@ def test_a_notification_is_read_in_the_readers_language(client, users, django_ca
     from django.utils.translation import gettext_noop
 
     from m2c.core.notifications import message
-    from m2c.opportunities.models import TeamRole
+    from m2c.opportunities.states import TeamRole
 
     users.ar.preferred_language = "zh-hans"
     users.ar.save(update_fields=["preferred_language"])

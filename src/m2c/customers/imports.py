@@ -22,7 +22,16 @@ from m2c.core.models import OrgUnit, Role, User
 from . import services
 from .models import Contact, Customer, Industry, Tier
 
-CUSTOMER_IMPORTED = core_events.register("customers.customer.imported", gettext_lazy("Customer imported"))
+
+class CustomerImported(core_events.EventPayload):
+    """One imported row: the file it came from, what it did (created, updated, merged) and the source system's id."""
+
+    file: str
+    outcome: str
+    external_id: str = ""
+
+
+CUSTOMER_IMPORTED = core_events.register("customers.customer.imported", gettext_lazy("Customer imported"), CustomerImported)
 ROLES = (Role.MARKETING, Role.AR, Role.SR, Role.FINANCE)
 
 INDUSTRY_SYNONYMS = {

@@ -35,12 +35,35 @@ from m2c.core.state_machine import StateMachine, t
 
 S = ImportStatus
 
-IMPORT_STARTED = events.register("core.import.started", gettext_lazy("Import started"))
-IMPORT_RESUMED = events.register("core.import.resumed", gettext_lazy("Import resumed"))
-IMPORT_RESTARTED = events.register("core.import.restarted", gettext_lazy("Import restarted from the first row"))
-IMPORT_FINISHED = events.register("core.import.finished", gettext_lazy("Import finished"))
-IMPORT_FAILED = events.register("core.import.failed", gettext_lazy("Import failed"))
-IMPORT_INTERRUPTED = events.register("core.import.interrupted", gettext_lazy("Import interrupted (its process stopped)"))
+class ImportRun(events.EventPayload):
+    """A run starting: where it starts (``cursor``, rows already committed), which attempt, on which host:pid."""
+
+    cursor: int
+    attempt: int
+    worker: str
+
+
+class ImportFinished(events.EventPayload):
+    """The counts of a finished run (created, updated, merged, rejected, ... per client) and the rows read."""
+
+    model_config = events.ConfigDict(extra="allow")
+    rows: int
+
+
+class ImportStopped(events.EventPayload):
+    """A run that failed or whose process died: the rows committed before it stopped."""
+
+    cursor: int
+    worker: str | None = None
+
+
+IMPORT_STARTED = events.register("core.import.started", gettext_lazy("Import started"), ImportRun)
+IMPORT_RESUMED = events.register("core.import.resumed", gettext_lazy("Import resumed"), ImportRun)
+IMPORT_RESTARTED = events.register("core.import.restarted", gettext_lazy("Import restarted from the first row"), ImportRun)
+IMPORT_FINISHED = events.register("core.import.finished", gettext_lazy("Import finished"), ImportFinished)
+IMPORT_FAILED = events.register("core.import.failed", gettext_lazy("Import failed"), ImportStopped)
+IMPORT_INTERRUPTED = events.register("core.import.interrupted", gettext_lazy("Import interrupted (its process stopped)"),
+                                     ImportStopped)
 
 
 def _was_dry_run(job: Any, _context: dict[str, Any]) -> None:

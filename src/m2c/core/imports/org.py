@@ -22,8 +22,27 @@ from m2c.core.services import user_create
 
 from .mapping import BOOL, CODE, Field, Schema, labels_both
 
-ORG_UNIT_IMPORTED = events.register("core.orgunit.imported", gettext_lazy("Org unit created or changed by an import"))
-USER_IMPORTED = events.register("core.user.imported", gettext_lazy("User changed by an import"))
+
+class OrgUnitImported(events.EventPayload):
+    """A unit created (its code), changed (``changes``: the new values) or given a manager by an import."""
+
+    source: str
+    code: str | None = None
+    changes: dict[str, str] | None = None
+    manager: str | None = None
+
+
+class UserImported(events.EventPayload):
+    """A user changed by an import: the new values and the roles it added."""
+
+    source: str
+    changes: dict[str, str]
+    roles_added: list[str]
+
+
+ORG_UNIT_IMPORTED = events.register("core.orgunit.imported", gettext_lazy("Org unit created or changed by an import"),
+                                    OrgUnitImported)
+USER_IMPORTED = events.register("core.user.imported", gettext_lazy("User changed by an import"), UserImported)
 
 TYPE_WORDS = {
     OrgUnit.Type.HQ: ["总部", "headquarters", "hq"], OrgUnit.Type.REGION: ["大区", "区域", "地区部", "region"],

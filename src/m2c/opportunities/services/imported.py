@@ -20,18 +20,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from m2c.core import events as core_events
-from m2c.core.errors import PermissionDenied, ValidationFailed
+from m2c.core.errors import FieldErrors, PermissionDenied, ValidationFailed
 from m2c.core.models import Event, OfferingLine, OrgUnit, Role, User
 from m2c.core.money import Money
+from m2c.core.roles import authenticated
 from m2c.customers.models import Customer
 
 from .. import rules, totals
 from ..models import Opportunity, OpportunitySettings, TeamAssignment
 from ..states import CLOSED_STAGES, DEFAULT_FORECAST, OPEN_STAGES, LossReason, PriorityType, Stage, TeamRole
-from ._common import Errors, authenticated
+
+
+class OpportunityImported(core_events.EventPayload):
+    """A deal brought over from another CRM: the state it landed in is the event's ``to_state``; no gate
+    decision, notification or mail goes with it. ``external_ref`` recognises it on a re-import."""
+
+    imported: bool
+    source: str
+    external_ref: str
+    amount: str
+    currency: str
+    closed_on: str | None = None
+    loss_reason: str = ""
+
 
 OPPORTUNITY_IMPORTED = core_events.register(
-    "opportunities.opportunity.imported", gettext_lazy("Opportunity imported from another system"))
+    "opportunities.opportunity.imported", gettext_lazy("Opportunity imported from another system"), OpportunityImported)
 IMPORTABLE_STAGES = (*OPEN_STAGES, Stage.WON, Stage.LOST, Stage.ABANDONED)
 IMPORT_ROLES = (Role.AR, Role.SR, Role.MARKETING, Role.ADMINISTRATOR)
 
@@ -78,7 +92,7 @@ def opportunity_import(
     if existing is not None:
         return existing, "merged"
     lines = list(offering_lines)
-    errors = Errors()
+    errors = FieldErrors()
     if not (name or "").strip():
         errors.add("name", _("A name is required."))
     if not lines:
