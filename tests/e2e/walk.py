@@ -23,7 +23,7 @@ ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(
 ALLOWED = {
     "m2c", "mtl", "ltc", "ati", "atb", "atc", "ar", "sr", "fr", "sdt", "api", "csv", "xlsx", "xls",
     "pdf", "cny", "usd", "eur", "hkd", "sgd", "aed", "jpy", "gbp", "id", "url", "email", "sla", "kpi",
-    "wi", "fi", "it", "ict", "crm", "vat", "span", "appeals", "bant", "roi", "po", "sku", "uuid", "json",
+    "wi", "fi", "it", "ict", "crm", "vat", "excel", "span", "appeals", "bant", "roi", "po", "sku", "uuid", "json",
     "http", "https", "www", "html", "openapi", "echarts", "htmx", "bootstrap", "nps", "vs",
     # credit ratings, encodings, the HTTP header of the API example, the service desk process (ITR)
     "aaa", "aa", "bbb", "bb", "ccc", "bom", "gbk", "utf", "authorization", "bearer", "itr", "cfo", "rr",

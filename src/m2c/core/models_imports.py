@@ -50,7 +50,7 @@ class ImportJobBase(models.Model):
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     warnings = models.PositiveIntegerField(_("warnings"), default=0)
     message = models.TextField(_("message"), blank=True)
-    run_token = models.CharField(max_length=32, blank=True)
+    run_token = models.CharField(_("run token"), max_length=32, blank=True)
     worker = models.CharField(_("worker"), max_length=120, blank=True)
     attempts = models.PositiveSmallIntegerField(_("runs"), default=0)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)

@@ -24,8 +24,8 @@ from .states import DISPOSITIONS, REQUIREMENT_MACHINE, RequirementSource, Requir
 
 FILTERS = ("status", "offering_line", "source_type", "search")
 EXPORT_COLUMNS = (
-    Column(_lazy("Number"), lambda r: r.number),
-    Column(pgettext_lazy("title of a record", "Title"), lambda r: r.title),
+    Column(pgettext_lazy("document", "Number"), lambda r: r.number),
+    Column(pgettext_lazy("record", "Title"), lambda r: r.title),
     Column(_lazy("Source"), lambda r: r.get_source_type_display()),
     Column(_lazy("Customer"), lambda r: r.customer.legal_name if r.customer_id else ""),
     Column(_lazy("Offering line"), lambda r: r.offering_line.label if r.offering_line_id else ""),

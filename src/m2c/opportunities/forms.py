@@ -145,7 +145,7 @@ class QuoteLineForm(StyledForm):
 class QuoteHeaderForm(StyledForm):
     """The editable header of a draft quote: title, validity, terms, and the price list (of its currency)."""
 
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=pgettext_lazy("record", "Title"), max_length=200, required=False)
     valid_until = DateField(label=_("Valid until"), required=False)
     price_list = forms.ModelChoiceField(label=_("Price list"), queryset=PriceList.objects.none(), required=False,
                                         help_text=_("Changing it re-prices the lines whose product it lists."))
