@@ -42,10 +42,8 @@ def import_start(*, actor: Any, job: LeadImport, mapping: dict[str, str], dry_ru
     require_role(actor, *ROLES)
     headers = job.headers or files.open_table(importer.Path(job.file_path)).headers
     clean = importer.validate_mapping(mapping, headers)
-    maps = {name: {str(k): str(v) for k, v in table.items()} for name, table in (value_maps or {}).items()
-            if name in clean.values()}
-    token = jobs.claim(job, actor=actor, restart=True, changes={
-        "mapping": clean, "dry_run": dry_run, "value_maps": maps, "language": translation.get_language() or job.language})
+    token = jobs.claim_mapped(job, actor=actor, mapping=clean, dry_run=dry_run, value_maps=value_maps,
+                              language=translation.get_language())
     _enqueue(job, token)
     job.refresh_from_db()
     return job

@@ -21,6 +21,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from m2c.core import exports
 from m2c.core.errors import ValidationFailed
 
 XLSX, XLS, CSV = "xlsx", "xls", "csv"
@@ -292,15 +293,4 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def csv_bytes(rows: Iterator[list[str]]) -> Iterator[bytes]:
-    """CSV as UTF-8 with a BOM, so Excel opens Chinese text correctly."""
-    import io
-
-    yield "\ufeff".encode()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(row)
-        yield buffer.getvalue().encode()
-        buffer.seek(0)
-        buffer.truncate(0)
+csv_bytes = exports.csv_bytes  # one CSV writer for exports and import error reports

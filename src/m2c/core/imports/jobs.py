@@ -118,6 +118,15 @@ def is_dead(job: Any, *, now: Any = None) -> bool:
     return host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid))
 
 
+def claim_mapped(job: Any, *, actor: Any, mapping: dict[str, str], dry_run: bool,
+                 value_maps: dict[str, dict[str, str]] | None, language: str) -> str:
+    """Start ``job`` from its first row with a checked ``mapping`` and the value maps of its mapped fields."""
+    maps = {name: {str(k): str(v) for k, v in table.items()} for name, table in (value_maps or {}).items()
+            if name in mapping.values()}
+    return claim(job, actor=actor, restart=True, changes={
+        "mapping": mapping, "dry_run": dry_run, "value_maps": maps, "language": language or job.language})
+
+
 def claim(job: Any, *, actor: Any = None, restart: bool = False, changes: dict[str, Any] | None = None) -> str:
     """Move ``job`` to running for exactly one caller; returns this run's token. Refused with 409 otherwise.
 

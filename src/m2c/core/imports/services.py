@@ -31,10 +31,8 @@ def import_job_start(*, actor: Any, job: ImportJob, mapping: dict[str, str], dry
     client = registry.client(job.kind)
     require_role(actor, *client.roles)
     clean = client.schema.validate(mapping, job.headers)
-    maps = {name: {str(k): str(v) for k, v in table.items()} for name, table in (value_maps or {}).items()
-            if name in clean.values()}
-    token = jobs.claim(job, actor=actor, restart=True, changes={
-        "mapping": clean, "dry_run": dry_run, "value_maps": maps, "language": translation.get_language() or job.language})
+    token = jobs.claim_mapped(job, actor=actor, mapping=clean, dry_run=dry_run, value_maps=value_maps,
+                              language=translation.get_language())
     _enqueue(job, token)
     job.refresh_from_db()
     return job
