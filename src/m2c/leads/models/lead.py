@@ -1,4 +1,4 @@
-"""Leads: one store for every channel (API, web form, import, manual entry, partners).
+"""The lead itself: where it came from, its contacts and its activities (domain.md 3.1-3.5, 10.1).
 
 A lead carries its own normalised identity keys (normalised and core company name, credit code,
 contact email and phone, company email domain, a fuzzy blocking key), each indexed, so duplicate
@@ -6,9 +6,6 @@ detection looks up a handful of candidates instead of comparing all pairs.
 """
 
 from __future__ import annotations
-
-import uuid
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -18,20 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from m2c.campaigns.models import Campaign, JourneyStage
-from m2c.core.models import (
-    BudgetStatus,
-    ImportJobBase,
-    OfferingLine,
-    OrgUnit,
-    TrackedModel,
-    currency_field,
-    money_field,
-)
+from m2c.core.models import BudgetStatus, OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
 from m2c.core.money import Money
 from m2c.customers.models import Contact, Customer, DecisionRole, Industry
 from m2c.opportunities.models import Opportunity
 
-from .states import LeadStatus, Temperature
+from ..states import LeadStatus, Temperature
 
 
 class SourceType(models.TextChoices):
@@ -270,7 +259,7 @@ class Lead(TrackedModel):
 
     @property
     def is_read_only(self) -> bool:
-        from .states import TERMINAL
+        from ..states import TERMINAL
 
         return self.status in TERMINAL
 
@@ -332,238 +321,3 @@ class LeadActivity(TrackedModel):
 
     def __str__(self) -> str:
         return self.subject
-
-
-class CampaignTouch(models.Model):
-    """A campaign reached a customer: the input of attribution (domain.md 10.1, 10.3)."""
-
-    class Kind(models.TextChoices):
-        RESPONSE = "response", _("Response")
-        REGISTERED = "registered", _("Registered")
-        ATTENDED = "attended", _("Attended")
-        VISITED_BOOTH = "visited_booth", _("Visited booth")
-        DOWNLOADED = "downloaded", _("Downloaded")
-        REQUESTED_MEETING = "requested_meeting", _("Requested a meeting")
-        INVITED = "invited", _("Invited")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="touches", verbose_name=_("campaign"))
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="campaign_touches",
-        verbose_name=_("customer"),
-    )
-    lead = models.ForeignKey(
-        Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="touches", verbose_name=_("lead")
-    )
-    opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.SET_NULL, null=True, blank=True, related_name="campaign_touches",
-        verbose_name=_("opportunity"),
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.RESPONSE)
-    touched_at = models.DateTimeField(_("touched at"), default=timezone.now)
-    # The lead whose capture brought this touch, when it was carried over by a merge.
-    origin_lead = models.ForeignKey(
-        Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("origin lead")
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("campaign touch")
-        verbose_name_plural = _("campaign touches")
-        ordering = ["touched_at"]
-        indexes = [models.Index(fields=["customer", "touched_at"], name="touch_customer_time_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.campaign} @ {self.touched_at:%Y-%m-%d}"
-
-
-class LeadMerge(models.Model):
-    """The audit record of a merge: what matched, what moved, and how to undo it."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    merged = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="merges_out", verbose_name=_("merged lead"))
-    survivor = models.ForeignKey(
-        Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="merges_in", verbose_name=_("surviving lead")
-    )
-    survivor_opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        verbose_name=_("surviving opportunity"),
-    )
-    match = models.JSONField(_("match"), default=dict)
-    previous_status = models.CharField(_("previous status"), max_length=20)
-    snapshot = models.JSONField(_("state before the merge"), default=dict)
-    automatic = models.BooleanField(_("automatic"), default=False)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("merged by"),
-    )
-    created_at = models.DateTimeField(_("merged at"), default=timezone.now)
-    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("undone by"),
-    )
-
-    class Meta:
-        verbose_name = _("lead merge")
-        verbose_name_plural = _("lead merges")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.merged_id} → {self.survivor_id or self.survivor_opportunity_id}"
-
-
-class LeadSettings(models.Model):
-    """The configurable rules of domain.md 3.3, 3.4, 3.5 and 12: one row, edited by administrators."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    duplicate_window_days = models.PositiveIntegerField(_("duplicate window (days)"), default=180)
-    match_threshold = models.PositiveSmallIntegerField(
-        _("automatic match threshold"), default=90, help_text=_("Match score from which a duplicate merges itself.")
-    )
-    review_threshold = models.PositiveSmallIntegerField(
-        _("possible match threshold"), default=75, help_text=_("Match score from which a lead is flagged for review.")
-    )
-    accept_sla_days = models.PositiveSmallIntegerField(_("accept SLA (working days)"), default=3)
-    warm_threshold = models.PositiveSmallIntegerField(_("warm from score"), default=40)
-    hot_threshold = models.PositiveSmallIntegerField(_("hot from score"), default=70)
-    stale_days_hot = models.PositiveSmallIntegerField(_("stale after (days), hot"), default=30)
-    stale_days_warm = models.PositiveSmallIntegerField(_("stale after (days), warm"), default=60)
-    stale_days_cold = models.PositiveSmallIntegerField(_("stale after (days), cold"), default=90)
-    review_cadence_days = models.PositiveSmallIntegerField(_("review cadence (days)"), default=14)
-    weights = models.JSONField(_("score weights"), default=dict, blank=True)
-    priority_industries = models.JSONField(_("priority segments (industries)"), default=list, blank=True)
-    student_terms = models.JSONField(_("student contact terms"), default=list, blank=True)
-    default_capacity = models.PositiveIntegerField(_("default open leads per person"), default=50)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("lead rules")
-        verbose_name_plural = _("lead rules")
-
-    def __str__(self) -> str:
-        return str(_("Lead rules"))
-
-
-class RoutingRule(models.Model):
-    """One row of the ordered routing table (domain.md 3.4): conditions, then a target.
-
-    Conditions left empty match anything. The first active rule (lowest ``priority``) whose
-    conditions hold and whose target yields an assignee not excluded wins.
-    """
-
-    class Target(models.TextChoices):
-        NAMED_AR = "named_ar", _("The customer's account responsible (named accounts)")
-        USER = "user", _("A person")
-        QUEUE = "queue", _("A queue (org unit)")
-        ROUND_ROBIN = "round_robin", _("Round-robin within a team")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    priority = models.PositiveIntegerField(_("order"), default=100)
-    name = models.CharField(_("name"), max_length=120)
-    active = models.BooleanField(_("active"), default=True)
-    region = models.ForeignKey(
-        OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("region (subtree)")
-    )
-    customer_group = models.ForeignKey(
-        OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("customer group")
-    )
-    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
-    offering_line = models.ForeignKey(
-        OfferingLine, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("offering line")
-    )
-    tier = models.CharField(_("customer tier"), max_length=10, blank=True)
-    min_score = models.PositiveSmallIntegerField(_("minimum score"), default=0)
-    target = models.CharField(_("route to"), max_length=12, choices=Target.choices)
-    target_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        verbose_name=_("person"),
-    )
-    target_unit = models.ForeignKey(
-        OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("queue or team")
-    )
-    capacity = models.PositiveIntegerField(
-        _("capacity per person"), null=True, blank=True, help_text=_("Open leads per person; empty: the default.")
-    )
-
-    class Meta:
-        verbose_name = _("routing rule")
-        verbose_name_plural = _("routing rules")
-        ordering = ["priority", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class IdempotencyRecord(models.Model):
-    """A create request's Idempotency-Key and its stored response: a retry replays, never re-creates."""
-
-    id = models.BigAutoField(primary_key=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField(default=201)
-    response = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("idempotency key")
-        verbose_name_plural = _("idempotency keys")
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key_unique")]
-
-    def __str__(self) -> str:
-        return self.key
-
-
-class LeadImport(ImportJobBase):
-    """One lead file import (web or CLI): mapping, progress, counts, per-row errors, heartbeat and cursor."""
-
-    invalid = models.PositiveIntegerField(_("invalid"), default=0)
-
-    class Meta(ImportJobBase.Meta):
-        verbose_name = _("lead import")
-        verbose_name_plural = _("lead imports")
-
-    def summary(self) -> dict[str, int]:
-        return {"rows": self.processed, "created": self.created, "merged": self.merged, "invalid": self.invalid,
-                "rejected": self.rejected}
-
-
-class LeadImportError(models.Model):
-    """A row that was not stored, with its error and the row as read (for the error report)."""
-
-    id = models.BigAutoField(primary_key=True)
-    job = models.ForeignKey(LeadImport, on_delete=models.CASCADE, related_name="errors")
-    row_number = models.PositiveIntegerField()
-    level = models.CharField(max_length=10, default="error")  # "error": not stored; "warning": stored, a cell blanked
-    field = models.CharField(max_length=60, blank=True)
-    message = models.TextField()
-    row = models.JSONField(default=list)
-
-    class Meta:
-        ordering = ["row_number", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.row_number}: {self.message}"
-
-
-class SavedView(models.Model):
-    """A named set of list filters, private or shared with everyone."""
-
-    id = models.BigAutoField(primary_key=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lead_views")
-    name = models.CharField(_("name"), max_length=80)
-    query = models.CharField(_("filters"), max_length=1000)
-    shared = models.BooleanField(_("shared"), default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("saved view")
-        verbose_name_plural = _("saved views")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-ZERO = Decimal(0)
