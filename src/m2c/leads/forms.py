@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from m2c.campaigns.models import Campaign
+from m2c.campaigns.selectors import campaign_options
 from m2c.core.forms import DateField, M2CForm, MoneyAmountField, style_fields
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.customers.models import DecisionRole, Industry
 
 from .models import ActivityType, BudgetStatus, CampaignTouch, DisqualifyReason, SourceType
+
+if TYPE_CHECKING:
+    from m2c.campaigns.models import Campaign
 
 
 class LeadForm(M2CForm):
@@ -33,7 +36,7 @@ class LeadForm(M2CForm):
     province = forms.CharField(label=_("Province"), max_length=40, required=False)
     city = forms.CharField(label=_("City"), max_length=60, required=False)
     source_type = forms.ChoiceField(label=_("Source"), choices=SourceType.choices, initial=SourceType.FIELD)
-    source_campaign = forms.ModelChoiceField(label=_("Source campaign"), queryset=Campaign.objects.none(), required=False,
+    source_campaign = forms.ModelChoiceField(label=_("Source campaign"), queryset=campaign_options().none(), required=False,
                                              to_field_name="code")
     budget_status = forms.ChoiceField(label=_("Budget status"), choices=BudgetStatus.choices, initial=BudgetStatus.UNKNOWN)
     budget_note = forms.CharField(label=_("Budget justification"), max_length=255, required=False)
@@ -48,7 +51,7 @@ class LeadForm(M2CForm):
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["offering_lines"].queryset = OfferingLine.objects.filter(active=True)
-        self.fields["source_campaign"].queryset = Campaign.objects.exclude(status__in=["CLOSED", "CANCELLED"])
+        self.fields["source_campaign"].queryset = campaign_options(accepting_responses=True)
         if editing:
             del self.fields["source_type"]
             del self.fields["source_campaign"]
@@ -87,12 +90,12 @@ class ContactForm(M2CForm):
 
 
 class TouchForm(M2CForm):
-    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none(), to_field_name="code")
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=campaign_options().none(), to_field_name="code")
     kind = forms.ChoiceField(label=_("Kind"), choices=CampaignTouch.Kind.choices, initial=CampaignTouch.Kind.INVITED)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.all()
+        self.fields["campaign"].queryset = campaign_options()
 
 
 class DisqualifyForm(M2CForm):
@@ -106,14 +109,14 @@ def assignable_users() -> Any:
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
-    source_campaign = forms.ModelChoiceField(label=_("Campaign for every row (optional)"), queryset=Campaign.objects.none(),
+    source_campaign = forms.ModelChoiceField(label=_("Campaign for every row (optional)"), queryset=campaign_options().none(),
                                              required=False, to_field_name="code")
     region = forms.ModelChoiceField(label=_("Region for rows without one (optional)"), queryset=OrgUnit.objects.none(),
                                     required=False, to_field_name="code")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source_campaign"].queryset = Campaign.objects.all()
+        self.fields["source_campaign"].queryset = campaign_options()
         self.fields["region"].queryset = OrgUnit.objects.filter(
             active=True, type__in=[OrgUnit.Type.REGION, OrgUnit.Type.REP_OFFICE, OrgUnit.Type.HQ])
         style_fields(self)
