@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from m2c.campaigns.models import Campaign
-from m2c.core import events as core_events
 from m2c.core.models import Role
 from m2c.core.normalize import normalize_search_fragment
 from m2c.core.scoping import home_unit, scope
@@ -199,10 +198,6 @@ def _candidates(user: Any, keys: Keys, *, exclude: Any, limit: int) -> list[tupl
 
 def merges_of(lead: Lead) -> list[LeadMerge]:
     return list(LeadMerge.objects.filter(Q(merged=lead) | Q(survivor=lead)).select_related("merged", "survivor", "actor"))
-
-
-def timeline(lead: Lead) -> list[tuple[Any, str]]:
-    return [(e, core_events.label_for(e.event_type)) for e in reversed(core_events.timeline(lead))]
 
 
 def campaign_lead_outcomes(*, campaign: Campaign) -> dict[str, Any]:

@@ -6,7 +6,7 @@ review), :mod:`.merge`, :mod:`.conversion`, :mod:`.sweeps` and :mod:`.config`. S
 through ``LEAD_MACHINE``.
 """
 
-from .common import CAPTURE_ROLES, CONVERSION_HORIZON_DAYS, MAX_BULK, WORK_ROLES, _as_input, _require
+from .common import CAPTURE_ROLES, CONVERSION_HORIZON_DAYS, MAX_BULK, WORK_ROLES, _as_input
 from .config import WORKING_STATES, saved_view_create, saved_view_delete, settings_update
 from .conversion import conversion_gaps, lead_convert
 from .intake import (
@@ -24,7 +24,7 @@ from .validity import lead_revalidate, lead_revalidate_many
 from .work import lead_disqualify, lead_log_activity, lead_mark_reviewed, lead_recycle, lead_requalify
 
 __all__ = [
-    "CAPTURE_ROLES", "CONVERSION_HORIZON_DAYS", "EDITABLE", "MAX_BULK", "WORKING_STATES", "WORK_ROLES", "_as_input", "_require",
+    "CAPTURE_ROLES", "CONVERSION_HORIZON_DAYS", "EDITABLE", "MAX_BULK", "WORKING_STATES", "WORK_ROLES", "_as_input",
     "_serialize_capture", "conversion_gaps", "lead_accept", "lead_add_contact", "lead_assign", "lead_convert",
     "lead_create", "lead_create_bulk", "lead_create_idempotent", "lead_disqualify", "lead_log_activity",
     "lead_mark_reviewed", "lead_merge", "lead_merge_preview", "lead_merge_undo", "lead_recycle", "lead_requalify",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
-from m2c.core.errors import Conflict, PermissionDenied
+from m2c.core.errors import Conflict
 from m2c.core.models import Role, User
 from m2c.customers.identity import customer_row
 
@@ -29,14 +29,6 @@ CONVERSION_HORIZON_DAYS = 548  # 18 months (domain.md 3.6)
 
 def _authenticated(actor: User | None) -> bool:
     return getattr(actor, "is_authenticated", False)
-
-
-def _require(actor: User | None, *roles: str) -> None:
-    if not _authenticated(actor):
-        raise PermissionDenied(_("You must be signed in."))
-    if actor.is_superuser or actor.has_role(Role.ADMINISTRATOR, *roles):
-        return
-    raise PermissionDenied(_("Your role cannot do this with leads."))
 
 
 def _writable(lead: Lead) -> None:

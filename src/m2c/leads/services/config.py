@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from m2c.core import events as core_events
 from m2c.core.errors import PermissionDenied, ValidationFailed
 from m2c.core.models import Role, User
+from m2c.core.roles import require_role
 
 from .. import capture, events, scoring
 from ..models import (
@@ -19,14 +20,13 @@ from ..models import (
 from ..states import WORKING
 from .common import (
     WORK_ROLES,
-    _require,
     _show,
 )
 
 
 @transaction.atomic
 def settings_update(*, actor: User | None, **changes: Any) -> LeadSettings:
-    _require(actor)
+    require_role(actor, Role.ADMINISTRATOR)
     config = capture.load_settings()
     allowed = {f.name for f in LeadSettings._meta.get_fields() if f.name not in ("id", "updated_at")}
     unknown = set(changes) - allowed
@@ -51,7 +51,7 @@ def settings_update(*, actor: User | None, **changes: Any) -> LeadSettings:
 
 @transaction.atomic
 def saved_view_create(*, actor: User | None, name: str, query: str, shared: bool = False) -> SavedView:
-    _require(actor, *WORK_ROLES, Role.EXECUTIVE)
+    require_role(actor, *WORK_ROLES, Role.EXECUTIVE)
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise ValidationFailed(_("Give the view a name of at most 80 characters."), field="name")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from m2c.core.errors import PermissionDenied, ValidationFailed
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.money import Money
+from m2c.core.roles import require_role
 from m2c.customers import selectors as customer_selectors
 from m2c.customers import services as customer_services
 
@@ -26,7 +27,6 @@ from .common import (
     CONVERSION_HORIZON_DAYS,
     S,
     _lock,
-    _require,
 )
 
 
@@ -59,7 +59,7 @@ def conversion_gaps(lead: Lead, *, owner: User | None = None, today: dt.date | N
 @transaction.atomic
 def lead_convert(*, lead: Lead, actor: User | None, owner: User | None = None, name: str = "") -> Any:
     """NURTURING → CONVERTED: match or create the customer and contacts, create the O1 opportunity."""
-    _require(actor, Role.AR)
+    require_role(actor, Role.AR)
     lead = _lock(lead)
     if lead.status != S.NURTURING:
         LEAD_MACHINE.check(lead, S.CONVERTED, actor=actor)

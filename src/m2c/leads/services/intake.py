@@ -19,6 +19,7 @@ from m2c.campaigns.models import Campaign
 from m2c.core.errors import Conflict, NotFound, ValidationFailed
 from m2c.core.models import OfferingLine, Role, User
 from m2c.core.notifications import message, notify
+from m2c.core.roles import require_role
 from m2c.customers import selectors as customer_selectors
 
 from .. import bulk, capture
@@ -32,7 +33,6 @@ from .common import (
     CAPTURE_ROLES,
     MAX_BULK,
     _authenticated,
-    _require,
 )
 
 
@@ -103,7 +103,7 @@ def lead_create(*, actor: User | None, data: dict[str, Any], channel: str = Chan
 
 def _lead_create(*, actor: User | None, data: dict[str, Any], channel: str) -> tuple[Lead, capture.Outcome]:
     # The body of lead_create, for callers that already hold a transaction (no savepoint round trips).
-    _require(actor, *CAPTURE_ROLES)
+    require_role(actor, *CAPTURE_ROLES)
     if _authenticated(actor) and actor.has_role(Role.PARTNER) and not actor.has_role(Role.ADMINISTRATOR):
         channel = Channel.PARTNER
     ref = capture.Reference()
@@ -189,7 +189,7 @@ def lead_create_idempotent(
     key = key.strip()
     if not key or len(key) > 200 or not key.isprintable():
         raise ValidationFailed(_("An Idempotency-Key has 1 to 200 printable characters."), field="Idempotency-Key")
-    _require(actor, *CAPTURE_ROLES)
+    require_role(actor, *CAPTURE_ROLES)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     for _attempt in range(3):
         with transaction.atomic():
@@ -232,7 +232,7 @@ def _claim_key(actor: User | None, key: str, digest: str) -> int | None:
 
 def lead_create_bulk(*, actor: User | None, items: list[dict[str, Any]], channel: str = Channel.BULK_API) -> list[dict[str, Any]]:
     """Capture up to 10,000 leads; each item gets its own result, bad items do not stop good ones."""
-    _require(actor, *CAPTURE_ROLES)
+    require_role(actor, *CAPTURE_ROLES)
     if len(items) > MAX_BULK:
         raise ValidationFailed(_("At most %(n)d leads per call.") % {"n": MAX_BULK}, field="items")
     if _authenticated(actor) and actor.has_role(Role.PARTNER) and not actor.has_role(Role.ADMINISTRATOR):

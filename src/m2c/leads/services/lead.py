@@ -14,6 +14,7 @@ from m2c.core import events as core_events
 from m2c.core.errors import Conflict, ValidationFailed
 from m2c.core.models import User
 from m2c.core.normalize import normalize_email, normalize_phone
+from m2c.core.roles import require_role
 from m2c.customers.models import DecisionRole
 
 from .. import capture, events
@@ -28,7 +29,6 @@ from .common import (
     _as_input,
     _authenticated,
     _lock,
-    _require,
     _rescore,
     _show,
     _writable,
@@ -50,7 +50,7 @@ def lead_update(*, lead: Lead, actor: User | None, changes: dict[str, Any], expe
     With ``expected_version`` (optimistic concurrency) a lead saved by someone else since is refused
     with 409 ``version_conflict`` and nothing changes.
     """
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     lead = _lock(lead)
     if expected_version is not None and expected_version != lead.version:
         raise Conflict(_("Someone else changed this lead; reload and try again."), code="version_conflict",
@@ -70,7 +70,7 @@ def lead_update(*, lead: Lead, actor: User | None, changes: dict[str, Any], expe
 def lead_add_contact(*, lead: Lead, actor: User | None, name: str, title: str = "", decision_role: str = DecisionRole.UNKNOWN,
                      email: str = "", phone: str = "") -> LeadContact:
     """Record a person of the decision chain (needed for conversion, and it counts in the score)."""
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     lead = _lock(lead)
     _writable(lead)
     errors = []
@@ -106,7 +106,7 @@ def lead_add_contact(*, lead: Lead, actor: User | None, name: str, title: str = 
 def touch_add(*, lead: Lead, actor: User | None, campaign: Campaign, kind: str = CampaignTouch.Kind.INVITED,
               touched_at: dt.datetime | None = None) -> CampaignTouch:
     """Record that a campaign reached this lead's customer (an invitation, an attendance…)."""
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     lead = _lock(lead)
     _writable(lead)
     if kind not in CampaignTouch.Kind.values:
@@ -124,7 +124,7 @@ def touch_add(*, lead: Lead, actor: User | None, campaign: Campaign, kind: str =
 
 @transaction.atomic
 def lead_rescore(*, lead: Lead, actor: User | None) -> Lead:
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     lead = _lock(lead)
     _writable(lead)
     ref = capture.Reference()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict
 from m2c.core.models import User
+from m2c.core.roles import require_role
 from m2c.customers.identity import compare
 
 from .. import capture, events
@@ -27,7 +28,6 @@ from .common import (
     WORK_ROLES,
     S,
     _lock,
-    _require,
     _rescore,
 )
 from .validity import run_gate
@@ -62,7 +62,7 @@ def lead_merge_preview(*, source: Lead, target: Lead) -> dict[str, Any]:
 @transaction.atomic
 def lead_merge(*, source: Lead, target: Lead, actor: User | None, reason: str = "") -> LeadMerge:
     """Merge ``source`` into ``target``: touches, activities and contacts move over; undo restores them."""
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     preview = lead_merge_preview(source=source, target=target)
     if preview["problems"]:
         raise Conflict(" ".join(str(p) for p in preview["problems"]), code="merge_refused")
@@ -101,7 +101,7 @@ def lead_merge(*, source: Lead, target: Lead, actor: User | None, reason: str = 
 @transaction.atomic
 def lead_merge_undo(*, merge: LeadMerge, actor: User | None) -> Lead:
     """Put a merged lead back as it was, with its touches, activities and contacts."""
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     merge = LeadMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at:
         raise Conflict(_("This merge was already undone."), code="merge_already_undone")

@@ -13,6 +13,7 @@ from m2c.core import events as core_events
 from m2c.core.errors import Conflict, PermissionDenied, ValidationFailed
 from m2c.core.models import OrgUnit, Role, User
 from m2c.core.notifications import message, notify
+from m2c.core.roles import require_role
 
 from .. import capture, events
 from ..models import (
@@ -25,7 +26,6 @@ from .common import (
     _authenticated,
     _customer_row,
     _lock,
-    _require,
     _url,
     _uuid,
 )
@@ -76,7 +76,7 @@ def _in_queue(user: Any, lead: Lead) -> bool:
 @transaction.atomic
 def lead_accept(*, lead: Lead, actor: User | None) -> Lead:
     """The assignee (or, for a queue, one of its members) takes the lead before the deadline."""
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     lead = _lock(lead)
     if lead.status == S.ASSIGNED:
         mine = lead.owner_id == actor.pk
@@ -92,7 +92,7 @@ def lead_accept(*, lead: Lead, actor: User | None) -> Lead:
 def lead_return(*, lead: Lead, actor: User | None, reason: str, sla: bool = False) -> Lead:
     """ASSIGNED → QUALIFIED with a reason, then re-routed excluding everyone who had it."""
     if not sla:
-        _require(actor, *WORK_ROLES)
+        require_role(actor, *WORK_ROLES)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Returning a lead needs a reason."), field="reason")
@@ -129,7 +129,7 @@ def lead_return(*, lead: Lead, actor: User | None, reason: str, sla: bool = Fals
 @transaction.atomic
 def lead_assign(*, lead: Lead, actor: User | None, owner: User) -> Lead:
     """A manual (re)assignment by marketing operations or the review board."""
-    _require(actor, Role.MARKETING)
+    require_role(actor, Role.MARKETING)
     if not owner.is_active or not owner.has_role(Role.AR, Role.SR, Role.MARKETING):
         raise ValidationFailed(_("Leads go to active AR, SR or marketing users."), field="owner")
     lead = _lock(lead)

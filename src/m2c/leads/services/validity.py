@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from m2c.core.errors import DomainError, ValidationFailed
 from m2c.core.models import User
+from m2c.core.roles import require_role
 from m2c.customers.identity import CustomerIndex
 
 from .. import capture, scoring
 from ..models import Lead
 from ..states import LEAD_MACHINE
-from .common import WORK_ROLES, S, _as_input, _customer_row, _facts, _lock, _require
+from .common import WORK_ROLES, S, _as_input, _customer_row, _facts, _lock
 from .lead import _apply_changes
 from .routing import _route_and_assign
 
@@ -65,7 +66,7 @@ def lead_revalidate(*, lead: Lead, actor: User | None, changes: dict[str, Any] |
     Refused (and nothing changes) for a lead that is not INVALID, or whose reasons include a
     compliance block or a student contact.
     """
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     lead = _lock(lead)
     LEAD_MACHINE.check(lead, S.VALIDATING, actor=actor)
     if changes:
@@ -79,7 +80,7 @@ def lead_revalidate(*, lead: Lead, actor: User | None, changes: dict[str, Any] |
 
 def lead_revalidate_many(*, leads: list[Lead], actor: User | None) -> list[dict[str, Any]]:
     """Re-validate many corrected leads; each gets its own result, a refused one does not stop the others."""
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     if len(leads) > MAX_REVALIDATE:
         raise ValidationFailed(_("At most %(n)d leads per call.") % {"n": MAX_REVALIDATE}, field="ids")
     results = []

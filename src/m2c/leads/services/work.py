@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, ValidationFailed
 from m2c.core.models import Role, User
+from m2c.core.roles import require_role
 
 from .. import capture, events
 from ..models import (
@@ -24,7 +25,6 @@ from .common import (
     WORK_ROLES,
     S,
     _lock,
-    _require,
     _rescore,
     _writable,
 )
@@ -35,7 +35,7 @@ from .routing import _requalify
 def lead_log_activity(*, lead: Lead, actor: User | None, type: str, subject: str, outcome: str = "", next_step: str = "",
                       next_step_due: dt.date | None = None, occurred_at: dt.datetime | None = None) -> LeadActivity:
     """Log an interaction; the first one after acceptance starts nurturing (ACCEPTED → NURTURING)."""
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     lead = _lock(lead)
     _writable(lead)
     errors = []
@@ -75,7 +75,7 @@ def lead_log_activity(*, lead: Lead, actor: User | None, type: str, subject: str
 def lead_recycle(*, lead: Lead, actor: User | None, reason: str) -> Lead:
     """The owner hands a lead back to marketing's nurture pool (NURTURING → RECYCLED)."""
     if actor is not None:
-        _require(actor, *WORK_ROLES)
+        require_role(actor, *WORK_ROLES)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Recycling a lead needs a reason."), field="reason")
@@ -91,7 +91,7 @@ def lead_recycle(*, lead: Lead, actor: User | None, reason: str) -> Lead:
 @transaction.atomic
 def lead_requalify(*, lead: Lead, actor: User | None) -> Lead:
     """Take a lead from the nurture pool once its score reaches the warm threshold."""
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     lead = _lock(lead)
     ref = capture.Reference()
     _rescore(lead, ref, actor)
@@ -103,7 +103,7 @@ def lead_requalify(*, lead: Lead, actor: User | None) -> Lead:
 
 @transaction.atomic
 def lead_disqualify(*, lead: Lead, actor: User | None, reason: str, note: str = "") -> Lead:
-    _require(actor, *WORK_ROLES)
+    require_role(actor, *WORK_ROLES)
     if reason not in DisqualifyReason.values:
         raise ValidationFailed(_("Choose one of: %(v)s.") % {"v": ", ".join(DisqualifyReason.values)}, field="reason")
     lead = _lock(lead)
@@ -114,7 +114,7 @@ def lead_disqualify(*, lead: Lead, actor: User | None, reason: str, note: str = 
 @transaction.atomic
 def lead_mark_reviewed(*, lead: Lead, actor: User | None, note: str = "") -> Lead:
     """The review board confirmed validity, temperature and owner."""
-    _require(actor, Role.MARKETING, Role.AR)
+    require_role(actor, Role.MARKETING, Role.AR)
     lead = _lock(lead)
     Lead.objects.filter(pk=lead.pk).update(needs_review=False, review_reason="", last_reviewed_at=timezone.now())
     core_events.record(events.LEAD_REVIEWED, lead, actor=actor, reason=note[:500])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from m2c.core.errors import DomainError
+from m2c.core.events import timeline_labelled
 from m2c.core.models import User
 from m2c.core.normalize import format_phone
 
@@ -35,7 +36,7 @@ def _detail_context(request: HttpRequest, lead: Any, **extra: Any) -> dict[str, 
         "breakdown": breakdown,
         "candidates": selectors.duplicate_candidates(user=request.user, lead=lead) if not lead.is_read_only else [],
         "merges": selectors.merges_of(lead),
-        "timeline": selectors.timeline(lead),
+        "timeline": timeline_labelled(lead),
         "activities": list(lead.activities.select_related("created_by")),
         "contacts": list(lead.contacts.all()),
         "touches": list(selectors.touches_of(lead)),
