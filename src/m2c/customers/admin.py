@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Contact, Customer
+from .models import Contact, Customer, Territory
 
 
 class ContactInline(admin.TabularInline):
@@ -32,3 +32,15 @@ class CustomerAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    """The territory map (province → region, industry → customer group): routing data administrators edit.
+
+    Saving reloads the leads app's routing reference (``leads/apps.py`` listens to Territory saves)."""
+
+    list_display = ["kind", "key", "org_unit"]
+    list_filter = ["kind"]
+    search_fields = ["key", "org_unit__name"]
+    ordering = ["kind", "key"]
