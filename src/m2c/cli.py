@@ -235,7 +235,7 @@ def _import_leads(args: argparse.Namespace, path: Any, actor: Any, mapping: Any,
             print(f"  {column} -> {target}")
         mapping = info.mapping
     job = importer.create_job(path, actor=actor, mapping=mapping, defaults=defaults, dry_run=args.dry_run,
-                              value_maps=value_maps)
+                              value_maps=value_maps, default_offering_line=getattr(args, "offering_line", None))
     print(f"job {job.pk}", file=sys.stderr)
     with _bar() as bar:
         task = bar.add_task("import", total=job.total_rows or None)
@@ -419,6 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
         il.add_argument("--dry-run", action="store_true", help="run every rule but store nothing")
         il.add_argument("--user", help="import as this user (default: the system)")
         il.add_argument("--chunk", type=int, help="rows committed per transaction (default: the import's own)")
+        if kind == "leads":
+            il.add_argument("--offering-line", metavar="CODE",
+                            help="offering line of rows that name none and whose text matches no line's keywords")
     for name, text in (("resume", "continue an interrupted or failed import after its last committed rows"),
                        ("restart", "run an interrupted or failed import again from its first row")):
         ir = isub.add_parser(name, help=text)

@@ -119,6 +119,17 @@ OFFERING_LINES = [
     ("cloud", "云服务", "Cloud Services", "Cloud"),
 ]
 
+# Words and synonyms a lead's need text is matched on when it names no offering line (issue 9).
+OFFERING_LINE_KEYWORDS = {
+    "campus": "园区网络, 园区网, 局域网, 接入交换机, 核心交换机, 交换机, campus network, campus, LAN, switch",
+    "wlan": "无线, 无线覆盖, 无线网络, Wi-Fi, WiFi, Wi-Fi 7, WLAN, AP, 无线AP, wireless",
+    "dc": "数据中心, 机房, 数据中心网络, data center, datacenter, DC",
+    "storage": "存储, 备份, 容灾, 全闪存, storage, backup, SAN, NAS",
+    "security": "网络安全, 安全, 防火墙, 等保, 入侵检测, security, firewall, IPS",
+    "optical": "光传送, 光网络, 光纤, OTN, WDM, 波分, optical",
+    "cloud": "云服务, 云计算, 上云, 私有云, 公有云, cloud, IaaS",
+}
+
 # username, display name, roles, org unit code
 USERS = [
     ("mkt.zhou", "周敏", [Role.MARKETING], "east-campaign"),
@@ -371,7 +382,12 @@ def load_reference() -> dict[str, int]:
             )
             created["org_units"] += 1
     for code, zh, en, category in OFFERING_LINES:
-        _, new = OfferingLine.objects.get_or_create(code=code, defaults={"name": zh, "name_en": en, "product_category": category})
+        line, new = OfferingLine.objects.get_or_create(
+            code=code, defaults={"name": zh, "name_en": en, "product_category": category,
+                                 "keywords": OFFERING_LINE_KEYWORDS.get(code, "")})
+        if not new and not line.keywords and OFFERING_LINE_KEYWORDS.get(code):
+            line.keywords = OFFERING_LINE_KEYWORDS[code]
+            line.save(update_fields=["keywords"])
         created["offering_lines"] += new
     for role in Role.values:
         Group.objects.get_or_create(name=role)

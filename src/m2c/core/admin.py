@@ -28,7 +28,8 @@ class OrgUnitAdmin(admin.ModelAdmin):
 class OfferingLineAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "product_category", "active"]
     list_filter = ["active"]
-    search_fields = ["code", "name", "name_en", "product_category"]
+    search_fields = ["code", "name", "name_en", "product_category", "keywords"]
+    fields = ["code", "name", "name_en", "product_category", "keywords", "active"]
 
 
 @admin.register(Currency)

@@ -184,6 +184,13 @@ class OfferingLine(BilingualNameMixin):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     product_category = models.CharField(_("product category"), max_length=80)
     active = models.BooleanField(_("active"), default=True)
+    # Words and synonyms in any language (园区网络, 无线, Wi-Fi …): a lead naming no offering line whose
+    # need, description or title mentions one of them is given this line.
+    keywords = models.TextField(
+        _("keywords"), blank=True,
+        help_text=_("Words and synonyms in any language, separated by commas or new lines. A lead without an "
+                    "offering line whose title or description mentions one of them gets this line."),
+    )
 
     class Meta:
         verbose_name = _("offering line")

@@ -45,6 +45,9 @@ class LeadCaptured(LeadPayload):
     customer_match: dict[str, Any] | None = None
     route: Route | None = None
     match: Match | None = None
+    # Offering lines the input did not name (issue 9): {"line": code, "word": the matched keyword} or
+    # {"line": code, "default": true} for the import's default line.
+    lines_inferred: list[dict[str, Any]] | None = None
 
 
 class LeadMerged(LeadPayload):

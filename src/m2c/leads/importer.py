@@ -198,9 +198,26 @@ class Counts:
                 "warnings": self.warnings}
 
 
+DEFAULT_LINE = "default_offering_line"
+
+
+def with_default_line(defaults: dict[str, Any], code: str) -> dict[str, Any]:
+    """``defaults`` with the import's default offering line (an active line's code; blank removes it)."""
+    result = {k: v for k, v in defaults.items() if k != DEFAULT_LINE}
+    code = (code or "").strip()
+    if code:
+        if not OfferingLine.objects.filter(code=code, active=True).exists():
+            raise ValidationFailed(_("No active offering line “%(v)s”.") % {"v": code[:60]}, field="offering_line")
+        result[DEFAULT_LINE] = code
+    return result
+
+
 def create_job(path: Path, *, actor: Any, mapping: dict[str, str] | None = None, defaults: dict[str, Any] | None = None,
-               dry_run: bool = False, value_maps: dict[str, dict[str, str]] | None = None) -> LeadImport:
+               dry_run: bool = False, value_maps: dict[str, dict[str, str]] | None = None,
+               default_offering_line: str | None = None) -> LeadImport:
     """A job for a file given on the command line (checked as an upload is)."""
+    if default_offering_line:
+        defaults = with_default_line(defaults or {}, default_offering_line)
     uploads.check_path(path, kind="leads")
     table = files.open_table(path)
     used = SCHEMA.validate(mapping if mapping is not None else SCHEMA.suggest(table.headers), table.headers)

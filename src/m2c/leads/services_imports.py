@@ -37,11 +37,19 @@ def import_create(*, actor: Any, stored: uploads.Stored, defaults: dict[str, Any
 
 
 def import_start(*, actor: Any, job: LeadImport, mapping: dict[str, str], dry_run: bool,
-                 value_maps: dict[str, dict[str, str]] | None = None) -> LeadImport:
-    """Check the mapping, claim the job and run it as a background task (inline in tests)."""
+                 value_maps: dict[str, dict[str, str]] | None = None, default_offering_line: str | None = None) -> LeadImport:
+    """Check the mapping, claim the job and run it as a background task (inline in tests).
+
+    ``default_offering_line`` (a code; blank for none) is the line of rows that have none after their
+    campaign and the offering lines' keywords (issue 9).
+    """
     require_role(actor, *ROLES)
     headers = job.headers or files.open_table(importer.Path(job.file_path)).headers
     clean = importer.validate_mapping(mapping, headers)
+    if default_offering_line is not None:
+        defaults = importer.with_default_line(job.defaults or {}, default_offering_line)
+        if defaults != (job.defaults or {}):
+            LeadImport.objects.filter(pk=job.pk).exclude(status=LeadImport.Status.RUNNING).update(defaults=defaults)
     token = jobs.claim_mapped(job, actor=actor, mapping=clean, dry_run=dry_run, value_maps=value_maps,
                               language=translation.get_language())
     _enqueue(job, token)

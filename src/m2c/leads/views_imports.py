@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from m2c.core import selectors as core_selectors
 from m2c.core.errors import DomainError
 from m2c.core.imports import jobs, uploads
 
@@ -92,7 +93,7 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
         mapping = {h: request.POST.get(f"map-{i}", "") for i, h in enumerate(info.headers)}
         try:
             import_start(actor=request.user, job=job, mapping=mapping, dry_run=request.POST.get("mode") == "dry_run",
-                         value_maps=_value_maps(request))
+                         value_maps=_value_maps(request), default_offering_line=request.POST.get("default_offering_line", ""))
         except DomainError as exc:
             messages.error(request, exc.detail)
         else:
@@ -112,6 +113,8 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
     return render(request, "leads/import_detail.html", {
         "job": job, "info": info, "targets": importer.target_choices(), "errors": problems, "outcomes": outcomes,
         "columns": list(enumerate(info.headers)) if info else [], "value_rows": value_rows,
+        "offering_lines": list(core_selectors.offering_line_list().order_by("code")) if info else [],
+        "default_line": (job.defaults or {}).get(importer.DEFAULT_LINE, ""),
     })
 
 

@@ -59,6 +59,9 @@ class Prepared:
     touch_kind: str = CampaignTouch.Kind.RESPONSE
     row_number: int | None = None
     line_set: frozenset = field(default_factory=frozenset)
+    # How lines the input did not name were found: [{"line": code, "word": matched word}] or [{"line": code,
+    # "default": True}] (an import's default line); recorded in the capture event and shown on the lead.
+    inferred: list[dict[str, Any]] = field(default_factory=list)
     # Set during capture:
     customer: CustomerRow | None = None
     customer_match: Match | None = None
@@ -291,6 +294,22 @@ def prepare(data: dict[str, Any], ref: Reference, *, channel: str = Channel.API,
         elif not line_ids and get("offering_lines") in (None, "", []):
             # A lead that names no offering line takes its campaign's (issue 9): a plain response file is valid.
             line_ids = ref.campaign_lines(campaign)
+    inferred: list[dict[str, Any]] = []
+    if not line_ids and get("offering_lines") in (None, "", []):
+        # After the campaign, the need text: an offering line's keywords (issue 9), one scan of one regex.
+        for pk, word in ref.keywords.scan(t["title"], t["description"]):
+            line_ids.append(pk)
+            inferred.append({"line": ref.line_codes.get(pk, str(pk)), "word": word})
+        default_line = get("default_offering_line")
+        if not line_ids and default_line not in (None, ""):
+            # Last, the import's default line for rows that still have none.
+            pk = ref.lines.get(str(default_line).strip().casefold())
+            if pk is None:
+                errors.append({"field": "default_offering_line",
+                               "reason": _("Unknown offering line(s): %(v)s.") % {"v": str(default_line)[:60]}})
+            else:
+                line_ids.append(pk)
+                inferred.append({"line": ref.line_codes.get(pk, str(pk)), "default": True})
     customer_id = get("customer_id") or None
     if customer_id:
         # Stored ids are UUIDs: a string would never equal one (the customer was silently ignored).
@@ -378,7 +397,7 @@ def prepare(data: dict[str, Any], ref: Reference, *, channel: str = Channel.API,
     if touch_kind not in TOUCH_KINDS:
         touch_kind = _RESPONSE
     return Prepared(values=values, keys=keys, line_ids=line_ids, campaign=campaign, customer_id=customer_id,
-                    touch_kind=touch_kind, line_set=frozenset(line_ids))
+                    touch_kind=touch_kind, line_set=frozenset(line_ids), inferred=inferred)
 
 
 TOUCH_KINDS = frozenset(CampaignTouch.Kind.values)

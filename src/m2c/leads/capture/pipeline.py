@@ -146,6 +146,8 @@ def capture(
                 payload["row"] = p.row_number
         if p.customer_match:
             payload["customer_match"] = p.customer_match.as_dict()
+        if p.inferred:
+            payload["lines_inferred"] = p.inferred
         outcome = Outcome(lead_id, "", "created")
         if target is not None and match is not None:
             path.append(S.DUPLICATE)

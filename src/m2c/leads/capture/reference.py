@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,51 @@ class SharedReference:
     rules: list[RoutingRule] | None = None
     territories: dict[tuple[str, str], Any] | None = None
     accept_due: dict[tuple, dt.date] = field(default_factory=dict)
+    keywords: KeywordScanner | None = None
+
+
+class KeywordScanner:
+    """The offering lines' keywords compiled into one regular expression, scanned once per lead.
+
+    Longer words are tried first (无线覆盖 before 无线); a word of ASCII letters and digits matches only
+    as a whole word (DC is not found in "DCIM"), Chinese words anywhere. Case is ignored.
+    """
+
+    def __init__(self, table: list[tuple[Any, str]]) -> None:
+        self.words: dict[str, Any] = {}
+        for pk, text in table:
+            for word in split_keywords(text):
+                self.words.setdefault(word.casefold(), pk)
+        parts = []
+        for word in sorted(self.words, key=lambda w: (-len(w), w)):
+            pattern = re.escape(word)
+            if word[:1].isascii() and word[:1].isalnum():
+                pattern = r"(?<![0-9a-z])" + pattern
+            if word[-1:].isascii() and word[-1:].isalnum():
+                pattern += r"(?![0-9a-z])"
+            parts.append(pattern)
+        self.regex = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+    def scan(self, *texts: str) -> list[tuple[Any, str]]:
+        """(line id, the word as written) of each line the texts mention, in the order first mentioned."""
+        found: list[tuple[Any, str]] = []
+        if self.regex is None:
+            return found
+        seen = set()
+        for text in texts:
+            if not text:
+                continue
+            for m in self.regex.finditer(text):
+                pk = self.words.get(m.group(0).casefold())
+                if pk is not None and pk not in seen:
+                    seen.add(pk)
+                    found.append((pk, m.group(0)))
+        return found
+
+
+def split_keywords(text: str) -> list[str]:
+    """The keywords of an offering line's field: separated by commas (, ，), semicolons, 、 or new lines."""
+    return [w.strip() for w in re.split(r"[,，;；、\n\r]+", text or "") if w.strip()]
 
 
 _SHARED: list[SharedReference] = []
@@ -77,13 +123,18 @@ def _shared_reference() -> SharedReference:
     lines: dict[str, Any] = {}
     labels: dict[Any, str] = {}
     codes: dict[Any, str] = {}
-    for pk, code, name, name_en in OfferingLine.objects.filter(active=True).values_list("pk", "code", "name", "name_en"):
+    table: list[tuple[Any, str]] = []
+    for pk, code, name, name_en, keywords in OfferingLine.objects.filter(active=True).order_by("code").values_list(
+            "pk", "code", "name", "name_en", "keywords"):
         for key in (code, name, name_en, str(pk)):
             if key:
                 lines[key.strip().casefold()] = pk
         labels[pk] = name or code
         codes[pk] = code
-    shared = SharedReference(config=load_settings(), lines=lines, line_labels=labels, loaded_at=now, line_codes=codes)
+        if keywords:
+            table.append((pk, keywords))
+    shared = SharedReference(config=load_settings(), lines=lines, line_labels=labels, loaded_at=now, line_codes=codes,
+                             keywords=KeywordScanner(table))
     _SHARED[:] = [shared]
     return shared
 
@@ -104,6 +155,7 @@ class Reference:
         self.lines: dict[str, Any] = shared.lines
         self.line_labels: dict[Any, str] = shared.line_labels
         self.line_codes: dict[Any, str] = shared.line_codes
+        self.keywords: KeywordScanner = shared.keywords or KeywordScanner([])
         self._units: dict[str, OrgUnit | None] = shared.units
         self._units_by_id: dict[Any, OrgUnit | None] = shared.units_by_id
         self.campaigns: dict[str, Campaign | None] = {}

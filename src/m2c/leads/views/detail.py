@@ -29,6 +29,10 @@ def _detail_context(request: HttpRequest, lead: Any, **extra: Any) -> dict[str, 
     gaps = _conversion_steps(lead) if lead.status in CONVERTIBLE else []
     targets = LEAD_MACHINE.targets(lead.status)
     can_accept = lead.status == LeadStatus.ASSIGNED and (lead.owner_id == request.user.pk or lead.owner_id is None)
+    timeline = timeline_labelled(lead)
+    # Lines the lead did not name, found by a keyword of its need text or the import's default (issue 9).
+    inferred = next((e.payload["lines_inferred"] for e, _label in timeline
+                     if isinstance(e.payload, dict) and e.payload.get("lines_inferred")), [])
     context = {
         "lead": lead,
         "phone": format_phone(lead.contact_phone),
@@ -36,7 +40,8 @@ def _detail_context(request: HttpRequest, lead: Any, **extra: Any) -> dict[str, 
         "breakdown": breakdown,
         "candidates": selectors.duplicate_candidates(user=request.user, lead=lead) if not lead.is_read_only else [],
         "merges": selectors.merges_of(lead),
-        "timeline": timeline_labelled(lead),
+        "timeline": timeline,
+        "inferred": inferred,
         "activities": list(lead.activities.select_related("created_by")),
         "contacts": list(lead.contacts.all()),
         "touches": list(selectors.touches_of(lead)),
