@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.utils import timezone
 
 from m2c.core.errors import InvalidTransition
 from m2c.core.models import Event
@@ -96,7 +97,7 @@ def test_every_condition_pair_outside_the_table_is_refused(deal):
     opp = flows.new_deal(deal)
     review = flows.submit(opp, "ATI", deal.ar)
     flows.decide(review, deal.sdt_shanghai, "GO_WITH_CONDITIONS",
-                 conditions=[{"text": "survey", "owner": deal.sr, "due_date": review.submitted_at.date()}])
+                 conditions=[{"text": "survey", "owner": deal.sr, "due_date": timezone.localdate(review.submitted_at)}])
     condition = GateCondition.objects.get()
     _walk(CONDITION_MACHINE, condition, ConditionStatus.values, "status",
           apply=lambda c, target: CONDITION_MACHINE.apply(c, target, actor=deal.sr,
