@@ -109,52 +109,45 @@ def lead_action(request: HttpRequest, lead_id: str, action: str) -> HttpResponse
     return redirect("leads:detail", lead.pk)
 
 
-@login_required
-@require_POST
-def lead_activity(request: HttpRequest, lead_id: str) -> HttpResponse:
+def _panel_post(request: HttpRequest, lead_id: str, form_class: Any, panel: str, command: Any, done: str) -> HttpResponse:
+    """A form of a panel on the lead page: run the command, or show the page again with the panel open."""
     lead = selectors.lead_get(user=request.user, lead_id=lead_id)
-    form = ActivityForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.lead_log_activity(lead=lead, actor=request.user, **form.cleaned_data)
+            command(lead, form.cleaned_data)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, _("Activity logged."))
+            messages.success(request, done)
             return redirect("leads:detail", lead.pk)
-    return render(request, "leads/lead_detail.html", _detail_context(request, lead, activity_form=form, open_panel="activity"), status=422)
+    context = _detail_context(request, lead, **{f"{panel}_form": form}, open_panel=panel)
+    return render(request, "leads/lead_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def lead_activity(request: HttpRequest, lead_id: str) -> HttpResponse:
+    return _panel_post(request, lead_id, ActivityForm, "activity",
+                       lambda lead, data: services.lead_log_activity(lead=lead, actor=request.user, **data),
+                       _("Activity logged."))
 
 
 @login_required
 @require_POST
 def lead_contact(request: HttpRequest, lead_id: str) -> HttpResponse:
-    lead = selectors.lead_get(user=request.user, lead_id=lead_id)
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.lead_add_contact(lead=lead, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("Contact added."))
-            return redirect("leads:detail", lead.pk)
-    return render(request, "leads/lead_detail.html", _detail_context(request, lead, contact_form=form, open_panel="contact"), status=422)
+    return _panel_post(request, lead_id, ContactForm, "contact",
+                       lambda lead, data: services.lead_add_contact(lead=lead, actor=request.user, **data),
+                       _("Contact added."))
 
 
 @login_required
 @require_POST
 def lead_touch(request: HttpRequest, lead_id: str) -> HttpResponse:
-    lead = selectors.lead_get(user=request.user, lead_id=lead_id)
-    form = TouchForm(request.POST)
-    if form.is_valid():
-        try:
-            services.touch_add(lead=lead, actor=request.user, campaign=form.cleaned_data["campaign"], kind=form.cleaned_data["kind"])
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("Campaign touch recorded."))
-            return redirect("leads:detail", lead.pk)
-    return render(request, "leads/lead_detail.html", _detail_context(request, lead, touch_form=form, open_panel="touch"), status=422)
+    return _panel_post(request, lead_id, TouchForm, "touch",
+                       lambda lead, data: services.touch_add(lead=lead, actor=request.user, campaign=data["campaign"],
+                                                             kind=data["kind"]),
+                       _("Campaign touch recorded."))
 
 
 @login_required
