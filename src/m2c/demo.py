@@ -248,11 +248,10 @@ def load_users() -> int:
 
 
 def load_customers(count: int, *, progress: bool = True) -> int:
-    from m2c.customers.models import Customer
+    from m2c.customers.selectors import customer_known_keys
     from m2c.customers.services import contact_create, customer_create
 
-    existing_codes = set(Customer.objects.exclude(credit_code=None).values_list("credit_code", flat=True))
-    existing_names = set(Customer.objects.values_list("normalized_name", flat=True))
+    existing_codes, existing_names = customer_known_keys()
     users = {u.username: u for u in User.objects.filter(username__in=[u for group in AR_BY_REGION.values() for u in group])}
     units = {u.code: u for u in OrgUnit.objects.all()}
     rng = random.Random(SEED + 1)

@@ -91,6 +91,28 @@ def customer_visible(*, user: Any, customer_id: Any) -> bool:
     return customer_queryset(user).filter(pk=customer_id).exists()
 
 
+def customer_known_keys() -> tuple[set[str], set[str]]:
+    """The credit codes and normalised names already stored (a bulk loader skips those customers)."""
+    codes = set(Customer.objects.exclude(credit_code=None).values_list("credit_code", flat=True))
+    names = set(Customer.objects.values_list("normalized_name", flat=True))
+    return codes, names
+
+
+def customer_sample(
+    *, under: Any = None, industry: str | None = None, exclude: Any = (), limit: int = 40
+) -> list[Customer]:
+    """Customers in good standing, by name: under an org unit, of an industry, not in ``exclude``.
+
+    Unscoped, for loaders that act for no user (the demo data picks its deals' customers here).
+    """
+    qs = Customer.objects.filter(compliance_status="ok").exclude(pk__in=exclude)
+    if under is not None:
+        qs = qs.filter(org_unit__path__startswith=under.path)
+    if industry:
+        qs = qs.filter(industry=industry)
+    return list(qs.order_by("normalized_name")[:limit])
+
+
 def customer_contact_match(*, customer: Customer, name: str, email: str = "", phone: str = "") -> Contact | None:
     """The customer's contact that is this person: the same email, the same phone, or the same name."""
     condition = Q(name=name)

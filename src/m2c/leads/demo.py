@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -17,15 +16,6 @@ from django.utils import timezone
 
 SEED = 20260303
 
-CAMPAIGNS = [
-    # code, name, level, journey stage, org unit, offering lines, target valid leads, spend, status, days ago (start, end)
-    ("smart-campus-roadshow", "智慧园区巡展（华东）", "regional", "evaluation", "east", ["campus", "wlan"],
-     40, "185000", "EXECUTED", (12, 10)),
-    ("corporate-launch-2026", "2026 全联接新品发布会", "corporate", "awareness", "hq", ["campus", "wlan", "dc"],
-     120, "1200000", "EXECUTED", (40, 38)),
-    ("finance-dc-summit", "金融数据中心峰会", "customer_group", "interest", "cg-finance", ["dc", "storage"],
-     25, "260000", "IN_EXECUTION", (2, -1)),
-]
 
 NEW_COMPANIES = [
     ("申江理工大学", "education", "上海", "campus"), ("东海职业技术学院", "education", "上海", "wlan"),
@@ -45,22 +35,6 @@ TITLES = [("信息中心主任", "decision_maker"), ("网络部经理", "technic
           ("运维工程师", "user"), ("首席信息官", "decision_maker"), ("IT 架构师", "technical_evaluator")]
 
 
-def _campaigns(today: dt.date) -> dict[str, Any]:
-    from m2c.campaigns.models import Campaign
-    from m2c.core.models import OfferingLine, OrgUnit
-
-    found = {}
-    for code, name, level, stage, unit, lines, target, spend, status, (start, end) in CAMPAIGNS:
-        campaign, created = Campaign.objects.get_or_create(code=code, defaults={
-            "name": name, "level": level, "journey_stage": stage, "org_unit": OrgUnit.objects.filter(code=unit).first(),
-            "start_date": today - dt.timedelta(days=start), "end_date": today - dt.timedelta(days=end), "status": status,
-            "target_valid_leads": target, "actual_spend": Decimal(spend), "currency": "CNY",
-        })
-        if created:
-            campaign.offering_lines.set(OfferingLine.objects.filter(code__in=lines))
-        found[code] = campaign
-    return found
-
 
 def _rules() -> None:
     from m2c.core.models import OrgUnit
@@ -78,7 +52,7 @@ def _rules() -> None:
 
 def load(progress: bool = True) -> str:
     from m2c.core.models import User
-    from m2c.customers.models import Customer
+    from m2c.customers.selectors import customer_sample
     from m2c.leads import services
     from m2c.leads.capture import load_settings
     from m2c.leads.models import Lead
@@ -91,9 +65,8 @@ def load(progress: bool = True) -> str:
     rng = random.Random(SEED)
     today = timezone.localdate()
     load_settings()
-    _campaigns(today)
     _rules()
-    customers = list(Customer.objects.filter(compliance_status="ok").order_by("normalized_name")[:110])
+    customers = customer_sample(limit=110)
     items: list[dict[str, Any]] = []
 
     def person(i: int) -> tuple[str, str, str]:

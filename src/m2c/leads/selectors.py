@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from m2c.campaigns.models import Campaign
 from m2c.core.models import Role
 from m2c.core.normalize import normalize_search_fragment
 from m2c.core.scoping import home_unit, scope
@@ -23,6 +22,9 @@ from m2c.customers.identity import Keys, compare, keys_of
 from . import capture
 from .models import CampaignTouch, Lead, LeadImport, LeadMerge, SavedView
 from .states import OPEN, VALID, WORKING, LeadStatus
+
+if TYPE_CHECKING:
+    from m2c.campaigns.models import Campaign  # annotations only: reads go through campaigns.selectors
 
 S = LeadStatus
 

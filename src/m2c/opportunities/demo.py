@@ -249,17 +249,16 @@ def _industry(name: str) -> str | None:
 def _customer(region: str, name: str, index: int, taken: set[Any]) -> Any:
     """A demo customer of the region, of the industry the deal's name suggests, not used by another deal."""
     from m2c.core.models import OrgUnit
-    from m2c.customers.models import Customer
+    from m2c.customers.selectors import customer_sample
 
     unit = OrgUnit.objects.filter(code=region).first()
     if unit is None:
         return None
-    base = Customer.objects.filter(org_unit__path__startswith=unit.path, compliance_status="ok").exclude(pk__in=taken)
     industry = _industry(name)
-    for qs in ((base.filter(industry=industry) if industry else base), base):
-        rows = list(qs.order_by("normalized_name").values_list("pk", flat=True)[:40])
+    for wanted in ((industry, None) if industry else (None,)):
+        rows = customer_sample(under=unit, industry=wanted, exclude=taken, limit=40)
         if rows:
-            return Customer.objects.get(pk=rows[(index * 7) % len(rows)])
+            return rows[(index * 7) % len(rows)]
     return None
 
 

@@ -12,7 +12,8 @@ from django.utils.translation import pgettext_lazy
 
 from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField, TimeField
 from m2c.core.models import Currency, OfferingLine, Role, User
-from m2c.customers.models import Contact, Customer, DecisionRole
+from m2c.customers.models import DecisionRole
+from m2c.customers.selectors import contact_list
 
 from .models import Activity, BudgetStatus, Level3, PriceList, Product, Risk, Stakeholder
 from .states import AbandonReason, LossReason, PriorityType, TeamRole
@@ -23,7 +24,7 @@ class StyledForm(M2CForm):
 
 
 class OpportunityForm(StyledForm):
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=None)  # set per user in __init__
     name = forms.CharField(label=pgettext_lazy("record", "Name"), max_length=200)
     amount = MoneyAmountField(label=_("Estimated amount"), min_value=Decimal("0.01"))
     currency = forms.ChoiceField(label=_("Currency"), choices=())
@@ -77,7 +78,7 @@ class TeamForm(StyledForm):
 
 
 class StakeholderForm(StyledForm):
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none())
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=None)  # the customer's contacts, set in __init__
     decision_role = forms.ChoiceField(label=_("Decision role"), choices=[("", _("As on the contact")),
                                                                        *DecisionRole.choices], required=False)
     attitude = forms.ChoiceField(label=_("Attitude"), choices=Stakeholder.Attitude.choices,
@@ -87,7 +88,7 @@ class StakeholderForm(StyledForm):
 
     def __init__(self, *args: Any, customer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = customer.contacts.filter(active=True)
+        self.fields["contact"].queryset = contact_list(customer=customer).filter(active=True)
 
 
 class CompetitorForm(StyledForm):

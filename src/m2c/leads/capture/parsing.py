@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from m2c.campaigns.models import Campaign, JourneyStage
+from m2c.campaigns.models import JourneyStage
 from m2c.core.errors import ValidationFailed
 from m2c.core.models import OrgUnit, Role, User
 from m2c.core.normalize import company_email_domain, normalize_credit_code, normalize_email, normalize_phone
@@ -26,6 +26,8 @@ from m2c.customers.names import company_keys
 from ..models import BudgetStatus, CampaignTouch, Channel, SourceType
 
 if TYPE_CHECKING:
+    from m2c.campaigns.models import Campaign  # annotations only: reads go through campaigns.selectors
+
     from .reference import Reference
 
 INDUSTRY_WORDS = {

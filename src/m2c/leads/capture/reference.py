@@ -10,14 +10,13 @@ import datetime as dt
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings as django_settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from m2c.campaigns import selectors as campaign_selectors
-from m2c.campaigns.models import Campaign
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.customers import selectors as customer_selectors
 from m2c.customers.models import Industry
@@ -26,6 +25,9 @@ from .. import bulk, scoring
 from ..models import Lead, LeadSettings, RoutingRule
 from ..states import WORKING
 from .parsing import INDUSTRY_WORDS, choice, is_uuid
+
+if TYPE_CHECKING:
+    from m2c.campaigns.models import Campaign  # annotations only: reads go through campaigns.selectors
 
 _MISSING = object()
 DEFAULT_STUDENT_TERMS = ["学生", "研究生", "本科生", "博士生", "student", "undergraduate", "intern", "实习生"]

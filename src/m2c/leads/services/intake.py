@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.urls import reverse
@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from m2c.campaigns.models import Campaign
 from m2c.core.errors import Conflict, NotFound, ValidationFailed
 from m2c.core.models import OfferingLine, Role, User
 from m2c.core.notifications import message, notify
@@ -34,6 +33,9 @@ from .common import (
     MAX_BULK,
     _authenticated,
 )
+
+if TYPE_CHECKING:
+    from m2c.campaigns.models import Campaign  # annotations only: reads go through campaigns.selectors
 
 
 def _serialize_capture(ref: capture.Reference, keys: list[str]) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from m2c.campaigns.models import Campaign
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, ValidationFailed
 from m2c.core.models import User
@@ -34,6 +33,9 @@ from .common import (
     _writable,
 )
 from .routing import _requalify
+
+if TYPE_CHECKING:
+    from m2c.campaigns.models import Campaign  # annotations only: reads go through campaigns.selectors
 
 EDITABLE = {
     "title", "customer_name", "credit_code", "industry", "province", "city", "region", "customer_group",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,11 +24,13 @@ from m2c.core.errors import FieldErrors, PermissionDenied, ValidationFailed
 from m2c.core.models import Event, OfferingLine, OrgUnit, Role, User
 from m2c.core.money import Money
 from m2c.core.roles import authenticated
-from m2c.customers.models import Customer
 
 from .. import rules, totals
 from ..models import Opportunity, OpportunitySettings, TeamAssignment
 from ..states import CLOSED_STAGES, DEFAULT_FORECAST, OPEN_STAGES, LossReason, PriorityType, Stage, TeamRole
+
+if TYPE_CHECKING:
+    from m2c.customers.models import Customer  # annotations only: reads go through customers.selectors
 
 
 class OpportunityImported(core_events.EventPayload):

@@ -10,20 +10,18 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from m2c.campaigns.models import Campaign
 from m2c.core import events as core_events
 from m2c.core.errors import FieldErrors, InvalidTransition, PermissionDenied, ValidationFailed
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.money import Money
 from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor, authenticated
-from m2c.customers.models import Customer
 
 from .. import events, rules, totals
 from ..models import BudgetStatus, Opportunity, OpportunitySettings, Program, TeamAssignment
@@ -35,6 +33,10 @@ from ..states import (
     TeamRole,
 )
 from ._common import check_version, link, require_open, require_work
+
+if TYPE_CHECKING:
+    from m2c.campaigns.models import Campaign  # annotations only
+    from m2c.customers.models import Customer  # annotations only: reads go through customers.selectors
 
 CREATOR_ROLES = (Role.AR, Role.SR, Role.MARKETING, Role.ADMINISTRATOR)
 

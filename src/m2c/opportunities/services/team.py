@@ -4,7 +4,7 @@ programs."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,12 +18,16 @@ from m2c.core.money import Money
 from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor, authenticated, require_role
 from m2c.core.services import model_update
-from m2c.customers.models import Contact, Customer, DecisionRole
+from m2c.customers.models import DecisionRole
 
 from .. import events, rules
 from ..models import Activity, Competitor, Level3, Opportunity, Program, Risk, Stakeholder, TeamAssignment
 from ..states import RISK_MACHINE, Grade, RiskStatus, Stage, TeamRole
 from ._common import link, require_open, require_work
+
+if TYPE_CHECKING:
+    # annotations only: reads go through customers.selectors
+    from m2c.customers.models import Contact, Customer
 
 # Which platform role a person needs to hold a triangle role.
 ROLE_NEEDS = {TeamRole.AR: Role.AR, TeamRole.SR: Role.SR, TeamRole.FR: Role.FR}
