@@ -40,6 +40,13 @@ def test_org_units_and_users_are_created_from_a_file_once(org, tmp_path, capsys)
     again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert again["created"] == 0 and again["updated"] == 0 and again["merged"] == 4
     assert OrgUnit.objects.filter(code="ro-shenzhen").count() == 1 and User.objects.filter(username="liu.yang").count() == 1
+    # A changed file updates, and each event names the change as {field: [old, new]} (the one diff convention).
+    path.write_bytes(ORG.replace("深圳代表处", "深圳办事处").replace("刘洋,ly@", "刘阳,ly@").encode("gbk"))
+    assert main(["import", "org", str(path)]) == 0
+    unit_event = Event.objects.filter(event_type="core.orgunit.imported", subject_id=str(shenzhen.pk)).latest("id")
+    assert unit_event.payload["changes"] == {"name": ["深圳代表处", "深圳办事处"]}
+    user_event = Event.objects.filter(event_type="core.user.imported", subject_id=str(liu.pk)).latest("id")
+    assert user_event.payload["changes"] == {"display_name": ["刘洋", "刘阳"]} and user_event.payload["roles_added"] == []
 
 
 def test_the_sweep_deletes_uploads_nobody_will_import_and_marks_dead_jobs(users, tmp_path, settings):

@@ -1,8 +1,7 @@
 """Event types of the leads app (``leads.<entity>.<what happened>``), each with its payload schema.
 
-The leads services are being reorganised into packages at the time these schemas are written, so lead
-payloads declare and type the keys the services write today but still accept extra keys
-(``LeadPayload``); tighten them to ``EventPayload`` (no undeclared keys) once that work has landed.
+Every payload declares its keys: an undeclared key is refused when the event is recorded. Updates use
+the one diff convention ``{"changes": {field: [old, new]}}``.
 """
 
 from __future__ import annotations
@@ -10,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from m2c.core.events import Diff, EventPayload, register
 
 
 class LeadPayload(EventPayload):
-    model_config = ConfigDict(extra="allow")
+    """Base of the leads payloads: only declared keys (``EventPayload``)."""
 
 
 class Match(LeadPayload):
@@ -28,6 +27,7 @@ class Match(LeadPayload):
     manual: bool | None = None
     target: str | None = None
     target_type: str | None = None
+    possible: bool | None = None  # below the merge threshold: put on the review board, not merged
 
 
 class Route(LeadPayload):
@@ -45,6 +45,7 @@ class LeadCaptured(LeadPayload):
     customer_match: dict[str, Any] | None = None
     route: Route | None = None
     match: Match | None = None
+    review: str | None = None  # why the lead starts on the review board (possible_duplicate, unrouted)
     # Offering lines the input did not name (issue 9): {"line": code, "word": the matched keyword} or
     # {"line": code, "default": true} for the import's default line.
     lines_inferred: list[dict[str, Any]] | None = None
@@ -58,6 +59,7 @@ class LeadMerged(LeadPayload):
     match: Match
     into: str | None = None
     merged_lead: str | None = None
+    touches: int = 0
     campaign: str | None = None
 
 
@@ -85,6 +87,7 @@ class LeadRescored(LeadPayload):
     from_: int | None = Field(None, alias="from")
     to: int
     temperature: list[str | None]
+    why: str | None = None  # what moved the score when no field did ("touch_merged": capture merged a touch)
 
 
 class LeadAssigned(LeadPayload):
@@ -149,9 +152,20 @@ class ImportFinished(LeadPayload):
 
 
 class SettingsChanged(LeadPayload):
-    """The new values of the lead rules that changed (not yet the ``[old, new]`` convention)."""
+    """The lead rules that changed, ``{field: [old, new]}``."""
 
-    changes: dict[str, Any]
+    changes: Diff
+
+
+class LeadRevalidated(LeadPayload):
+    """The reasons the lead was invalid before it was corrected."""
+
+    invalid_reasons: list[str]
+
+
+class ReviewFlagged(LeadPayload):
+    review_reason: str
+    excluded: list[str] | None = None  # unrouted: the people routing had to skip
 
 
 class NoLeadPayload(LeadPayload):
@@ -175,8 +189,8 @@ LEAD_DISQUALIFIED = register("leads.lead.disqualified", _("Lead disqualified"), 
 LEAD_CONVERTED = register("leads.lead.converted", _("Converted to an opportunity"), LeadConverted)
 LEAD_STALE = register("leads.lead.stale", _("No activity: stale alert"), LeadStale)
 LEAD_REVIEWED = register("leads.lead.reviewed", _("Reviewed"), NoLeadPayload)
-LEAD_REVALIDATED = register("leads.lead.revalidated", _("Corrected and sent back to validation"), LeadPayload)
-LEAD_REVIEW_FLAGGED = register("leads.lead.review_flagged", _("Put on the review board"), LeadPayload)
+LEAD_REVALIDATED = register("leads.lead.revalidated", _("Corrected and sent back to validation"), LeadRevalidated)
+LEAD_REVIEW_FLAGGED = register("leads.lead.review_flagged", _("Put on the review board"), ReviewFlagged)
 ACTIVITY_LOGGED = register("leads.activity.logged", _("Activity logged"), ActivityLogged)
 CONTACT_ADDED = register("leads.contact.added", _("Decision-chain contact added"), ContactAdded)
 TOUCH_ADDED = register("leads.touch.added", _("Campaign touch added"), TouchAdded)

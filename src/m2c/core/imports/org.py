@@ -18,25 +18,25 @@ from django.utils.translation import gettext_lazy
 from m2c.core import events
 from m2c.core.errors import PermissionDenied, ValidationFailed
 from m2c.core.models import OrgUnit, Role, User
-from m2c.core.services import user_create
+from m2c.core.services import diff_value, user_create
 
 from .mapping import BOOL, CODE, Field, Schema, labels_both
 
 
 class OrgUnitImported(events.EventPayload):
-    """A unit created (its code), changed (``changes``: the new values) or given a manager by an import."""
+    """A unit created (its code), changed (``changes``: ``{field: [old, new]}``) or given a manager by an import."""
 
     source: str
     code: str | None = None
-    changes: dict[str, str] | None = None
+    changes: events.Diff | None = None
     manager: str | None = None
 
 
 class UserImported(events.EventPayload):
-    """A user changed by an import: the new values and the roles it added."""
+    """A user changed by an import: ``changes`` as ``{field: [old, new]}`` and the roles it added."""
 
     source: str
-    changes: dict[str, str]
+    changes: events.Diff
     roles_added: list[str]
 
 
@@ -144,11 +144,11 @@ class OrgClient:
             return unit, "created"
         changes = {k: v for k, v in wanted.items() if getattr(unit, k) != v}
         if changes:
+            diff = {k: [diff_value(getattr(unit, k)), diff_value(v)] for k, v in changes.items()}
             for key, value in changes.items():
                 setattr(unit, key, value)
             unit.save()
-            events.record(ORG_UNIT_IMPORTED, unit, actor=actor, payload={
-                "code": code, "source": self.source, "changes": {k: str(v) for k, v in changes.items()}})
+            events.record(ORG_UNIT_IMPORTED, unit, actor=actor, payload={"code": code, "source": self.source, "changes": diff})
             return unit, "updated"
         return unit, "merged"
 
@@ -170,6 +170,7 @@ class OrgClient:
                     changes[key] = data[key]
             missing = [r for r in roles if r not in user.roles]
             if changes or missing:
+                diff = {k: [diff_value(getattr(user, k)), diff_value(v)] for k, v in changes.items()}
                 for key, value in changes.items():
                     setattr(user, key, value)
                 user.save()
@@ -178,7 +179,7 @@ class OrgClient:
 
                     user.groups.add(*[Group.objects.get_or_create(name=r)[0] for r in missing])
                 events.record(USER_IMPORTED, user, actor=actor, payload={
-                    "source": self.source, "changes": {k: str(v) for k, v in changes.items()}, "roles_added": missing})
+                    "source": self.source, "changes": diff, "roles_added": missing})
                 outcome = "updated"
         if data.get("manager") and unit is not None and unit.manager_id != user.pk:
             unit.manager = user

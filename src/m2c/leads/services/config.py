@@ -11,6 +11,7 @@ from m2c.core import events as core_events
 from m2c.core.errors import PermissionDenied, ValidationFailed
 from m2c.core.models import Role, User
 from m2c.core.roles import require_role
+from m2c.core.services import model_update
 
 from .. import capture, events, scoring
 from ..models import (
@@ -18,10 +19,7 @@ from ..models import (
     SavedView,
 )
 from ..states import WORKING
-from .common import (
-    WORK_ROLES,
-    _show,
-)
+from .common import WORK_ROLES
 
 
 @transaction.atomic
@@ -42,10 +40,9 @@ def settings_update(*, actor: User | None, **changes: Any) -> LeadSettings:
     hot = changes.get("hot_threshold", config.hot_threshold)
     if not 0 < warm < hot <= 100:
         raise ValidationFailed(_("Thresholds must satisfy 0 < warm < hot ≤ 100."), field="hot_threshold")
-    for key, value in changes.items():
-        setattr(config, key, value)
-    config.save()
-    core_events.record(events.SETTINGS_CHANGED, config, actor=actor, payload={"changes": {k: _show(v) for k, v in changes.items()}})
+    diff = model_update(config, allowed, changes)
+    if diff:
+        core_events.record(events.SETTINGS_CHANGED, config, actor=actor, payload={"changes": diff})
     return config
 
 
