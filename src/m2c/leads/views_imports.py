@@ -111,11 +111,18 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
     for o in outcomes:
         o.label = importer.OUTCOME_LABELS.get(o.level, o.level)
     return render(request, "leads/import_detail.html", {
-        "job": job, "info": info, "targets": importer.target_choices(), "errors": problems, "outcomes": outcomes,
-        "columns": list(enumerate(info.headers)) if info else [], "value_rows": value_rows,
+        "job": job, "mapping": info.mapping if info else {}, "targets": importer.target_choices(), "problems": problems,
+        "outcomes": outcomes, "columns": _columns(info), "value_rows": value_rows,
         "offering_lines": list(core_selectors.offering_line_list().order_by("code")) if info else [],
         "default_line": (job.defaults or {}).get(importer.DEFAULT_LINE, ""),
     })
+
+
+def _columns(info: Any) -> list[tuple[int, str, list[str]]]:
+    """Each column of the file with its first values, as the shared import page shows them."""
+    if info is None:
+        return []
+    return [(i, header, [str(row[i])[:40] for row in info.rows[:3] if i < len(row)]) for i, header in enumerate(info.headers)]
 
 
 @login_required
