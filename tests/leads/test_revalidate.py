@@ -101,3 +101,51 @@ def test_named_offering_lines_win_over_the_campaigns(capture, roadshow):
     lead = capture(customer_name="申江大学", contact_phone="13800138000", offering_lines=["dc"],
                    source_campaign=roadshow.code)
     assert list(lead.offering_lines.values_list("code", flat=True)) == ["dc"]
+
+
+IMPORT_HEADER = "公司名称,联系人,手机,邮箱,省份,行业"
+IMPORT_ROWS = [
+    ("上海华信燃气有限公司", "张三", "13800138000", "zs@huaxin-gas.com", "上海", "能源"),
+    ("杭州博远大学", "李四", "13900139001", "ls@boyuan.edu.cn", "浙江", "教育"),
+]
+
+
+def _import_file(tmp_path, name, *, lines=None, actor, **options):
+    from m2c.leads import importer
+
+    header = IMPORT_HEADER + (",意向产品" if lines else "")
+    body = [",".join(row + ((lines[i],) if lines else ())) for i, row in enumerate(IMPORT_ROWS)]
+    path = tmp_path / name
+    path.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+    counts, _mapping, _job = importer.run(path, actor=actor, **options)
+    return counts
+
+
+def test_a_corrected_file_updates_the_invalid_leads_instead_of_adding_others(users, lines, rules, org, tmp_path):
+    """Issue 9 item 2: invalid leads take part in duplicate detection, so the corrected file re-validates them."""
+    first = _import_file(tmp_path, "plain.csv", actor=users.marketing)
+    assert (first.created, first.invalid) == (2, 2)
+    invalid = {lead.pk: lead for lead in Lead.objects.all()}
+    assert {lead.status for lead in invalid.values()} == {"INVALID"}
+    assert all(lead.invalid_reasons == ["no_offering_line"] for lead in invalid.values())
+
+    second = _import_file(tmp_path, "corrected.csv", lines=["campus", "wlan"], actor=users.marketing)
+    assert second.rows == 2 and second.rejected == 0
+    assert Lead.objects.count() == 2 and set(Lead.objects.values_list("pk", flat=True)) == set(invalid)
+    for lead in Lead.objects.all():
+        assert lead.status not in ("INVALID", "DUPLICATE") and lead.invalid_reasons == []
+        assert lead.offering_lines.exists()
+        moves = list(Event.objects.for_subject(lead).values_list("event_type", "from_state", "to_state"))
+        assert ("leads.lead.revalidated", "INVALID", "VALIDATING") in moves
+
+
+def test_a_changed_mapping_with_a_default_line_updates_the_invalid_leads(users, lines, rules, org, tmp_path):
+    """The same file again, now with the import's default offering line: the two leads, valid; none added."""
+    from m2c.leads import importer
+
+    _import_file(tmp_path, "plain.csv", actor=users.marketing)
+    before = set(Lead.objects.values_list("pk", flat=True))
+    _import_file(tmp_path, "plain-again.csv", actor=users.marketing, defaults={importer.DEFAULT_LINE: "campus"})
+    assert set(Lead.objects.values_list("pk", flat=True)) == before
+    assert not Lead.objects.filter(status="INVALID").exists()
+    assert set(Lead.objects.values_list("offering_lines__code", flat=True)) == {"campus"}

@@ -23,7 +23,7 @@ from m2c.opportunities import selectors as opportunity_selectors
 
 from .. import bulk
 from ..models import Lead
-from ..states import OPEN
+from ..states import OPEN, S
 
 if TYPE_CHECKING:
     from .parsing import Prepared
@@ -152,10 +152,13 @@ def candidate_sql(column: str, statuses: int) -> str:
             f"AND {plus}status IN ({status_marks}) AND {plus}created_at >= %s")
 
 
-def load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool) -> None:
-    """Open leads in the window sharing any key with the batch: one statement, an indexed lookup per key column."""
+def load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool, *, include_invalid: bool = False) -> None:
+    """Open leads in the window sharing any key with the batch: one statement, an indexed lookup per key column.
+
+    ``include_invalid``: INVALID leads too, so an import row that names one again corrects it (issue 9).
+    """
     customers = {p.customer.id for p in items if p.customer}
-    statuses = sorted(OPEN)
+    statuses = sorted(OPEN | {S.INVALID}) if include_invalid else sorted(OPEN)
     since = connection.ops.adapt_datetimefield_value(ref.window_start)
     to_db = bulk._converter(Lead._meta.pk)
     from_db = _uuid_reader()

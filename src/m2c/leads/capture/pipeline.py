@@ -107,7 +107,10 @@ def capture(
         p.customer, p.customer_match = customers.resolve(p.keys)
         p.keys.customer_id = p.customer.id if p.customer else None
     pool = CandidatePool()
-    load_candidates(batch, ref, pool)
+    # An import row that names a stored INVALID lead again corrects it rather than adding a lead (issue 9).
+    load_candidates(batch, ref, pool, include_invalid=import_job_id is not None)
+    correctable = correctable_leads(pool, actor) if import_job_id is not None else set()
+    corrections: list[tuple[int, Any]] = []
 
     lead_rows: list[dict[str, Any]] = []
     line_rows: list[dict[str, Any]] = []
@@ -138,6 +141,13 @@ def capture(
         if not v["customer_group_id"] and v["industry"]:
             v["customer_group_id"] = ref.territory("industry", v["industry"])
         target, match, review, review_match = best_match(p, pool, match_threshold, review_threshold)
+        if target is not None and target.status == S.INVALID:
+            if target.id in correctable:
+                outcomes[i] = Outcome(target.id, S.INVALID, "merged", match={**match.as_dict(), "target": str(target.id),  # type: ignore[union-attr]
+                                      "target_type": "lead"}, survivor_id=target.id, invalid_reasons=validity(p, ref))
+                corrections.append((i, target.id))
+                continue
+            target = match = None
         path = [S.NEW]
         payload: dict[str, Any] = {"channel": v["channel"]}
         if import_ref:
@@ -256,12 +266,33 @@ def capture(
         core_events.record_many(event_rows, insert=_insert_events)
         if survivors:
             rescore_many(list(survivors), ref, actor=actor)
+        for i, lead_id in corrections:
+            corrected = correct_invalid(lead_id, items[i], actor)
+            outcomes[i].status, outcomes[i].invalid_reasons = corrected.status, list(corrected.invalid_reasons or [])  # type: ignore[union-attr]
         if notify and assigned:
             _notify_assignees(assigned)
     return [o for o in outcomes if o is not None]
 
 
 _NO_ONE: frozenset = frozenset()
+
+
+def correctable_leads(pool: CandidatePool, actor: User | None) -> set[Any]:
+    """The stored INVALID leads among the candidates that ``actor`` may correct (every reason fixable)."""
+    from ..states import FIXABLE_REASONS, SALES
+
+    ids = {c.id for index in (pool.code, pool.name, pool.core, pool.email, pool.phone, pool.domain, pool.block)
+           for group in index.values() for c in group if c.status == S.INVALID}
+    if not ids or actor is None or not (actor.is_superuser or actor.has_role(*SALES)):
+        return set()
+    rows = Lead.objects.filter(pk__in=ids, status=S.INVALID).values_list("pk", "invalid_reasons")
+    return {pk for pk, reasons in rows if not set(reasons or []) - FIXABLE_REASONS}
+
+
+def correct_invalid(lead_id: Any, p: Prepared, actor: User | None) -> Lead:
+    from ..services.validity import lead_correct_from_capture
+
+    return lead_correct_from_capture(lead_id=lead_id, prepared=p, actor=actor)
 
 
 def _uuid_batch(n: int) -> Any:

@@ -12,15 +12,16 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from m2c.core import events as core_events
 from m2c.core.errors import DomainError, ValidationFailed
 from m2c.core.models import User
 from m2c.core.roles import require_role
 from m2c.customers.identity import CustomerIndex
 
-from .. import capture, scoring
+from .. import capture, events, scoring
 from ..models import Lead
 from ..states import LEAD_MACHINE
-from .common import WORK_ROLES, S, _as_input, _customer_row, _facts, _lock
+from .common import WORK_ROLES, S, _as_input, _customer_row, _facts, _lock, _show
 from .lead import _apply_changes
 from .routing import _route_and_assign
 
@@ -93,3 +94,41 @@ def lead_revalidate_many(*, leads: list[Lead], actor: User | None) -> list[dict[
         results.append({"id": done.pk, "result": "revalidated", "status": done.status,
                         "invalid_reasons": list(done.invalid_reasons or [])})
     return results
+
+
+# Columns a correcting capture never overwrites: where the lead came from and its identity in its channel.
+_ORIGIN = ("channel", "source_type", "source_campaign_id", "utm", "external_ref", "source_partner_id")
+_KEYS = ("normalized_name", "core_name", "block_key", "email_domain")
+
+
+@transaction.atomic
+def lead_correct_from_capture(*, lead_id: Any, prepared: capture.Prepared, actor: User | None) -> Lead:
+    """An INVALID lead named again by an import row: the row corrects it and it goes through the gate again.
+
+    Issue 9 item 2: a corrected file, a second file or a changed mapping updates the invalid lead instead
+    of creating another. The row's non-empty values replace the lead's (its origin stays), its offering
+    lines are added, the change is recorded (``leads.lead.updated``) and the lead moves INVALID →
+    VALIDATING (``leads.lead.revalidated``) and on, as :func:`lead_revalidate` does. The capture pipeline
+    calls this only for leads whose reasons are all fixable and for an actor allowed to correct them.
+    """
+    lead = _lock(Lead(pk=lead_id))
+    LEAD_MACHINE.check(lead, S.VALIDATING, actor=actor)
+    diff = {key: value for key, value in prepared.values.items()
+            if key not in _ORIGIN and value not in (None, "", [], {}) and hasattr(lead, key) and getattr(lead, key) != value}
+    old_lines = set(lead.offering_lines.values_list("pk", flat=True))
+    new_lines = old_lines | set(prepared.line_ids)
+    if diff or new_lines != old_lines:
+        payload = {k: [_show(getattr(lead, k)), _show(v)] for k, v in diff.items() if k not in _KEYS}
+        for key, value in diff.items():
+            setattr(lead, key, value)
+        lead.version += 1
+        lead.save()
+        if new_lines != old_lines:
+            lead.offering_lines.set(new_lines)
+            payload["offering_lines"] = [sorted(str(x) for x in old_lines), sorted(str(x) for x in new_lines)]
+        core_events.record(events.LEAD_UPDATED, lead, actor=actor, payload={"changes": payload})
+    LEAD_MACHINE.apply(lead, S.VALIDATING, actor=actor, reason=_("Corrected by an import"),
+                       payload={"invalid_reasons": list(lead.invalid_reasons or [])})
+    run_gate(lead, actor)
+    lead.refresh_from_db()
+    return lead
