@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from openpyxl import Workbook
 
 from m2c.cli import main
@@ -507,3 +508,16 @@ def test_an_interrupted_import_is_shown_as_such_and_resumed_from_the_web(setup, 
     job.refresh_from_db()
     assert job.status == "done" and job.processed == 5 and job.created + job.merged == 5
     assert Lead.objects.count() == 5
+
+
+@pytest.mark.parametrize(("who", "sees_button", "page"), [("partner", False, 403), ("finance", False, 403),
+                                                           ("marketing", True, 200)])
+def test_the_import_button_shows_only_to_roles_that_may_import_and_the_page_refuses_the_others(setup, who, sees_button,
+                                                                                             page):
+    """Issue 9: a partner user reached the import page through the lead list's button."""
+    client = Client()
+    client.force_login(getattr(setup, who))
+    listing = client.get(reverse("leads:list"))
+    assert listing.status_code == 200
+    assert ('id="import-leads"' in listing.content.decode()) is sees_button
+    assert client.get(reverse("leads:import")).status_code == page

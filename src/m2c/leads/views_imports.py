@@ -25,14 +25,15 @@ from .models import LeadImport
 from .services_imports import ROLES, import_create, import_resume, import_start
 
 
-def _allowed(user: Any) -> bool:
+def may_import(user: Any) -> bool:
+    """Whether ``user`` may import leads: the page refuses others, and the lead list hides its button."""
     return user.is_superuser or user.has_role("administrator", *ROLES)
 
 
 @csrf_exempt  # CSRF is checked below, after the size-capped upload handler is installed
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    if not _allowed(request.user):
+    if not may_import(request.user):
         # Refused before the request body (the file) is read at all.
         raise PermissionDenied
     if request.method == "POST":

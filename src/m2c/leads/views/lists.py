@@ -24,6 +24,7 @@ from .. import selectors, services
 from ..forms import assignable_users
 from ..models import Channel, DisqualifyReason, SourceType
 from ..states import LeadStatus, Temperature
+from ..views_imports import may_import
 from .common import url_of
 
 FILTERS = ("search", "status", "temperature", "owner", "region", "campaign", "source_type", "channel",
@@ -62,6 +63,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "status_pills": _pills(selectors.status_counts(user=request.user)),
         "assignees": assignable_users(),
         "disqualify_reasons": DisqualifyReason.choices,
+        "can_import": may_import(request.user),
     }
     template = "leads/partials/lead_table.html" if request.htmx and not request.htmx.boosted else "leads/lead_list.html"
     return render(request, template, context)
