@@ -54,3 +54,23 @@ def test_no_credentials_no_notifications(client, users):
     _notes(users.ar, 1)
     response = client.get("/api/v1/notifications")
     assert response.status_code == 401
+
+
+def test_title_and_body_are_read_in_the_readers_language(api, users):
+    """Issue 9: like the web page, the API renders a notification when it is read, in the reader's language."""
+    from m2c.core.notifications import message
+
+    notify(users.ar, title=message("New lead for you: %(title)s", title="申江大学 园区网络"),
+           body=message("Accept or return it by %(due)s.", due="2027-03-01 18:00"), url="/leads/", email=False)
+    chinese = api(users.ar).get("/notifications", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["items"][0]
+    assert chinese["title"] == "分配给您的新线索：申江大学 园区网络"
+    assert chinese["body"] == "请在 2027-03-01 18:00 前接受或退回。"
+    english = api(users.ar).get("/notifications", HTTP_ACCEPT_LANGUAGE="en").json()["items"][0]
+    assert english["title"] == "New lead for you: 申江大学 园区网络"
+    assert english["body"] == "Accept or return it by 2027-03-01 18:00."
+    # No header: the user's own language.
+    users.ar.preferred_language = "zh-hans"
+    users.ar.save(update_fields=["preferred_language"])
+    assert api(users.ar).get("/notifications").json()["items"][0]["title"].startswith("分配给您的新线索")
+    marked = api(users.ar).post(f"/notifications/{english['id']}/read", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert marked["title"] == chinese["title"]

@@ -6,8 +6,10 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import get_language
 from ninja import Path, Query, Router, Status
 
@@ -129,11 +131,19 @@ def list_fx_rates(request: HttpRequest, currency: str | None = None):
     ]
 
 
+def _reader_language(request: HttpRequest) -> str:
+    """The language a notification is read in: the request's Accept-Language, else the user's own."""
+    if request.META.get("HTTP_ACCEPT_LANGUAGE"):
+        return translation.get_language_from_request(request)
+    return getattr(request.user, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
 def _notification_out(note: notifications.Notification) -> dict:
+    # Title and body are rendered when read, in the reader's language (issue 9), as the web page does.
     return {
         "id": note.id,
-        "title": note.title,
-        "body": note.body,
+        "title": note.display_title,
+        "body": note.display_body,
         "url": note.url,
         "kind": note.kind,
         "subject_type": note.subject_type,
@@ -151,7 +161,8 @@ def list_notifications(
     page_size: int = Query(50, ge=1, le=500),
 ):
     qs = notifications.notification_list(user=request.user, unread=unread)
-    return paginate(qs, page=page, page_size=page_size, serialize=_notification_out)
+    with translation.override(_reader_language(request)):
+        return paginate(qs, page=page, page_size=page_size, serialize=_notification_out)
 
 
 @router.post("/notifications/read-all", response={200: MarkedOut, **ERRORS}, summary="Mark all my notifications read")
@@ -165,4 +176,5 @@ def read_notification(request: HttpRequest, notification_id: int = Path(..., ge=
     note = get_object_or_404(notifications.notification_list(user=request.user), pk=notification_id)
     notifications.mark_read(request.user, [note.pk])
     note.refresh_from_db(fields=["read_at"])
-    return _notification_out(note)
+    with translation.override(_reader_language(request)):
+        return _notification_out(note)
