@@ -85,6 +85,9 @@ def test_finance_home_shows_won_deals_to_invoice_by_month(client, users, org, li
     this_month = timezone.localdate().strftime("%Y-%m")
     won = dict(zip(invoicing["labels"], invoicing["series"][0]["data"], strict=True))
     assert won[this_month] == "1200000.00"
+    # Amounts as a Chinese reader counts them, with the currency (core.formatting), not a bare float.
+    assert '<td class="text-end text-nowrap">120万 CNY</td>' in html
+    assert '<td class="text-end text-nowrap">1.2M CNY</td>' in home(client, users.finance)
 
 
 def test_decision_team_home_lists_its_reviews(client, users, org):
