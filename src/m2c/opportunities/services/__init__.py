@@ -26,20 +26,7 @@ from .gates import (
     gate_review_update,
     gate_review_withdraw,
 )
-from .opportunity import (
-    opportunity_abandon,
-    opportunity_advance,
-    opportunity_create,
-    opportunity_hold,
-    opportunity_lose,
-    opportunity_move,
-    opportunity_raise_requirement,
-    opportunity_resume,
-    opportunity_send_back_to_bid,
-    opportunity_set_forecast_category,
-    opportunity_update,
-    opportunity_win,
-)
+from .opportunity import opportunity_create, opportunity_set_forecast_category, opportunity_update
 from .quotes import (
     bid_record,
     bid_submit,
@@ -53,6 +40,17 @@ from .quotes import (
     quote_submit,
     quote_update,
     quote_withdraw,
+)
+from .stages import (
+    opportunity_abandon,
+    opportunity_advance,
+    opportunity_hold,
+    opportunity_lose,
+    opportunity_move,
+    opportunity_raise_requirement,
+    opportunity_resume,
+    opportunity_send_back_to_bid,
+    opportunity_win,
 )
 from .team import (
     activity_log,

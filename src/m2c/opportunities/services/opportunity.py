@@ -1,7 +1,6 @@
 """Opportunity commands: create, update and the forecast category.
 
-The stage moves (domain.md 11.3) live in :mod:`.stages`; they are re-exported here so older imports
-(``from .opportunity import opportunity_hold``) keep working.
+The stage moves (domain.md 11.3) live in :mod:`.stages`; the package re-exports every command.
 """
 
 from __future__ import annotations
@@ -282,25 +281,6 @@ def opportunity_set_forecast_category(*, opportunity: Opportunity, actor: Actor,
     return locked
 
 
-# The stage moves, re-exported for callers that import them from here.
-from .stages import (  # noqa: E402
-    BOARD_COMMANDS,
-    _notify_team,
-    opportunity_abandon,
-    opportunity_advance,
-    opportunity_hold,
-    opportunity_lose,
-    opportunity_move,
-    opportunity_raise_requirement,
-    opportunity_resume,
-    opportunity_send_back_to_bid,
-    opportunity_win,
-    result_campaign,
-)
+# gates.py imports these three from here; the stage moves live in stages.py.
+from .stages import _notify_team, opportunity_abandon, opportunity_hold  # noqa: E402, F401
 
-__all__ = [
-    "BOARD_COMMANDS", "CREATOR_ROLES", "UPDATABLE", "_notify_team", "opportunity_abandon", "opportunity_advance",
-    "opportunity_create", "opportunity_hold", "opportunity_lose", "opportunity_move", "opportunity_raise_requirement",
-    "opportunity_resume", "opportunity_send_back_to_bid", "opportunity_set_forecast_category", "opportunity_update",
-    "opportunity_win", "result_campaign",
-]
