@@ -53,10 +53,10 @@ def test_token_create_prints_it_once_and_revoke_disables_it(users, capsys, clien
 def test_demo_is_valid_deterministic_and_idempotent(db):
     from m2c.core.normalize import normalize_credit_code, normalize_phone
 
-    load_demo(customers=40, progress=False)
+    load_demo(customers=12, progress=False)
     counts = {model.__name__: model.objects.count() for model in (User, Customer, Contact, Event)}
     names = set(Customer.objects.values_list("legal_name", flat=True))
-    assert counts["Customer"] == 40
+    assert counts["Customer"] == 12
     assert counts["User"] >= 20
     for customer in Customer.objects.exclude(credit_code=None):
         assert normalize_credit_code(customer.credit_code) == customer.credit_code
@@ -64,6 +64,6 @@ def test_demo_is_valid_deterministic_and_idempotent(db):
     for contact in Contact.objects.exclude(phone=""):
         assert normalize_phone(contact.phone) == contact.phone
 
-    load_demo(customers=40, progress=False)
+    load_demo(customers=12, progress=False)
     assert {model.__name__: model.objects.count() for model in (User, Customer, Contact, Event)} == counts
     assert set(Customer.objects.values_list("legal_name", flat=True)) == names

@@ -4,7 +4,7 @@ see nothing of a record that is not theirs.
 The routes come from ``django.urls.get_resolver()``, so a new page joins the walk by existing. Each
 parameter is filled from a record of the demo data that the visitors must not see (another region's
 customer, lead, opportunity, quote…); a parameter the walk cannot fill fails the test, so whoever adds a
-route says here where its record comes from. The API has its own walk (tests/api/test_scoping.py).
+route says here where its record comes from. The API is walked from its OpenAPI document on the same data (tests/api/scoping.py).
 
 - not signed in: every page but PUBLIC sends to the login page;
 - an AR of a region that owns nothing, and a partner user: a page about a record answers 403 or 404 (or
@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from m2c.campaigns.models import Campaign
-from m2c.core.models import ApiToken, Event, OrgUnit, Role
+from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
 from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
 from m2c.customers.models import Customer
@@ -39,12 +39,14 @@ from m2c.opportunities.models import (
     Risk,
     TeamAssignment,
 )
+from tests.api.scoping import api_walk
+from tests.conftest import ApiClient
 from tests.factories import OrgUnitFactory, UserFactory
 
 # Pages anyone may open: signing in and out, the language switch, and a campaign's public lead form.
 PUBLIC = {"login", "logout", "set_language", "javascript-catalog", "leads:web-form", "leads:web-form-thanks",
           "admin:login", "admin:logout"}
-SKIPPED_PREFIXES = ("api/v1/",)  # walked from the OpenAPI document in tests/api/test_scoping.py
+SKIPPED_PREFIXES = ("api/v1/",)  # walked from the OpenAPI document by tests/api/scoping.py
 
 
 def _routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, list[str]]]:
@@ -132,7 +134,7 @@ def _leaks(response: Any, secrets: list[str], who: str, url: str) -> list[str]:
     return [f"{who} sees {leaked[:3]} on {url}"] if leaked else []
 
 
-def test_every_page_refuses_outsiders_partners_and_anonymous_visitors(world):
+def test_every_page_and_api_route_refuses_outsiders_partners_and_anonymous_visitors(world):
     clients, secrets = world["clients"], world["secrets"]
     problems: list[str] = []
     visited = 0
@@ -175,6 +177,9 @@ def test_every_page_refuses_outsiders_partners_and_anonymous_visitors(world):
                 problems += _leaks(posted, secrets, who, url)
     assert problems == []
     assert visited >= 60, visited
+    # The API on the same demo data: every list empty and every detail hidden for them (tests/api/scoping.py).
+    users = {"admin": "walk-admin", "outsider": "ar.mars", "partner": "partner.walk"}
+    api_walk({who: ApiClient(User.objects.get(username=name)) for who, name in users.items()})
 
 
 def test_the_walk_fails_on_a_route_it_cannot_fill():

@@ -1,7 +1,8 @@
 """Every list and detail endpoint, walked from the OpenAPI document: an outsider sees nothing.
 
-With the demo data loaded, an AR of a region that owns no records and a partner user (with no partner
-yet) ask every GET operation. Lists must come back empty; every record the administrator can open
+Run by tests/web/test_outsider_walk.py on the demo data its web walk loads (loading it is most of the
+cost of either walk, so they share one load). An AR of a region that owns no records and a partner user
+(with no partner yet) ask every GET operation. Lists must come back empty; every record the administrator can open
 through a detail route must be 404 (or 403) for them. Reference data and configuration (org units,
 currencies, the authority matrix, the product catalogue…) are the same for everyone and are listed
 in REFERENCE.
@@ -11,13 +12,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-
-import pytest
-
-from m2c.core.models import OrgUnit, Role
-from m2c.demo import load_demo
-from tests.conftest import ApiClient
-from tests.factories import OrgUnitFactory, UserFactory
 
 PREFIX = "/api/v1"
 REFERENCE = {
@@ -49,19 +43,10 @@ def _ids(body: Any) -> list[str]:
     return found
 
 
-@pytest.fixture
-def world(db):
-    load_demo(customers=40, progress=False)
-    hq = OrgUnit.objects.get(code="hq")
-    mars = OrgUnitFactory(code="mars", name="火星地区部", name_en="Mars", type=OrgUnit.Type.REGION, parent=hq)
-    outsider = UserFactory(username="ar.mars", roles=[Role.AR], org_unit=mars)
-    partner = UserFactory(username="partner.x", roles=[Role.PARTNER])
-    admin = UserFactory(username="scope-admin", roles=[Role.ADMINISTRATOR], is_superuser=True)
-    return {"admin": ApiClient(admin), "outsider": ApiClient(outsider), "partner": ApiClient(partner)}
 
 
-def test_an_outsider_and_a_partner_see_nothing_in_any_list_or_detail(world):
-    # One test for both walks: loading the demo data is most of the cost.
+def api_walk(world: dict[str, Any]) -> None:
+    """``world``: API clients of an administrator, an outsider AR and a partner user, keyed by role."""
     _lists_are_empty(world)
     _detail_routes_are_hidden(world)
 
