@@ -81,6 +81,9 @@ def test_the_check_finds_a_model_import(tmp_path, monkeypatch):
         "def f():\n    from m2c.customers.models import Contact\n"
     )
     modules = [(n.module, [a.name for a in n.names]) for n in _runtime_imports(tree)]
-    assert modules == [("typing", ["TYPE_CHECKING"]), ("m2c.campaigns.models", ["Campaign"]),
-                       ("m2c.customers.models", ["Contact"])]
+    assert modules == [
+        ("typing", ["TYPE_CHECKING"]),
+        ("m2c.campaigns.models", ["Campaign"]),
+        ("m2c.customers.models", ["Contact"]),
+    ]
     assert "core" in APPS and "leads" in APPS

@@ -189,7 +189,9 @@ LEAD_DISQUALIFIED = register("leads.lead.disqualified", _("Lead disqualified"), 
 LEAD_CONVERTED = register("leads.lead.converted", _("Converted to an opportunity"), LeadConverted)
 LEAD_STALE = register("leads.lead.stale", _("No activity: stale alert"), LeadStale)
 LEAD_REVIEWED = register("leads.lead.reviewed", _("Reviewed"), NoLeadPayload)
-LEAD_REVALIDATED = register("leads.lead.revalidated", _("Corrected and sent back to validation"), LeadRevalidated)
+LEAD_REVALIDATED = register(
+    "leads.lead.revalidated", _("Corrected and sent back to validation"), LeadRevalidated
+)
 LEAD_REVIEW_FLAGGED = register("leads.lead.review_flagged", _("Put on the review board"), ReviewFlagged)
 ACTIVITY_LOGGED = register("leads.activity.logged", _("Activity logged"), ActivityLogged)
 CONTACT_ADDED = register("leads.contact.added", _("Decision-chain contact added"), ContactAdded)
