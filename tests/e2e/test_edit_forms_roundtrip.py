@@ -23,6 +23,7 @@ import pytest
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from m2c.campaigns import services as campaign_services
 from m2c.customers.models import Customer
 from m2c.leads import services as lead_services
 from m2c.opportunities import services as opportunity_services
@@ -110,12 +111,23 @@ def _review(world: SimpleNamespace) -> Target:
     return Target(f"/opportunities/reviews/{review.pk}/", sales.ar.username, [review], "#review-form", "#save-review")
 
 
+def _campaign(world: SimpleNamespace) -> Target:
+    campaign = campaign_services.campaign_create(
+        actor=world.users.marketing, name="2027 教育行业峰会", level="regional", journey_stage="interest",
+        org_unit=world.org.east, start_date=dt.date(2027, 3, 23), end_date=dt.date(2027, 3, 25), target_valid_leads=40,
+        target_opportunities=10, target_pipeline=Decimal("2800000.5000"), actual_spend=Decimal("12500.0000"),
+        currency="CNY", web_form_enabled=False, offering_lines=[world.lines.campus, world.lines.wlan])
+    return Target(f"/campaigns/{campaign.pk}/edit/", world.users.marketing.username, [campaign],
+                  "form:has(#save-campaign)", "#save-campaign")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
     EditForm("opportunities:edit", _opportunity),
     EditForm("opportunities:quote", _quote, owned=lambda quote: list(quote.lines.order_by("position"))),
     EditForm("opportunities:review", _review, owned=lambda review: list(review.answers.order_by("item__code"))),
+    EditForm("campaigns:edit", _campaign),
 ]
 
 # Routes that are not edit forms of a stored record, and why.
@@ -150,6 +162,8 @@ NOT_EDIT_FORMS = {
     "opportunities:record-remove": "command", "opportunities:review-create": "creates",
     "opportunities:review-file": "download", "opportunities:condition": "command",
     "opportunities:quote-create": "creates", "opportunities:quote-pdf": "PDF", "opportunities:line-remove": "command",
+    "campaigns:list": "list", "campaigns:create": "creates", "campaigns:detail": "record page; its forms are commands",
+    "campaigns:command": "commands (submit, approve, cancel…)",
 }
 
 

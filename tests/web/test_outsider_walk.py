@@ -97,6 +97,7 @@ FILL: dict[str, Callable[[], Any]] = {
     "job_id": lambda: _first(ImportJob.objects).pk,
     "merge_id": lambda: _first(LeadMerge.objects).pk,
     "code": lambda: _first(Campaign.objects).code,
+    "campaign_id": lambda: _first(Campaign.objects).pk,
     "lead_id": lambda: _first(Lead.objects).pk,
     "action": lambda: "accept",
     "opportunity_id": lambda: _first(Opportunity.objects).pk,
