@@ -24,8 +24,10 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from m2c.campaigns import services as campaign_services
-from m2c.customers.models import Customer
+from m2c.customers import services as customer_services
+from m2c.customers.models import Customer, Territory
 from m2c.leads import services as lead_services
+from m2c.leads.models import RoutingRule
 from m2c.opportunities import services as opportunity_services
 from m2c.opportunities.models import GateReview
 from tests.conftest import login
@@ -121,6 +123,37 @@ def _campaign(world: SimpleNamespace) -> Target:
                   "form:has(#save-campaign)", "#save-campaign")
 
 
+def _decision_body(world: SimpleNamespace) -> Target:
+    body = world.deal.bodies.east
+    opportunity_services.decision_body_update(body=body, actor=world.users.admin, name="华东地区部销售决策团队",
+                                              name_en="East China SDT")
+    return Target(f"/opportunities/configuration/bodies/{body.pk}/", "admin", [body], "#body-form", "#save-body")
+
+
+def _price_list(world: SimpleNamespace) -> Target:
+    price_list = world.deal.price_list
+    opportunity_services.price_list_update(price_list=price_list, actor=world.users.admin, name="2026 中国区价目表",
+                                           valid_to=dt.date(2027, 3, 23), prices={"AP-W7": "1000.50"})
+    return Target(f"/opportunities/configuration/price-lists/{price_list.pk}/", "admin", [price_list],
+                  "#price-list-form", "#save-price-list")
+
+
+def _routing_rule(world: SimpleNamespace) -> Target:
+    org = world.org
+    rule = lead_services.routing_rule_create(
+        actor=world.users.admin, name="华东教育行业 → 上海代表处轮转", region=org.east, customer_group=org.education,
+        industry="education", offering_line=world.lines.campus, tier="named", min_score=40, target="round_robin",
+        target_unit=org.shanghai, capacity=25)
+    return Target(f"/leads/routing/{rule.pk}/", "admin", [rule], "#routing-rule-form", "#save-routing-rule")
+
+
+def _territory(world: SimpleNamespace) -> Target:
+    territory = customer_services.territory_create(actor=world.users.admin, kind="province", key="浙江省",
+                                                   org_unit=world.org.east)
+    return Target(f"/customers/territories/{territory.pk}/", "admin", [territory], "#territory-form",
+                  "#save-territory")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
@@ -128,7 +161,15 @@ EDIT_FORMS = [
     EditForm("opportunities:quote", _quote, owned=lambda quote: list(quote.lines.order_by("position"))),
     EditForm("opportunities:review", _review, owned=lambda review: list(review.answers.order_by("item__code"))),
     EditForm("campaigns:edit", _campaign),
+    EditForm("opportunities:config-body", _decision_body,
+             owned=lambda body: list(body.memberships.order_by("pk"))),
+    EditForm("opportunities:config-price-list", _price_list,
+             owned=lambda price_list: list(price_list.items.order_by("product__code"))),
+    EditForm("leads:routing-rule", _routing_rule),
+    EditForm("customers:territory", _territory),
 ]
+# Configuration records with no date of their own: the round trip still proves nothing else changed.
+UNDATED = {RoutingRule, Territory}
 
 # Routes that are not edit forms of a stored record, and why.
 NOT_EDIT_FORMS = {
@@ -164,6 +205,13 @@ NOT_EDIT_FORMS = {
     "opportunities:quote-create": "creates", "opportunities:quote-pdf": "PDF", "opportunities:line-remove": "command",
     "campaigns:list": "list", "campaigns:create": "creates", "campaigns:detail": "record page; its forms are commands",
     "campaigns:command": "commands (submit, approve, cancel…)",
+    "opportunities:config-bodies": "list; its form creates a decision body",
+    "opportunities:config-body-member-add": "adds", "opportunities:config-member-end": "command",
+    "opportunities:config-matrix": "publishes a new matrix version (published versions are never edited)",
+    "opportunities:config-price-lists": "list; its form creates a price list",
+    "leads:routing-rules": "list", "leads:routing-rule-create": "creates", "leads:routing-rule-move": "command",
+    "leads:routing-rule-toggle": "command", "customers:territories": "list; its form adds a territory",
+    "customers:territory-delete": "command",
 }
 
 
@@ -224,7 +272,8 @@ def test_saving_an_edit_form_unchanged_changes_nothing(page, live_server, users,
     world = SimpleNamespace(users=users, org=org, lines=lines, deal=deal)
     target = entry.setup(world)
     before = _snapshot(entry, target)
-    assert any(isinstance(v, dt.date) for row in before for v in row.values()), "give the record a date to keep"
+    if type(target.records[0]) not in UNDATED:
+        assert any(isinstance(v, dt.date) for row in before for v in row.values()), "give the record a date to keep"
 
     page.context.add_cookies([{"name": "m2c_language", "value": language, "url": live_server.url}])
     login(page, target.username)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.forms import DateField, M2CForm, MoneyAmountField
 from m2c.core.models import OrgUnit
@@ -17,7 +18,7 @@ from .models import CampaignLevel, JourneyStage
 class CampaignForm(M2CForm):
     code = forms.SlugField(label=_("Code"), max_length=40, required=False,
                            help_text=_("Lower-case letters, digits and -; left empty, one is made from the name."))
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("record", "Name"), max_length=200)
     level = forms.ChoiceField(label=_("Level"), choices=CampaignLevel.choices)
     journey_stage = forms.ChoiceField(label=_("Buyer journey stage"), choices=JourneyStage.choices)
     org_unit = forms.ModelChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none(), required=False)

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from m2c.core.forms import DomainErrorFormMixin, M2CForm, MoneyAmountField  # noqa: F401 (re-exported)
 from m2c.core.models import OrgUnit, Role, User
 
-from .models import ComplianceStatus, CreditRating, DecisionRole, Industry, Tier
+from .models import ComplianceStatus, CreditRating, DecisionRole, Industry, Territory, Tier
 
 
 class CustomerForm(M2CForm):
@@ -66,3 +66,18 @@ class ContactForm(M2CForm):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     consent_email = forms.BooleanField(label=_("Consents to email"), required=False)
     consent_phone = forms.BooleanField(label=_("Consents to calls"), required=False)
+
+
+class TerritoryForm(M2CForm):
+    """One line of the territory map: a province → its region or office, an industry → its customer group."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Territory.Kind.choices)
+    key = forms.CharField(label=_("Province or industry"), max_length=40,
+                          help_text=_("A province without 省/市 (上海, 广东) or an industry code (education)."))
+    org_unit = forms.ModelChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = OrgUnit.objects.filter(active=True, type__in=[
+            OrgUnit.Type.HQ, OrgUnit.Type.REGION, OrgUnit.Type.REP_OFFICE, OrgUnit.Type.CUSTOMER_GROUP])
+        self.fields["org_unit"].label_from_instance = lambda unit: unit.label
