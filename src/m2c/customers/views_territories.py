@@ -47,7 +47,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     form = TerritoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.territory_create(actor=request.user, **form.cleaned_data)
+            services.territory_create(actor=request.user, **form.service_data())
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
@@ -57,8 +57,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row.key_label = _key_label(row)
     context = {"provinces": [r for r in rows if r.kind == Territory.Kind.PROVINCE],
-               "industries": [r for r in rows if r.kind == Territory.Kind.INDUSTRY], "form": form,
-               "industry_codes": Industry.choices}
+               "industries": [r for r in rows if r.kind == Territory.Kind.INDUSTRY], "form": form}
     return render(request, "customers/territories.html", context, status=422 if form.errors else 200)
 
 
@@ -66,12 +65,10 @@ def territory_list(request: HttpRequest) -> HttpResponse:
 def territory_edit(request: HttpRequest, territory_id: Any) -> HttpResponse:
     _admin(request)
     territory = _territory(territory_id)
-    form = TerritoryForm(request.POST or None,
-                         initial={"kind": territory.kind, "key": territory.key, "org_unit": territory.org_unit})
+    form = TerritoryForm(request.POST or None, initial=TerritoryForm.initial_for(territory))
     if request.method == "POST" and form.is_valid():
         try:
-            services.territory_update(territory=territory, actor=request.user,
-                                      **{k: v for k, v in form.cleaned_data.items() if k in form.changed_data})
+            services.territory_update(territory=territory, actor=request.user, **form.service_data(changed_only=True))
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
