@@ -46,6 +46,7 @@ def test_marketing_creates_a_campaign_in_chinese_and_reads_it_back(users, org, l
     assert Event.objects.for_subject(campaign).get().event_type == "campaigns.campaign.created"
     page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
     assert "2027 教育行业峰会" in page and "草稿" in page and "园区网络" in page
+    assert f"/leads/campaigns/{campaign.code}/" in page  # its lead outcomes
     assert 'id="do-submit"' in page and 'id="do-approve"' not in page  # only the moves the table allows
 
 
