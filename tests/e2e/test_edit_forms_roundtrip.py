@@ -29,7 +29,7 @@ from m2c.customers.models import Customer, Territory
 from m2c.leads import services as lead_services
 from m2c.leads.models import RoutingRule
 from m2c.opportunities import services as opportunity_services
-from m2c.opportunities.models import GateReview
+from m2c.opportunities.models import GateReview, Product
 from tests.conftest import login
 from tests.opportunities import flows
 from tests.opportunities.conftest import deal, rates  # noqa: F401 (fixtures)
@@ -138,6 +138,15 @@ def _price_list(world: SimpleNamespace) -> Target:
                   "#price-list-form", "#save-price-list")
 
 
+def _product(world: SimpleNamespace) -> Target:
+    product = opportunity_services.product_save(
+        actor=world.users.admin, code="AP-W8", name="Wi-Fi 8 接入点", name_en="Wi-Fi 8 access point",
+        offering_line=world.lines.wlan, kind="hardware", unit="set", standard_cost=Decimal("880.5000"),
+        cost_currency="CNY", description="室内高密场景", active=True)
+    return Target(f"/opportunities/configuration/products/{product.pk}/", "admin", [product], "#product-form",
+                  "#save-product")
+
+
 def _routing_rule(world: SimpleNamespace) -> Target:
     org = world.org
     rule = lead_services.routing_rule_create(
@@ -165,11 +174,12 @@ EDIT_FORMS = [
              owned=lambda body: list(body.memberships.order_by("pk"))),
     EditForm("opportunities:config-price-list", _price_list,
              owned=lambda price_list: list(price_list.items.order_by("product__code"))),
+    EditForm("opportunities:config-product", _product),
     EditForm("leads:routing-rule", _routing_rule),
     EditForm("customers:territory", _territory),
 ]
 # Configuration records with no date of their own: the round trip still proves nothing else changed.
-UNDATED = {RoutingRule, Territory}
+UNDATED = {RoutingRule, Territory, Product}
 
 # Routes that are not edit forms of a stored record, and why.
 NOT_EDIT_FORMS = {
@@ -209,6 +219,7 @@ NOT_EDIT_FORMS = {
     "opportunities:config-body-member-add": "adds", "opportunities:config-member-end": "command",
     "opportunities:config-matrix": "publishes a new matrix version (published versions are never edited)",
     "opportunities:config-price-lists": "list; its form creates a price list",
+    "opportunities:config-products": "list; its form creates a product",
     "leads:routing-rules": "list", "leads:routing-rule-create": "creates", "leads:routing-rule-move": "command",
     "leads:routing-rule-toggle": "command", "customers:territories": "list; its form adds a territory",
     "customers:territory-delete": "command",

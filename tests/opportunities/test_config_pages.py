@@ -186,3 +186,35 @@ def test_the_blank_rows_of_the_matrix_form_publish_nothing(users, deal):
     response = client.post("/opportunities/configuration/matrix/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert matrix_in_force().rules.count() == current.rules.count()
+
+
+def test_an_administrator_adds_and_edits_a_product_in_chinese(users, lines, deal):
+    from m2c.opportunities.models import Product
+
+    client = _client(users.admin)
+    data = {"code": "AP-W8", "name": "Wi-Fi 8 接入点", "name_en": "", "offering_line": lines.wlan.pk,
+            "kind": "hardware", "unit": "piece", "cost_currency": "CNY", "standard_cost": "880.50",
+            "description": "室内高密场景", "active": "on"}
+    response = client.post("/opportunities/configuration/products/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    product = Product.objects.get(code="AP-W8")
+    assert (product.name, product.offering_line, product.standard_cost) == ("Wi-Fi 8 接入点", lines.wlan, Decimal("880.50"))
+    response = client.post(f"/opportunities/configuration/products/{product.pk}/",
+                           {**data, "code": "CHANGED", "name": "Wi-Fi 8 高密接入点", "standard_cost": "900"})
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert (product.code, product.name, product.standard_cost) == ("AP-W8", "Wi-Fi 8 高密接入点", Decimal("900"))
+    bad = client.post(f"/opportunities/configuration/products/{product.pk}/", {**data, "standard_cost": "-1"})
+    assert bad.status_code == 422 and 'data-field="standard_cost"' in bad.content.decode()
+    assert Product.objects.get(pk=product.pk).standard_cost == Decimal("900")
+
+
+@pytest.mark.parametrize("role", ["sr", "finance", "partner"])
+def test_other_roles_cannot_open_or_change_products(users, deal, role):
+    product = deal.products.ap
+    client = _client(getattr(users, role))
+    for url in ("/opportunities/configuration/products/", f"/opportunities/configuration/products/{product.pk}/"):
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"code": product.code, "name": "改名"}).status_code == 403
+    product.refresh_from_db()
+    assert product.name == "Wi-Fi 7 接入点"

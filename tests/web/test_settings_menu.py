@@ -9,7 +9,8 @@ from tests.opportunities.conftest import deal, rates  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
-SETTINGS = ["settings-bodies", "settings-matrix", "settings-price-lists", "settings-routing", "settings-territories"]
+SETTINGS = ["settings-bodies", "settings-matrix", "settings-price-lists", "settings-products", "settings-routing",
+            "settings-territories"]
 
 
 def _keys(user):

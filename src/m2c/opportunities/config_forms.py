@@ -131,3 +131,26 @@ class PriceListForm(M2CForm):
 
     def header_fields(self) -> list[Any]:
         return [self[name] for name in self.fields if name not in self.products]
+
+
+class ProductForm(M2CForm):
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=pgettext_lazy("record", "Name"), max_length=200)
+    name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
+    offering_line = forms.ModelChoiceField(label=_("Offering line"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Product.Kind.choices)
+    unit = forms.ChoiceField(label=_("Unit"), choices=Product.Unit.choices)
+    cost_currency = forms.ChoiceField(label=_("Cost currency"), initial="CNY")
+    standard_cost = MoneyAmountField(label=_("Standard cost"), currency_field="cost_currency", max_digits=20, initial=0)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    WIDE = ("description",)
+
+    def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not creating:
+            self.fields["code"].disabled = True  # the code names the product on quotes and in imports
+        self.fields["offering_line"].queryset = offering_line_list()
+        self.fields["offering_line"].label_from_instance = lambda line: line.label
+        self.fields["cost_currency"].choices = [(c.code, c.code) for c in currency_list()]

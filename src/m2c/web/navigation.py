@@ -116,6 +116,8 @@ SECTIONS = (
                     frozenset()),
             NavItem("settings-price-lists", _("Price lists"), "tags", "opportunities", "opportunities:config-price-lists",
                     frozenset(), also=("opportunities:config-price-list",)),
+            NavItem("settings-products", _("Products"), "box-seam", "opportunities", "opportunities:config-products",
+                    frozenset(), also=("opportunities:config-product",)),
             NavItem("settings-routing", _("Routing rules"), "signpost-split", "leads", "leads:routing-rules",
                     frozenset(), also=("leads:routing-rule", "leads:routing-rule-create")),
             NavItem("settings-territories", _("Territories"), "map", "customers", "customers:territories",

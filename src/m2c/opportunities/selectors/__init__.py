@@ -21,6 +21,7 @@ from .config import (  # noqa: F401
     price_list_get,
     price_list_list,
     product_by_code,
+    product_get,
     product_list,
     program_list,
 )

@@ -85,3 +85,7 @@ def price_list_get(price_list_id: Any) -> PriceList | None:
 
 def membership_get(membership_id: Any) -> DecisionBodyMember | None:
     return DecisionBodyMember.objects.select_related("body", "user").filter(pk=membership_id).first()
+
+
+def product_get(product_id: Any) -> Product | None:
+    return Product.objects.select_related("offering_line").filter(pk=product_id).first()

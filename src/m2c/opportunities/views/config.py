@@ -29,6 +29,7 @@ from ..config_forms import (
     MatrixForm,
     MemberForm,
     PriceListForm,
+    ProductForm,
     RuleFormSet,
 )
 
@@ -262,3 +263,46 @@ def _place_prices(exc: DomainError, form: PriceListForm) -> None:
             rest.append(item)
     if rest:
         form.add_domain_error(DomainError("; ".join(str(i.get("reason")) for i in rest), errors=rest))
+
+
+# --- products ----------------------------------------------------------------------------------------
+
+
+@login_required
+def product_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue with its list prices, and the form that adds a product."""
+    _admin(request)
+    form = ProductForm(request.POST or None, creating=True)
+    if request.method == "POST" and form.is_valid() and selectors.product_by_code(form.cleaned_data["code"].strip()):
+        form.add_error("code", _("A product with this code exists: open it to change it."))
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.product_save(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("Product “%(name)s” saved.") % {"name": product.label})
+            return redirect("opportunities:config-product", product.pk)
+    products = selectors.product_list(active_only=False).prefetch_related("prices__price_list")
+    return render(request, "opportunities/config/products.html", {"products": products, "form": form,
+                                                                   "wide": ProductForm.WIDE},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+def product_edit(request: HttpRequest, product_id: Any) -> HttpResponse:
+    _admin(request)
+    product = _found(selectors.product_get(product_id))
+    names = list(ProductForm.base_fields)
+    form = ProductForm(request.POST or None, initial={name: getattr(product, name) for name in names})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.product_save(actor=request.user, **{**form.cleaned_data, "code": product.code})
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("Product “%(name)s” saved.") % {"name": product.label})
+            return redirect("opportunities:config-product", product.pk)
+    return render(request, "opportunities/config/product_form.html", {
+        "product": product, "form": form, "wide": ProductForm.WIDE, "timeline": core_events.timeline_labelled(product),
+    }, status=422 if form.errors else 200)
