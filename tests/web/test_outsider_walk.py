@@ -25,15 +25,19 @@ from m2c.campaigns.models import Campaign
 from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
 from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
-from m2c.customers.models import Customer
+from m2c.customers.models import Customer, Territory
 from m2c.demo import load_demo
 from m2c.insight.models import Requirement
 from m2c.leads import services as lead_services
-from m2c.leads.models import Lead, LeadImport, LeadMerge, SavedView
+from m2c.leads.models import Lead, LeadImport, LeadMerge, RoutingRule, SavedView
 from m2c.opportunities.models import (
+    DecisionBody,
+    DecisionBodyMember,
     GateCondition,
     GateReview,
     Opportunity,
+    PriceList,
+    Product,
     Quote,
     QuoteLine,
     Risk,
@@ -99,6 +103,7 @@ FILL: dict[str, Callable[[], Any]] = {
     "job_id": lambda: _first(ImportJob.objects).pk,
     "merge_id": lambda: _first(LeadMerge.objects).pk,
     "code": lambda: _first(Campaign.objects).code,
+    "campaign_id": lambda: _first(Campaign.objects).pk,
     "lead_id": lambda: _first(Lead.objects).pk,
     "action": lambda: "accept",
     "opportunity_id": lambda: _first(Opportunity.objects).pk,
@@ -112,6 +117,14 @@ FILL: dict[str, Callable[[], Any]] = {
     "quote_id": lambda: _first(Quote.objects).pk,
     "line_id": lambda: _first(QuoteLine.objects).pk,
     "token_id": lambda: _first(ApiToken.objects).pk,
+    # Configuration (administrators only): decision bodies, price lists, routing rules, territories.
+    "body_id": lambda: _first(DecisionBody.objects).pk,
+    "membership_id": lambda: _first(DecisionBodyMember.objects).pk,
+    "price_list_id": lambda: _first(PriceList.objects).pk,
+    "product_id": lambda: _first(Product.objects).pk,
+    "rule_id": lambda: _first(RoutingRule.objects).pk,
+    "direction": lambda: "down",
+    "territory_id": lambda: _first(Territory.objects).pk,
     # The admin site refuses every non-staff visitor before it reads an object.
     "object_id": lambda: "1",
     "content_type_id": lambda: "1",

@@ -2,7 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from m2c.core.events import register
+from m2c.core.events import Changes, EventPayload, register
+
+
+class CampaignCreated(EventPayload):
+    code: str
+    name: str
 
 CAMPAIGN_SUBMITTED = register("campaigns.campaign.submitted", _("Campaign submitted for approval"))
 CAMPAIGN_APPROVED = register("campaigns.campaign.approved", _("Campaign approved"))
@@ -13,3 +18,7 @@ CAMPAIGN_EXECUTED = register("campaigns.campaign.executed", _("Campaign executed
 CAMPAIGN_EVALUATED = register("campaigns.campaign.evaluated", _("Campaign evaluated"))
 CAMPAIGN_CLOSED = register("campaigns.campaign.closed", _("Campaign closed"))
 CAMPAIGN_CANCELLED = register("campaigns.campaign.cancelled", _("Campaign cancelled"))
+
+# Planning edits from the campaign pages (the issue 9 settings pages): who set up or changed what.
+CAMPAIGN_CREATED = register("campaigns.campaign.created", _("Campaign created"), CampaignCreated)
+CAMPAIGN_UPDATED = register("campaigns.campaign.updated", _("Campaign updated"), Changes)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+
+from m2c.core.models import Role
 
 from .models import Campaign
 from .states import ACCEPTS_RESPONSES
@@ -53,3 +55,35 @@ def campaign_options(*, accepting_responses: bool = False) -> QuerySet[Campaign]
 def campaign_offering_line_ids(*, campaign: Campaign) -> list[Any]:
     """The offering lines a campaign promotes (a lead that names none takes them)."""
     return list(campaign.offering_lines.order_by("code").values_list("pk", flat=True))
+
+
+# --- the campaign pages ------------------------------------------------------------------------------
+
+READERS = (Role.MARKETING, Role.EXECUTIVE)
+PLANNERS = (Role.MARKETING,)
+
+
+def campaign_can_read(user: Any) -> bool:
+    """Marketing plans campaigns, executives follow them, administrators see everything; nobody else."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or user.has_role(Role.ADMINISTRATOR, *READERS)))
+
+
+def campaign_can_plan(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or user.has_role(Role.ADMINISTRATOR, *PLANNERS)))
+
+
+def campaign_search(*, search: str = "", status: str = "", level: str = "", journey_stage: str = "",
+                    offering_line: str = "") -> QuerySet[Campaign]:
+    """The campaign list as filtered on its page, newest first."""
+    qs = campaign_list().prefetch_related("offering_lines").order_by("-start_date", "code")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    if status:
+        qs = qs.filter(status=status)
+    if level:
+        qs = qs.filter(level=level)
+    if journey_stage:
+        qs = qs.filter(journey_stage=journey_stage)
+    if offering_line:
+        qs = qs.filter(offering_lines__code=offering_line).distinct()
+    return qs

@@ -25,3 +25,15 @@ CUSTOMER_UPDATED = register("customers.customer.updated", _("Customer updated"),
 CUSTOMER_COMPLIANCE_CHANGED = register("customers.customer.compliance_changed", _("Compliance status changed"), NoPayload)
 CONTACT_ADDED = register("customers.contact.added", _("Contact added"), ContactAdded)
 CONTACT_UPDATED = register("customers.contact.updated", _("Contact updated"), ContactUpdated)
+
+
+class TerritorySaved(EventPayload):
+    kind: str
+    key: str
+    org_unit: str
+
+
+# The territory map kept on its settings page (issue 9 item 8).
+TERRITORY_CREATED = register("customers.territory.created", _("Territory added"), TerritorySaved)
+TERRITORY_UPDATED = register("customers.territory.updated", _("Territory changed"), Changes)
+TERRITORY_DELETED = register("customers.territory.deleted", _("Territory removed"), TerritorySaved)

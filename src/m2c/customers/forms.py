@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from m2c.core.forms import DomainErrorFormMixin, M2CForm, MoneyAmountField  # noqa: F401 (re-exported)
 from m2c.core.models import OrgUnit, Role, User
 
-from .models import ComplianceStatus, CreditRating, DecisionRole, Industry, Tier
+from .models import ComplianceStatus, CreditRating, DecisionRole, Industry, Territory, Tier
 
 
 class CustomerForm(M2CForm):
@@ -66,3 +66,56 @@ class ContactForm(M2CForm):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     consent_email = forms.BooleanField(label=_("Consents to email"), required=False)
     consent_phone = forms.BooleanField(label=_("Consents to calls"), required=False)
+
+
+class TerritoryForm(M2CForm):
+    """One line of the territory map: a province → its region or office, an industry → its customer group.
+
+    The service files both under ``key``; the form asks for a province as text and an industry from the
+    list, so nobody types an industry code.
+    """
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Territory.Kind.choices)
+    province = forms.CharField(label=_("Province"), max_length=40, required=False,
+                               help_text=_("Without 省/市, e.g. 上海, 广东."))
+    industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *Industry.choices], required=False)
+    org_unit = forms.ModelChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = OrgUnit.objects.filter(active=True, type__in=[
+            OrgUnit.Type.HQ, OrgUnit.Type.REGION, OrgUnit.Type.REP_OFFICE, OrgUnit.Type.CUSTOMER_GROUP])
+        self.fields["org_unit"].label_from_instance = lambda unit: unit.label
+
+    @staticmethod
+    def initial_for(territory: Territory) -> dict[str, Any]:
+        key_field = "industry" if territory.kind == Territory.Kind.INDUSTRY else "province"
+        return {"kind": territory.kind, key_field: territory.key, "org_unit": territory.org_unit}
+
+    def _key_field(self) -> str:
+        kind = self.cleaned_data.get("kind") if hasattr(self, "cleaned_data") else None
+        return "industry" if kind == Territory.Kind.INDUSTRY else "province"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not (data.get(self._key_field()) or "").strip():
+            self.add_error(self._key_field(), _("This field is required."))
+        return data
+
+    def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
+        data = {"kind": self.cleaned_data["kind"], "key": self.cleaned_data[self._key_field()],
+                "org_unit": self.cleaned_data["org_unit"]}
+        if changed_only:
+            changed = set(self.changed_data)
+            data = {k: v for k, v in data.items()
+                    if (k == "key" and changed & {"province", "industry", "kind"}) or k in changed}
+        return data
+
+    def add_domain_error(self, exc: Any) -> None:
+        """The service names ``key``: show it beside the province or the industry."""
+        for item in exc.errors:
+            if item.get("field") == "key":
+                item["field"] = self._key_field()
+        if exc.field == "key":
+            exc.field = self._key_field()
+        super().add_domain_error(exc)

@@ -140,3 +140,13 @@ def territory_map() -> dict[tuple[str, str], Any]:
     """(kind, key) → org unit id of every territory whose unit is active (one query)."""
     rows = Territory.objects.filter(org_unit__active=True).values_list("kind", "key", "org_unit_id")
     return {(kind, key): unit for kind, key, unit in rows}
+
+
+def territory_list(*, kind: str | None = None) -> QuerySet[Territory]:
+    """The territory map for its settings page, by kind and key."""
+    qs = Territory.objects.select_related("org_unit").order_by("kind", "key")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def territory_get(territory_id: Any) -> Territory | None:
+    return Territory.objects.select_related("org_unit").filter(pk=territory_id).first()

@@ -426,3 +426,7 @@ def contact_update(*, contact: Contact, actor: Actor, **changes: Any) -> Contact
         payload={"contact_id": str(locked.pk), "name": locked.name, "changes": payload},
     )
     return locked
+
+
+# The territory map's commands live in their own module (this one is about customers and contacts).
+from .territories import territory_create, territory_delete, territory_update  # noqa: E402, F401

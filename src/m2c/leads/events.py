@@ -198,3 +198,18 @@ CONTACT_ADDED = register("leads.contact.added", _("Decision-chain contact added"
 TOUCH_ADDED = register("leads.touch.added", _("Campaign touch added"), TouchAdded)
 IMPORT_FINISHED = register("leads.import.finished", _("Lead import finished"), ImportFinished)
 SETTINGS_CHANGED = register("leads.settings.changed", _("Lead rules changed"), SettingsChanged)
+
+
+class RoutingRuleCreated(EventPayload):
+    name: str
+    priority: int
+
+
+class RoutingRuleChanged(EventPayload):
+    changes: Diff
+
+
+# The routing table kept on its page (issue 9 item 8): who added, changed, reordered or switched a rule.
+ROUTING_RULE_CREATED = register("leads.routing_rule.created", _("Routing rule created"), RoutingRuleCreated)
+ROUTING_RULE_UPDATED = register("leads.routing_rule.updated", _("Routing rule changed"), RoutingRuleChanged)
+ROUTING_RULE_MOVED = register("leads.routing_rule.moved", _("Routing rule moved in the order"), RoutingRuleChanged)

@@ -20,7 +20,7 @@ from m2c.core.scoping import home_unit, scope
 from m2c.customers.identity import Keys, compare, keys_of
 
 from . import capture
-from .models import CampaignTouch, Lead, LeadImport, LeadMerge, SavedView
+from .models import CampaignTouch, Lead, LeadImport, LeadMerge, RoutingRule, SavedView
 from .states import OPEN, VALID, WORKING, LeadStatus
 
 if TYPE_CHECKING:
@@ -253,3 +253,16 @@ def saved_views(*, user: Any) -> QuerySet[SavedView]:
 
 def touches_of(lead: Lead) -> QuerySet[CampaignTouch]:
     return lead.touches.select_related("campaign", "origin_lead").order_by("touched_at")
+
+
+# --- the routing table (its settings page) -------------------------------------------------------------
+
+
+def routing_rule_list() -> QuerySet[RoutingRule]:
+    """Every routing rule in the order routing reads them, inactive ones included."""
+    return RoutingRule.objects.select_related("region", "customer_group", "offering_line", "target_user",
+                                              "target_unit").order_by("priority", "name", "pk")
+
+
+def routing_rule_get(rule_id: Any) -> RoutingRule | None:
+    return routing_rule_list().filter(pk=rule_id).first()

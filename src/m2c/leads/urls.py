@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_imports
+from .views import routing_rules
 
 app_name = "leads"
 urlpatterns = [
@@ -18,6 +19,11 @@ urlpatterns = [
     path("imports/<uuid:import_id>/resume/", views_imports.import_resume_view, name="import-resume"),
     path("imports/<uuid:import_id>/progress/", views_imports.import_progress, name="import-progress"),
     path("imports/<uuid:import_id>/errors.csv", views_imports.import_errors, name="import-errors"),
+    path("routing/", routing_rules.routing_rule_list, name="routing-rules"),
+    path("routing/new/", routing_rules.routing_rule_create, name="routing-rule-create"),
+    path("routing/<uuid:rule_id>/", routing_rules.routing_rule_edit, name="routing-rule"),
+    path("routing/<uuid:rule_id>/move/<slug:direction>/", routing_rules.routing_rule_move, name="routing-rule-move"),
+    path("routing/<uuid:rule_id>/toggle/", routing_rules.routing_rule_toggle, name="routing-rule-toggle"),
     path("merges/<uuid:merge_id>/undo/", views.merge_undo, name="merge-undo"),
     path("campaigns/<slug:code>/", views.campaign_outcomes, name="campaign-outcomes"),
     path("form/<slug:code>/", views.web_form, name="web-form"),

@@ -323,6 +323,8 @@ CHECKLIST_PUBLISHED = register("opportunities.checklist.published", _("Gate chec
 PRODUCT_SAVED = register("opportunities.product.saved", _("Product saved"), CatalogueSaved)
 PRICE_LIST_SAVED = register("opportunities.price_list.saved", _("Price list saved"), CatalogueSaved)
 SETTINGS_CHANGED = register("opportunities.settings.changed", _("Opportunity settings changed"), Changes)
+BODY_UPDATED = register("opportunities.decision_body.updated", _("Decision body updated"), Changes)
+PRICE_LIST_UPDATED = register("opportunities.price_list.updated", _("Price list updated"), Changes)
 
 # quotes and bids
 QUOTE_CREATED = register("opportunities.quote.created", _("Quote version created"), QuoteCreated)

@@ -3,6 +3,7 @@ from django.urls import path
 from m2c.core.imports.views import import_urls
 
 from . import views
+from .views import config as config_views
 
 app_name = "opportunities"
 urlpatterns = [
@@ -13,6 +14,15 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("reports/", views.reports, name="reports"),
     path("configuration/", views.configuration, name="configuration"),
+    path("configuration/bodies/", config_views.body_list, name="config-bodies"),
+    path("configuration/bodies/<uuid:body_id>/", config_views.body_edit, name="config-body"),
+    path("configuration/bodies/<uuid:body_id>/members/", config_views.body_member_add, name="config-body-member-add"),
+    path("configuration/members/<int:membership_id>/end/", config_views.body_member_end, name="config-member-end"),
+    path("configuration/matrix/", config_views.matrix_publish, name="config-matrix"),
+    path("configuration/products/", config_views.product_list, name="config-products"),
+    path("configuration/products/<uuid:product_id>/", config_views.product_edit, name="config-product"),
+    path("configuration/price-lists/", config_views.price_list_list, name="config-price-lists"),
+    path("configuration/price-lists/<uuid:price_list_id>/", config_views.price_list_edit, name="config-price-list"),
     path("<uuid:opportunity_id>/", views.opportunity_detail, name="detail"),
     path("<uuid:opportunity_id>/edit/", views.opportunity_edit, name="edit"),
     path("<uuid:opportunity_id>/move/", views.board_move, name="move"),

@@ -31,6 +31,7 @@ class NavItem:
     roles: frozenset[str] = EVERYONE
     child: bool = False
     query: str = ""
+    also: tuple[str, ...] = ()  # more URL names of pages this item is active on (a record under its list)
 
     def url(self) -> str | None:
         if self.app and not apps.is_installed(f"m2c.{self.app}"):
@@ -104,6 +105,25 @@ SECTIONS = (
         _("Insight"),
         (NavItem("analytics", _("Analytics"), "graph-up", "analytics", "analytics:index", INTERNAL),),
     ),
+    # Configuration business users keep on pages of the app (issue 9 item 8). The services allow only
+    # administrators to change these today, so only administrators see the items (roles left empty).
+    NavSection(
+        _("Settings"),
+        (
+            NavItem("settings-bodies", _("Decision bodies"), "people", "opportunities", "opportunities:config-bodies",
+                    frozenset(), also=("opportunities:config-body",)),
+            NavItem("settings-matrix", _("Authority matrix"), "diagram-3", "opportunities", "opportunities:config-matrix",
+                    frozenset()),
+            NavItem("settings-price-lists", _("Price lists"), "tags", "opportunities", "opportunities:config-price-lists",
+                    frozenset(), also=("opportunities:config-price-list",)),
+            NavItem("settings-products", _("Products"), "box-seam", "opportunities", "opportunities:config-products",
+                    frozenset(), also=("opportunities:config-product",)),
+            NavItem("settings-routing", _("Routing rules"), "signpost-split", "leads", "leads:routing-rules",
+                    frozenset(), also=("leads:routing-rule", "leads:routing-rule-create")),
+            NavItem("settings-territories", _("Territories"), "map", "customers", "customers:territories",
+                    frozenset(), also=("customers:territory",)),
+        ),
+    ),
 )
 
 
@@ -114,7 +134,9 @@ def _active_key(match: Any) -> str | None:
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
     for section in SECTIONS:
         for item in section.items:
-            if item.child and item.url_name == name:
+            if (item.child and item.url_name == name) or name in item.also:
+                return item.key
+            if item.key.startswith("settings-") and item.url_name == name:
                 return item.key
     return match.namespace or match.url_name
 

@@ -19,11 +19,13 @@ from .intake import (
 from .lead import EDITABLE, lead_add_contact, lead_rescore, lead_update, touch_add
 from .merge import lead_merge, lead_merge_preview, lead_merge_undo, merge_explain
 from .routing import lead_accept, lead_assign, lead_return
+from .routing_rules import routing_rule_create, routing_rule_move, routing_rule_update
 from .sweeps import review_sweep, sla_sweep, stale_sweep
 from .validity import lead_revalidate, lead_revalidate_many
 from .work import lead_disqualify, lead_log_activity, lead_mark_reviewed, lead_recycle, lead_requalify
 
 __all__ = [
+    "routing_rule_create", "routing_rule_move", "routing_rule_update",
     "CAPTURE_ROLES", "CONVERSION_HORIZON_DAYS", "EDITABLE", "MAX_BULK", "WORKING_STATES", "WORK_ROLES", "_as_input",
     "_serialize_capture", "conversion_gaps", "lead_accept", "lead_add_contact", "lead_assign", "lead_convert",
     "lead_create", "lead_create_bulk", "lead_create_idempotent", "lead_disqualify", "lead_log_activity",

@@ -16,9 +16,12 @@ from .config import (  # noqa: F401
     checklist_list,
     matrix_get,
     matrix_list,
+    membership_get,
     price_list_by_code,
+    price_list_get,
     price_list_list,
     product_by_code,
+    product_get,
     product_list,
     program_list,
 )

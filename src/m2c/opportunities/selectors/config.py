@@ -11,6 +11,7 @@ from ..models import (
     AuthorityMatrix,
     Checklist,
     DecisionBody,
+    DecisionBodyMember,
     PriceList,
     Product,
     Program,
@@ -76,3 +77,15 @@ def program_list(*, user: Any, customer: Any = None) -> QuerySet[Program]:
     if customer:
         qs = qs.filter(customer_id=customer)
     return qs.order_by("name")
+
+
+def price_list_get(price_list_id: Any) -> PriceList | None:
+    return PriceList.objects.filter(pk=price_list_id).first()
+
+
+def membership_get(membership_id: Any) -> DecisionBodyMember | None:
+    return DecisionBodyMember.objects.select_related("body", "user").filter(pk=membership_id).first()
+
+
+def product_get(product_id: Any) -> Product | None:
+    return Product.objects.select_related("offering_line").filter(pk=product_id).first()

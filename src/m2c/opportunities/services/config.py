@@ -357,3 +357,114 @@ def settings_update(*, actor: Actor, **changes: Any) -> OpportunitySettings:
     if diff:
         core_events.record(events.SETTINGS_CHANGED, row, actor=actor, payload={"changes": diff})
     return row
+
+
+# --- edits from the configuration pages (issue 9 item 8) ---------------------------------------------
+
+BODY_FIELDS = ("name", "name_en", "active")
+
+
+@transaction.atomic
+def decision_body_update(*, body: DecisionBody, actor: Actor, **changes: Any) -> DecisionBody:
+    """Rename a decision body or (de)activate it; its level and org unit stay (create another body instead).
+
+    A unit has one active body per level, so reactivating one whose unit has another active body is refused.
+    """
+    require_role(actor, message=ADMIN_ONLY, system=True)
+    errors = FieldErrors()
+    clean: dict[str, Any] = {}
+    for key in sorted(set(changes) - set(BODY_FIELDS)):
+        errors.add(key, _("This field cannot be changed here."))
+    if "name" in changes:
+        clean["name"] = str(changes["name"] or "").strip()
+        if not clean["name"]:
+            errors.add("name", _("A name is required."))
+        elif len(clean["name"]) > 120:
+            errors.add("name", _("At most 120 characters."))
+    if "name_en" in changes:
+        clean["name_en"] = str(changes["name_en"] or "").strip()
+        if len(clean["name_en"]) > 120:
+            errors.add("name_en", _("At most 120 characters."))
+    if "active" in changes:
+        clean["active"] = bool(changes["active"])
+        if clean["active"] and not body.active and DecisionBody.objects.filter(
+                level=body.level, org_unit_id=body.org_unit_id, active=True).exclude(pk=body.pk).exists():
+            errors.add("active", _("This unit already has an active decision body at that level."))
+    errors.raise_if_any()
+    diff = model_update(body, BODY_FIELDS, clean)
+    if diff:
+        core_events.record(events.BODY_UPDATED, body, actor=actor, payload={"changes": diff})
+    return body
+
+
+PRICE_LIST_FIELDS = ("name", "currency", "valid_from", "valid_to", "active")
+
+
+@transaction.atomic
+def price_list_update(*, price_list: PriceList, actor: Actor, prices: dict[str, Any] | None = None,
+                      **changes: Any) -> PriceList:
+    """Change a price list's header and prices; ``prices`` maps product codes to a list price, or to
+    ``None`` to take the product off the list. The event keeps every old and new value."""
+    require_role(actor, message=ADMIN_ONLY, system=True)
+    errors = FieldErrors()
+    clean: dict[str, Any] = {}
+    for key in sorted(set(changes) - set(PRICE_LIST_FIELDS)):
+        errors.add(key, _("This field cannot be changed here."))
+    if "name" in changes:
+        clean["name"] = str(changes["name"] or "").strip()
+        if not clean["name"]:
+            errors.add("name", _("A name is required."))
+        elif len(clean["name"]) > 120:
+            errors.add("name", _("At most 120 characters."))
+    if "currency" in changes:
+        clean["currency"] = _currency(changes["currency"], "currency", errors)
+        if clean["currency"] != price_list.currency and price_list.quotes.exists():
+            errors.add("currency", _("Quotes use this price list: its currency cannot change."))
+    for key in ("valid_from", "valid_to"):
+        if key in changes:
+            value = changes[key]
+            if value is not None and not isinstance(value, dt.date):
+                errors.add(key, _("Give a date."))
+            clean[key] = value
+    if "valid_from" in clean and clean["valid_from"] is None:
+        errors.add("valid_from", _("Give a date."))
+    start = clean.get("valid_from", price_list.valid_from)
+    end = clean.get("valid_to", price_list.valid_to)
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+        errors.add("valid_to", _("The end is before the start."))
+    if "active" in changes:
+        clean["active"] = bool(changes["active"])
+    products = {p.code: p for p in Product.objects.filter(code__in=list(prices or {}))}
+    parsed: dict[str, Decimal | None] = {}
+    for product_code, price in (prices or {}).items():
+        field = f"prices.{product_code}"
+        if product_code not in products:
+            errors.add(field, _("Unknown product."))
+            continue
+        if price in (None, ""):
+            parsed[product_code] = None
+            continue
+        amount = errors.run(to_decimal, price, field=field)
+        if amount is None:
+            continue
+        if amount < 0 or amount >= Decimal(10) ** 15:
+            errors.add(field, _("A price is between 0 and 10^15."))
+            continue
+        parsed[product_code] = amount
+    errors.raise_if_any()
+    diff = model_update(price_list, PRICE_LIST_FIELDS, clean)
+    current = {item.product.code: item for item in price_list.items.select_related("product")}
+    for product_code, amount in parsed.items():
+        item = current.get(product_code)
+        old = item.list_price if item is not None else None
+        if amount is None:
+            if item is not None:
+                item.delete()
+                diff[f"prices.{product_code}"] = [str(old), None]
+        elif old is None or old != amount:
+            PriceListItem.objects.update_or_create(price_list=price_list, product=products[product_code],
+                                                   defaults={"list_price": amount})
+            diff[f"prices.{product_code}"] = [None if old is None else str(old), str(amount)]
+    if diff:
+        core_events.record(events.PRICE_LIST_UPDATED, price_list, actor=actor, payload={"changes": diff})
+    return price_list

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from m2c.core.models import Role
+from m2c.core.roles import is_administrator
 
 from .. import rules, selectors
 from ..models import (
@@ -76,5 +77,6 @@ def configuration(request: HttpRequest) -> HttpResponse:
                              if c.gate_type in ("ATI", "ATB", "ATC", "ATAC", "ATCC") else 9), "products": selectors.product_list().prefetch_related(
             "prices__price_list"), "price_lists": selectors.price_list_list().filter(active=True),
         "settings_row": OpportunitySettings.current(), "tab": "config", "inbox_count": selectors.inbox_count(request.user),
+        "can_manage": is_administrator(request.user),
     }
     return render(request, "opportunities/configuration.html", context)
