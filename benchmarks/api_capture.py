@@ -136,6 +136,8 @@ def main() -> None:
     parser.add_argument("--pg", default=PG_DEFAULT)
     parser.add_argument("--reuse", action="store_true", help="keep the database of the last run (no migrate)")
     parser.add_argument("--src", help="serve the m2c package under this folder instead (e.g. an older checkout's src)")
+    parser.add_argument("--set", action="append", default=[], metavar="M2C_NAME=VALUE",
+                        help="an environment setting for the server (repeatable), e.g. M2C_PG_PREPARED=0")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
@@ -143,6 +145,7 @@ def main() -> None:
     import psycopg
 
     env = _env(args.pg + PG_DB)
+    env.update(item.split("=", 1) for item in args.set)
     if args.src:
         env["PYTHONPATH"] = os.pathsep.join([str(Path(args.src).resolve()), env["PYTHONPATH"]])
     setup = SETUP
@@ -211,7 +214,7 @@ def report(args: argparse.Namespace, r: dict, check: dict, *, app_cpu: float, db
     errors = (r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"]
               + sum(v for k, v in statuses.items() if k != ok))
     per = 1000 / max(requests, 1)
-    print(f"code served: {args.src or 'this checkout'}")
+    print(f"code served: {args.src or 'this checkout'} {' '.join(args.set)}")
     print(f"{'mode':>5} {'procs':>5} {'conns':>5} {'requests':>9} {'req/s':>6} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} "
           f"{'max ms':>7} {'errors':>6} {'retried':>7} {'app CPU ms/req':>14} {'db CPU ms/req':>13} {'wrk CPU ms/req':>14}")
     print(f"{args.mode:>5} {args.workers:>5} {args.connections:>5} {requests:>9,} {requests / seconds:>6.0f} "

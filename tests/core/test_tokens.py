@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from m2c.core.models import ApiToken, Role, User
@@ -70,3 +71,16 @@ def test_a_token_unused_for_a_minute_records_its_use_again(users: Any, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         token_authenticate(clear)
     assert ApiToken.objects.get(pk=token.pk).last_used_at > old
+
+
+def test_postgresql_prepares_the_token_lookup_a_connection_runs_repeatedly(users: Any) -> None:
+    """Server-side binding with prepared statements (settings): the lookup is parsed once per connection."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL setting")
+    _, clear = token_create(user=users.marketing, name="t")
+    for _ in range(6):
+        assert token_authenticate(clear) is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any("core_apitoken" in s and "key_hash" in s for s in statements), statements
