@@ -10,6 +10,10 @@ A fresh database (m2c_bench_api) gets the demo reference data and a marketing us
 after a timeout. The table shows requests per second, latency percentiles and errors, and then checks
 the database: one lead per key, however often it was sent.
 
+The load here comes from Python processes on the same two cores as the server; for figures that
+compare with a quiet machine use ``benchmarks/api_capture.py``, which drives ``wrk`` (compiled) and
+reports the server's CPU time per request.
+
 ``--floor`` runs the same servers and clients (the same payloads are built) but sends
 ``GET /api/v1/me``: token authentication, one small response. No capture can be served faster than
 that on the same machine, so it shows how much of the time is the stack and how much the capture.

@@ -14,6 +14,8 @@ laptop demo on SQLite and as a cluster of app servers and workers on PostgreSQL:
   ``M2C_SSL_REDIRECT``, ``M2C_BEHIND_PROXY``, ``M2C_TRUSTED_PROXIES``, ``M2C_CSP``/``M2C_CSP_REPORT_ONLY``,
   ``M2C_MAX_REQUEST_BYTES``; sign-in throttling ``M2C_LOGIN_FAILURES_PER_USER``/``_PER_IP``/``M2C_LOGIN_WINDOW``.
 - ``M2C_SQLITE_BUSY_TIMEOUT_MS``: how long a SQLite write waits for the lock before answering 503.
+- ``M2C_DB_CONN_MAX_AGE`` (PostgreSQL connection reuse, seconds), ``M2C_PG_PREPARED=0`` (no server-side
+  binding and prepared statements, e.g. behind a transaction-mode pooler).
 - ``M2C_PDF_FONT``, ``M2C_PDF_FONT_DIRS``: the CJK font of quote PDFs (default: a system font, else the
   subset shipped in m2c/core/fonts).
 """
@@ -154,6 +156,13 @@ def _database(url: str) -> dict:
     else:
         config["CONN_MAX_AGE"] = int(os.environ.get("M2C_DB_CONN_MAX_AGE", "60"))
         config["CONN_HEALTH_CHECKS"] = True
+        if env_bool("M2C_PG_PREPARED", True):
+            # Parameters bound by the server instead of quoted into the SQL by psycopg, and a statement a
+            # connection has run five times prepared: PostgreSQL stops parsing the capture's statements
+            # on every request (planning them was most of its CPU per lead; docs/benchmarks.md, "Fifth
+            # session"). Connections live CONN_MAX_AGE, so the prepared statements are reused. Off with
+            # M2C_PG_PREPARED=0, e.g. behind a pooler in transaction mode that cannot keep them.
+            config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     return config
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -206,7 +207,7 @@ def lead_create_idempotent(
                 return existing.status_code, existing.response, True
             lead, outcome = _lead_create(actor=actor, data=data, channel=channel)
             body = render(lead, outcome)
-            IdempotencyRecord.objects.filter(pk=record_id).update(response=json.loads(json.dumps(body, default=str)))
+            _store_response(record_id, body)
             return 201, body, False
     raise Conflict(_("A request with this Idempotency-Key is still being processed."), code="idempotency_in_progress")
 
@@ -230,6 +231,20 @@ def _claim_key(actor: User | None, key: str, digest: str) -> int | None:
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def _store_response(record_id: int, body: dict[str, Any]) -> None:
+    """The answer a retry with the same key replays, stored in the key's row (one statement, no ORM build).
+
+    Encoded as the API renders it (DjangoJSONEncoder: ISO datetimes, decimals as strings), so the replay
+    is the first answer byte for byte, not ``str()`` of its datetimes.
+    """
+    meta = IdempotencyRecord._meta
+    stored = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+    value = meta.get_field("response").get_db_prep_value(stored, connection)
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE {table} SET "response" = %s WHERE "id" = %s', [value, record_id])  # noqa: S608
 
 
 def lead_create_bulk(*, actor: User | None, items: list[dict[str, Any]], channel: str = Channel.BULK_API) -> list[dict[str, Any]]:
