@@ -59,3 +59,4 @@ from .reports import (  # noqa: F401
     pipeline_report,
     win_loss_report,
 )
+from .contracting import WonDeal, contract_reviews, contract_review_get, latest_contract_review, won_deal  # noqa: F401, E402
