@@ -155,6 +155,8 @@ def _database(url: str) -> dict:
     else:
         config["CONN_MAX_AGE"] = int(os.environ.get("M2C_DB_CONN_MAX_AGE", "60"))
         config["CONN_HEALTH_CHECKS"] = True
+        if env_bool("M2C_PG_SERVER_BINDING"):
+            config["OPTIONS"] = {"server_side_binding": True}
     return config
 
 

@@ -12,10 +12,13 @@ from django.utils import timezone
 from m2c.contracts.models import Contract
 from m2c.opportunities import services
 from m2c.opportunities.states import TeamRole
+from tests.opportunities import conftest as opportunity_fixtures
 from tests.opportunities import flows
-from tests.opportunities.conftest import deal, rates  # noqa: F401  (fixtures)
 
 M = Decimal(1_000_000)
+# The deal of S5–S7 (University A, its iron triangle, the three SDTs) is the opportunities tests' fixture.
+deal = opportunity_fixtures.deal
+rates = opportunity_fixtures.rates
 
 
 def two_site_quote(opp: Any, deal: Any) -> Any:

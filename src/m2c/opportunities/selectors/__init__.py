@@ -22,6 +22,7 @@ from .config import (  # noqa: F401
     product_list,
     program_list,
 )
+from .contracting import WonDeal, contract_review_get, contract_reviews, latest_contract_review, won_deal  # noqa: F401, E402
 from .deals import (  # noqa: F401
     OPPORTUNITY_SCOPE,
     ORDERINGS,
@@ -59,4 +60,3 @@ from .reports import (  # noqa: F401
     pipeline_report,
     win_loss_report,
 )
-from .contracting import WonDeal, contract_reviews, contract_review_get, latest_contract_review, won_deal  # noqa: F401, E402
