@@ -163,11 +163,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from m2c.campaigns.api import router as campaigns_router
+    from m2c.contracts.api import router as contracts_router
     from m2c.core.api import router as core_router
     from m2c.customers.api import router as customers_router
     from m2c.insight.api import router as insight_router
     from m2c.leads.api import router as leads_router
-    from m2c.contracts.api import router as contracts_router
     from m2c.opportunities.api import router as opportunities_router
 
     api.add_router("/", core_router)
