@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "m2c.campaigns",
     "m2c.leads",
     "m2c.opportunities",
+    "m2c.contracts",
     "m2c.web",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -163,6 +163,15 @@ def _territory(world: SimpleNamespace) -> Target:
                   "#save-territory")
 
 
+def _site(world: SimpleNamespace) -> Target:
+    from tests.contracts.conftest import win
+
+    _opp, _quote, contract = win(world.deal)
+    site = contract.sites.order_by("position").first()
+    return Target(f"/contracts/{contract.pk}/sites/{site.pk}/", world.deal.ar.username, [contract, site],
+                  "#site-form", "#site-form-save")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
@@ -177,6 +186,7 @@ EDIT_FORMS = [
     EditForm("opportunities:config-product", _product),
     EditForm("leads:routing-rule", _routing_rule),
     EditForm("customers:territory", _territory),
+    EditForm("contracts:site-edit", _site),
 ]
 # Configuration records with no date of their own: the round trip still proves nothing else changed.
 UNDATED = {RoutingRule, Territory, Product}
@@ -212,6 +222,11 @@ NOT_EDIT_FORMS = {
     "opportunities:team-add": "adds", "opportunities:team-end": "command", "opportunities:record-add": "adds",
     "opportunities:record-remove": "command", "opportunities:review-create": "creates",
     "opportunities:review-file": "download", "opportunities:condition": "command",
+    "contracts:list": "list", "contracts:export": "CSV/XLSX", "contracts:detail": "record page; its forms add sites, "
+    "POs, shipments and certificates", "contracts:handover": "command", "contracts:site-add": "adds",
+    "contracts:po-add": "adds", "contracts:shipment-add": "adds", "contracts:certificate-add": "adds",
+    "contracts:command": "commands (suspend, resume, fulfil, terminate)", "contracts:review-open": "creates",
+    "contracts:file": "download",
     "opportunities:quote-create": "creates", "opportunities:quote-pdf": "PDF", "opportunities:line-remove": "command",
     "campaigns:list": "list", "campaigns:create": "creates", "campaigns:detail": "record page; its forms are commands",
     "campaigns:command": "commands (submit, approve, cancel…)",

@@ -24,6 +24,8 @@ from .models import Event
 
 _REGISTRY: dict[str, Any] = {}  # event type → label
 _PAYLOADS: dict[str, type[BaseModel]] = {}  # event type → payload schema
+# event type → handlers run inside the recording transaction (how one app reacts to another's event).
+_SUBSCRIBERS: dict[str, list[Callable[[Event], None]]] = {}
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("m2c_request_id", default="")
 
@@ -57,6 +59,18 @@ def register(event_type: str, label: Any, payload: type[BaseModel] = NoPayload) 
     _REGISTRY[event_type] = label
     _PAYLOADS[event_type] = payload
     return event_type
+
+
+def subscribe(event_type: str, handler: Callable[[Event], None]) -> None:
+    """Run ``handler(event)`` each time ``event_type`` is recorded, in the same transaction.
+
+    An app reacts to another app's event without that app importing it (contracts are created when an
+    opportunity is won). A handler that raises rolls the whole change back. Registered once per handler,
+    from the reacting app's ``AppConfig.ready``.
+    """
+    handlers = _SUBSCRIBERS.setdefault(event_type, [])
+    if handler not in handlers:
+        handlers.append(handler)
 
 
 def payload_schema(event_type: str) -> type[BaseModel]:
@@ -100,7 +114,7 @@ def record(
 ) -> Event:
     """Append an event about ``subject``. Call it inside the transaction of the change it describes."""
     payload = validate_payload(event_type, payload)
-    return Event.objects.create(
+    event = Event.objects.create(
         event_type=event_type,
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
@@ -111,6 +125,9 @@ def record(
         reason=reason or "",
         request_id=request_id_var.get(),
     )
+    for handler in _SUBSCRIBERS.get(event_type, ()):
+        handler(event)
+    return event
 
 
 def timeline(subject: models.Model) -> list[Event]:

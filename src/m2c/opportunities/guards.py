@@ -243,6 +243,11 @@ def gate_specific_submission(review: Any, context: dict[str, Any]) -> None:
     opp = review.opportunity
     if opp is None:
         return
+    if review.contract_id is not None:
+        # A contract gate: ATAC repeats ATC's payment and credit checks on the amendment's delta.
+        if review.gate_type == "ATAC":
+            _check_payment_and_credit(review, opp, {a.code: a for a in review.answers.all()})
+        return
     if not opp.is_open and opp.stage != "ON_HOLD":
         raise _refuse(_("The opportunity is closed."), "opportunity_closed")
     if review.gate_type in ("ATB", "ATC"):
@@ -312,13 +317,17 @@ def _check_payment_and_credit(review: Any, opp: Any, answers: dict[str, Any]) ->
     customer = opp.customer
     if customer.credit_hold:
         raise _refuse(_("The customer is on credit hold: finance must release it before ATC."), "credit_hold")
-    used = answers.get("credit_used")
-    if used is None or used.value_number is None:
+    answered = answers.get("credit_used")
+    declared = answered.value_number if answered is not None and answered.value_number is not None else None
+    # The exposure the contracts app computes (open receivables + unbilled signed contracts), or the
+    # figure declared on the checklist when it is higher (receivables kept outside m2c).
+    from m2c.contracts.selectors import credit_exposure
+
+    computed = credit_exposure(customer=customer, deal=Money(review.value_amount, review.value_currency))
+    if declared is None and not computed.used:
         return
-    rules = _rules()
-    limit = rules.in_reporting(Money(customer.credit_limit, customer.credit_currency)).amount
-    deal = rules.in_reporting(Money(review.value_amount, review.value_currency)).amount
-    exposure = used.value_number + deal
+    limit = computed.limit
+    exposure = max(declared or Decimal(0), computed.used) + computed.deal
     mitigation = answers.get("credit_mitigation")
     if exposure > limit and not (mitigation and mitigation.is_answered):
         raise _refuse(

@@ -16,12 +16,11 @@ from .config import (
     product_save,
     settings_update,
 )
+from .gate_conditions import condition_close, condition_remind_due, condition_waive
+from .gate_decisions import gate_decide
 from .gates import (
-    condition_close,
-    condition_remind_due,
-    condition_waive,
+    contract_review_create,
     gate_answer_upload,
-    gate_decide,
     gate_review_assign,
     gate_review_create,
     gate_review_submit,
@@ -80,7 +79,7 @@ __all__ = [
     "gate_decide", "gate_review_assign", "gate_review_create", "gate_review_submit", "gate_review_update",
     "gate_review_withdraw", "opportunity_abandon", "opportunity_advance", "opportunity_create", "opportunity_hold",
     "opportunity_lose", "opportunity_move", "opportunity_raise_requirement", "opportunity_resume",
-    "opportunity_send_back_to_bid", "opportunity_set_forecast_category", "opportunity_update", "opportunity_win",
+    "opportunity_send_back_to_bid", "opportunity_set_forecast_category", "opportunity_update", "opportunity_win", "contract_review_create",
     "price_list_save", "price_list_update", "product_save", "program_create", "quote_approve", "quote_create", "quote_line_add",
     "quote_line_remove", "quote_line_update", "quote_reject", "quote_request_approval", "quote_submit",
     "quote_update", "quote_withdraw", "risk_add", "risk_close", "risk_mitigate", "risk_reopen", "risk_update", "settings_update", "stakeholder_add",

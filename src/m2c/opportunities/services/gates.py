@@ -7,7 +7,6 @@ higher, and never changes afterwards: a changed situation needs a new review.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -23,16 +22,14 @@ from m2c.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationF
 from m2c.core.money import Money, to_decimal
 from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor, authenticated
-from m2c.core.selectors import user_resolve
 
-from .. import events, rules, totals
+from .. import events, rules
 from ..models import (
     AnswerType,
     Checklist,
     DecisionBody,
     Dimension,
     GateAnswer,
-    GateCondition,
     GateReview,
     Opportunity,
     OpportunitySettings,
@@ -40,21 +37,14 @@ from ..models import (
     Quote,
 )
 from ..states import (
-    CONDITION_MACHINE,
     GATE_REVIEW_MACHINE,
     OPPORTUNITY_GATES,
-    AbandonReason,
-    ConditionBlocks,
-    ConditionStatus,
-    Decision,
-    DecisionLevel,
     GateType,
     QuoteStatus,
     ReviewStatus,
     Stage,
-    level_rank,
 )
-from ._common import as_date, link, percent, require_work
+from ._common import link, require_work
 
 OPEN_REVIEW = (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.IN_REVIEW)
 # The stage an opportunity must be in (or have left for ON_HOLD) to put each gate to review.
@@ -306,7 +296,7 @@ def gate_review_submit(*, review: GateReview, actor: Actor) -> GateReview:
         locked.value_amount, locked.value_currency = locked.quote.total_net, locked.quote.currency
         locked.margin_pct = locked.quote.margin_pct if locked.margin_pct is None else locked.margin_pct
         locked.discount_pct = locked.quote.discount_pct
-    elif locked.opportunity_id:
+    elif locked.opportunity_id and locked.contract_id is None:
         locked.value_amount, locked.value_currency = locked.opportunity.amount, locked.opportunity.currency
     try:
         facts = facts_of(locked)
@@ -335,7 +325,8 @@ def gate_review_submit(*, review: GateReview, actor: Actor) -> GateReview:
             "level_reasons": verdict.reasons,
             "authority_matrix": verdict.matrix,
             "authority_rule_version": verdict.matrix.version if verdict.matrix else None,
-            "bid": locked.bid or (rules.current_bid(locked.opportunity) if locked.gate_type != GateType.ATI else None),
+            "bid": locked.bid or (rules.current_bid(locked.opportunity)
+                                  if locked.gate_type in (GateType.ATB, GateType.ATC) else None),
         },
         payload={"required_level": verdict.level, "authority_rule_version": verdict.matrix.version if verdict.matrix else None,
                  "reasons": verdict.reasons},
@@ -375,184 +366,34 @@ def gate_review_withdraw(*, review: GateReview, actor: Actor, reason: str = "") 
     return GATE_REVIEW_MACHINE.apply(locked, ReviewStatus.WITHDRAWN, actor=actor, reason=reason)
 
 
-def _conditions(raw: list[dict[str, Any]] | None, errors: FieldErrors) -> list[dict[str, Any]]:
-    parsed = []
-    for i, item in enumerate(raw or []):
-        if not isinstance(item, dict):
-            errors.add(f"conditions.{i}", _("A condition has a text, an owner and a due date."))
-            continue
-        owner = user_resolve(item.get("owner"), field=f"conditions.{i}.owner", errors=errors) if item.get("owner") else None
-        due = as_date(item.get("due_date"), field=f"conditions.{i}.due_date", errors=errors)
-        blocks = item.get("blocks") or ConditionBlocks.NEXT_GATE
-        if blocks not in ConditionBlocks.values:
-            errors.add(f"conditions.{i}.blocks", _("Choose next_gate, signing or none."))
-        parsed.append({"text": str(item.get("text") or "").strip()[:500], "owner": owner, "due_date": due,
-                       "blocks": blocks})
-    return parsed
+CONTRACT_GATES = (GateType.ATAC, GateType.ATCC)
 
 
 @transaction.atomic
-def gate_decide(
-    *,
-    review: GateReview,
-    actor: Actor,
-    decision: str,
-    rationale: str = "",
-    conditions: list[dict[str, Any]] | None = None,
-    rehearing_date: dt.date | None = None,
-    floor_price: Decimal | None = None,
-    probability_override: Decimal | None = None,
-    co_deciders: list[Any] | None = None,
-) -> GateReview:
-    """IN_REVIEW → DECIDED, once and for all.
+def contract_review_create(*, contract_id: Any, opportunity: Opportunity, actor: Actor, gate_type: str,
+                           value: Money, summary: str = "") -> GateReview:
+    """Draft an ATAC or ATCC review of a contract, decided with the same authority matrix, checklists and
+    decision bodies as the deal's gates.
 
-    GO-WITH-CONDITIONS creates the conditions (owner, due date) that block the next gate; HOLD puts
-    the deal on hold until the re-review date; NO-GO at ATI or ATB abandons it (ATI NO-GO, no-bid).
-    An ATB approval carries the floor price that O3 → O4 freezes.
+    The contracts app calls this: the review carries the contract's id and its source opportunity (whose
+    org unit decides which bodies review it); ``value`` is the amendment's delta (ATAC) or the contract
+    value (ATCC). The contracts app reacts to the decision event.
     """
-    locked = GateReview.objects.select_related("opportunity", "quote", "decision_body").get(pk=review.pk)
-    if locked.status == ReviewStatus.DECIDED:
-        raise _immutable(locked)
-    errors = FieldErrors()
-    parsed = _conditions(conditions, errors)
-    if floor_price is not None:
-        try:
-            floor_price = to_decimal(floor_price, field="floor_price")
-        except ValidationFailed as exc:
-            errors.add("floor_price", exc.detail)
-            floor_price = None
-    if probability_override is not None:
-        probability_override = percent(probability_override, field="probability_override", errors=errors)
-    others = []
-    for i, person in enumerate(co_deciders or []):
-        user = user_resolve(person, field=f"co_deciders.{i}", errors=errors, required=True)
-        if user is not None and not rules.is_member(locked.decision_body, user):
-            errors.add(f"co_deciders.{i}", _("%(user)s is not a member of the deciding body.") % {"user": user})
-        elif user is not None:
-            others.append(user)
-    errors.raise_if_any()
-    conf = OpportunitySettings.current()
-    passing = decision in (Decision.GO, Decision.GO_WITH_CONDITIONS)
-    result = GATE_REVIEW_MACHINE.apply(
-        locked, ReviewStatus.DECIDED, actor=actor, reason=rationale,
-        context={"actor": actor, "decision": decision, "conditions": parsed, "rehearing_date": rehearing_date,
-                 "rationale": rationale, "floor_price": floor_price if passing else None,
-                 "probability_override": probability_override, "atb_lead_working_days": conf.atb_lead_working_days},
-        changes={
-            "decision": decision,
-            "decided_at": timezone.now(),
-            "decided_by": authenticated(actor),
-            "rationale": (rationale or "").strip(),
-            "rehearing_date": rehearing_date if decision == Decision.HOLD else None,
-            "floor_price": floor_price if (passing and locked.gate_type == GateType.ATB) else None,
-            "probability_override": probability_override,
-        },
-        payload={"decision": decision, "authority_rule_version": locked.authority_rule_version,
-                 "required_level": locked.required_level, "floor_price": str(floor_price) if floor_price else None,
-                 "conditions": [c["text"] for c in parsed]},
+    if gate_type not in CONTRACT_GATES:
+        raise ValidationFailed(_("A contract goes through ATAC and ATCC."), field="gate_type")
+    # Who may open it is the contracts app's rule (the contract's owner, PM, finance), checked there.
+    opp = Opportunity.objects.get(pk=opportunity.pk)
+    if GateReview.objects.filter(contract_id=contract_id, gate_type=gate_type, status__in=OPEN_REVIEW).exists():
+        raise Conflict(_("A %(gate)s review is already open for this contract.") % {"gate": gate_type},
+                       code="review_open")
+    sequence = (GateReview.objects.filter(contract_id=contract_id, gate_type=gate_type)
+                .aggregate(n=Max("sequence"))["n"] or 0) + 1
+    review = GateReview.objects.create(
+        opportunity=opp, contract_id=contract_id, gate_type=gate_type, sequence=sequence,
+        checklist=Checklist.objects.filter(gate_type=gate_type, active=True).first(),
+        requested_by=authenticated(actor) or opp.owner, summary=summary,
+        value_amount=value.amount, value_currency=value.currency, created_by=authenticated(actor),
     )
-    if others:
-        result.co_deciders.set(others)
-    opp = result.opportunity
-    for cond in parsed:
-        condition = GateCondition.objects.create(review=result, opportunity=opp, text=cond["text"], owner=cond["owner"],
-                                                 due_date=cond["due_date"], blocks=cond["blocks"])
-        notify(cond["owner"], title=message(gettext_noop("Gate condition for you: %(text)s"), text=condition.text[:120]),
-               body=message(gettext_noop("Due %(due)s. %(gate)s of %(name)s."), due=condition.due_date,
-                            gate=result.gate_type, name=opp.name if opp else ""),
-               url=link("opportunities:review", result.pk), kind="opportunities.condition", subject=condition)
-    if opp is not None:
-        _apply_decision(result, opp, actor=actor)
-    return result
-
-
-def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Actor) -> None:
-    from .opportunity import _notify_team, opportunity_abandon, opportunity_hold
-
-    core_events.record(events.REVIEW_DECIDED, opp, actor=actor,
-                       payload={"gate": review.gate_type, "review": str(review.pk), "decision": review.decision,
-                                "authority_rule_version": review.authority_rule_version})
-    opp = Opportunity.objects.get(pk=opp.pk)
-    # A new decision replaces any probability override an earlier one set.
-    if review.probability_override is not None or opp.probability_override_review_id:
-        override = review if review.probability_override is not None else None
-        probability = OpportunitySettings.current().probability_for(opp.stage)
-        if override is not None and opp.stage in ("O1_VALIDATE", "O2_SHAPE", "O3_BID", "O4_NEGOTIATE"):
-            probability = review.probability_override
-        with totals.tracked(opp.pk):
-            Opportunity.objects.filter(pk=opp.pk).update(probability_override_review=override, probability=probability)
-        if override is not None:
-            core_events.record(events.PROBABILITY_OVERRIDDEN, opp, actor=actor,
-                               payload={"probability": str(review.probability_override), "review": str(review.pk)})
-    if review.decision == Decision.HOLD:
-        if opp.stage == Stage.ON_HOLD:
-            Opportunity.objects.filter(pk=opp.pk).update(hold_until=review.rehearing_date, hold_review=review)
-        else:
-            opportunity_hold(opportunity=opp, actor=actor, hold_until=review.rehearing_date, reason=review.rationale,
-                             review=review)
-    elif review.decision == Decision.NO_GO:
-        stage = opp.previous_stage if opp.stage == Stage.ON_HOLD else opp.stage
-        reason = {GateType.ATI: AbandonReason.ATI_NO_GO, GateType.ATB: AbandonReason.NO_BID}.get(review.gate_type)
-        if reason is not None and stage == GATE_STAGE[review.gate_type]:
-            opportunity_abandon(opportunity=opp, actor=None, abandon_reason=reason, reason=review.rationale)
-    _notify_team(opp, message(gettext_noop("%(gate)s decided: %(decision)s"), gate=review.gate_type,
-                              decision=Decision(review.decision).label if review.decision else ""),
-                 body=review.rationale, exclude=actor)
-
-
-# --- conditions -------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def condition_close(*, condition: GateCondition, actor: Actor, note: str) -> GateCondition:
-    """OPEN → CLOSED by its owner, the AR or the deciding body, saying how it was met."""
-    return CONDITION_MACHINE.apply(
-        condition, ConditionStatus.CLOSED, actor=actor, reason=note, context={"actor": actor, "note": note},
-        changes={"closed_at": timezone.now(), "closed_by": authenticated(actor), "closing_note": (note or "").strip()},
-    )
-
-
-@transaction.atomic
-def condition_waive(*, condition: GateCondition, actor: Actor, reason: str) -> GateCondition:
-    """OPEN → WAIVED by a member of the body that set it."""
-    return CONDITION_MACHINE.apply(
-        condition, ConditionStatus.WAIVED, actor=actor, reason=reason, context={"actor": actor, "reason": reason},
-        changes={"closed_at": timezone.now(), "closed_by": authenticated(actor), "closing_note": (reason or "").strip()},
-    )
-
-
-def condition_remind_due(*, today: dt.date | None = None) -> int:
-    """Remind owners of open conditions due within the configured days or overdue, once a day each."""
-    day = today or timezone.localdate()
-    conf = OpportunitySettings.current()
-    horizon = day + dt.timedelta(days=conf.condition_reminder_days)
-    sent = 0
-    due = (GateCondition.objects.filter(status=ConditionStatus.OPEN, due_date__lte=horizon)
-           .exclude(reminded_on=day).values_list("pk", flat=True))
-    for pk in list(due):
-        with transaction.atomic():
-            condition = GateCondition.objects.select_for_update(of=("self",)).select_related("owner", "review", "opportunity").get(pk=pk)
-            if condition.status != ConditionStatus.OPEN or condition.reminded_on == day:
-                continue
-            overdue = condition.due_date < day
-            title = message(gettext_noop("Overdue gate condition: %(text)s") if overdue
-                            else gettext_noop("Gate condition due soon: %(text)s"), text=condition.text[:120])
-            notify(condition.owner, title=title,
-                   body=message(gettext_noop("Due %(due)s, set by %(gate)s of %(name)s."),
-                                due=condition.due_date, gate=condition.review.gate_type,
-                                name=condition.opportunity.name if condition.opportunity_id else ""),
-                   url=link("opportunities:review", condition.review_id), kind="opportunities.condition",
-                   subject=condition)
-            GateCondition.objects.filter(pk=pk).update(reminded_on=day)
-            core_events.record(events.CONDITION_REMINDED, condition, payload={"due": str(condition.due_date),
-                                                                               "overdue": overdue})
-            sent += 1
-    return sent
-
-
-def required_level_label(level: str) -> str:
-    return str(DecisionLevel(level).label) if level in DecisionLevel.values else level
-
-
-def higher_or_equal(a: str, b: str) -> bool:
-    return level_rank(a) >= level_rank(b)
+    core_events.record(events.REVIEW_CREATED, review, actor=actor, to_state=review.status,
+                       payload={"gate": gate_type, "sequence": sequence, "opportunity": str(opp.pk)})
+    return review

@@ -1,0 +1,4 @@
+"""Tables of the contracts app."""
+
+from .contract import PERCENT, Contract, ContractLine, ContractVersion, ImmutableRecord, Site  # noqa: F401
+from .delivery import AcceptanceCertificate, DeliveryProject, PurchaseOrder, Shipment  # noqa: F401

@@ -1,0 +1,15 @@
+"""Reads of the contracts app for views, API, guards and other apps; scoping applied here."""
+
+from .contracts import (  # noqa: F401
+    CONTRACT_SCOPE,
+    ContractFilters,
+    acceptance_coverage,
+    contract_for_opportunity,
+    contract_get,
+    contract_list,
+    contract_queryset,
+    site_progress,
+    site_value,
+)
+from .credit import Exposure, credit_exposure  # noqa: F401
+from .seams import billed_by_contract, open_receivables, provide  # noqa: F401

@@ -1,0 +1,125 @@
+"""Reads of contracts, scoped: a user sees the contracts of their org subtree, those they own and those
+whose delivery project they manage. Partner users see none."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from m2c.core.errors import NotFound
+from m2c.core.scoping import scope
+
+from ..models import AcceptanceCertificate, Contract, Site
+from ..states import FINAL_CERTIFICATES, CertificateType, ContractStatus
+
+CONTRACT_SCOPE = {"org_field": "org_unit", "owner_fields": ("owner", "delivery_project__pm")}
+
+
+def contract_queryset(user: Any) -> QuerySet[Contract]:
+    return scope(Contract.objects.all(), user, **CONTRACT_SCOPE)
+
+
+@dataclass
+class ContractFilters:
+    search: str | None = None
+    status: str | None = None
+    customer: Any = None
+    owner: Any = None
+    signed_from: dt.date | None = None
+    signed_to: dt.date | None = None
+
+
+def contract_list(*, user: Any, filters: ContractFilters | None = None) -> QuerySet[Contract]:
+    f = filters or ContractFilters()
+    qs = contract_queryset(user).select_related("customer", "owner", "org_unit")
+    if f.search:
+        qs = qs.filter(Q(number__icontains=f.search) | Q(title__icontains=f.search)
+                       | Q(customer__legal_name__icontains=f.search))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.customer:
+        qs = qs.filter(customer_id=f.customer)
+    if f.owner:
+        qs = qs.filter(owner_id=f.owner)
+    if f.signed_from:
+        qs = qs.filter(signed_on__gte=f.signed_from)
+    if f.signed_to:
+        qs = qs.filter(signed_on__lte=f.signed_to)
+    return qs.order_by("-signed_on", "-created_at", "pk")
+
+
+def contract_get(*, user: Any, contract_id: Any) -> Contract:
+    """The contract if ``user`` may see it; otherwise 404 (whether it exists is not told)."""
+    contract = contract_queryset(user).select_related("customer", "owner", "org_unit", "campaign", "opportunity",
+                                                      "quote").filter(pk=contract_id).first()
+    if contract is None:
+        raise NotFound()
+    return contract
+
+
+def contract_for_opportunity(*, opportunity_id: Any) -> Contract | None:
+    return Contract.objects.filter(opportunity_id=opportunity_id).first()
+
+
+def site_value(contract: Contract, site: Site) -> Decimal:
+    return (contract.total_value * site.share_pct / Decimal(100)).quantize(Decimal("0.01"))
+
+
+def acceptance_coverage(contract: Contract) -> dict[str, Any]:
+    """How much of the contract value each kind of certificate covers, in percent of the value.
+
+    A certificate covers the whole contract, or the sites in its scope by their share of value. Final
+    acceptance (FAC or service acceptance) of 100% is what fulfils the contract.
+    """
+    sites = list(contract.sites.all())
+    covered: dict[str, set[Any]] = {t: set() for t in CertificateType.values}
+    whole: set[str] = set()
+    for cert in AcceptanceCertificate.objects.filter(contract=contract).prefetch_related("sites"):
+        if cert.whole_contract or not sites:
+            whole.add(cert.type)
+        covered[cert.type] |= {s.pk for s in cert.sites.all()}
+    out: dict[str, Any] = {}
+    for kind in CertificateType.values:
+        if kind in whole:
+            out[kind] = Decimal(100)
+        else:
+            out[kind] = sum((s.share_pct for s in sites if s.pk in covered[kind]), Decimal(0))
+    final_sites = set().union(*(covered[k] for k in FINAL_CERTIFICATES))
+    if whole & set(FINAL_CERTIFICATES):
+        final = Decimal(100)
+    else:
+        final = sum((s.share_pct for s in sites if s.pk in final_sites), Decimal(0))
+    out["final_pct"] = final
+    return out
+
+
+def site_progress(contract: Contract) -> list[dict[str, Any]]:
+    """Per site: its share and value, shipments (shipped, delivered) and the certificates that cover it."""
+    rows = []
+    certs = list(AcceptanceCertificate.objects.filter(contract=contract).prefetch_related("sites"))
+    for site in contract.sites.all():
+        shipments = list(site.shipments.all())
+        types = sorted({c.type for c in certs if c.whole_contract or site in c.sites.all()})
+        rows.append({
+            "site": site, "value": site_value(contract, site),
+            "shipped": len(shipments), "delivered": sum(1 for s in shipments if s.delivered_on),
+            "accepted": types,
+        })
+    return rows
+
+
+def exposed_contracts(customer_id: Any) -> QuerySet[Contract]:
+    return Contract.objects.filter(customer_id=customer_id, status__in=EXPOSED)
+
+
+EXPOSED = [s.value for s in (ContractStatus.SIGNED, ContractStatus.IN_EXECUTION, ContractStatus.CHANGE_PENDING,
+                             ContractStatus.SUSPENDED, ContractStatus.FULFILLED)]
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,21 @@
+"""Every write of the contracts app: one typed function per business command, ``<entity>_<verb>``."""
+
+from .contracts import (
+    contract_close,
+    contract_create_from_won,
+    contract_fulfil,
+    contract_handover,
+    contract_resume,
+    contract_suspend,
+    contract_terminate,
+    contract_version_create,
+    site_save,
+)
+from .delivery import certificate_record, purchase_order_record, shipment_record
+from .reviews import contract_review_open
+
+__all__ = [
+    "certificate_record", "contract_close", "contract_create_from_won", "contract_fulfil", "contract_handover",
+    "contract_resume", "contract_review_open", "contract_suspend", "contract_terminate", "contract_version_create",
+    "purchase_order_record", "shipment_record", "site_save",
+]
