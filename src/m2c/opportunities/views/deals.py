@@ -223,7 +223,7 @@ def opportunity_command(request: HttpRequest, opportunity_id: uuid.UUID, command
              _("Moved to the next stage."))
     elif command == "win":
         _run(request, lambda: services.opportunity_win(opportunity=opp, actor=request.user, reason=reason),
-             _("Won. The contract can now be created from the approved version."))
+             _("Won. The contract was registered from the approved quote version."))
     elif command == "send_back":
         _run(request, lambda: services.opportunity_send_back_to_bid(opportunity=opp, actor=request.user, reason=reason),
              _("Sent back to O3: a new ATB decision is needed."))
