@@ -155,6 +155,7 @@ class ReviewCreated(EventPayload):
 class ReviewUpdated(EventPayload):
     fields: list[str]
     answers: list[str] = []
+    changes: dict[str, list[Any]] = {}
 
 
 class ReviewSubmitted(EventPayload):

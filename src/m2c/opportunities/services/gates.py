@@ -22,6 +22,7 @@ from m2c.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationF
 from m2c.core.money import Money, to_decimal
 from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor, authenticated
+from m2c.core.services import model_update
 
 from .. import events, rules
 from ..models import (
@@ -145,6 +146,9 @@ def _answer_value(item_type: str, value: Any, field: str, errors: FieldErrors) -
 
 FACT_FIELDS = ("summary", "quote", "margin_pct", "payment_term_deviation", "non_standard_terms",
                "new_country_or_offering", "answers")
+# The review's own columns those facts write (a quote brings its value, margin and discount along).
+REVIEW_FACT_COLUMNS = ("summary", "quote", "value_amount", "value_currency", "margin_pct", "discount_pct",
+                       "payment_term_deviation", "non_standard_terms", "new_country_or_offering")
 
 
 @transaction.atomic
@@ -159,41 +163,33 @@ def gate_review_update(*, review: GateReview, actor: Actor, **changes: Any) -> G
         if key not in FACT_FIELDS:
             errors.add(key, _("This field cannot be changed here."))
     errors.raise_if_any()
-    touched: list[str] = []
+    data: dict[str, Any] = {}
     if "summary" in changes:
-        locked.summary = changes["summary"] or ""
-        touched.append("summary")
+        data["summary"] = changes["summary"] or ""
     if "quote" in changes:
         quote = changes["quote"]
         if quote is not None and quote.opportunity_id != locked.opportunity_id:
             errors.add("quote", _("The quote belongs to another opportunity."))
         else:
-            locked.quote = quote
+            data["quote"] = quote
             if quote is not None:
-                locked.value_amount, locked.value_currency = quote.total_net, quote.currency
-                locked.margin_pct, locked.discount_pct = quote.margin_pct, quote.discount_pct
-            touched.append("quote")
+                data.update(value_amount=quote.total_net, value_currency=quote.currency,
+                            margin_pct=quote.margin_pct, discount_pct=quote.discount_pct)
     if "margin_pct" in changes:
         value = changes["margin_pct"]
-        if value is None:
-            locked.margin_pct = None
+        number = None if value is None else to_decimal(value, field="margin_pct")
+        if number is not None and not Decimal(-100) <= number <= Decimal(100):
+            errors.add("margin_pct", _("A margin is between -100 and 100 percent."))
         else:
-            number = to_decimal(value, field="margin_pct")
-            if not Decimal(-100) <= number <= Decimal(100):
-                errors.add("margin_pct", _("A margin is between -100 and 100 percent."))
-            else:
-                locked.margin_pct = number
-        touched.append("margin_pct")
+            data["margin_pct"] = number
     if "payment_term_deviation" in changes:
         if changes["payment_term_deviation"] not in PaymentTermDeviation.values:
             errors.add("payment_term_deviation", _("Choose none, moderate or severe."))
         else:
-            locked.payment_term_deviation = changes["payment_term_deviation"]
-            touched.append("payment_term_deviation")
+            data["payment_term_deviation"] = changes["payment_term_deviation"]
     for flag in ("non_standard_terms", "new_country_or_offering"):
         if flag in changes:
-            setattr(locked, flag, bool(changes[flag]))
-            touched.append(flag)
+            data[flag] = bool(changes[flag])
     answers = changes.get("answers") or {}
     items = {i.code: i for i in locked.checklist.items.all()} if locked.checklist_id else {}
     updates = []
@@ -223,12 +219,14 @@ def gate_review_update(*, review: GateReview, actor: Actor, **changes: Any) -> G
     if changed:
         GateAnswer.objects.bulk_update(changed, ["item", "question", "answer_type", "answered_by", "answered_at",
                                                  "value_bool", "value_number", "value_text"])
-    if updates:
-        touched.append("answers")
-    locked.version += 1
-    locked.save()
+    diff = model_update(locked, REVIEW_FACT_COLUMNS, data)
+    if updates and not diff:
+        # Only answers changed: the review's own row still moves on a version.
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+    touched = sorted(diff) + (["answers"] if updates else [])
     core_events.record(events.REVIEW_UPDATED, locked, actor=actor,
-                       payload={"fields": touched, "answers": sorted(answers)})
+                       payload={"fields": touched, "answers": sorted(answers), "changes": diff})
     return locked
 
 
