@@ -109,10 +109,10 @@ def test_a_killed_worker_fails_the_import_which_then_resumes_with_nothing_lost_o
             worker.join()
 
     job = importer.create_job(path, actor=users.marketing)
-    with pytest.raises(pipeline.WorkerFailed, match="stopped without finishing"):
+    with pytest.raises(pipeline.WorkerFailed, match="stopped before the end of the file"):
         importer.run(path, actor=users.marketing, job=job, progress=kill_the_worker)
     job.refresh_from_db()
-    assert job.status == "failed" and "stopped without finishing" in job.message
+    assert job.status == "failed" and "resume the import" in job.message
     assert 100 <= job.processed < 3000 and Lead.objects.count() == job.processed  # the committed chunks only
     # Resumed (the worker again), from the cursor:
     counts, _mapping, job = importer.run(path, actor=users.marketing, job=job)

@@ -19,6 +19,7 @@ goes away (its writes fail) or stops reading (it is terminated).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import pickle
@@ -30,6 +31,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MIN_ROWS = 20_000  # smaller files: the fork and the pickling are not worth it
 _DONE = "done"
@@ -39,7 +43,12 @@ _DETACHED: list[Any] = []  # the parent's connection objects, kept alive (and un
 
 
 class WorkerFailed(RuntimeError):
-    """The worker process raised or died; the message says how (with the worker's traceback)."""
+    """The worker process raised or died: a message for the person (no traceback) and the traceback apart."""
+
+    def __init__(self, message: str, traceback_text: str = "") -> None:
+        super().__init__(message)
+        self.detail = message
+        self.traceback = traceback_text
 
 
 def enabled(estimated_rows: int) -> bool:
@@ -78,7 +87,7 @@ def _forbid_database() -> None:
     """
 
     def refuse(*_args: Any, **_kwargs: Any) -> None:
-        raise WorkerFailed("The import worker process does not use the database.")
+        raise RuntimeError("The import worker process does not use the database.")
 
     for alias in connections:
         wrapper = connections[alias]
@@ -122,7 +131,7 @@ def _work(produce: Callable[[], Iterator[Any]], reader: Any, writer: Any, chunk:
             send((_CHUNK, items))
         send((_DONE, None))
     except BaseException as exc:  # noqa: BLE001 - everything the worker meets is reported to the parent
-        send((_ERROR, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+        send((_ERROR, (f"{type(exc).__name__}: {exc}", traceback.format_exc())))
     finally:
         pending.put(None)
         feeder.join()
@@ -151,9 +160,10 @@ def pipelined(produce: Callable[[], Iterator[Any]], *, chunk: int = 500, depth: 
                 data = reader.recv_bytes()
             except (EOFError, OSError):
                 worker.join(timeout=5)
-                raise WorkerFailed(
-                    f"The import worker process stopped without finishing (exit code {worker.exitcode})."
-                ) from None
+                raise WorkerFailed(_(
+                    "The import's worker process stopped before the end of the file (exit code %(code)s); "
+                    "resume the import to continue after the last saved row."
+                ) % {"code": worker.exitcode}) from None
             kind, payload = pickle.loads(data)  # noqa: S301 - written by our own forked worker
             if kind == _CHUNK:
                 yield from payload
@@ -161,7 +171,9 @@ def pipelined(produce: Callable[[], Iterator[Any]], *, chunk: int = 500, depth: 
                 finished = True
                 return
             else:
-                raise WorkerFailed(f"The import worker process failed: {payload}")
+                error, trace = payload
+                logger.error("import worker failed: %s", trace)
+                raise WorkerFailed(_("The import's worker process failed: %(error)s") % {"error": error[:300]}, trace)
     finally:
         if not finished and worker.is_alive():
             worker.terminate()
