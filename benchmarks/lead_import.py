@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = Path("/tmp/m2c-bench-leads")
+WORK = Path(os.environ.get("M2C_BENCH_DIR", "/tmp/m2c-bench-leads"))
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/"
 PG_DB = "m2c_bench_leads"
 
