@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from m2c.core.errors import ValidationFailed
-from m2c.core.imports import files, jobs, runner, uploads
+from m2c.core.imports import files, jobs, pipeline, runner, uploads
 from m2c.core.imports.mapping import (
     AMOUNT,
     BOOL,
@@ -40,7 +40,7 @@ from m2c.core.imports.mapping import (
     has_cjk,
     labels_both,
 )
-from m2c.core.models import OfferingLine
+from m2c.core.models import OfferingLine, Role
 from m2c.core.normalize import neutralise_cell
 from m2c.customers.models import Industry
 
@@ -275,9 +275,6 @@ def _notify(actor: Any, job: LeadImport, counts: Counts) -> None:
 
 def _run(job: LeadImport, token: str, *, actor: Any, progress: Callable[[int], None] | None) -> Counts:
     table = files.open_table(Path(job.file_path))
-    columns = [(table.headers.index(h), t) for h, t in job.mapping.items() if h in table.headers]
-    value_maps = job.value_maps or {}
-    defaults = job.defaults or {}
     if connection.vendor == "sqlite":
         # A larger page cache for the duplicate-key indexes while a big file streams in.
         with connection.cursor() as cursor:
@@ -286,34 +283,32 @@ def _run(job: LeadImport, token: str, *, actor: Any, progress: Callable[[int], N
                     rejected=job.rejected, warnings=job.warnings)
     ref = capture.Reference()
     ref.customer_index = capture.CustomerIndex(preload=True, threshold=ref.config.match_threshold)  # type: ignore[attr-defined]
-    inserter = bulk.inserter(LeadImportError)
+    rows = _RowPreparer(job, table.headers, ref, actor)
     size = runner.chunk_size(BATCH)
+    if pipeline.enabled(job.total_rows - job.cursor):
+        # Read, convert and normalise in a worker process while this one matches and stores.
+        rows.warm()
+        items: Iterator[tuple] = pipeline.pipelined(lambda: rows.offline(table.rows, job.cursor), chunk=min(500, size))
+    else:
+        items = rows.all(table.rows, job.cursor)
+    inserter = bulk.inserter(LeadImportError)
     batch: list[capture.Prepared] = []
     last = job.cursor
     analyzed_at = max(BATCH, Lead.objects.count() if connection.vendor == "postgresql" else 0)
-    for number, row in table.rows:
-        if number <= job.cursor:
-            continue
+    for number, p, errors, raw in items:
+        if raw is not None:  # the worker needed the database for this row
+            p, errors = rows.prepare(number, raw)
+        elif type(p) is tuple:
+            p = _unpack(p)
         last = number
         counts.rows += 1
-        shown: list[str] | None = None
-        try:
-            data, warnings = runner.convert(SCHEMA, columns, value_maps, row, defaults)
-            _consent(data)
-            p = capture.prepare(data, ref, channel=Channel.IMPORT, actor=actor)
-        except ValidationFailed as exc:
+        if p is None:
             counts.rejected += 1
-            name, message = runner.describe(SCHEMA, exc)
-            counts.errors.append((number, name, message, [files.cell_text(v)[:500] for v in row], "error"))
         else:
-            for name, reason in warnings:
-                counts.warnings += 1
-                shown = shown or [files.cell_text(v)[:500] for v in row]
-                counts.errors.append((number, name, f"{SCHEMA.label(name)}: {reason}", shown, "warning"))
-            p.row_number = number
-            ext = p.values.get("external_ref")
-            p.values["external_ref"] = "import:" + (str(ext)[:120] if ext else _fingerprint(p))
+            counts.warnings += len(errors)
             batch.append(p)
+        if errors:
+            counts.errors += errors
         if counts.rows % size == 0:
             _flush(batch, ref, actor, job, token, counts, inserter, last)
             batch = []
@@ -329,6 +324,76 @@ def _run(job: LeadImport, token: str, *, actor: Any, progress: Callable[[int], N
     if progress:
         progress(counts.rows)
     return counts
+
+
+class _RowPreparer:
+    """A file row into a prepared lead, or into its row errors: the same code in process and in the worker."""
+
+    def __init__(self, job: LeadImport, headers: list[str], ref: capture.Reference, actor: Any) -> None:
+        self.columns = [(headers.index(h), t) for h, t in job.mapping.items() if h in headers]
+        self.value_maps = job.value_maps or {}
+        self.defaults = job.defaults or {}
+        self.ref = ref
+        self.actor = actor
+
+    def prepare(self, number: int, row: list[Any]) -> tuple[capture.Prepared | None, list[tuple]]:
+        """(prepared lead, its warnings) or (None, the row's error), as error-report entries."""
+        try:
+            data, warnings = runner.convert(SCHEMA, self.columns, self.value_maps, row, self.defaults)
+            _consent(data)
+            p = capture.prepare(data, self.ref, channel=Channel.IMPORT, actor=self.actor)
+        except ValidationFailed as exc:
+            name, message = runner.describe(SCHEMA, exc)
+            return None, [(number, name, message, [files.cell_text(v)[:500] for v in row], "error")]
+        errors: list[tuple] = []
+        shown: list[str] | None = None
+        for name, reason in warnings:
+            shown = shown or [files.cell_text(v)[:500] for v in row]
+            errors.append((number, name, f"{SCHEMA.label(name)}: {reason}", shown, "warning"))
+        p.row_number = number
+        ext = p.values.get("external_ref")
+        p.values["external_ref"] = "import:" + (str(ext)[:120] if ext else _fingerprint(p))
+        return p, errors
+
+    def all(self, rows: Iterator[tuple[int, list[Any]]], cursor: int) -> Iterator[tuple]:
+        """(row number, prepared or None, errors, None) for each row after ``cursor``."""
+        prepare = self.prepare
+        for number, row in rows:
+            if number > cursor:
+                yield (number, *prepare(number, row), None)
+
+    def warm(self) -> None:
+        """Before the fork: what the worker will need and cannot read itself (the actor's roles)."""
+        if getattr(self.actor, "is_authenticated", False):
+            self.actor.has_role(Role.PARTNER)
+
+    def offline(self, rows: Iterator[tuple[int, list[Any]]], cursor: int) -> Iterator[tuple]:
+        """In the worker: as :meth:`all`, with a row that needs the database handed back raw."""
+        self.ref.offline = True
+        prepare = self.prepare
+        for number, row in rows:
+            if number <= cursor:
+                continue
+            try:
+                p, errors = prepare(number, row)
+            except capture.NeedsDatabase:
+                yield (number, None, None, row)
+            else:
+                yield (number, None if p is None else _pack(p), errors, None)
+
+
+def _pack(p: capture.Prepared) -> tuple:
+    """A prepared lead as plain values for the way from the worker: a slotted dataclass unpickles slowly."""
+    k = p.keys
+    return (p.values, (k.normalized, k.core, k.block, k.credit_code, k.email, k.phone, k.domain, k.customer_id),
+            p.line_ids, p.campaign, p.customer_id, p.touch_kind, p.row_number, p.inferred)
+
+
+def _unpack(packed: tuple) -> capture.Prepared:
+    values, keys, line_ids, campaign, customer_id, touch_kind, row_number, inferred = packed
+    return capture.Prepared(values=values, keys=capture.Keys(*keys), line_ids=line_ids, campaign=campaign,
+                            customer_id=customer_id, touch_kind=touch_kind, row_number=row_number,
+                            line_set=frozenset(line_ids), inferred=inferred)
 
 
 def _consent(data: dict[str, Any]) -> None:

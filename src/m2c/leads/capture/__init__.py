@@ -23,6 +23,7 @@ from .parsing import BUDGET_WORDS, INDUSTRY_WORDS, TEXT_LIMITS, TOUCH_KINDS, Pre
 from .pipeline import Outcome, capture, rescore_many, validity
 from .reference import (
     DEFAULT_STUDENT_TERMS,
+    NeedsDatabase,
     Reference,
     SharedReference,
     forget_shared_reference,
@@ -31,7 +32,7 @@ from .reference import (
 from .routing import RouteResult, route
 
 __all__ = [
-    "BUDGET_WORDS", "DECISION_CHAIN_ROLES", "DEFAULT_STUDENT_TERMS", "INDUSTRY_WORDS", "OPEN", "TEXT_LIMITS", "TOUCH_KINDS", "Candidate", "CandidatePool",
+    "BUDGET_WORDS", "DECISION_CHAIN_ROLES", "DEFAULT_STUDENT_TERMS", "INDUSTRY_WORDS", "NeedsDatabase", "OPEN", "TEXT_LIMITS", "TOUCH_KINDS", "Candidate", "CandidatePool",
     "CustomerIndex", "CustomerRow", "Keys", "Match", "Outcome", "Prepared", "Reference", "RouteResult", "SharedReference",
     "best_match", "candidate_sql", "capture", "facts_of", "forget_shared_reference", "is_uuid", "lead_keys", "lines_overlap",
     "load_candidates", "load_settings", "prepare", "rescore_many", "route", "validity",

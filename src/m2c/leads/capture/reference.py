@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from m2c.campaigns.models import Campaign  # annotations only: reads go through campaigns.selectors
 
 _MISSING = object()
+
+
+class NeedsDatabase(Exception):  # noqa: N818 - a signal, not an error
+    """An offline reference (an import's worker process) was asked for what only the database knows."""
 DEFAULT_STUDENT_TERMS = ["学生", "研究生", "本科生", "博士生", "student", "undergraduate", "intern", "实习生"]
 
 
@@ -147,7 +151,13 @@ def forget_shared_reference(**_kwargs: Any) -> None:
 
 
 class Reference:
-    """Reference data read once per batch: offering lines, org units, campaigns, rules, settings."""
+    """Reference data read once per batch: offering lines, org units, campaigns, rules, settings.
+
+    ``offline`` (set in an import's worker process, which has no database): a lookup that is not
+    cached raises :class:`NeedsDatabase` instead of querying, and the row is prepared by the caller.
+    """
+
+    offline = False
 
     def __init__(self, *, config: LeadSettings | None = None) -> None:
         shared = _shared_reference()
@@ -201,6 +211,8 @@ class Reference:
     def campaign(self, ref: Any) -> Campaign | None:
         key = str(ref).strip()
         if key not in self.campaigns:
+            if self.offline:
+                raise NeedsDatabase(key)
             self.campaigns[key] = campaign_selectors.campaign_by_ref(key)
         return self.campaigns[key]
 
@@ -208,6 +220,8 @@ class Reference:
         """The offering lines a campaign promotes, read once per batch."""
         found = self._campaign_lines.get(campaign.pk)
         if found is None:
+            if self.offline:
+                raise NeedsDatabase(campaign.pk)
             found = self._campaign_lines[campaign.pk] = campaign_selectors.campaign_offering_line_ids(campaign=campaign)
         return list(found)
 
@@ -219,6 +233,8 @@ class Reference:
             return ref
         key = str(ref).strip().casefold()
         if key not in self._units:
+            if self.offline:
+                raise NeedsDatabase(key)
             text = str(ref).strip()
             condition = Q(code=text) | Q(name=text) | Q(name_en__iexact=text)
             if is_uuid(text):
@@ -233,6 +249,8 @@ class Reference:
         if pk is None:
             return None
         if pk not in self._units_by_id:
+            if self.offline:
+                raise NeedsDatabase(pk)
             self._units_by_id[pk] = OrgUnit.objects.filter(pk=pk).first()
         return self._units_by_id[pk]
 
