@@ -1,0 +1,20 @@
+"""Reads of the billing app for views, the API and other apps; scoping applied here."""
+
+from .invoices import (  # noqa: F401
+    InvoiceFilters,
+    invoice_get,
+    invoice_list,
+    invoice_queryset,
+    milestones_of,
+    sees_all_cash,
+)
+from .receipts import (  # noqa: F401
+    CONFIDENT,
+    ReceiptFilters,
+    Suggestion,
+    receipt_get,
+    receipt_list,
+    receipt_queryset,
+    receipt_suggestions,
+)
+from .receivables import aging, billed_by_contract, bucket_of, open_receivables_reporting, unbilled  # noqa: F401
