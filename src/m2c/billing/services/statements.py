@@ -196,7 +196,7 @@ def _mt940_entries(raw: bytes) -> Iterator[Entry]:
     ends = [*starts[1:], closing.start() if closing else len(text)]
     currency_match = re.search(r"^:60[FM]:[CD]\d{6}([A-Z]{3})", header, re.MULTILINE)
     currency = currency_match[1] if currency_match else "CNY"
-    for number, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
+    for start, end in zip(starts, ends, strict=True):
         block = text[start:end]
         line = text.count("\n", 0, start) + 1
         try:
