@@ -110,12 +110,22 @@ def _review(world: SimpleNamespace) -> Target:
     return Target(f"/opportunities/reviews/{review.pk}/", sales.ar.username, [review], "#review-form", "#save-review")
 
 
+def _site(world: SimpleNamespace) -> Target:
+    from tests.contracts.conftest import win
+
+    _opp, _quote, contract = win(world.deal)
+    site = contract.sites.order_by("position").first()
+    return Target(f"/contracts/{contract.pk}/sites/{site.pk}/", world.deal.ar.username, [contract, site],
+                  "#site-form", "#site-form-save")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
     EditForm("opportunities:edit", _opportunity),
     EditForm("opportunities:quote", _quote, owned=lambda quote: list(quote.lines.order_by("position"))),
     EditForm("opportunities:review", _review, owned=lambda review: list(review.answers.order_by("item__code"))),
+    EditForm("contracts:site-edit", _site),
 ]
 
 # Routes that are not edit forms of a stored record, and why.
@@ -149,6 +159,11 @@ NOT_EDIT_FORMS = {
     "opportunities:team-add": "adds", "opportunities:team-end": "command", "opportunities:record-add": "adds",
     "opportunities:record-remove": "command", "opportunities:review-create": "creates",
     "opportunities:review-file": "download", "opportunities:condition": "command",
+    "contracts:list": "list", "contracts:export": "CSV/XLSX", "contracts:detail": "record page; its forms add sites, "
+    "POs, shipments and certificates", "contracts:handover": "command", "contracts:site-add": "adds",
+    "contracts:po-add": "adds", "contracts:shipment-add": "adds", "contracts:certificate-add": "adds",
+    "contracts:command": "commands (suspend, resume, fulfil, terminate)", "contracts:review-open": "creates",
+    "contracts:file": "download",
     "opportunities:quote-create": "creates", "opportunities:quote-pdf": "PDF", "opportunities:line-remove": "command",
 }
 

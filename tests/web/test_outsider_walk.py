@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from m2c.campaigns.models import Campaign
+from m2c.contracts.models import AcceptanceCertificate, Contract, Site
 from m2c.core.models import ApiToken, Event, OrgUnit, Role
 from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
@@ -79,6 +80,7 @@ def world(db: Any) -> dict[str, Any]:
     clients["anonymous"] = Client()
     secrets = [c.legal_name for c in Customer.objects.all()] + [o.name for o in Opportunity.objects.all()]
     secrets += [lead.title for lead in Lead.objects.exclude(title="")]
+    secrets += [c.number for c in Contract.objects.all()]
     return {"clients": clients, "secrets": [s for s in secrets if len(s) >= 4], "owner": owner}
 
 
@@ -110,6 +112,10 @@ FILL: dict[str, Callable[[], Any]] = {
     "quote_id": lambda: _first(Quote.objects).pk,
     "line_id": lambda: _first(QuoteLine.objects).pk,
     "token_id": lambda: _first(ApiToken.objects).pk,
+    "contract_id": lambda: _first(Contract.objects).pk,
+    "site_id": lambda: _first(Site.objects).pk,
+    "file_kind": lambda: "certificate",
+    "file_id": lambda: _first(AcceptanceCertificate.objects.exclude(evidence="")).pk,
     # The admin site refuses every non-staff visitor before it reads an object.
     "object_id": lambda: "1",
     "content_type_id": lambda: "1",

@@ -77,10 +77,15 @@ def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
     customer = selectors.customer_get(user=request.user, customer_id=customer_id)
     contacts = [(c, format_phone(c.phone)) for c in selectors.contact_list(customer=customer)]
     timeline = core_events.timeline_labelled(customer)
+    from m2c.contracts.selectors import (
+        credit_exposure,  # the contracts app computes what is used of the limit
+    )
+
     return render(
         request,
         "customers/customer_detail.html",
-        {"customer": customer, "contacts": contacts, "timeline": timeline, "contact_form": ContactForm()},
+        {"customer": customer, "contacts": contacts, "timeline": timeline, "contact_form": ContactForm(),
+         "exposure": credit_exposure(customer=customer)},
     )
 
 

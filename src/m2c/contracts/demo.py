@@ -1,0 +1,55 @@
+"""Demo contracts: the won demo deals became contracts when they were won; here they move on, one stage
+further each (handover with a PM, a customer PO, shipments per site, PAC, FAC), so the pages show every
+stage. Idempotent: a contract already handed over is left as it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+EVIDENCE = b"%PDF-1.4\n% m2c demo acceptance certificate\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _pm(contract: Any) -> Any:
+    from m2c.core.models import Role, User
+
+    return (User.objects.filter(groups__name=Role.FR, is_active=True).order_by("username").first()
+            or contract.owner)
+
+
+def load(progress: bool = True) -> str:
+    from . import services
+    from .models import Contract
+    from .states import ContractStatus
+
+    contracts = list(Contract.objects.filter(status=ContractStatus.SIGNED, delivery_project__isnull=True)
+                     .order_by("number"))
+    moved = 0
+    today = timezone.localdate()
+    for index, contract in enumerate(contracts):
+        if index % 4 == 0:
+            continue  # stays SIGNED, waiting for its handover meeting
+        if not contract.sites.exists():
+            services.site_save(contract=contract, actor=None, name="一期 Phase 1", share_pct="60", location="主校区")
+            services.site_save(contract=contract, actor=None, name="二期 Phase 2", share_pct="40", location="新校区")
+        services.contract_handover(contract=contract, actor=None, pm=_pm(contract), handover_on=contract.signed_on,
+                                   baseline_plan="到货 → 安装 → 调测 → 初验 → 终验")
+        services.purchase_order_record(contract=contract, actor=None, number=f"PO-{contract.number}",
+                                       issued_on=contract.signed_on, amount=contract.total_value,
+                                       upload=SimpleUploadedFile("PO.pdf", EVIDENCE, content_type="application/pdf"))
+        sites = list(contract.sites.all())
+        for site in sites:
+            services.shipment_record(contract=contract, actor=None, site=site.pk, description=f"{site.name} 设备到货",
+                                     shipped_on=today, delivered_on=today)
+        if index % 4 >= 2:
+            services.certificate_record(
+                contract=contract, actor=None, type="PAC", sites=[sites[0].pk], signed_on=today,
+                signatory="客户信息中心主任", scope_note="初验",
+                upload=SimpleUploadedFile("PAC.pdf", EVIDENCE, content_type="application/pdf"))
+        if index % 4 == 3:
+            services.certificate_record(contract=contract, actor=None, type="FAC", whole_contract=True,
+                                        signed_on=today, signatory="客户信息中心主任", scope_note="终验")
+        moved += 1
+    return f"contracts +{moved} moved on of {Contract.objects.count()}"
