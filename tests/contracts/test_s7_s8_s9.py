@@ -108,3 +108,22 @@ def test_atcc_go_closes_a_fulfilled_contract(won):
     c.refresh_from_db()
     assert c.status == "CLOSED"
     assert ContractVersion.objects.filter(contract=c).count() == 1
+
+
+def test_atac_repeats_the_credit_check_on_the_amendment_delta(won):
+    """The 10.0M contract is unbilled (no billing yet): 10M + a 1.5M amendment = 11.5M ≤ 12M passes (S12's
+    step); a 2.5M amendment would reach 12.5M and is blocked, writing nothing."""
+    c = services.contract_handover(contract=won.contract, actor=won.deal.ar, pm=won.deal.fr)
+    big = services.contract_review_open(contract=c, actor=won.deal.ar, gate_type="ATAC", delta="2500000",
+                                        summary="增加图书馆站点")
+    big = flows.answer_all(big, won.deal.ar, credit_used="0")
+    before = Event.objects.count()
+    with pytest.raises(InvalidTransition) as exc:
+        opportunity_services.gate_review_submit(review=big, actor=won.deal.ar)
+    assert exc.value.code == "credit_exceeded" and Decimal(exc.value.extra["exposure"]) == Decimal("12500000")
+    assert Event.objects.count() == before
+    opportunity_services.gate_review_withdraw(review=big, actor=won.deal.ar, reason="金额调整")
+    small = services.contract_review_open(contract=c, actor=won.deal.ar, gate_type="ATAC", delta="1500000")
+    small = flows.answer_all(small, won.deal.ar, credit_used="0")
+    small = opportunity_services.gate_review_submit(review=small, actor=won.deal.ar)
+    assert small.status == "IN_REVIEW" and small.value_amount == Decimal("1500000")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -145,7 +145,7 @@ class ContractCertificateOut(OutSchema):
 
 
 class ContractReviewIn(InSchema):
-    gate: str = Field(..., pattern="^(ATAC|ATCC)$")
+    gate: Literal["ATAC", "ATCC"]
     delta: Amount | None = None
     summary: str = Field("", max_length=5000)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -77,16 +78,19 @@ def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
     customer = selectors.customer_get(user=request.user, customer_id=customer_id)
     contacts = [(c, format_phone(c.phone)) for c in selectors.contact_list(customer=customer)]
     timeline = core_events.timeline_labelled(customer)
-    from m2c.contracts.selectors import (
-        credit_exposure,  # the contracts app computes what is used of the limit
-    )
-
     return render(
         request,
         "customers/customer_detail.html",
         {"customer": customer, "contacts": contacts, "timeline": timeline, "contact_form": ContactForm(),
-         "exposure": credit_exposure(customer=customer)},
+         "exposure": _exposure(customer)},
     )
+
+
+def _exposure(customer: Any) -> Any:
+    """The customer's credit exposure with its parts, computed by the contracts app."""
+    from m2c.contracts.selectors import credit_exposure
+
+    return credit_exposure(customer=customer)
 
 
 @login_required
@@ -170,6 +174,7 @@ def contact_create(request: HttpRequest, customer_id: str) -> HttpResponse:
     return render(
         request,
         "customers/customer_detail.html",
-        {"customer": customer, "contacts": contacts, "timeline": timeline, "contact_form": form, "show_contact_form": True},
+        {"customer": customer, "contacts": contacts, "timeline": timeline, "contact_form": form, "show_contact_form": True,
+         "exposure": _exposure(customer)},
         status=422,
     )

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from m2c.core import events as core_events
@@ -82,7 +83,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 
 EXPORT_COLUMNS = (
     Column(_lazy("Contract number"), lambda c: c.number),
-    Column(_lazy("Title"), lambda c: c.title),
+    Column(pgettext_lazy("record", "Title"), lambda c: c.title),
     Column(_lazy("Customer"), lambda c: c.customer.legal_name),
     Column(_lazy("Status"), lambda c: c.get_status_display()),
     Column(_lazy("Total value"), lambda c: c.total_value),
