@@ -95,6 +95,11 @@ def test_s10_partial_payments_allocation_and_aging(planned):
     assert aging120["1-30"] == Decimal("3600000.00") and aging120["not_due"] == Decimal("2400000.00")
     pay(planned, inv3, "2400000", 140, "B-140")
     assert (inv3.status, inv3.days_late) == ("PAID", 0)
+    # DSO over the first quarter (days 0-90, 91 days): INV-1 and INV-2 invoiced (6.6M), INV-2 open (3.6M).
+    invoices = Invoice.objects.filter(contract=planned.contract)
+    assert selectors.receivable_on(invoices, planned.day(90)) == Decimal("3600000.00")
+    assert selectors.dso(invoices, planned.day(0), planned.day(90)) == Decimal("49.6")  # 3.6 / 6.6 x 91
+    assert selectors.dso_count_back(invoices, planned.day(90)) > 0
     assert _m(planned, 1).status == "SETTLED"
 
 

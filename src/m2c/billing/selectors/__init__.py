@@ -17,4 +17,14 @@ from .receipts import (  # noqa: F401
     receipt_queryset,
     receipt_suggestions,
 )
-from .receivables import aging, billed_by_contract, bucket_of, open_receivables_reporting, unbilled  # noqa: F401
+from .receivables import (  # noqa: F401
+    aging,
+    billed_by_contract,
+    bucket_of,
+    dso,
+    dso_count_back,
+    open_receivables_reporting,
+    receivable_on,
+    revenue_between,
+    unbilled,
+)

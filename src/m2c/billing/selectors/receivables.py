@@ -62,3 +62,61 @@ def aging(invoices: Any, *, on: dt.date | None = None) -> dict[str, dict[str, De
         row = out.setdefault(inv.currency, {label: Decimal(0) for label, _l, _h in BUCKETS})
         row[bucket_of(late)] += inv.open_amount
     return out
+
+
+def receivable_on(invoices: Any, on: dt.date) -> Decimal:
+    """Trade receivables at the end of ``on``: issued by then, less what was paid or credited by then."""
+    from ..models import Allocation, CreditNote
+
+    issued = invoices.filter(issued_on__lte=on, status__in=[*LIVE_INVOICE_STATUSES, "CANCELLED"])
+    total = issued.aggregate(s=Sum("total"))["s"] or Decimal(0)
+    paid = Allocation.objects.filter(invoice__in=issued, allocated_on__lte=on).aggregate(
+        s=Sum("invoice_amount"))["s"] or Decimal(0)
+    credited = CreditNote.objects.filter(invoice__in=issued, issued_on__lte=on).aggregate(
+        s=Sum("total"))["s"] or Decimal(0)
+    return total - paid - credited
+
+
+def revenue_between(invoices: Any, start: dt.date, end: dt.date) -> Decimal:
+    """Invoiced revenue in [start, end], less the credit notes of the period (tax-inclusive)."""
+    from ..models import CreditNote
+
+    billed = invoices.filter(issued_on__range=(start, end), status__in=[*LIVE_INVOICE_STATUSES, "CANCELLED"]).aggregate(
+        s=Sum("total"))["s"] or Decimal(0)
+    credited = CreditNote.objects.filter(invoice__in=invoices, issued_on__range=(start, end)).aggregate(
+        s=Sum("total"))["s"] or Decimal(0)
+    return billed - credited
+
+
+def dso(invoices: Any, start: dt.date, end: dt.date) -> Decimal | None:
+    """DSO (domain.md 9): receivables at period end / revenue in the period × days in the period.
+
+    ``invoices`` is a queryset of one currency. None when the period has no revenue.
+    """
+    revenue = revenue_between(invoices, start, end)
+    if revenue <= 0:
+        return None
+    days = (end - start).days + 1
+    return (receivable_on(invoices, end) / revenue * days).quantize(Decimal("0.1"))
+
+
+def dso_count_back(invoices: Any, end: dt.date, *, months: int = 12) -> Decimal:
+    """DSO by the count-back method: walk back month by month, consuming each month's revenue with the
+    receivables at ``end``, counting whole months' days and the last part pro rata."""
+    left = receivable_on(invoices, end)
+    days = Decimal(0)
+    month_end = end
+    for _i in range(months):
+        month_start = month_end.replace(day=1)
+        revenue = revenue_between(invoices, month_start, month_end)
+        length = (month_end - month_start).days + 1
+        if left <= 0:
+            break
+        if revenue <= 0 or left > revenue:
+            days += length
+            left -= max(revenue, Decimal(0))
+        else:
+            days += (left / revenue * length)
+            left = Decimal(0)
+        month_end = month_start - dt.timedelta(days=1)
+    return days.quantize(Decimal("0.1"))
