@@ -7,6 +7,7 @@ people allocating at once cannot over-allocate; the database checks the same sum
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -82,6 +83,9 @@ def receipt_record(*, actor: Actor, amount_: Any, currency: Any = "CNY", receive
                    bank_ref: str = "", remittance: str = "", payer_account: str = "", customer: Any = None) -> Receipt:
     """Enter a receipt by hand."""
     require_finance(actor, system=True)
+    if isinstance(received_on, dt.date) and received_on > timezone.localdate():
+        # Well-formed but not yet true: the bank cannot have paid on a day still to come.
+        raise Conflict(_("A receipt cannot be dated after today."), code="receipt_in_future")
     errors = FieldErrors()
     fields = receipt_build(amount_=amount_, currency=currency, received_on=received_on, payer_name=payer_name,
                            bank_ref=bank_ref, remittance=remittance, payer_account=payer_account, errors=errors)

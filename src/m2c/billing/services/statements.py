@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from m2c.core import events as core_events
-from m2c.core.errors import FieldErrors, ValidationFailed
+from m2c.core.errors import BadRequest, FieldErrors
 from m2c.core.imports import files
 from m2c.core.imports.mapping import Field, Schema
 from m2c.core.roles import Actor, authenticated
@@ -110,7 +110,7 @@ def _table_entries(path: Path, mapping: dict[str, str] | None) -> Iterator[Entry
     table = files.open_table(path)
     chosen = SCHEMA.validate(mapping, table.headers) if mapping else SCHEMA.suggest(table.headers)
     if "amount" not in chosen.values():
-        raise ValidationFailed(_("No column of this file is the credit amount; map it."), field="mapping")
+        raise BadRequest(_("No column of this file is the credit amount; map it."), field="mapping")
     index = {table.headers.index(h): target for h, target in chosen.items()}
     for line, cells in table.rows:
         values = {target: files.cell_text(cells[i]) if i < len(cells) else "" for i, target in index.items()}
@@ -152,7 +152,7 @@ def _camt_entries(raw: bytes) -> Iterator[Entry]:
     try:
         root = ElementTree.fromstring(raw)
     except (ElementTree.ParseError, DefusedXmlException) as exc:
-        raise ValidationFailed(_("The camt.053 file is not well-formed XML: %(e)s") % {"e": exc}, field="file") from None
+        raise BadRequest(_("The camt.053 file is not well-formed XML: %(e)s") % {"e": exc}, field="file") from None
     entries = [node for node in root.iter() if _local(node.tag) == "Ntry"]
     for number, ntry in enumerate(entries, start=1):
         if _text(ntry, "CdtDbtInd") == "DBIT":
@@ -189,7 +189,7 @@ def _mt940_entries(raw: bytes) -> Iterator[Entry]:
     text = text.replace("\r\n", "\n")
     starts = [m.start() for m in re.finditer(r"^:61:", text, re.MULTILINE)]
     if not starts:
-        raise ValidationFailed(_("The MT940 file has no :61: statement lines."), field="file")
+        raise BadRequest(_("The MT940 file has no :61: statement lines."), field="file")
     header = text[:starts[0]]
     closing = re.search(r"^:62[FM]:", text, re.MULTILINE)
     trailer = text[closing.start():] if closing else ""
