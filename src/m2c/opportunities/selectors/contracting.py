@@ -39,10 +39,14 @@ def won_deal(*, opportunity_id: Any, quote_id: Any = None, atc_review_id: Any = 
     terms: dict[str, Any] = {}
     retention = None
     if review is not None:
-        for answer in review.answers.filter(code__in=TERM_CODES):
-            terms[answer.code] = answer.display_value
+        # Texts and numbers as written; yes/no checks are the ATC review's record, not contract terms
+        # (and a label would freeze in the language of whoever won the deal).
+        for answer in review.answers.filter(code__in=TERM_CODES).exclude(answer_type="yes_no"):
             if answer.code == "retention_pct":
                 retention = answer.value_number
+            elif answer.is_answered:
+                terms[answer.code] = answer.value_text or (f"{answer.value_number.normalize():f}"
+                                                           if answer.value_number is not None else "")
     if quote is not None and quote.payment_terms:
         terms["quote_payment_terms"] = quote.payment_terms
     return WonDeal(opportunity=opp, quote=quote, atc_review=review, lines=lines, terms=terms, retention_pct=retention)
