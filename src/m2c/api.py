@@ -162,6 +162,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from m2c.billing.api import router as billing_router
     from m2c.campaigns.api import router as campaigns_router
     from m2c.contracts.api import router as contracts_router
     from m2c.core.api import router as core_router
@@ -177,6 +178,7 @@ def _register_routers() -> None:
     api.add_router("/", leads_router)
     api.add_router("/", opportunities_router)
     api.add_router("/", contracts_router)
+    api.add_router("/", billing_router)
 
 
 _register_routers()

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "m2c.leads",
     "m2c.opportunities",
     "m2c.contracts",
+    "m2c.billing",
     "m2c.web",
     "django.contrib.admin",
     "django.contrib.auth",

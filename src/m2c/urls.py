@@ -24,6 +24,7 @@ urlpatterns = [
     path("campaigns/", include("m2c.campaigns.urls")),
     path("leads/", include("m2c.leads.urls")),
     path("opportunities/", include("m2c.opportunities.urls")),
+    path("billing/", include("m2c.billing.urls")),
     path("contracts/", include("m2c.contracts.urls")),
     path("", include("m2c.web.urls")),
 ]

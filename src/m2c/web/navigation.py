@@ -92,6 +92,8 @@ SECTIONS = (
                     INTERNAL - {Role.MARKETING}),
             NavItem("billing", _("Billing and cash"), "cash-coin", "billing", "billing:index",
                     frozenset({Role.FINANCE, Role.AR, Role.EXECUTIVE})),
+            NavItem("billing-receipts", _("Receipts"), "bank", "billing", "billing:receipts",
+                    frozenset({Role.FINANCE, Role.EXECUTIVE}), child=True),
         ),
     ),
     NavSection(

@@ -1,0 +1,1 @@
+"""Billing and cash: milestones, billing items, invoices and credit notes, receipts and allocations."""

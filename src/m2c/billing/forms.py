@@ -1,0 +1,85 @@
+"""The billing pages' forms (shared wire formats and domain-error display from ``core.forms``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField
+
+from .states import InvoiceStatus, ReceiptStatus, VatType
+
+
+class InvoiceFilterForm(M2CForm):
+    search = forms.CharField(label=_("Search"), max_length=100, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *InvoiceStatus.choices],
+                               required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+
+class InvoiceRequestForm(M2CForm):
+    vat_type = forms.ChoiceField(label=_("VAT invoice type"), choices=VatType.choices)
+    tax_rate = forms.ChoiceField(label=_("VAT rate"), choices=[("13", "13%"), ("9", "9%"), ("6", "6%"), ("0", "0%")])
+    buyer_phone = forms.CharField(label=_("Buyer phone"), max_length=40, required=False)
+    buyer_bank = forms.CharField(label=_("Buyer bank and account"), max_length=200, required=False)
+
+
+class InvoiceIssueForm(M2CForm):
+    official_number = forms.CharField(label=_("Official invoice number"), max_length=40)
+    issued_on = DateField(label=_("Invoice date"))
+
+
+class CreditNoteForm(M2CForm):
+    amount = MoneyAmountField(label=_("Amount (empty: the whole open amount)"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    issued_on = DateField(label=_("Date"), required=False)
+
+
+class DisputeForm(M2CForm):
+    amount = MoneyAmountField(label=_("Disputed amount"))
+    reason = forms.CharField(label=_("What the customer disputes"), max_length=300)
+
+
+class ResolveForm(M2CForm):
+    credit = MoneyAmountField(label=_("Credit for the customer (0 if rejected)"), required=False)
+    reason = forms.CharField(label=_("Resolution"), max_length=300)
+
+
+class PlatformImportForm(M2CForm):
+    file = forms.FileField(label=_("Tax platform export (XLSX or CSV)"))
+
+
+class ReceiptFilterForm(M2CForm):
+    search = forms.CharField(label=_("Search"), max_length=100, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *ReceiptStatus.choices],
+                               required=False)
+    unmatched = forms.BooleanField(label=_("Not fully applied"), required=False)
+
+
+class ReceiptForm(M2CForm):
+    amount = MoneyAmountField(label=_("Amount"))
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY")
+    received_on = DateField(label=_("Received on"))
+    payer_name = forms.CharField(label=_("Payer"), max_length=255)
+    bank_ref = forms.CharField(label=_("Bank reference"), max_length=80, required=False)
+    remittance = forms.CharField(label=_("Remittance text"), max_length=500, required=False)
+
+
+class StatementForm(M2CForm):
+    file = forms.FileField(label=_("Bank statement (CSV, XLSX, camt.053 or MT940)"))
+
+
+class AllocateForm(M2CForm):
+    invoice = forms.ChoiceField(label=_("Invoice"))
+    amount = MoneyAmountField(label=_("Amount (empty: as much as possible)"), required=False)
+    fx_rate = DecimalField(label=_("Exchange rate (if currencies differ)"), required=False, decimal_places=8)
+
+    def __init__(self, *args, invoices=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invoice"].choices = [(str(i.pk), f"{i} · {i.customer.legal_name} · {i.open_amount} {i.currency}")
+                                          for i in invoices]
+
+
+class RefundForm(M2CForm):
+    amount = MoneyAmountField(label=_("Amount (empty: all unapplied)"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300)

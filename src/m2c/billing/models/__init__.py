@@ -1,0 +1,5 @@
+"""Billing tables by aggregate: milestones and billing items, invoices and credit notes, cash."""
+
+from .cash import Allocation, BankStatement, Receipt, Refund  # noqa: F401
+from .invoices import CreditNote, Invoice, InvoiceLine  # noqa: F401
+from .milestones import BillingItem, BillingMilestone  # noqa: F401

@@ -1,0 +1,122 @@
+"""Receivables: what is billed per contract, open receivables per customer, and aging (domain.md 6.3, 9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from m2c.core import fx
+from m2c.core.money import Money
+
+from ..models import BillingItem, Invoice
+from ..states import LIVE_INVOICE_STATUSES, OPEN_INVOICE_STATUSES
+
+# Days past due: (label, first day, last day or None).
+BUCKETS = (("not_due", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("91-180", 91, 180),
+           ("181-365", 181, 365), (">365", 366, None))
+
+
+def billed_by_contract(contract_ids: list[Any]) -> dict[Any, Decimal]:
+    """Contract id → amount on requested or issued invoices, less credit notes (contract currency)."""
+    rows = (Invoice.objects.filter(contract_id__in=contract_ids, status__in=[*LIVE_INVOICE_STATUSES, "DRAFT"])
+            .values("contract_id").annotate(s=Sum(F("total") - F("credited"))))
+    return {row["contract_id"]: row["s"] or Decimal(0) for row in rows}
+
+
+def open_receivables_reporting(customer_id: Any, on: dt.date) -> Decimal:
+    """The customer's open receivables in the reporting currency, each currency converted at ``on``."""
+    rows = (Invoice.objects.filter(customer_id=customer_id, status__in=OPEN_INVOICE_STATUSES)
+            .values("currency").annotate(s=Sum(F("total") - F("paid") - F("credited"))))
+    total = Money.zero(fx.reporting_currency())
+    for row in rows:
+        total = total + fx.to_reporting(Money(row["s"] or 0, row["currency"]), on)
+    return total.amount
+
+
+def unbilled(contract_id: Any, *, on: dt.date | None = None) -> Decimal:
+    """Billable items of the contract not yet on a requested or issued invoice."""
+    on = on or timezone.localdate()
+    return (BillingItem.objects.filter(contract_id=contract_id, billable_on__lte=on)
+            .exclude(invoice__status__in=[*LIVE_INVOICE_STATUSES, "DRAFT"])
+            .aggregate(s=Sum("amount"))["s"] or Decimal(0))
+
+
+def bucket_of(days_past_due: int) -> str:
+    for label, low, high in BUCKETS:
+        if (low is None or days_past_due >= low) and (high is None or days_past_due <= high):
+            return label
+    return BUCKETS[-1][0]
+
+
+def aging(invoices: Any, *, on: dt.date | None = None) -> dict[str, dict[str, Decimal]]:
+    """Currency → bucket → open amount of ``invoices`` (a queryset) on ``on``; disputed parts counted apart."""
+    on = on or timezone.localdate()
+    out: dict[str, dict[str, Decimal]] = {}
+    for inv in invoices.filter(status__in=OPEN_INVOICE_STATUSES).only("currency", "total", "paid", "credited",
+                                                                       "due_date"):
+        late = (on - inv.due_date).days if inv.due_date else 0
+        row = out.setdefault(inv.currency, {label: Decimal(0) for label, _l, _h in BUCKETS})
+        row[bucket_of(late)] += inv.open_amount
+    return out
+
+
+def receivable_on(invoices: Any, on: dt.date) -> Decimal:
+    """Trade receivables at the end of ``on``: issued by then, less what was paid or credited by then."""
+    from ..models import Allocation, CreditNote
+
+    issued = invoices.filter(issued_on__lte=on, status__in=[*LIVE_INVOICE_STATUSES, "CANCELLED"])
+    total = issued.aggregate(s=Sum("total"))["s"] or Decimal(0)
+    paid = Allocation.objects.filter(invoice__in=issued, allocated_on__lte=on).aggregate(
+        s=Sum("invoice_amount"))["s"] or Decimal(0)
+    credited = CreditNote.objects.filter(invoice__in=issued, issued_on__lte=on).aggregate(
+        s=Sum("total"))["s"] or Decimal(0)
+    return total - paid - credited
+
+
+def revenue_between(invoices: Any, start: dt.date, end: dt.date) -> Decimal:
+    """Invoiced revenue in [start, end], less the credit notes of the period (tax-inclusive)."""
+    from ..models import CreditNote
+
+    billed = invoices.filter(issued_on__range=(start, end), status__in=[*LIVE_INVOICE_STATUSES, "CANCELLED"]).aggregate(
+        s=Sum("total"))["s"] or Decimal(0)
+    credited = CreditNote.objects.filter(invoice__in=invoices, issued_on__range=(start, end)).aggregate(
+        s=Sum("total"))["s"] or Decimal(0)
+    return billed - credited
+
+
+def dso(invoices: Any, start: dt.date, end: dt.date) -> Decimal | None:
+    """DSO (domain.md 9): receivables at period end / revenue in the period × days in the period.
+
+    ``invoices`` is a queryset of one currency. None when the period has no revenue.
+    """
+    revenue = revenue_between(invoices, start, end)
+    if revenue <= 0:
+        return None
+    days = (end - start).days + 1
+    return (receivable_on(invoices, end) / revenue * days).quantize(Decimal("0.1"))
+
+
+def dso_count_back(invoices: Any, end: dt.date, *, months: int = 12) -> Decimal:
+    """DSO by the count-back method: walk back month by month, consuming each month's revenue with the
+    receivables at ``end``, counting whole months' days and the last part pro rata."""
+    left = receivable_on(invoices, end)
+    days = Decimal(0)
+    month_end = end
+    for _i in range(months):
+        month_start = month_end.replace(day=1)
+        revenue = revenue_between(invoices, month_start, month_end)
+        length = (month_end - month_start).days + 1
+        if left <= 0:
+            break
+        if revenue <= 0 or left > revenue:
+            days += length
+            left -= max(revenue, Decimal(0))
+        else:
+            days += (left / revenue * length)
+            left = Decimal(0)
+        month_end = month_start - dt.timedelta(days=1)
+    return days.quantize(Decimal("0.1"))

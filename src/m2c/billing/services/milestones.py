@@ -1,0 +1,220 @@
+"""Milestone billing (domain.md 6.3, 11.6): payment terms per contract and the items evidence releases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from m2c.contracts import selectors as contract_selectors
+from m2c.contracts.models import Contract
+from m2c.core import events as core_events
+from m2c.core.errors import Conflict, FieldErrors
+from m2c.core.roles import Actor
+
+from .. import events
+from ..models import BillingItem, BillingMilestone
+from ..states import LIVE_INVOICE_STATUSES, MILESTONE_MACHINE, InvoiceStatus, MilestoneStatus, Scope, Trigger
+from ._common import amount, fen, require_billing
+
+PCT = Decimal("0.0001")
+CERTIFICATE_TRIGGERS = {Trigger.DELIVERY: "DELIVERY", Trigger.PAC: "PAC", Trigger.FAC: "FAC"}
+
+
+def _parse_rows(contract: Contract, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    errors = FieldErrors()
+    clean: list[dict[str, Any]] = []
+    if not rows:
+        errors.add("milestones", _("Give at least one milestone."))
+    total_value = contract.total_value
+    for i, row in enumerate(rows):
+        where = f"milestones.{i}"
+        name = str(row.get("name") or "").strip()
+        if not name:
+            errors.add(f"{where}.name", _("Name the milestone."))
+        trigger = row.get("trigger")
+        if trigger not in Trigger.values:
+            errors.add(f"{where}.trigger", _("Choose signature, delivery, PAC, FAC, days after an event or periodic."))
+        scope = row.get("scope") or Scope.CONTRACT
+        if scope not in Scope.values:
+            errors.add(f"{where}.scope", _("Choose the whole contract or pro rata per site."))
+        elif scope == Scope.PER_SITE and not contract.sites.exists():
+            errors.add(f"{where}.scope", _("This contract has no sites to bill pro rata."))
+        elif scope == Scope.PER_SITE and trigger == Trigger.SIGNATURE:
+            errors.add(f"{where}.scope", _("A signature milestone covers the whole contract."))
+        trigger_event = str(row.get("trigger_event") or "")
+        if trigger == Trigger.TIME_AFTER_EVENT and trigger_event not in ("SIGNATURE", "DELIVERY", "PAC", "FAC"):
+            errors.add(f"{where}.trigger_event", _("Choose the event the days count from."))
+        percent, fixed = row.get("percent"), row.get("amount")
+        value = None
+        if percent not in (None, "") and fixed not in (None, ""):
+            errors.add(f"{where}.percent", _("Give a percent or an amount, not both."))
+        elif percent not in (None, ""):
+            number = amount(percent, field=f"{where}.percent", errors=errors) if not isinstance(percent, Decimal) \
+                else percent
+            if number is not None:
+                if number > 100:
+                    errors.add(f"{where}.percent", _("A percent is at most 100."))
+                else:
+                    percent = Decimal(number).quantize(PCT)
+                    value = fen(total_value * percent / 100)
+        elif fixed not in (None, ""):
+            value = amount(fixed, field=f"{where}.amount", errors=errors)
+            percent = None
+        else:
+            errors.add(f"{where}.percent", _("Give a percent or an amount."))
+        try:
+            payment_days = int(row.get("payment_days", 30))
+            offset_days = int(row.get("offset_days") or 0)
+            if payment_days < 0 or offset_days < 0 or payment_days > 3650 or offset_days > 3650:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors.add(f"{where}.payment_days", _("Days are a whole number from 0 to 3650."))
+            payment_days = offset_days = 0
+        clean.append({"name": name[:120], "trigger": trigger, "scope": scope, "trigger_event": trigger_event,
+                      "percent": percent if percent not in (None, "") else None, "amount": value,
+                      "payment_days": payment_days, "offset_days": offset_days})
+    if not errors:
+        planned = sum((r["amount"] for r in clean), Decimal(0))
+        if planned > total_value:
+            errors.add("milestones", _("The milestones add up to %(sum)s, more than the contract's %(total)s.")
+                       % {"sum": planned, "total": total_value})
+    errors.raise_if_any()
+    return clean
+
+
+@transaction.atomic
+def milestone_plan(*, contract: Contract, actor: Actor, rows: list[dict[str, Any]]) -> list[BillingMilestone]:
+    """Set the payment terms of a contract as billing milestones, then release what evidence already allows.
+
+    Only a contract with no billing item yet can be (re)planned here; later changes go through a
+    contract change (domain.md 6.4).
+    """
+    require_billing(actor)
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    if BillingItem.objects.filter(contract=locked).exists():
+        raise Conflict(_("Billing has started on this contract; change milestones through a contract change."),
+                       code="billing_started")
+    clean = _parse_rows(locked, rows)
+    BillingMilestone.objects.filter(contract=locked).delete()
+    made = [BillingMilestone.objects.create(contract=locked, seq=i + 1, currency=locked.currency, **row)
+            for i, row in enumerate(clean)]
+    core_events.record(events.MILESTONES_PLANNED, locked, actor=actor, payload={
+        "milestones": [f"M{m.seq} {m.name} {m.amount}" for m in made],
+        "total": str(sum((m.amount for m in made), Decimal(0))), "currency": locked.currency,
+    })
+    milestones_release(contract=locked, actor=actor)
+    return made
+
+
+def _evidence(contract: Contract, milestone: BillingMilestone) -> dict[Any, tuple[dt.date, Any]]:
+    """Scope unit (site id, or None for the whole contract) → (date, certificate) of the triggering evidence."""
+    kind = milestone.trigger_event if milestone.trigger == Trigger.TIME_AFTER_EVENT else milestone.trigger
+    if kind == Trigger.SIGNATURE:
+        if contract.signed_on is None or contract.status in ("DRAFT", "UNDER_REVIEW", "APPROVED"):
+            return {}
+        return {None: (contract.signed_on, None)}
+    if kind not in CERTIFICATE_TRIGGERS:
+        return {}
+    found: dict[Any, tuple[dt.date, Any]] = {}
+    site_ids = [s.pk for s in contract.sites.all()]
+    for cert in contract.certificates.filter(type=CERTIFICATE_TRIGGERS[kind]).prefetch_related("sites"):
+        covered = site_ids if cert.whole_contract else [s.pk for s in cert.sites.all()]
+        for site_id in covered:
+            found.setdefault(site_id, (cert.signed_on, cert))
+        if cert.whole_contract or not site_ids:
+            found.setdefault(None, (cert.signed_on, cert))
+    if milestone.scope == Scope.CONTRACT and site_ids and None not in found:
+        # Whole-contract scope: billable once every site has the evidence, on the last date.
+        if found and all(s in found for s in site_ids):
+            last = max(found.values(), key=lambda pair: pair[0])
+            found[None] = last
+    return found
+
+
+def _site_amounts(contract: Contract, milestone: BillingMilestone) -> dict[Any, Decimal]:
+    """Each site's part of a pro-rata milestone, the last site absorbing the rounding (sum = amount)."""
+    sites = list(contract.sites.all())
+    parts = {s.pk: fen(milestone.amount * s.share_pct / 100) for s in sites}
+    if sites and sum(s.share_pct for s in sites) == 100:
+        parts[sites[-1].pk] = milestone.amount - sum(parts[s.pk] for s in sites[:-1])
+    return parts
+
+
+def milestones_release(*, contract: Contract, actor: Actor = None) -> list[BillingItem]:
+    """Create the billing items that existing evidence makes billable (idempotent), then sync statuses."""
+    made: list[BillingItem] = []
+    for milestone in BillingMilestone.objects.select_for_update().filter(contract=contract).exclude(
+            status=MilestoneStatus.CANCELLED):
+        evidence = _evidence(contract, milestone)
+        have = set(milestone.items.values_list("site_id", flat=True))
+        if milestone.scope == Scope.PER_SITE:
+            parts = _site_amounts(contract, milestone)
+            units = [(site_id, parts[site_id]) for site_id in parts if site_id in evidence and site_id not in have]
+        else:
+            units = [(None, milestone.amount)] if None in evidence and None not in have else []
+        for site_id, value in units:
+            if value <= 0:
+                continue
+            on, cert = evidence[site_id]
+            if milestone.trigger == Trigger.TIME_AFTER_EVENT:
+                on = on + dt.timedelta(days=milestone.offset_days)
+            item = BillingItem.objects.create(milestone=milestone, contract=contract, site_id=site_id, amount=value,
+                                              certificate=cert, billable_on=on)
+            made.append(item)
+            core_events.record(events.ITEM_BILLABLE, milestone, actor=actor, payload={
+                "item": str(item.pk), "milestone": f"M{milestone.seq}",
+                "site": str(item.site) if site_id else None, "amount": str(value), "billable_on": str(on),
+                "certificate": str(cert.pk) if cert else None,
+            })
+        milestone_sync(milestone, actor=actor)
+    return made
+
+
+def milestone_target(milestone: BillingMilestone) -> str:
+    """The status a milestone's items imply (domain.md 11.6)."""
+    items = list(milestone.items.select_related("invoice"))
+    billable = sum((i.amount for i in items), Decimal(0))
+    invoiced_items = [i for i in items if i.invoice_id and i.invoice.status in LIVE_INVOICE_STATUSES]
+    invoiced = sum((i.amount for i in invoiced_items), Decimal(0))
+    if milestone.status == MilestoneStatus.CANCELLED:
+        return milestone.status
+    if invoiced >= milestone.amount > 0:
+        paid = all(i.invoice.status == InvoiceStatus.PAID for i in invoiced_items)
+        return MilestoneStatus.SETTLED if paid else MilestoneStatus.INVOICED
+    if invoiced > 0:
+        return MilestoneStatus.PARTIALLY_INVOICED
+    if billable >= milestone.amount > 0:
+        return MilestoneStatus.BILLABLE
+    if billable > 0:
+        return MilestoneStatus.PARTIALLY_BILLABLE
+    return MilestoneStatus.PLANNED
+
+
+def milestone_sync(milestone: BillingMilestone, *, actor: Actor = None) -> None:
+    target = milestone_target(milestone)
+    if target != milestone.status:
+        MILESTONE_MACHINE.apply(milestone, target, actor=actor)
+
+
+def milestones_sync_for_items(item_ids: list[Any], *, actor: Actor = None) -> None:
+    for milestone in BillingMilestone.objects.filter(items__pk__in=item_ids).distinct():
+        milestone_sync(milestone, actor=actor)
+
+
+def on_certificate_recorded(event: Any) -> None:
+    """A certificate recorded on a contract releases the milestones it triggers (same transaction)."""
+    contract = Contract.objects.filter(pk=event.subject_id).first()
+    if contract is not None and BillingMilestone.objects.filter(contract=contract).exists():
+        milestones_release(contract=contract, actor=event.actor)
+
+
+def billed_amount(milestone: BillingMilestone) -> Decimal:
+    return milestone.items.filter(invoice__status__in=LIVE_INVOICE_STATUSES).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+__all__ = ["contract_selectors", "milestone_plan", "milestones_release", "milestone_sync", "on_certificate_recorded"]

@@ -1,0 +1,20 @@
+"""Billing pages: invoices and receipts (lists, record pages, their forms and one-click matching)."""
+
+from .invoices import (  # noqa: F401
+    contract_billing,
+    invoice_command,
+    invoice_detail,
+    invoice_export,
+    invoice_list,
+    invoice_pdf,
+    platform_import,
+)
+from .receipts import (  # noqa: F401
+    receipt_allocate,
+    receipt_confirm,
+    receipt_detail,
+    receipt_list,
+    receipt_refund,
+    receipt_refund_decide,
+    statement_upload,
+)

@@ -1,0 +1,70 @@
+"""Two sessions allocating the same receipt, or invoicing the same milestone, at the same moment
+(PostgreSQL, two connections in two threads): the row locks let one through and refuse the other."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from m2c.billing import services
+from m2c.billing.models import Allocation, Invoice, Receipt
+from m2c.core.errors import DomainError
+
+from .test_scenarios import s8, s9
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite runs one write transaction at a time"),
+]
+
+
+def _race(*calls):
+    start, results = threading.Barrier(len(calls)), {}
+
+    def run(name, fn):
+        try:
+            start.wait(10)
+            results[name] = fn()
+        except DomainError as exc:
+            results[name] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return [results[i] for i in range(len(calls))]
+
+
+def test_two_sessions_allocating_the_same_receipt_never_over_allocate(planned):
+    _inv1, inv2, inv3 = s9(planned)
+    receipt = services.receipt_record(actor=planned.finance, amount_="2400000", received_on=planned.day(100),
+                                      payer_name="申江大学")
+    outcomes = _race(
+        lambda: services.receipt_allocate(receipt=receipt, invoice=inv2, actor=planned.finance, amount_="2400000"),
+        lambda: services.receipt_allocate(receipt=receipt, invoice=inv3, actor=planned.finance, amount_="2400000"),
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["Allocation", "Conflict"]
+    receipt.refresh_from_db()
+    assert receipt.allocated == Decimal("2400000.00") and Allocation.objects.count() == 1
+    assert sum(Invoice.objects.values_list("paid", flat=True)) == Decimal("2400000.00")
+    assert Receipt.objects.get().status == "APPLIED"
+
+
+def test_two_sessions_invoicing_the_same_milestone_never_over_invoice(planned):
+    s8(planned)  # M1 invoiced; now the North PAC releases 3.6M of M2
+    from .conftest import pac
+
+    north = planned.contract.sites.first()
+    pac(planned, north, 60)
+    outcomes = _race(
+        lambda: services.invoice_request(contract=planned.contract, actor=planned.deal.ar),
+        lambda: services.invoice_request(contract=planned.contract, actor=planned.deal.ar),
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["Invoice", "ValidationFailed"]
+    assert Invoice.objects.filter(total=Decimal("3600000.00")).count() == 1
