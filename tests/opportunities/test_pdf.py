@@ -6,6 +6,7 @@ import io
 
 from pypdf import PdfReader
 
+from m2c.core import fonts
 from m2c.opportunities import pdf
 from m2c.opportunities.models import CompanyProfile
 
@@ -33,7 +34,7 @@ def test_a_chinese_quote_renders_with_the_shipped_font_when_the_machine_has_none
     """A fresh machine: no configured font and no system CJK font, only the subset shipped in m2c/core/fonts."""
     settings.M2C_PDF_FONT = None
     settings.M2C_PDF_FONT_DIRS = [str(tmp_path)]  # an empty folder stands for a machine without fonts
-    assert pdf._font() == pdf.BUNDLED_FONT
+    assert fonts.cjk_font() == fonts.BUNDLED_FONT
     CompanyProfile.objects.create(name="华擎网络技术有限公司", name_en="Huaqing Networks Co., Ltd.")
     opp = flows.to_o2(deal)
     quote = flows.quote(opp, deal)
@@ -42,9 +43,9 @@ def test_a_chinese_quote_renders_with_the_shipped_font_when_the_machine_has_none
     assert "华擎网络技术有限公司" in zh and "报价单" in zh and "申江大学" in zh and "北校区" in zh
     assert "10,000,000.00" in zh and "7,000,000" not in zh
     assert "?" not in zh  # no character the font lacks was replaced
-    fonts = {str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
+    embedded = {str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
              for f in page["/Resources"]["/Font"].get_object().values()}
-    assert any("NotoSansCJK" in name for name in fonts), fonts
+    assert any("NotoSansCJK" in name for name in embedded), embedded
     assert "Quotation" in _text(pdf.render(quote, "en"))
 
 

@@ -14,15 +14,15 @@ TERMS = [
 
 
 def load(progress: bool = True) -> str:
-    from m2c.contracts.models import Contract
+    from m2c.contracts.selectors import contracts_in_states
     from m2c.core.errors import DomainError
 
     from . import services
     from .models import BillingMilestone, Invoice
 
     today = timezone.localdate()
-    contracts = list(Contract.objects.exclude(pk__in=BillingMilestone.objects.values("contract_id"))
-                     .filter(status__in=("SIGNED", "IN_EXECUTION", "FULFILLED")).order_by("number"))
+    contracts = list(contracts_in_states(("SIGNED", "IN_EXECUTION", "FULFILLED"),
+                                         exclude_ids=BillingMilestone.objects.values("contract_id")))
     invoices = 0
     for index, contract in enumerate(contracts):
         rows = TERMS if contract.sites.exists() else [dict(t, scope="CONTRACT") for t in TERMS]

@@ -9,8 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from m2c.core import fonts
 from m2c.core.formatting import format_money
-from m2c.opportunities.pdf import _font
 
 from .models import Invoice
 
@@ -22,19 +22,14 @@ def render(invoice: Invoice, language: str = "zh-hans") -> bytes:
 
 
 def _render(inv: Invoice) -> bytes:
-    found = _font()
-    family = "cjk" if found else "helvetica"
+    family = "cjk"
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_margins(15, 15, 15)
-    if found:
-        regular, bold, index = found
-        pdf.add_font("cjk", "", regular, collection_font_number=index)
-        pdf.add_font("cjk", "B", bold, collection_font_number=index)
+    fonts.add_cjk_font(pdf, family)
     pdf.add_page()
 
     def text(value: Any) -> str:
-        string = str(value or "")
-        return string if found else string.encode("latin-1", "replace").decode("latin-1")
+        return str(value or "")
 
     def money(value: Any) -> str:
         return format_money(value, inv.currency, with_currency=False)

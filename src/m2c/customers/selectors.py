@@ -86,6 +86,11 @@ def contact_get(*, user: Any, contact_id: Any) -> Contact:
     return contact
 
 
+def customer_by_id(customer_id: Any) -> Customer | None:
+    """A customer by id, unscoped: for services that resolved it themselves (a payer, an event's subject)."""
+    return Customer.objects.filter(pk=customer_id).first()
+
+
 def customer_visible(*, user: Any, customer_id: Any) -> bool:
     """Whether ``user`` may see the customer (an id from input: other apps link records only to these)."""
     return customer_queryset(user).filter(pk=customer_id).exists()

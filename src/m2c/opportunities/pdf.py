@@ -10,12 +10,9 @@ Cost and margin are internal: the customer's document never shows them.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -28,39 +25,8 @@ from . import vat
 from .models import CompanyProfile, Quote
 from .states import QuoteStatus
 
-# Full CJK fonts by file name, searched in settings.M2C_PDF_FONT_DIRS: (regular, bold, index of the
-# Simplified Chinese face in a collection).
-SYSTEM_FONTS = [
-    ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc", 2),
-    ("PingFang.ttc", "PingFang.ttc", 0),
-    ("msyh.ttc", "msyhbd.ttc", 0),
-]
-SYSTEM_FONT_DIRS = [
-    "/usr/share/fonts/opentype/noto",
-    "/usr/share/fonts/noto-cjk",
-    "/usr/share/fonts/google-noto-cjk",
-    "/System/Library/Fonts",
-    "C:/Windows/Fonts",
-]
-# Shipped with the package: always there, covers GB2312 (see m2c/core/fonts/README.md).
-BUNDLED_FONT = (str(fonts.CJK_REGULAR), str(fonts.CJK_BOLD), 0)
 BRAND = (196, 30, 58)
 GREY = (110, 110, 110)
-
-
-def _font() -> tuple[str, str, int]:
-    """(regular, bold, collection index) of the CJK font to embed: configured, system, else bundled."""
-    configured = getattr(settings, "M2C_PDF_FONT", None) or os.environ.get("M2C_PDF_FONT")
-    if configured and Path(configured).is_file():
-        return configured, configured, 0
-    dirs = getattr(settings, "M2C_PDF_FONT_DIRS", None)
-    for folder in SYSTEM_FONT_DIRS if dirs is None else dirs:
-        for regular, bold, index in SYSTEM_FONTS:
-            path = Path(folder) / regular
-            if path.is_file():
-                bold_path = Path(folder) / bold
-                return str(path), str(bold_path if bold_path.is_file() else path), index
-    return BUNDLED_FONT
 
 
 class QuotePDF(FPDF):
@@ -100,23 +66,16 @@ def render(quote: Quote, language: str = "zh-hans") -> bytes:
 def _render(quote: Quote, language: str) -> bytes:
     company = CompanyProfile.current()
     english = language == "en"
-    found = _font()
-    family = "cjk" if found else "helvetica"
+    family = "cjk"
     pdf = QuotePDF(footer_text=_("%(company)s · Quotation %(number)s")
                    % {"company": (company.name_en if english and company.name_en else company.name),
                       "number": quote_number(quote)}, family=family)
-    if found:
-        regular, bold, index = found
-        pdf.add_font("cjk", "", regular, collection_font_number=index)
-        pdf.add_font("cjk", "B", bold, collection_font_number=index)
+    fonts.add_cjk_font(pdf, family)
     pdf.alias_nb_pages()
     pdf.add_page()
 
     def text(value: Any) -> str:
-        string = str(value or "")
-        if found:
-            return string
-        return string.encode("latin-1", "replace").decode("latin-1")
+        return str(value or "")
 
     # Letterhead.
     pdf.set_fill_color(*BRAND)

@@ -20,6 +20,7 @@ from m2c.core.errors import Conflict, CurrencyMismatch, FieldErrors, PermissionD
 from m2c.core.money import normalise_currency
 from m2c.core.roles import Actor, authenticated
 from m2c.customers.identity import customer_resolve
+from m2c.customers.selectors import customer_by_id
 
 from .. import events
 from ..models import Allocation, Invoice, Receipt, Refund
@@ -35,14 +36,12 @@ from .invoices import invoice_sync
 
 
 def _customer(customer: Any, payer_name: str) -> Any:
-    from m2c.customers.models import Customer
-
     if customer not in (None, ""):
-        return Customer.objects.filter(pk=getattr(customer, "pk", customer)).first()
+        return customer_by_id(getattr(customer, "pk", customer))
     if payer_name:
         found = customer_resolve(name=payer_name).customer
         if found is not None:
-            return Customer.objects.filter(pk=found.id).first()
+            return customer_by_id(found.id)
     return None
 
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from m2c.contracts.models import Contract
+from m2c.contracts.selectors import contract_lock
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, FieldErrors
 from m2c.core.roles import Actor, authenticated
+
+if TYPE_CHECKING:
+    from m2c.contracts.models import Contract
 
 from .. import events
 from ..models import BillingItem, BillingMilestone, CreditNote, Invoice, InvoiceLine
@@ -60,7 +63,7 @@ def invoice_request(*, contract: Contract, actor: Actor, items: list[Any] | None
     requested or issued invoice (the items and their milestones are locked while this is checked).
     """
     require_billing(actor)
-    locked = Contract.objects.select_for_update().select_related("customer").get(pk=contract.pk)
+    locked = contract_lock(contract.pk)
     errors = FieldErrors()
     if locked.status not in INVOICEABLE_CONTRACT_STATUSES:
         raise Conflict(_("A contract in this status cannot be invoiced."), code="contract_not_invoiceable")

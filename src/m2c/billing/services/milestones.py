@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from m2c.contracts import selectors as contract_selectors
-from m2c.contracts.models import Contract
+from m2c.contracts.selectors import contract_by_id, contract_lock
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, FieldErrors
 from m2c.core.roles import Actor
+
+if TYPE_CHECKING:
+    from m2c.contracts.models import Contract
 
 from .. import events
 from ..models import BillingItem, BillingMilestone
@@ -95,7 +98,7 @@ def milestone_plan(*, contract: Contract, actor: Actor, rows: list[dict[str, Any
     contract change (domain.md 6.4).
     """
     require_billing(actor)
-    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    locked = contract_lock(contract.pk)
     if BillingItem.objects.filter(contract=locked).exists():
         raise Conflict(_("Billing has started on this contract; change milestones through a contract change."),
                        code="billing_started")
@@ -208,7 +211,7 @@ def milestones_sync_for_items(item_ids: list[Any], *, actor: Actor = None) -> No
 
 def on_certificate_recorded(event: Any) -> None:
     """A certificate recorded on a contract releases the milestones it triggers (same transaction)."""
-    contract = Contract.objects.filter(pk=event.subject_id).first()
+    contract = contract_by_id(event.subject_id)
     if contract is not None and BillingMilestone.objects.filter(contract=contract).exists():
         milestones_release(contract=contract, actor=event.actor)
 

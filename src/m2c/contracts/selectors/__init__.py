@@ -4,10 +4,13 @@ from .contracts import (  # noqa: F401
     CONTRACT_SCOPE,
     ContractFilters,
     acceptance_coverage,
+    contract_by_id,
     contract_for_opportunity,
     contract_get,
     contract_list,
+    contract_lock,
     contract_queryset,
+    contracts_in_states,
     site_progress,
     site_value,
 )

@@ -66,6 +66,21 @@ def contract_for_opportunity(*, opportunity_id: Any) -> Contract | None:
     return Contract.objects.filter(opportunity_id=opportunity_id).first()
 
 
+def contract_by_id(contract_id: Any) -> Contract | None:
+    """A contract by id, unscoped: for services and event handlers that already hold the right."""
+    return Contract.objects.filter(pk=contract_id).first()
+
+
+def contract_lock(contract_id: Any) -> Contract:
+    """The contract's row locked for the caller's transaction (with its customer), for writes that depend on it."""
+    return Contract.objects.select_for_update(of=("self",)).select_related("customer").get(pk=contract_id)
+
+
+def contracts_in_states(states: tuple[str, ...], *, exclude_ids: Any = ()) -> QuerySet[Contract]:
+    """Contracts in ``states`` (unscoped, by number), leaving out ``exclude_ids`` (a list or a subquery)."""
+    return Contract.objects.filter(status__in=states).exclude(pk__in=exclude_ids).order_by("number")
+
+
 def site_value(contract: Contract, site: Site) -> Decimal:
     return (contract.total_value * site.share_pct / Decimal(100)).quantize(Decimal("0.01"))
 
