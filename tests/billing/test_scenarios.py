@@ -11,6 +11,7 @@ from m2c.billing import selectors, services
 from m2c.billing.models import BillingItem, Invoice
 from m2c.contracts import selectors as contract_selectors
 from m2c.contracts import services as contract_services
+from m2c.contracts.models import Contract
 from m2c.core.errors import Conflict, InvalidTransition, ValidationFailed
 from m2c.core.models import Event
 
@@ -195,3 +196,15 @@ def test_milestones_beyond_the_contract_value_are_refused(signed):
     with pytest.raises(ValidationFailed) as exc:
         services.milestone_plan(contract=signed.contract, actor=signed.finance, rows=rows)
     assert exc.value.errors[0]["field"] == "milestones" and not signed.contract.milestones.exists()
+
+
+def test_percent_milestones_adding_up_to_100_bill_exactly_the_contract_value_to_the_fen(signed):
+    """30 % + 60 % + 10 % of 1,200,146.66 rounded one by one is 1,200,146.67: rounded cumulatively it is exact."""
+    Contract.objects.filter(pk=signed.contract.pk).update(total_value=Decimal("1200146.66"))
+    signed.contract.refresh_from_db()
+    rows = [{"name": "A", "percent": "30", "trigger": "SIGNATURE"}, {"name": "B", "percent": "60", "trigger": "PAC"},
+            {"name": "C", "percent": "10", "trigger": "FAC"}]
+    milestones = services.milestone_plan(contract=signed.contract, actor=signed.finance, rows=rows)
+    amounts = [m.amount for m in milestones]
+    assert amounts == [Decimal("360044.00"), Decimal("720087.99"), Decimal("120014.67")]
+    assert sum(amounts) == Decimal("1200146.66")

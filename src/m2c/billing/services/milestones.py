@@ -34,6 +34,7 @@ def _parse_rows(contract: Contract, rows: list[dict[str, Any]]) -> list[dict[str
     if not rows:
         errors.add("milestones", _("Give at least one milestone."))
     total_value = contract.total_value
+    cum_percent, cum_value = Decimal(0), Decimal(0)
     for i, row in enumerate(rows):
         where = f"milestones.{i}"
         name = str(row.get("name") or "").strip()
@@ -64,7 +65,12 @@ def _parse_rows(contract: Contract, rows: list[dict[str, Any]]) -> list[dict[str
                     errors.add(f"{where}.percent", _("A percent is at most 100."))
                 else:
                     percent = Decimal(number).quantize(PCT)
-                    value = fen(total_value * percent / 100)
+                    # Rounded cumulatively: percents that add up to 100 % bill exactly the contract's
+                    # value, never a fen more (30 % + 60 % + 10 % of 1,200,146.66 rounded one by one
+                    # would come to 1,200,146.67).
+                    cum_percent += percent
+                    cum_value, before = fen(total_value * cum_percent / 100), cum_value
+                    value = cum_value - before
         elif fixed not in (None, ""):
             value = amount(fixed, field=f"{where}.amount", errors=errors)
             percent = None
