@@ -127,3 +127,27 @@ def test_refs(db, org):
     assert ref_out(org.shanghai) == {"id": org.shanghai.pk, "code": "ro-shanghai", "name": org.shanghai.label}
     assert ref_out(None) is None
     assert user_ref_out(user) == {"id": user.pk, "username": "li.wei", "display_name": "李伟"}
+
+
+def test_field_errors_text_strips_and_names_the_field_in_the_readers_language(db, users):
+    from django.utils import translation
+
+    from m2c.leads import services as leads_services
+    from m2c.leads.models import RoutingRule
+
+    errors = FieldErrors()
+    assert errors.text("name", "  华东规则 ", required="required", max_length=10) == "华东规则"
+    assert errors.text("note", None) == ""
+    assert not errors
+    errors.text("name", "   ", required="A name is required.")
+    with translation.override("zh-hans"):
+        errors.text("name_en", "x" * 11, max_length=10)
+    assert errors.items == [{"field": "name", "reason": "A name is required."},
+                            {"field": "name_en", "reason": "最多 10 个字符。"}]
+    # Through a service that uses it: a refused update changes nothing.
+    rule = RoutingRule.objects.create(name="原规则", target="named_ar", priority=10)
+    with pytest.raises(ValidationFailed) as refused:
+        leads_services.routing_rule_update(rule=rule, actor=users.admin, name="长" * 121)
+    assert refused.value.errors == [{"field": "name", "reason": "At most 120 characters."}]
+    rule.refresh_from_db()
+    assert rule.name == "原规则"

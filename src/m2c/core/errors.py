@@ -79,6 +79,16 @@ class FieldErrors:
             self.items.extend(exc.errors or [{"field": exc.field or "", "reason": exc.detail}])
             return None
 
+    def text(self, field: str, value: Any, *, required: Any = None, max_length: int | None = None) -> str:
+        """``value`` as stripped text. ``required`` is the reason given when it is empty (None: may be
+        empty); past ``max_length`` characters the field gets "At most N characters"."""
+        text = str(value or "").strip()
+        if required is not None and not text:
+            self.add(field, required)
+        elif max_length is not None and len(text) > max_length:
+            self.add(field, _("At most %(n)s characters.") % {"n": max_length})
+        return text
+
     def __bool__(self) -> bool:
         return bool(self.items)
 

@@ -34,11 +34,7 @@ def _clean(data: dict[str, Any], current: RoutingRule | None) -> dict[str, Any]:
         errors.add(key, _("This field cannot be changed here."))
     clean = {k: v for k, v in data.items() if k in RULE_FIELDS}
     if "name" in clean:
-        clean["name"] = str(clean["name"] or "").strip()
-        if not clean["name"]:
-            errors.add("name", _("A name is required."))
-        elif len(clean["name"]) > 120:
-            errors.add("name", _("At most 120 characters."))
+        clean["name"] = errors.text("name", clean["name"], required=_("A name is required."), max_length=120)
     for key, low, high in (("priority", 0, 1_000_000), ("min_score", 0, 100)):
         if key in clean:
             value = clean[key]

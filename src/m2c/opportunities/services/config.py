@@ -376,15 +376,9 @@ def decision_body_update(*, body: DecisionBody, actor: Actor, **changes: Any) ->
     for key in sorted(set(changes) - set(BODY_FIELDS)):
         errors.add(key, _("This field cannot be changed here."))
     if "name" in changes:
-        clean["name"] = str(changes["name"] or "").strip()
-        if not clean["name"]:
-            errors.add("name", _("A name is required."))
-        elif len(clean["name"]) > 120:
-            errors.add("name", _("At most 120 characters."))
+        clean["name"] = errors.text("name", changes["name"], required=_("A name is required."), max_length=120)
     if "name_en" in changes:
-        clean["name_en"] = str(changes["name_en"] or "").strip()
-        if len(clean["name_en"]) > 120:
-            errors.add("name_en", _("At most 120 characters."))
+        clean["name_en"] = errors.text("name_en", changes["name_en"], max_length=120)
     if "active" in changes:
         clean["active"] = bool(changes["active"])
         if clean["active"] and not body.active and DecisionBody.objects.filter(
@@ -411,11 +405,7 @@ def price_list_update(*, price_list: PriceList, actor: Actor, prices: dict[str, 
     for key in sorted(set(changes) - set(PRICE_LIST_FIELDS)):
         errors.add(key, _("This field cannot be changed here."))
     if "name" in changes:
-        clean["name"] = str(changes["name"] or "").strip()
-        if not clean["name"]:
-            errors.add("name", _("A name is required."))
-        elif len(clean["name"]) > 120:
-            errors.add("name", _("At most 120 characters."))
+        clean["name"] = errors.text("name", changes["name"], required=_("A name is required."), max_length=120)
     if "currency" in changes:
         clean["currency"] = _currency(changes["currency"], "currency", errors)
         if clean["currency"] != price_list.currency and price_list.quotes.exists():
