@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection  # noqa: F401  (read by the skipif condition)
 
 from m2c.billing import services
 from m2c.billing.models import Allocation, Invoice, Receipt
-from m2c.core.errors import DomainError
+from tests.racing import race
 
 from .test_scenarios import s8, s9
 
@@ -21,31 +20,11 @@ pytestmark = [
 ]
 
 
-def _race(*calls):
-    start, results = threading.Barrier(len(calls)), {}
-
-    def run(name, fn):
-        try:
-            start.wait(10)
-            results[name] = fn()
-        except DomainError as exc:
-            results[name] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return [results[i] for i in range(len(calls))]
-
-
 def test_two_sessions_allocating_the_same_receipt_never_over_allocate(planned):
     _inv1, inv2, inv3 = s9(planned)
     receipt = services.receipt_record(actor=planned.finance, amount_="2400000", received_on=planned.day(100),
                                       payer_name="申江大学")
-    outcomes = _race(
+    outcomes = race(
         lambda: services.receipt_allocate(receipt=receipt, invoice=inv2, actor=planned.finance, amount_="2400000"),
         lambda: services.receipt_allocate(receipt=receipt, invoice=inv3, actor=planned.finance, amount_="2400000"),
     )
@@ -62,7 +41,7 @@ def test_two_sessions_invoicing_the_same_milestone_never_over_invoice(planned):
 
     north = planned.contract.sites.first()
     pac(planned, north, 60)
-    outcomes = _race(
+    outcomes = race(
         lambda: services.invoice_request(contract=planned.contract, actor=planned.deal.ar),
         lambda: services.invoice_request(contract=planned.contract, actor=planned.deal.ar),
     )

@@ -24,7 +24,7 @@ def _plan(lines, **overrides):
     data = {
         "code": "", "name": "2027 教育行业峰会", "level": "regional", "journey_stage": "interest", "org_unit": "",
         "start_date": "2027-03-23", "end_date": "2027-03-25", "target_valid_leads": "40", "target_opportunities": "10",
-        "currency": "CNY", "target_pipeline": "20000000.00", "actual_spend": "0", "web_form_enabled": "on",
+        "currency": "CNY", "target_pipeline": "20000000.00", "web_form_enabled": "on",
         "offering_lines": [str(lines.campus.pk), str(lines.wlan.pk)],
     }
     data.update(overrides)
@@ -98,9 +98,9 @@ def test_an_executive_reads_but_sees_no_buttons_and_cannot_edit(users):
     assert client.get(f"/campaigns/{campaign.pk}/edit/").status_code == 403
 
 
-def test_buttons_move_the_campaign_through_the_table_and_a_guard_refusal_changes_nothing(users):
+def test_buttons_move_the_campaign_through_the_table_and_a_guard_refusal_changes_nothing(users, east_budget):
     campaign = CampaignFactory(name="春季路演", status="DRAFT", target_valid_leads=0, target_opportunities=0,
-                               target_pipeline=Decimal(0))
+                               target_pipeline=Decimal(0), budget=east_budget, budget_amount=Decimal("150000"))
     client = _client(users.marketing)
     response = client.post(f"/campaigns/{campaign.pk}/do/submit/", follow=True)
     assert "至少设定一个目标成果" in response.content.decode()

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 
 import pytest
 
@@ -24,8 +25,8 @@ def _campaign(status=S.DRAFT, **fields):
     return CampaignFactory(status=status, **fields)
 
 
-def test_the_whole_life_cycle_records_one_event_per_move(users):
-    campaign = _campaign()
+def test_the_whole_life_cycle_records_one_event_per_move(users, east_budget):
+    campaign = _campaign(budget=east_budget, budget_amount=Decimal("200000"))
     actor = users.marketing
     services.campaign_submit(campaign=campaign, actor=actor)
     services.campaign_reject(campaign=campaign, actor=actor, reason="预算说明不足")
@@ -50,6 +51,8 @@ def test_the_whole_life_cycle_records_one_event_per_move(users):
         ("campaigns.campaign.evaluated", "EXECUTED", "EVALUATED"),
         ("campaigns.campaign.closed", "EVALUATED", "CLOSED"),
     ]
+    east_budget.refresh_from_db()
+    assert (east_budget.committed, campaign.committed_amount) == (0, 0)  # nothing spent: all released
     assert Event.objects.for_subject(campaign).get(event_type="campaigns.campaign.rejected").reason == "预算说明不足"
     assert not campaign.accepts_responses
 
@@ -78,7 +81,7 @@ def test_an_incomplete_draft_cannot_be_submitted(users):
     campaign = _campaign(target_valid_leads=0, end_date=TODAY - dt.timedelta(days=20))
     with pytest.raises(ValidationFailed) as refused:
         services.campaign_submit(campaign=campaign, actor=users.marketing)
-    assert {e["field"] for e in refused.value.errors} == {"target_valid_leads", "end_date"}
+    assert {e["field"] for e in refused.value.errors} == {"target_valid_leads", "end_date", "budget", "budget_amount"}
     campaign.refresh_from_db()
     assert campaign.status == S.DRAFT and not Event.objects.exists()
 

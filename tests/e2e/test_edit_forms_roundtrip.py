@@ -117,7 +117,7 @@ def _campaign(world: SimpleNamespace) -> Target:
     campaign = campaign_services.campaign_create(
         actor=world.users.marketing, name="2027 教育行业峰会", level="regional", journey_stage="interest",
         org_unit=world.org.east, start_date=dt.date(2027, 3, 23), end_date=dt.date(2027, 3, 25), target_valid_leads=40,
-        target_opportunities=10, target_pipeline=Decimal("2800000.5000"), actual_spend=Decimal("12500.0000"),
+        target_opportunities=10, target_pipeline=Decimal("2800000.5000"), target_bookings=Decimal("12500.0000"),
         currency="CNY", web_form_enabled=False, offering_lines=[world.lines.campus, world.lines.wlan])
     return Target(f"/campaigns/{campaign.pk}/edit/", world.users.marketing.username, [campaign],
                   "form:has(#save-campaign)", "#save-campaign")

@@ -9,15 +9,67 @@ class CampaignCreated(EventPayload):
     code: str
     name: str
 
+
+class Commitment(EventPayload):
+    """Approval or re-approval: the budget drawn on and the amount it now commits."""
+
+    budget: str
+    amount: str
+    currency: str
+    committed: str
+
+
+class Released(EventPayload):
+    budget: str | None = None
+    released: str = "0"
+    currency: str = ""
+
+
+class BudgetMoved(EventPayload):
+    """One ledger entry of a budget."""
+
+    entry: int
+    kind: str
+    amount: str
+    currency: str
+    available_after: str
+    campaign: str | None = None
+    counterpart: str | None = None
+
+
+class BudgetCreated(EventPayload):
+    name: str
+    level: str
+    org_unit: str
+    fiscal_year: int
+    currency: str
+    amount: str
+
+
+class ExpenseRecorded(EventPayload):
+    expense: str
+    category: str
+    supplier: str
+    amount: str
+    currency: str
+    budget_amount: str
+    actual_spend: str
+
 CAMPAIGN_SUBMITTED = register("campaigns.campaign.submitted", _("Campaign submitted for approval"))
-CAMPAIGN_APPROVED = register("campaigns.campaign.approved", _("Campaign approved"))
+CAMPAIGN_APPROVED = register("campaigns.campaign.approved", _("Campaign approved"), Commitment)
 CAMPAIGN_REJECTED = register("campaigns.campaign.rejected", _("Campaign sent back to draft"))
 CAMPAIGN_PREPARING = register("campaigns.campaign.preparing", _("Campaign preparation started"))
 CAMPAIGN_STARTED = register("campaigns.campaign.started", _("Campaign execution started"))
 CAMPAIGN_EXECUTED = register("campaigns.campaign.executed", _("Campaign executed"))
 CAMPAIGN_EVALUATED = register("campaigns.campaign.evaluated", _("Campaign evaluated"))
-CAMPAIGN_CLOSED = register("campaigns.campaign.closed", _("Campaign closed"))
-CAMPAIGN_CANCELLED = register("campaigns.campaign.cancelled", _("Campaign cancelled"))
+CAMPAIGN_CLOSED = register("campaigns.campaign.closed", _("Campaign closed"), Released)
+CAMPAIGN_CANCELLED = register("campaigns.campaign.cancelled", _("Campaign cancelled"), Released)
+CAMPAIGN_REAPPROVED = register("campaigns.campaign.budget_reapproved", _("Campaign budget re-approved"), Commitment)
+EXPENSE_RECORDED = register("campaigns.expense.recorded", _("Campaign expense recorded"), ExpenseRecorded)
+
+# Marketing budgets (domain.md 7.4): created, and every ledger movement.
+BUDGET_CREATED = register("campaigns.budget.created", _("Marketing budget created"), BudgetCreated)
+BUDGET_MOVED = register("campaigns.budget.moved", _("Marketing budget entry"), BudgetMoved)
 
 # Planning edits from the campaign pages (the issue 9 settings pages): who set up or changed what.
 CAMPAIGN_CREATED = register("campaigns.campaign.created", _("Campaign created"), CampaignCreated)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from m2c.core.models import Role
 
-from .models import Campaign
+from .models import Campaign, MarketingBudget
 from .states import ACCEPTS_RESPONSES
 
 
@@ -87,3 +87,28 @@ def campaign_search(*, search: str = "", status: str = "", level: str = "", jour
     if offering_line:
         qs = qs.filter(offering_lines__code=offering_line).distinct()
     return qs
+
+
+# --- budgets -----------------------------------------------------------------------------------------
+
+
+def budget_options() -> QuerySet[MarketingBudget]:
+    """Budgets a campaign can draw on, newest fiscal year first."""
+    return MarketingBudget.objects.select_related("org_unit").order_by("-fiscal_year", "level", "name")
+
+
+def budget_list(*, fiscal_year: int | None = None, level: str = "") -> QuerySet[MarketingBudget]:
+    qs = budget_options().select_related("parent")
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    if level:
+        qs = qs.filter(level=level)
+    return qs
+
+
+def budget_get(*, budget_id: Any) -> MarketingBudget:
+    return get_object_or_404(budget_list(), pk=budget_id)
+
+
+def budget_entries(budget: MarketingBudget) -> QuerySet[Any]:
+    return budget.entries.select_related("campaign", "counterpart", "actor").order_by("-id")

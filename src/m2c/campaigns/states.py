@@ -1,9 +1,10 @@
 """The campaign life cycle (domain.md 11.1) as data.
 
 Every move goes through ``CAMPAIGN_MACHINE.apply`` (``core.state_machine``): it locks the row, checks
-this table and its guards, writes the status and records the event. The budget guards of 11.1
-(budget authority, commitment against the budget line, the 110 % spend guard) join the table when
-the campaign budgets exist; the guards below are the ones the campaign's own fields can answer.
+this table and its guards, writes the status and records the event. Approval is guarded by the
+budget line (the approver's budget authority, the commitment within what the budget has available);
+the spend guard of 11.1 (110 % of the commitment) is checked where expenses are recorded
+(``services.budgets``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from m2c.core.errors import ValidationFailed
+from m2c.core.errors import PermissionDenied, ValidationFailed
 from m2c.core.models import Role
+from m2c.core.money import Money
+from m2c.core.scoping import home_unit
 from m2c.core.state_machine import StateMachine, t
 
 from . import events
@@ -56,9 +59,49 @@ def _complete(campaign: Any, context: dict[str, Any]) -> None:
         errors.append({"field": "target_valid_leads", "reason": _("Set at least one target outcome.")})
     if campaign.start_date and campaign.end_date and campaign.end_date < campaign.start_date:
         errors.append({"field": "end_date", "reason": _("The campaign cannot end before it starts.")})
+    budget = campaign.budget
+    if budget is None:
+        errors.append({"field": "budget", "reason": _("Choose the budget the campaign draws on.")})
+    elif budget.level != campaign.level:
+        errors.append({"field": "budget", "reason": _("The budget is for another level than the campaign.")})
+    elif budget.currency != campaign.currency:
+        errors.append({"field": "budget", "reason": _("The budget is in %(c)s: plan the campaign in that currency.")
+                       % {"c": budget.currency}})
+    if not campaign.budget_amount or campaign.budget_amount <= 0:
+        errors.append({"field": "budget_amount", "reason": _("Say how much of the budget the campaign needs.")})
     if errors:
         raise ValidationFailed("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors,
                                code="campaign_incomplete")
+
+
+def has_budget_authority(user: Any, budget: Any) -> bool:
+    """Marketing people of the budget's unit or a unit above it (a center works for its region), and
+    administrators; ``None`` is the system."""
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.has_role(Role.ADMINISTRATOR):
+        return True
+    if not user.has_role(Role.MARKETING) or not user.org_unit_id:
+        return False
+    return budget.org_unit.path.startswith(home_unit(user.org_unit).path)
+
+
+def _fits_budget(campaign: Any, context: dict[str, Any]) -> None:
+    """SUBMITTED → APPROVED: the approver has authority over the budget and it has the amount available.
+
+    ``context["budget"]`` is the budget row, locked by the caller before the campaign."""
+    budget = context["budget"]
+    if not has_budget_authority(context.get("actor"), budget):
+        raise PermissionDenied(_("Only marketing of %(unit)s or a unit above it can commit this budget.")
+                               % {"unit": budget.org_unit.label})
+    if campaign.budget_amount > budget.available:
+        raise ValidationFailed(
+            _("The budget “%(budget)s” has %(available)s available; the campaign asks for %(asked)s.")
+            % {"budget": budget.name, "available": budget.available_money,
+               "asked": Money(campaign.budget_amount, budget.currency)},
+            field="budget_amount", code="budget_exceeded")
 
 
 def _reason(campaign: Any, context: dict[str, Any]) -> None:
@@ -84,7 +127,7 @@ CAMPAIGN_MACHINE = StateMachine(
     name=gettext_lazy("Campaign"),  # type: ignore[arg-type]
     transitions=[
         t(S.DRAFT, S.SUBMITTED, guards=[_complete], roles=PLANNERS, event=events.CAMPAIGN_SUBMITTED),
-        t(S.SUBMITTED, S.APPROVED, roles=PLANNERS, event=events.CAMPAIGN_APPROVED),
+        t(S.SUBMITTED, S.APPROVED, guards=[_fits_budget], roles=PLANNERS, event=events.CAMPAIGN_APPROVED),
         t(S.SUBMITTED, S.DRAFT, guards=[_reason], roles=PLANNERS, event=events.CAMPAIGN_REJECTED),
         t(S.APPROVED, S.PREPARING, roles=PLANNERS, event=events.CAMPAIGN_PREPARING),
         t(S.PREPARING, S.IN_EXECUTION, guards=[_started], event=events.CAMPAIGN_STARTED),

@@ -1,8 +1,4 @@
-"""Campaigns (minimal): what leads and opportunities need to reference.
-
-The campaigns issue extends this with budgets, the life cycle of domain.md 11.1, responses, expenses
-and evaluations.
-"""
+"""The campaign (domain.md 7.4, 11.1): its plan, its targets and the budget line it draws on."""
 
 from __future__ import annotations
 
@@ -14,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from m2c.core.models import OfferingLine, OrgUnit, TrackedModel, currency_field, money_field
 from m2c.core.money import Money
 
-from .states import ACCEPTS_RESPONSES, CampaignStatus
+from ..states import ACCEPTS_RESPONSES, CampaignStatus
 
 
 class CampaignLevel(models.TextChoices):
@@ -49,6 +45,20 @@ class Campaign(TrackedModel):
     target_valid_leads = models.PositiveIntegerField(_("target valid leads"), default=0)
     target_opportunities = models.PositiveIntegerField(_("target opportunities"), default=0)
     target_pipeline = money_field(_("target pipeline"), default=Decimal(0))
+    target_bookings = money_field(_("target bookings"), default=Decimal(0))
+    target_cash = money_field(_("target cash collected"), default=Decimal(0))
+    objective = models.TextField(_("objective"), blank=True, max_length=2000)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent programme"),
+    )
+    # The budget line (domain.md 7.4): what the plan asks for, what approval committed, what was spent.
+    budget = models.ForeignKey(
+        "campaigns.MarketingBudget", on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns",
+        verbose_name=_("budget"),
+    )
+    budget_amount = money_field(_("requested budget"), default=Decimal(0))
+    committed_amount = money_field(_("committed"), default=Decimal(0))
     actual_spend = money_field(_("actual spend"), default=Decimal(0))
     currency = currency_field()
     web_form_enabled = models.BooleanField(

@@ -19,9 +19,10 @@ from m2c.core.money import normalise_currency, to_decimal
 from m2c.core.roles import authenticated
 from m2c.core.services import diff_value, model_update
 
-from . import events
-from .models import Campaign, CampaignLevel, JourneyStage
-from .states import CAMPAIGN_MACHINE, TERMINAL, CampaignStatus
+from .. import events
+from ..models import Campaign, CampaignLevel, JourneyStage, MarketingBudget
+from ..states import CAMPAIGN_MACHINE, TERMINAL, CampaignStatus
+from . import budgets
 
 S = CampaignStatus
 
@@ -52,7 +53,22 @@ def campaign_submit(*, campaign: Campaign, actor: User | None) -> Campaign:
 
 @transaction.atomic
 def campaign_approve(*, campaign: Campaign, actor: User | None) -> Campaign:
-    return _move(campaign, S.APPROVED, actor=actor)
+    """SUBMITTED → APPROVED: commits the requested amount to the campaign's budget (domain.md 11.1).
+
+    The budget row is locked before the campaign, so two approvals drawing on the same budget run one
+    after the other and the second sees what the first committed."""
+    _require(actor)
+    budget = budgets.lock(campaign.budget_id) if campaign.budget_id else None
+    if budget is None:
+        return _move(campaign, S.APPROVED, actor=actor)  # the guard names the missing budget line
+    amount = campaign.budget_amount
+    CAMPAIGN_MACHINE.apply(
+        campaign, S.APPROVED, actor=actor, context={"budget": budget, "actor": actor},
+        changes={"committed_amount": amount},
+        payload={"budget": str(budget.pk), "amount": str(amount), "currency": budget.currency,
+                 "committed": str(amount)})
+    budgets.post(budget, budgets.Kind.COMMIT, amount, actor=actor, campaign=campaign)
+    return campaign
 
 
 @transaction.atomic
@@ -85,19 +101,39 @@ def campaign_evaluate(*, campaign: Campaign, actor: User | None) -> Campaign:
 
 @transaction.atomic
 def campaign_close(*, campaign: Campaign, actor: User | None, reason: str = "") -> Campaign:
-    return _move(campaign, S.CLOSED, actor=actor, reason=reason)
+    """EVALUATED → CLOSED; the unspent part of the commitment goes back to the budget."""
+    return _release_and_move(campaign, S.CLOSED, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def campaign_cancel(*, campaign: Campaign, actor: User | None, reason: str) -> Campaign:
-    """Any state before execution → CANCELLED, with a reason."""
-    return _move(campaign, S.CANCELLED, actor=actor, reason=reason)
+    """Any state before execution → CANCELLED, with a reason; the commitment less what was spent is released."""
+    return _release_and_move(campaign, S.CANCELLED, actor=actor, reason=reason)
+
+
+def _release_and_move(campaign: Campaign, target: str, *, actor: User | None, reason: str) -> Campaign:
+    _require(actor)
+    reason = (reason or "").strip()[:500]
+    budget = budgets.lock(campaign.budget_id) if campaign.budget_id else None
+    fresh = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    release = max(fresh.committed_amount - fresh.actual_spend, 0) if budget is not None else 0
+    CAMPAIGN_MACHINE.apply(
+        campaign, target, actor=actor, reason=reason, context={"reason": reason},
+        changes={"committed_amount": fresh.committed_amount - release},
+        payload={"budget": str(budget.pk) if budget else None, "released": str(release),
+                 "currency": budget.currency if budget else campaign.currency})
+    if budget is not None and release:
+        budgets.post(budget, budgets.Kind.RELEASE, release, actor=actor, campaign=campaign)
+    return campaign
 
 
 # --- the plan ---------------------------------------------------------------------------------------
 
 PLAN_FIELDS = ("name", "level", "journey_stage", "org_unit", "start_date", "end_date", "target_valid_leads",
-               "target_opportunities", "target_pipeline", "actual_spend", "currency", "web_form_enabled")
+               "target_opportunities", "target_pipeline", "target_bookings", "target_cash", "currency",
+               "web_form_enabled", "objective", "parent", "budget", "budget_amount")
+# The budget line is fixed once approval committed it; more money goes through a re-approval.
+BUDGET_LINE = ("budget", "budget_amount", "currency")
 
 
 def _clean(data: dict[str, Any], errors: FieldErrors, *, current: Campaign | None = None) -> dict[str, Any]:
@@ -143,7 +179,28 @@ def _clean(data: dict[str, Any], errors: FieldErrors, *, current: Campaign | Non
         if code and not Currency.objects.filter(code=code, active=True).exists():
             errors.add("currency", _("“%(c)s” is not an active currency.") % {"c": code})
         clean["currency"] = code
-    for key in ("target_pipeline", "actual_spend"):
+    if "objective" in data:
+        clean["objective"] = errors.text("objective", data["objective"], max_length=2000)
+    if "parent" in data:
+        parent = data["parent"]
+        if parent is not None and not isinstance(parent, Campaign):
+            errors.add("parent", _("Unknown campaign."))
+        elif parent is not None and current is not None and _descends_from(parent, current):
+            errors.add("parent", _("A campaign cannot be part of itself."))
+        elif parent is not None and LEVEL_ORDER.index(parent.level) > LEVEL_ORDER.index(
+                clean.get("level", getattr(current, "level", None)) or parent.level):
+            errors.add("parent", _("A programme is at the same level as its campaigns or above."))
+        clean["parent"] = parent
+    if "budget" in data:
+        budget = data["budget"]
+        if budget is not None and not isinstance(budget, MarketingBudget):
+            errors.add("budget", _("Unknown budget."))
+        clean["budget"] = budget
+    if current is not None and current.status not in (S.DRAFT, S.SUBMITTED):
+        for key in BUDGET_LINE:
+            if key in data and data[key] != getattr(current, key):
+                errors.add(key, _("The budget line was committed at approval; ask for a re-approval instead."))
+    for key in ("target_pipeline", "target_bookings", "target_cash", "budget_amount"):
         if key in data:
             amount = errors.run(to_decimal, data[key], field=key)
             if amount is not None and not Decimal(0) <= amount < Decimal(10) ** 15:
@@ -152,6 +209,21 @@ def _clean(data: dict[str, Any], errors: FieldErrors, *, current: Campaign | Non
     if "web_form_enabled" in data:
         clean["web_form_enabled"] = bool(data["web_form_enabled"])
     return clean
+
+
+LEVEL_ORDER = [CampaignLevel.CORPORATE, CampaignLevel.REGIONAL, CampaignLevel.CUSTOMER_GROUP]
+
+
+def _descends_from(candidate: Campaign, campaign: Campaign) -> bool:
+    """Whether ``candidate`` is ``campaign`` or one of its sub-campaigns (a programme tree has no loops)."""
+    node: Campaign | None = candidate
+    for _depth in range(20):
+        if node is None:
+            return False
+        if node.pk == campaign.pk:
+            return True
+        node = node.parent
+    return True
 
 
 def _lines(value: Any, errors: FieldErrors) -> list[OfferingLine] | None:

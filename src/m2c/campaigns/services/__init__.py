@@ -1,0 +1,23 @@
+"""Campaign commands: the plan and its life cycle (``campaigns``), budgets, their ledger and expenses
+(``budgets``)."""
+
+from .budgets import (  # noqa: F401
+    budget_allocate,
+    budget_create,
+    campaign_budget_reapprove,
+    campaign_expense_add,
+)
+from .campaigns import (  # noqa: F401
+    PLAN_FIELDS,
+    campaign_approve,
+    campaign_cancel,
+    campaign_close,
+    campaign_create,
+    campaign_evaluate,
+    campaign_finish,
+    campaign_prepare,
+    campaign_reject,
+    campaign_start,
+    campaign_submit,
+    campaign_update,
+)
