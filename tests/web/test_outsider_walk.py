@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from m2c.billing.models import Invoice, Receipt
-from m2c.campaigns.models import Campaign
+from m2c.campaigns.models import Campaign, CampaignExpense, MarketingBudget
 from m2c.contracts.models import AcceptanceCertificate, Contract, Site
 from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
 from m2c.core.models_imports import ImportJob
@@ -107,6 +107,8 @@ FILL: dict[str, Callable[[], Any]] = {
     "merge_id": lambda: _first(LeadMerge.objects).pk,
     "code": lambda: _first(Campaign.objects).code,
     "campaign_id": lambda: _first(Campaign.objects).pk,
+    "budget_id": lambda: _first(MarketingBudget.objects).pk,
+    "expense_id": lambda: _first(CampaignExpense.objects).pk,
     "lead_id": lambda: _first(Lead.objects).pk,
     "action": lambda: "accept",
     "opportunity_id": lambda: _first(Opportunity.objects).pk,

@@ -1,7 +1,9 @@
-"""Demo campaigns: a regional roadshow, a corporate launch and an industry summit, with their offering lines.
+"""Demo campaigns: a regional roadshow, a corporate launch and an industry summit, with their offering lines,
+under the year's marketing budgets (HQ corporate 10M, allocated to the regions and the finance customer group).
 
 Idempotent (found by code) and run by ``m2c demo`` before the demo leads, which name these campaigns.
-The statuses are set as data: the demo shows campaigns already executed, not their approval history.
+The statuses are set as data: the demo shows campaigns already executed, not their approval history; their
+commitments and expenses go through the budget services, so the ledgers reconcile.
 """
 
 from __future__ import annotations
@@ -52,6 +54,62 @@ CAMPAIGNS = [
 ]
 
 
+# (level, unit code, name, amount allocated from the HQ budget)
+BUDGETS = [
+    ("regional", "east", "华东区域市场预算", "2000000"),
+    ("regional", "north", "华北区域市场预算", "1500000"),
+    ("customer_group", "cg-finance", "金融客户群市场预算", "800000"),
+]
+# Spend of each demo campaign, by supplier (amounts add up to the campaign's spend).
+EXPENSES = {
+    "smart-campus-roadshow": [("venue", "上海国际会议中心", "120000"), ("catering", "锦江餐饮", "65000")],
+    "corporate-launch-2026": [("venue", "深圳会展中心", "700000"), ("media", "新华网", "500000")],
+    "finance-dc-summit": [("venue", "陆家嘴金融城会议中心", "160000"), ("speakers", "行业研究院", "100000")],
+}
+
+
+def _budgets(today: dt.date) -> dict[tuple[str, str], object]:
+    """The year's budgets (found by level, unit and year): HQ's corporate budget and its children."""
+    from m2c.core.models import OrgUnit
+
+    from . import services
+    from .models import MarketingBudget
+
+    year = today.year
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in=["hq", *[b[1] for b in BUDGETS]])}
+    if "hq" not in units:
+        return {}
+    hq = MarketingBudget.objects.filter(level="corporate", org_unit=units["hq"], fiscal_year=year).first() or \
+        services.budget_create(actor=None, name=f"{year} 公司级市场预算", level="corporate", org_unit=units["hq"],
+                               fiscal_year=year, amount=Decimal("10000000"))
+    found = {("corporate", "hq"): hq}
+    for level, code, name, amount in BUDGETS:
+        if code not in units:
+            continue
+        child = MarketingBudget.objects.filter(level=level, org_unit=units[code], fiscal_year=year).first()
+        if child is None:
+            child = services.budget_create(actor=None, name=f"{year} {name}", level=level, org_unit=units[code],
+                                           fiscal_year=year, parent=hq)
+            services.budget_allocate(parent=hq, child=child, actor=None, amount=amount, note="年度预算下达")
+        found[(level, code)] = child
+    return found
+
+
+def _draw(campaign: object, budget: object, spend: str) -> None:
+    """Commit the campaign's planned spend from its budget and book the demo expenses through the services."""
+    from . import services
+    from .services.budgets import Kind, lock, post
+
+    amount = Decimal(spend) * Decimal("1.08")  # planned a little above what was spent
+    locked = lock(budget.pk)
+    campaign.budget, campaign.budget_amount, campaign.committed_amount = locked, amount, amount
+    campaign.save(update_fields=["budget", "budget_amount", "committed_amount"])
+    post(locked, Kind.COMMIT, amount, actor=None, campaign=campaign, note="演示数据")
+    for category, supplier, value in EXPENSES.get(campaign.code, []):
+        services.campaign_expense_add(campaign=campaign, actor=None, category=category, supplier=supplier,
+                                      amount=value, spent_on=campaign.start_date)
+
+
 def load(progress: bool = True) -> str:
     """Create the demo campaigns that are missing (found by code); dates are relative to today."""
     from m2c.core.models import OfferingLine, OrgUnit
@@ -59,6 +117,7 @@ def load(progress: bool = True) -> str:
     from .models import Campaign
 
     today = timezone.localdate()
+    budgets = _budgets(today)
     created_count = 0
     for code, name, level, stage, unit, lines, target, spend, status, (start, end) in CAMPAIGNS:
         campaign, created = Campaign.objects.get_or_create(
@@ -72,11 +131,13 @@ def load(progress: bool = True) -> str:
                 "end_date": today - dt.timedelta(days=end),
                 "status": status,
                 "target_valid_leads": target,
-                "actual_spend": Decimal(spend),
                 "currency": "CNY",
             },
         )
         if created:
             campaign.offering_lines.set(OfferingLine.objects.filter(code__in=lines))
+            budget = budgets.get((level, unit))
+            if budget is not None:
+                _draw(campaign, budget, spend)
             created_count += 1
     return f"campaigns +{created_count}"

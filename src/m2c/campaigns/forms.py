@@ -13,7 +13,7 @@ from m2c.core.models import OrgUnit
 from m2c.core.selectors import currency_list, offering_line_list, org_unit_list
 
 from . import selectors
-from .models import CampaignLevel, JourneyStage
+from .models import CampaignExpense, CampaignLevel, JourneyStage
 
 
 class CampaignForm(M2CForm):
@@ -63,3 +63,70 @@ class CampaignForm(M2CForm):
         if changed_only:
             data = {k: v for k, v in data.items() if k in self.changed_data}
         return data
+
+
+class BudgetForm(M2CForm):
+    """A marketing budget: a top-level one is granted its amount; a child receives allocations."""
+
+    name = forms.CharField(label=pgettext_lazy("record", "Name"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=CampaignLevel.choices)
+    org_unit = forms.ModelChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none())
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+    parent = forms.ModelChoiceField(label=_("Parent budget"), queryset=None, required=False,
+                                    help_text=_("Left empty, this is a top-level budget granted its amount."))
+    currency = forms.ChoiceField(label=_("Currency"), initial="CNY")
+    amount = MoneyAmountField(label=_("Amount granted"), max_digits=20, required=False)
+    tolerance_percent = forms.DecimalField(label=_("Spend tolerance (%)"), min_value=0, max_value=50, initial=10,
+                                           decimal_places=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_unit_list()
+        self.fields["org_unit"].label_from_instance = lambda unit: unit.label
+        self.fields["parent"].queryset = selectors.budget_options()
+        self.fields["currency"].choices = [(c.code, c.code) for c in currency_list()]
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["amount"] = data.get("amount") or 0
+        return data
+
+
+class AllocateForm(M2CForm):
+    child = forms.ModelChoiceField(label=_("Child budget"), queryset=None)
+    amount = MoneyAmountField(label=_("Amount (negative takes money back)"), max_digits=20, min_value=None,
+                              currency_field="=CNY")
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, budget: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = budget.children.order_by("name")
+        self.fields["amount"].currency_field = f"={budget.currency}"
+        self.apply_currencies()
+
+
+class ExpenseForm(M2CForm):
+    category = forms.ChoiceField(label=_("Category"), choices=CampaignExpense.Category.choices)
+    supplier = forms.CharField(label=_("Supplier"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    spent_on = DateField(label=_("Date"))
+    currency = forms.ChoiceField(label=_("Currency"), initial="CNY")
+    amount = MoneyAmountField(label=_("Amount"), max_digits=20)
+    fx_rate = forms.DecimalField(label=_("Rate to the budget currency"), required=False, max_digits=18,
+                                 decimal_places=8, min_value=0,
+                                 help_text=_("Only for another currency when no dated rate is stored."))
+    evidence = forms.FileField(label=_("Evidence (invoice, receipt)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [(c.code, c.code) for c in currency_list()]
+
+
+class ReapproveForm(M2CForm):
+    amount = MoneyAmountField(label=_("Additional commitment"), max_digits=20, currency_field="=CNY")
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args: Any, currency: str = "CNY", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].currency_field = f"={currency}"
+        self.apply_currencies()

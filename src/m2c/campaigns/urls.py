@@ -6,7 +6,14 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("new/", views.campaign_create, name="create"),
+    path("budgets/", views.budget_list, name="budgets"),
+    path("budgets/new/", views.budget_create, name="budget-create"),
+    path("budgets/<uuid:budget_id>/", views.budget_detail, name="budget"),
+    path("budgets/<uuid:budget_id>/allocate/", views.budget_allocate, name="budget-allocate"),
     path("<uuid:campaign_id>/", views.campaign_detail, name="detail"),
     path("<uuid:campaign_id>/edit/", views.campaign_edit, name="edit"),
     path("<uuid:campaign_id>/do/<slug:command>/", views.campaign_command, name="command"),
+    path("<uuid:campaign_id>/expenses/", views.expense_add, name="expense-add"),
+    path("<uuid:campaign_id>/expenses/<uuid:expense_id>/evidence/", views.expense_evidence, name="expense-evidence"),
+    path("<uuid:campaign_id>/reapprove/", views.reapprove, name="reapprove"),
 ]

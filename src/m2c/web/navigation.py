@@ -68,6 +68,8 @@ SECTIONS = (
             NavItem("insight", _("Market insight"), "binoculars", "insight", "insight:index", INTERNAL),
             NavItem("campaigns", _("Campaigns"), "megaphone", "campaigns", "campaigns:list",
                     frozenset({Role.MARKETING, Role.EXECUTIVE})),
+            NavItem("campaigns-budgets", _("Marketing budgets"), "piggy-bank", "campaigns", "campaigns:budgets",
+                    frozenset({Role.MARKETING, Role.EXECUTIVE}), child=True),
             NavItem("enablement", _("Enablement"), "mortarboard", "enablement", "enablement:index"),
             NavItem("leads", _("Leads"), "funnel", "leads", "leads:list"),
             NavItem("leads-mine", _("My leads"), "person-check", "leads", "leads:mine",

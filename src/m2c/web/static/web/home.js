@@ -1,6 +1,7 @@
-// Draws the home page's charts from the JSON the view wrote into #home-charts (see web/homes.py).
+// Draws the charts of a page from the JSON its view wrote into #home-charts (web/homes.py) or #page-charts:
+// {element id: {kind: "donut" | "funnel" | "bar", labels, series: [{name, data}], stacked}}.
 (function () {
-  var source = document.getElementById("home-charts");
+  var source = document.getElementById("home-charts") || document.getElementById("page-charts");
   if (!source || !window.echarts) { return; }
   var specs = JSON.parse(source.textContent);
   var charts = [];

@@ -25,10 +25,10 @@ from m2c.core.errors import DomainError
 from m2c.core.pagination import CappedPaginator
 from m2c.core.selectors import offering_line_list
 
-from . import selectors, services
-from .forms import CampaignForm
-from .models import Campaign, CampaignLevel, JourneyStage
-from .states import CAMPAIGN_MACHINE, CampaignStatus
+from .. import selectors, services
+from ..forms import CampaignForm
+from ..models import Campaign, CampaignLevel, JourneyStage
+from ..states import CAMPAIGN_MACHINE, CampaignStatus
 
 FILTERS = ("search", "status", "level", "journey_stage", "offering_line")
 
@@ -86,15 +86,22 @@ def _buttons(campaign: Campaign, user: Any) -> list[dict[str, Any]]:
             for command, (target, _service, needs_reason, label) in COMMANDS.items() if target in targets]
 
 
-@login_required
-def campaign_detail(request: HttpRequest, campaign_id: Any) -> HttpResponse:
-    _reader(request)
-    campaign = _campaign(request, campaign_id)
-    context = {
+def detail_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
+    return {
         "campaign": campaign, "buttons": _buttons(campaign, request.user),
         "can_edit": selectors.campaign_can_plan(request.user) and not CAMPAIGN_MACHINE.is_terminal(campaign.status),
         "timeline": core_events.timeline_labelled(campaign), "lines": campaign.offering_lines.order_by("code"),
     }
+
+
+@login_required
+def campaign_detail(request: HttpRequest, campaign_id: Any) -> HttpResponse:
+    from .budgets import campaign_budget_context
+
+    _reader(request)
+    campaign = _campaign(request, campaign_id)
+    context = detail_context(request, campaign)
+    context.update(campaign_budget_context(campaign, request.user))
     return render(request, "campaigns/campaign_detail.html", context)
 
 

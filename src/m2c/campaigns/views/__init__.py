@@ -1,0 +1,18 @@
+"""Campaign pages (``campaigns``) and budget pages (``budgets``)."""
+
+from .budgets import (  # noqa: F401
+    budget_allocate,
+    budget_create,
+    budget_detail,
+    budget_list,
+    expense_add,
+    expense_evidence,
+    reapprove,
+)
+from .campaigns import (  # noqa: F401
+    campaign_command,
+    campaign_create,
+    campaign_detail,
+    campaign_edit,
+    campaign_list,
+)
