@@ -1,4 +1,10 @@
 """Campaign tables by job: the campaign and its plan, the marketing budgets with their ledger and expenses."""
 
-from .budgets import BudgetEntry, CampaignExpense, MarketingBudget  # noqa: F401
+from .budgets import (  # noqa: F401
+    BudgetEntry,
+    BudgetEntryKind,
+    CampaignExpense,
+    ExpenseCategory,
+    MarketingBudget,
+)
 from .campaign import Campaign, CampaignLevel, JourneyStage  # noqa: F401

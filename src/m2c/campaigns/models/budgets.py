@@ -22,6 +22,26 @@ from m2c.core.money import Money
 from .campaign import CampaignLevel
 
 
+class BudgetEntryKind(models.TextChoices):
+    GRANT = "grant", _("Granted")
+    ALLOCATE_OUT = "allocate_out", _("Allocated to a child budget")
+    ALLOCATE_IN = "allocate_in", _("Allocated from the parent budget")
+    COMMIT = "commit", _("Committed to a campaign")
+    RELEASE = "release", _("Released from a campaign")
+    SPEND = "spend", _("Spent")
+
+
+class ExpenseCategory(models.TextChoices):
+    VENUE = "venue", _("Venue")
+    CATERING = "catering", _("Catering")
+    PRINTING = "printing", _("Printing and materials")
+    MEDIA = "media", _("Media and advertising")
+    TRAVEL = "travel", _("Travel")
+    SPEAKERS = "speakers", _("Speakers and agencies")
+    GIFTS = "gifts", _("Gifts")
+    OTHER = "other", _("Other")
+
+
 class MarketingBudget(TrackedModel):
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=20, choices=CampaignLevel.choices)
@@ -70,18 +90,12 @@ class MarketingBudget(TrackedModel):
 class BudgetEntry(models.Model):
     """One movement of a budget's ledger. Written once; a correction is another entry."""
 
-    class Kind(models.TextChoices):
-        GRANT = "grant", _("Granted")
-        ALLOCATE_OUT = "allocate_out", _("Allocated to a child budget")
-        ALLOCATE_IN = "allocate_in", _("Allocated from the parent budget")
-        COMMIT = "commit", _("Committed to a campaign")
-        RELEASE = "release", _("Released from a campaign")
-        SPEND = "spend", _("Spent")
+    Kind = BudgetEntryKind
 
     id = models.BigAutoField(primary_key=True)
     budget = models.ForeignKey(MarketingBudget, on_delete=models.PROTECT, related_name="entries",
                                verbose_name=_("budget"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=BudgetEntryKind.choices)
     amount = money_field(_("amount"))
     available_after = money_field(_("available after"))
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, null=True, blank=True,
@@ -110,19 +124,11 @@ class BudgetEntry(models.Model):
 class CampaignExpense(TrackedModel):
     """Money spent on a campaign, with its supplier and evidence; counted against the commitment."""
 
-    class Category(models.TextChoices):
-        VENUE = "venue", _("Venue")
-        CATERING = "catering", _("Catering")
-        PRINTING = "printing", _("Printing and materials")
-        MEDIA = "media", _("Media and advertising")
-        TRAVEL = "travel", _("Travel")
-        SPEAKERS = "speakers", _("Speakers and agencies")
-        GIFTS = "gifts", _("Gifts")
-        OTHER = "other", _("Other")
+    Category = ExpenseCategory
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="expenses",
                                  verbose_name=_("campaign"))
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    category = models.CharField(_("category"), max_length=20, choices=ExpenseCategory.choices)
     supplier = models.CharField(_("supplier"), max_length=200)
     description = models.CharField(_("description"), max_length=300, blank=True)
     spent_on = models.DateField(_("date"))
