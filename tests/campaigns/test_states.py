@@ -35,8 +35,13 @@ def test_the_whole_life_cycle_records_one_event_per_move(users, east_budget):
     services.campaign_prepare(campaign=campaign, actor=actor)
     services.campaign_start(campaign=campaign, actor=None, today=TODAY)
     services.campaign_finish(campaign=campaign, actor=None, today=TODAY)
-    services.campaign_evaluate(campaign=campaign, actor=actor)
-    services.campaign_close(campaign=campaign, actor=actor, reason="T+180 评估完成")
+    with pytest.raises(ValidationFailed):  # the T+30 evaluation comes first
+        services.campaign_evaluate(campaign=campaign, actor=actor)
+    assert services.evaluations_schedule(today=TODAY + dt.timedelta(days=29)) == 1  # T+30 of the end (day -1)
+    services.evaluation_record(evaluation=campaign.evaluations.get(), actor=actor, review="线索质量好，数量不足")
+    with pytest.raises(ValidationFailed):  # before T+180, a close needs a reason
+        services.campaign_close(campaign=campaign, actor=actor, reason="")
+    services.campaign_close(campaign=campaign, actor=actor, reason="提前关闭：预算年度结束")
     campaign.refresh_from_db()
     assert campaign.status == S.CLOSED
     moves = list(Event.objects.for_subject(campaign).order_by("id").values_list("event_type", "from_state", "to_state"))
@@ -48,6 +53,8 @@ def test_the_whole_life_cycle_records_one_event_per_move(users, east_budget):
         ("campaigns.campaign.preparing", "APPROVED", "PREPARING"),
         ("campaigns.campaign.started", "PREPARING", "IN_EXECUTION"),
         ("campaigns.campaign.executed", "IN_EXECUTION", "EXECUTED"),
+        ("campaigns.evaluation.due", "", ""),
+        ("campaigns.evaluation.recorded", "", ""),
         ("campaigns.campaign.evaluated", "EXECUTED", "EVALUATED"),
         ("campaigns.campaign.closed", "EVALUATED", "CLOSED"),
     ]

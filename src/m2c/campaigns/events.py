@@ -46,6 +46,19 @@ class BudgetCreated(EventPayload):
     amount: str
 
 
+class EvaluationDue(EventPayload):
+    evaluation: int
+    checkpoint: str
+    due_on: str
+
+
+class EvaluationRecorded(EventPayload):
+    evaluation: int
+    checkpoint: str
+    cash_roi: str | None = None
+    valid_leads: str
+
+
 class ExpenseRecorded(EventPayload):
     expense: str
     category: str
@@ -65,6 +78,8 @@ CAMPAIGN_EVALUATED = register("campaigns.campaign.evaluated", _("Campaign evalua
 CAMPAIGN_CLOSED = register("campaigns.campaign.closed", _("Campaign closed"), Released)
 CAMPAIGN_CANCELLED = register("campaigns.campaign.cancelled", _("Campaign cancelled"), Released)
 CAMPAIGN_REAPPROVED = register("campaigns.campaign.budget_reapproved", _("Campaign budget re-approved"), Commitment)
+EVALUATION_DUE = register("campaigns.evaluation.due", _("Campaign evaluation due"), EvaluationDue)
+EVALUATION_RECORDED = register("campaigns.evaluation.recorded", _("Campaign evaluation recorded"), EvaluationRecorded)
 EXPENSE_RECORDED = register("campaigns.expense.recorded", _("Campaign expense recorded"), ExpenseRecorded)
 
 # Marketing budgets (domain.md 7.4): created, and every ledger movement.

@@ -104,6 +104,21 @@ def _fits_budget(campaign: Any, context: dict[str, Any]) -> None:
             field="budget_amount", code="budget_exceeded")
 
 
+def _t30_recorded(campaign: Any, context: dict[str, Any]) -> None:
+    """EXECUTED → EVALUATED: the T+30 evaluation is recorded (``services.evaluation_record`` moves it)."""
+    if not campaign.evaluations.filter(checkpoint="T30", status="RECORDED").exists():
+        raise ValidationFailed(_("Record the T+30 evaluation first."), field="evaluation", code="evaluation_missing")
+
+
+def _t180_or_reason(campaign: Any, context: dict[str, Any]) -> None:
+    """EVALUATED → CLOSED: the T+180 evaluation is recorded, or the close is manual with a reason."""
+    if campaign.evaluations.filter(checkpoint="T180", status="RECORDED").exists():
+        return
+    if not str(context.get("reason") or "").strip():
+        raise ValidationFailed(_("Before the T+180 evaluation, closing needs a reason."), field="reason",
+                               code="evaluation_missing")
+
+
 def _reason(campaign: Any, context: dict[str, Any]) -> None:
     if not str(context.get("reason") or "").strip():
         raise ValidationFailed(_("Give a reason."), field="reason")
@@ -132,8 +147,8 @@ CAMPAIGN_MACHINE = StateMachine(
         t(S.APPROVED, S.PREPARING, roles=PLANNERS, event=events.CAMPAIGN_PREPARING),
         t(S.PREPARING, S.IN_EXECUTION, guards=[_started], event=events.CAMPAIGN_STARTED),
         t(S.IN_EXECUTION, S.EXECUTED, guards=[_ended], event=events.CAMPAIGN_EXECUTED),
-        t(S.EXECUTED, S.EVALUATED, roles=PLANNERS, event=events.CAMPAIGN_EVALUATED),
-        t(S.EVALUATED, S.CLOSED, roles=PLANNERS, event=events.CAMPAIGN_CLOSED),
+        t(S.EXECUTED, S.EVALUATED, guards=[_t30_recorded], roles=PLANNERS, event=events.CAMPAIGN_EVALUATED),
+        t(S.EVALUATED, S.CLOSED, guards=[_t180_or_reason], roles=PLANNERS, event=events.CAMPAIGN_CLOSED),
         t(PRE_EXECUTION, S.CANCELLED, guards=[_reason], roles=PLANNERS, event=events.CAMPAIGN_CANCELLED),
     ],
     terminal=TERMINAL,

@@ -266,3 +266,15 @@ def routing_rule_list() -> QuerySet[RoutingRule]:
 
 def routing_rule_get(rule_id: Any) -> RoutingRule | None:
     return routing_rule_list().filter(pk=rule_id).first()
+
+
+def touch_sequences(*, campaign: Campaign) -> dict[Any, list[Any]]:
+    """For every opportunity this campaign touched: the campaign ids of all its touches, oldest first
+    (the input of the influenced attribution model, domain.md 10.3)."""
+    touched = CampaignTouch.objects.filter(campaign=campaign, opportunity__isnull=False).values_list(
+        "opportunity_id", flat=True)
+    sequences: dict[Any, list[Any]] = {}
+    for opportunity_id, campaign_id in (CampaignTouch.objects.filter(opportunity_id__in=touched)
+                                        .order_by("touched_at", "id").values_list("opportunity_id", "campaign_id")):
+        sequences.setdefault(opportunity_id, []).append(campaign_id)
+    return sequences

@@ -8,3 +8,4 @@ from .budgets import (  # noqa: F401
     MarketingBudget,
 )
 from .campaign import Campaign, CampaignLevel, JourneyStage  # noqa: F401
+from .evaluations import CHECKPOINT_DAYS, CampaignEvaluation, Checkpoint  # noqa: F401

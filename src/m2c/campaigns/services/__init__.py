@@ -21,3 +21,4 @@ from .campaigns import (  # noqa: F401
     campaign_submit,
     campaign_update,
 )
+from .evaluations import campaign_figures, evaluation_record, evaluations_schedule  # noqa: F401

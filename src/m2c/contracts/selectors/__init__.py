@@ -11,6 +11,8 @@ from .contracts import (  # noqa: F401
     contract_lock,
     contract_queryset,
     contracts_in_states,
+    contracts_of_campaign,
+    contracts_of_opportunities,
     site_progress,
     site_value,
 )

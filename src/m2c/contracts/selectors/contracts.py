@@ -138,3 +138,15 @@ EXPOSED = [s.value for s in (ContractStatus.SIGNED, ContractStatus.IN_EXECUTION,
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def contracts_of_opportunities(opportunity_ids: Any) -> list[dict[str, Any]]:
+    """The contracts registered from these opportunities: id, opportunity, source campaign, currency, value, signed on."""
+    return list(Contract.objects.filter(opportunity_id__in=list(opportunity_ids)).values(
+        "id", "opportunity_id", "campaign_id", "currency", "signed_on"))
+
+
+def contracts_of_campaign(campaign_id: Any) -> list[dict[str, Any]]:
+    """The contracts a campaign sourced (the campaign carried from the won opportunity)."""
+    return list(Contract.objects.filter(campaign_id=campaign_id).values(
+        "id", "opportunity_id", "campaign_id", "currency", "signed_on"))

@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -189,15 +189,20 @@ def win_loss_report(*, user: Any, filters: Filters | None = None, on: dt.date | 
     return {"rows": result, "reporting_currency": fx.reporting_currency()}
 
 
-def campaign_outcomes(*, campaign: Any) -> dict[str, int]:
-    """How the opportunities a campaign sourced ended up: open, won, lost, abandoned, on hold."""
-    counts = dict(
-        Opportunity.objects.filter(source_campaign=campaign).order_by().values_list("stage").annotate(n=Count("id"))
-    )
+def campaign_outcomes(*, campaign: Any) -> dict[str, Any]:
+    """How the opportunities a campaign sourced ended up: open, won, lost, abandoned, on hold; with the open
+    pipeline and the bookings (won amounts) in the reporting currency (``currency``)."""
+    rows = (Opportunity.objects.filter(source_campaign=campaign).order_by().values_list("stage")
+            .annotate(n=Count("id"), amount=Sum("amount_reporting")))
+    counts = {stage: n for stage, n, _amount in rows}
+    amounts = {stage: amount or Decimal(0) for stage, _n, amount in rows}
     return {
         "open": sum(counts.get(s, 0) for s in OPEN_STAGES),
         "on_hold": counts.get(Stage.ON_HOLD, 0),
         "won": counts.get(Stage.WON, 0),
         "lost": counts.get(Stage.LOST, 0),
         "abandoned": counts.get(Stage.ABANDONED, 0),
+        "pipeline": sum((amounts.get(s, Decimal(0)) for s in (*OPEN_STAGES, Stage.ON_HOLD)), Decimal(0)),
+        "bookings": amounts.get(Stage.WON, Decimal(0)),
+        "currency": fx.reporting_currency(),
     }

@@ -1,0 +1,23 @@
+"""Cash collected per contract, for the reports that follow money back to its source (campaign ROI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+
+from ..models import Allocation
+
+
+def collected_by_contract(contract_ids: list[Any], *, on: dt.date | None = None) -> dict[Any, tuple[Decimal, str]]:
+    """Contract id → (cash applied to its invoices by ``on``, the invoices' currency). Credit notes are not
+    cash; a refund of an unapplied remainder never touched an invoice, so it is not counted either."""
+    if not contract_ids:
+        return {}
+    qs = Allocation.objects.filter(invoice__contract_id__in=contract_ids)
+    if on is not None:
+        qs = qs.filter(allocated_on__lte=on)
+    rows = qs.values("invoice__contract_id", "invoice__currency").annotate(s=Sum("invoice_amount")).order_by()
+    return {row["invoice__contract_id"]: (row["s"] or Decimal(0), row["invoice__currency"]) for row in rows}

@@ -1,0 +1,13 @@
+"""Background work of the campaigns app."""
+
+from __future__ import annotations
+
+from m2c.core.periodic import every
+
+
+@every(6 * 3600, name="campaigns.evaluation_sweep")
+def evaluation_sweep() -> int:
+    """Every six hours: create the T+30 / T+90 / T+180 evaluations that have come due."""
+    from .services import evaluations_schedule
+
+    return evaluations_schedule()
