@@ -85,3 +85,35 @@ def test_evaluations_come_due_are_recorded_once_and_move_the_campaign(users):
     with pytest.raises(Conflict):
         services.evaluation_record(evaluation=t30, actor=users.marketing, review="again")
     assert services.evaluations_schedule(today=today + dt.timedelta(days=90)) == 1  # T+180
+
+
+def test_marketing_records_an_evaluation_on_the_campaign_page_in_chinese(users, api):
+    from django.test import Client
+
+    today = timezone.localdate()
+    campaign = CampaignFactory(name="智慧园区巡展", status="EXECUTED", start_date=today - dt.timedelta(days=60),
+                               end_date=today - dt.timedelta(days=40), target_valid_leads=40,
+                               actual_spend=Decimal("185000"), committed_amount=Decimal("200000"))
+    services.evaluations_schedule(today=today)
+    t30 = campaign.evaluations.get()
+    client = Client()
+    client.cookies["m2c_language"] = "zh-hans"
+    client.force_login(users.marketing)
+    page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert 'id="evaluation-form-T30"' in page and "T+30 天" in page and "-100%" in page
+    assert 'id="chart-outcomes"' in page and "来源归因" in page
+    refused = client.post(f"/campaigns/{campaign.pk}/evaluations/{t30.pk}/record/", {"review": ""})
+    assert refused.status_code == 422 and not campaign.evaluations.filter(status="RECORDED").exists()
+    response = client.post(f"/campaigns/{campaign.pk}/evaluations/{t30.pk}/record/", {"review": "有效线索不足，下次提前邀约"})
+    assert response.status_code == 302
+    t30.refresh_from_db()
+    assert t30.status == "RECORDED" and t30.review == "有效线索不足，下次提前邀约" and t30.recorded_by == users.marketing
+    page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert "有效线索不足，下次提前邀约" in page and "已评估" in page
+    # The API: the same evaluation, the ROI with its model named; an AR is refused.
+    evaluations = api(users.marketing).get(f"/campaigns/{campaign.pk}/evaluations").json()
+    assert evaluations[0]["checkpoint"] == "T30" and evaluations[0]["figures"]["cash_roi"] == "-1.000"
+    roi = api(users.marketing).get(f"/campaigns/{campaign.pk}/roi", {"model": "influenced"}).json()
+    assert roi["model"] == "influenced" and roi["roi"] == "-1.000"
+    assert api(users.ar).get(f"/campaigns/{campaign.pk}/roi").status_code == 403
+    assert Client().get(f"/campaigns/{campaign.pk}/").status_code == 302

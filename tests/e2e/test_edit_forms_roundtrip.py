@@ -234,6 +234,7 @@ NOT_EDIT_FORMS = {
     "campaigns:budget": "record page; its form allocates (a ledger entry, never edited)",
     "campaigns:budget-allocate": "command", "campaigns:expense-add": "adds (an expense is a ledger movement)",
     "campaigns:expense-evidence": "download", "campaigns:reapprove": "command",
+    "campaigns:evaluation-record": "records an evaluation (written once, never edited)",
     "opportunities:config-bodies": "list; its form creates a decision body",
     "opportunities:config-body-member-add": "adds", "opportunities:config-member-end": "command",
     "opportunities:config-matrix": "publishes a new matrix version (published versions are never edited)",

@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from m2c.billing.models import Invoice, Receipt
-from m2c.campaigns.models import Campaign, CampaignExpense, MarketingBudget
+from m2c.campaigns.models import Campaign, CampaignEvaluation, CampaignExpense, MarketingBudget
 from m2c.contracts.models import AcceptanceCertificate, Contract, Site
 from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
 from m2c.core.models_imports import ImportJob
@@ -109,6 +109,7 @@ FILL: dict[str, Callable[[], Any]] = {
     "campaign_id": lambda: _first(Campaign.objects).pk,
     "budget_id": lambda: _first(MarketingBudget.objects).pk,
     "expense_id": lambda: _first(CampaignExpense.objects).pk,
+    "evaluation_id": lambda: _first(CampaignEvaluation.objects).pk,
     "lead_id": lambda: _first(Lead.objects).pk,
     "action": lambda: "accept",
     "opportunity_id": lambda: _first(Opportunity.objects).pk,

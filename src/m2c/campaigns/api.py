@@ -6,6 +6,7 @@ administrators; every write goes through ``services``, which check budget author
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -21,9 +22,11 @@ from m2c.core.schemas import ERRORS, EventOut, Page
 from m2c.core.selectors import offering_line_list, org_unit_list
 
 from . import selectors, services
+from .attribution import cash_roi
 from .models import Campaign, MarketingBudget
 from .schemas import (
     AllocateIn,
+    AttributionModel,
     BudgetEntryOut,
     BudgetIn,
     BudgetOut,
@@ -32,13 +35,18 @@ from .schemas import (
     CampaignOut,
     CampaignPatchIn,
     CampaignReasonIn,
+    EvaluationIn,
+    EvaluationOut,
     ExpenseIn,
     ExpenseOut,
     ReapproveIn,
+    RoiOut,
     budget_out,
     campaign_out,
     entry_out,
+    evaluation_out,
     expense_out,
+    roi_out,
 )
 
 router = Router(tags=["campaigns"])
@@ -175,9 +183,33 @@ _command("reject", services.campaign_reject, True, "Send back to draft with a co
 _command("prepare", services.campaign_prepare, False, "Start preparing (APPROVED → PREPARING)")
 _command("start", services.campaign_start, False, "Start execution on the start date")
 _command("finish", services.campaign_finish, False, "Mark executed after the end date")
-_command("evaluate", services.campaign_evaluate, False, "Record the evaluation (EXECUTED → EVALUATED)")
 _command("close", services.campaign_close, True, "Close: releases the unspent commitment")
 _command("cancel", services.campaign_cancel, True, "Cancel before execution: releases the commitment")
+
+
+@router.get("/campaigns/{campaign_id}/evaluations", response={200: list[EvaluationOut], **ERRORS},
+            summary="The campaign's evaluations (T+30, T+90, T+180)")
+def list_evaluations(request: HttpRequest, campaign_id: uuid.UUID):
+    campaign = _campaign(request, campaign_id)
+    return [evaluation_out(e) for e in campaign.evaluations.select_related("recorded_by").order_by("due_on")]
+
+
+@router.post("/campaigns/{campaign_id}/evaluations/{evaluation_id}/record", response={200: EvaluationOut, **ERRORS},
+             summary="Record a due evaluation with its review (T+30 moves the campaign to EVALUATED)")
+def record_evaluation(request: HttpRequest, campaign_id: uuid.UUID, evaluation_id: int, payload: EvaluationIn):
+    campaign = _campaign(request, campaign_id)
+    evaluation = campaign.evaluations.filter(pk=evaluation_id).first()
+    if evaluation is None:
+        raise NotFound()
+    return evaluation_out(services.evaluation_record(evaluation=evaluation, actor=request.user, review=payload.review))
+
+
+@router.get("/campaigns/{campaign_id}/roi", response={200: RoiOut, **ERRORS},
+            summary="Cash ROI to date down to receipts, under the attribution model named")
+def campaign_roi(request: HttpRequest, campaign_id: uuid.UUID, model: AttributionModel = AttributionModel.SOURCED,
+                 on: dt.date | None = None):
+    campaign = _campaign(request, campaign_id)
+    return roi_out(cash_roi(campaign, on=on, model=model))
 
 
 # --- budgets -----------------------------------------------------------------------------------------

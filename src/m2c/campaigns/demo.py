@@ -140,4 +140,7 @@ def load(progress: bool = True) -> str:
             if budget is not None:
                 _draw(campaign, budget, spend)
             created_count += 1
+    from .services import evaluations_schedule
+
+    evaluations_schedule(today=today)  # the executed launch's T+30 evaluation is due
     return f"campaigns +{created_count}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
@@ -17,8 +18,10 @@ from .models import (
     BudgetEntry,
     BudgetEntryKind,
     Campaign,
+    CampaignEvaluation,
     CampaignExpense,
     CampaignLevel,
+    Checkpoint,
     ExpenseCategory,
     JourneyStage,
     MarketingBudget,
@@ -220,3 +223,58 @@ def expense_out(e: CampaignExpense, budget_currency: str) -> dict[str, Any]:
 class ReapproveIn(InSchema):
     amount: Amount
     reason: str = Field(max_length=500)
+
+
+# --- evaluations and ROI -----------------------------------------------------------------------------
+
+
+class EvaluationIn(InSchema):
+    review: str = Field(max_length=5000)
+
+
+class EvaluationOut(OutSchema):
+    id: int
+    checkpoint: Checkpoint
+    due_on: dt.date
+    status: str
+    figures: dict[str, Any]
+    review: str
+    recorded_at: dt.datetime | None
+    recorded_by: str | None
+
+
+def evaluation_out(e: CampaignEvaluation) -> dict[str, Any]:
+    return {"id": e.pk, "checkpoint": e.checkpoint, "due_on": e.due_on, "status": e.status, "figures": e.figures,
+            "review": e.review, "recorded_at": e.recorded_at,
+            "recorded_by": e.recorded_by.username if e.recorded_by else None}
+
+
+class AttributionModel(StrEnum):
+    SOURCED = "sourced"
+    INFLUENCED = "influenced"
+
+
+class RoiContractOut(OutSchema):
+    contract: uuid.UUID
+    share: Decimal
+    collected: MoneyOut
+    attributed: MoneyOut
+
+
+class RoiOut(OutSchema):
+    model: AttributionModel = Field(description="The attribution model every figure here follows")
+    on: dt.date
+    cash: MoneyOut
+    spend: MoneyOut
+    roi: Decimal | None = Field(description="(attributed cash − actual spend) ÷ actual spend; none without spend")
+    contracts: list[RoiContractOut]
+
+
+def roi_out(roi: dict[str, Any]) -> dict[str, Any]:
+    def money(m: Any) -> dict[str, Any]:
+        return {"amount": m.amount, "currency": m.currency}
+
+    return {"model": roi["model"], "on": roi["on"], "cash": money(roi["cash"]), "spend": money(roi["spend"]),
+            "roi": roi["roi"], "contracts": [{"contract": r["contract"], "share": r["share"],
+                                              "collected": money(r["collected"]), "attributed": money(r["attributed"])}
+                                             for r in roi["contracts"]]}

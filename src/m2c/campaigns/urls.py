@@ -16,4 +16,6 @@ urlpatterns = [
     path("<uuid:campaign_id>/expenses/", views.expense_add, name="expense-add"),
     path("<uuid:campaign_id>/expenses/<uuid:expense_id>/evidence/", views.expense_evidence, name="expense-evidence"),
     path("<uuid:campaign_id>/reapprove/", views.reapprove, name="reapprove"),
+    path("<uuid:campaign_id>/evaluations/<int:evaluation_id>/record/", views.evaluation_record,
+         name="evaluation-record"),
 ]

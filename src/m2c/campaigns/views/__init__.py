@@ -16,3 +16,4 @@ from .campaigns import (  # noqa: F401
     campaign_edit,
     campaign_list,
 )
+from .evaluations import evaluation_record  # noqa: F401

@@ -149,11 +149,11 @@ def campaign_budget_context(campaign: Any, user: Any, *, expense: ExpenseForm | 
     }
 
 
-def _campaign_page(request: HttpRequest, campaign: Any, **forms: Any) -> HttpResponse:
-    from .campaigns import detail_context
+def _campaign_page(request: HttpRequest, campaign: Any, *, evaluation_form: Any = None, evaluation_for: Any = None,
+                   **forms: Any) -> HttpResponse:
+    from .campaigns import full_context
 
-    context = detail_context(request, campaign)
-    context.update(campaign_budget_context(campaign, request.user, **forms))
+    context = full_context(request, campaign, evaluation_form=evaluation_form, evaluation_for=evaluation_for, **forms)
     return render(request, "campaigns/campaign_detail.html", context, status=422)
 
 

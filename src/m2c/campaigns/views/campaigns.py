@@ -41,7 +41,6 @@ COMMANDS: dict[str, tuple[str, Callable[..., Any], bool, Any]] = {
     "prepare": (S.PREPARING, services.campaign_prepare, False, gettext_lazy("Start preparing")),
     "start": (S.IN_EXECUTION, services.campaign_start, False, gettext_lazy("Start execution")),
     "finish": (S.EXECUTED, services.campaign_finish, False, gettext_lazy("Mark executed")),
-    "evaluate": (S.EVALUATED, services.campaign_evaluate, False, gettext_lazy("Record evaluation")),
     "close": (S.CLOSED, services.campaign_close, False, gettext_lazy("Close")),
     "cancel": (S.CANCELLED, services.campaign_cancel, True, gettext_lazy("Cancel campaign")),
 }
@@ -94,15 +93,25 @@ def detail_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     }
 
 
+def full_context(request: HttpRequest, campaign: Campaign, *, evaluation_form: Any = None,
+                 evaluation_for: Any = None, **forms: Any) -> dict[str, Any]:
+    """The campaign page: its plan and moves, the budget panel, the outcome panel with its evaluations."""
+    from .budgets import campaign_budget_context
+    from .evaluations import outcome_context
+
+    context = detail_context(request, campaign)
+    context.update(campaign_budget_context(campaign, request.user, **forms))
+    outcome = outcome_context(campaign, request.user, model=request.GET.get("model", ""), form=evaluation_form,
+                              form_for=evaluation_for)
+    context["charts"] = {**context.get("charts", {}), **outcome.pop("outcome_charts")}
+    context.update(outcome)
+    return context
+
+
 @login_required
 def campaign_detail(request: HttpRequest, campaign_id: Any) -> HttpResponse:
-    from .budgets import campaign_budget_context
-
     _reader(request)
-    campaign = _campaign(request, campaign_id)
-    context = detail_context(request, campaign)
-    context.update(campaign_budget_context(campaign, request.user))
-    return render(request, "campaigns/campaign_detail.html", context)
+    return render(request, "campaigns/campaign_detail.html", full_context(request, _campaign(request, campaign_id)))
 
 
 @login_required
