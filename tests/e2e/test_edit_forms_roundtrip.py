@@ -230,7 +230,7 @@ NOT_EDIT_FORMS = {
     "opportunities:quote-create": "creates", "opportunities:quote-pdf": "PDF", "opportunities:line-remove": "command",
     "campaigns:list": "list", "campaigns:create": "creates", "campaigns:detail": "record page; its forms are commands",
     "campaigns:command": "commands (submit, approve, cancel…)",
-    "campaigns:budgets": "list", "campaigns:budget-create": "creates",
+    "campaigns:plan": "report (the year's swim lanes)", "campaigns:budgets": "list", "campaigns:budget-create": "creates",
     "campaigns:budget": "record page; its form allocates (a ledger entry, never edited)",
     "campaigns:budget-allocate": "command", "campaigns:expense-add": "adds (an expense is a ledger movement)",
     "campaigns:expense-evidence": "download", "campaigns:reapprove": "command",

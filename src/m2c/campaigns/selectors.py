@@ -112,3 +112,20 @@ def budget_get(*, budget_id: Any) -> MarketingBudget:
 
 def budget_entries(budget: MarketingBudget) -> QuerySet[Any]:
     return budget.entries.select_related("campaign", "counterpart", "actor").order_by("-id")
+
+
+# --- the year's plan ---------------------------------------------------------------------------------
+
+
+def plan_campaigns(*, year: int, region: Any = None, offering_line: str = "") -> list[Campaign]:
+    """Every campaign that runs in ``year`` (not cancelled), for the plan page; ``region`` keeps those of
+    that unit's subtree (corporate campaigns, which have no region, stay: they belong to every plan)."""
+    qs = (Campaign.objects.exclude(status="CANCELLED")
+          .filter(start_date__year__lte=year, end_date__year__gte=year)
+          .select_related("org_unit", "budget", "parent").prefetch_related("offering_lines")
+          .order_by("start_date", "code"))
+    if region is not None:
+        qs = qs.filter(Q(org_unit__path__startswith=region.path) | Q(org_unit__isnull=True) | Q(level="corporate"))
+    if offering_line:
+        qs = qs.filter(offering_lines__code=offering_line).distinct()
+    return list(qs)

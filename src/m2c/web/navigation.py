@@ -68,6 +68,8 @@ SECTIONS = (
             NavItem("insight", _("Market insight"), "binoculars", "insight", "insight:index", INTERNAL),
             NavItem("campaigns", _("Campaigns"), "megaphone", "campaigns", "campaigns:list",
                     frozenset({Role.MARKETING, Role.EXECUTIVE})),
+            NavItem("campaigns-plan", _("Campaign plan"), "calendar3-range", "campaigns", "campaigns:plan",
+                    frozenset({Role.MARKETING, Role.EXECUTIVE}), child=True),
             NavItem("campaigns-budgets", _("Marketing budgets"), "piggy-bank", "campaigns", "campaigns:budgets",
                     frozenset({Role.MARKETING, Role.EXECUTIVE}), child=True),
             NavItem("enablement", _("Enablement"), "mortarboard", "enablement", "enablement:index"),

@@ -17,3 +17,4 @@ from .campaigns import (  # noqa: F401
     campaign_list,
 )
 from .evaluations import evaluation_record  # noqa: F401
+from .plan import campaign_plan  # noqa: F401
