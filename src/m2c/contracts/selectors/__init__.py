@@ -16,3 +16,15 @@ from .contracts import (  # noqa: F401
 )
 from .credit import Exposure, credit_exposure  # noqa: F401
 from .seams import billed_by_contract, open_receivables, provide  # noqa: F401
+from .changes import (  # noqa: F401
+    atac_threshold,
+    change_count,
+    change_get,
+    change_list,
+    closure_checks,
+    days_to_collected,
+    evaluation_figures,
+    may_approve_change,
+    needs_atac,
+)
+from .seams import ContractCash, contract_cash, open_disputes  # noqa: F401
