@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from m2c.billing import services as billing_services
-from m2c.billing.models import BillingItem, BillingMilestone, Invoice
+from m2c.billing.models import BillingItem, BillingMilestone
 from m2c.contracts import selectors, services
 from m2c.contracts.models import ChangeRequest, Contract, ContractVersion
 from m2c.core.errors import InvalidTransition, PermissionDenied, ValidationFailed

@@ -80,7 +80,7 @@ class ContractEvaluation(models.Model):
     collected = money_field(_("collected"), default=Decimal(0))
     margin_atb_pct = models.DecimalField(_("margin at ATB %"), null=True, blank=True, **PERCENT)
     margin_actual_pct = models.DecimalField(_("actual margin %"), null=True, blank=True, **PERCENT)
-    days_to_90pct_collected = models.IntegerField(_("days from signature to 90% collected"), null=True, blank=True)
+    days_to_90pct_collected = models.IntegerField(_("days from signature to 90 percent collected"), null=True, blank=True)
     change_count = models.PositiveIntegerField(_("approved changes"), default=0)
     post_mortem = models.TextField(_("post-mortem"), blank=True)
     final = models.BooleanField(_("final"), default=False)

@@ -51,6 +51,12 @@ def _number(value: Any, field: str, errors: FieldErrors, *, positive: bool = Fal
     return number
 
 
+def _text(number: Decimal) -> str:
+    """A decimal as plain text without trailing zeros (1500, 0.5), the same however it was typed."""
+    text = f"{number.normalize():f}"
+    return text if text != "-0" else "0"
+
+
 def _lines(contract: Contract, rows: list[dict[str, Any]] | None, errors: FieldErrors) -> list[dict[str, Any]]:
     """The proposed lines, checked: an item, a quantity above zero, a unit price, and a site when the
     contract is shared out over sites (a new name adds a site)."""
@@ -73,8 +79,8 @@ def _lines(contract: Contract, rows: list[dict[str, Any]] | None, errors: FieldE
         if quantity is None or unit_price is None or unit_cost is None:
             continue
         clean.append({"description": description[:300], "site": site[:120], "location": str(row.get("location")
-                      or "")[:200], "quantity": str(quantity), "unit_price": str(unit_price),
-                      "unit_cost": str(unit_cost), "amount": str((quantity * unit_price).quantize(CENT, ROUND_HALF_UP))})
+                      or "")[:200], "quantity": _text(quantity), "unit_price": _text(unit_price),
+                      "unit_cost": _text(unit_cost), "amount": str((quantity * unit_price).quantize(CENT, ROUND_HALF_UP))})
     return clean
 
 
@@ -83,22 +89,16 @@ def _next_number(contract: Contract) -> str:
     return f"{contract.number}-CR{count + 1:02d}"
 
 
-@transaction.atomic
-def change_request(*, contract: Contract, actor: Actor, kind: str, reason: str,
-                   lines: list[dict[str, Any]] | None = None, schedule_days: Any = 0,
-                   effective_on: dt.date | None = None) -> ChangeRequest:
-    """Draft a change of a contract in execution: its kind, reason, the lines it adds (their sum is the value
-    delta; a negative unit price lowers the value) and any schedule extension in days."""
-    locked = Contract.objects.select_for_update().get(pk=contract.pk)
-    require_work(locked, actor)
-    require_status(locked, (ContractStatus.IN_EXECUTION,), _("A change request"))
+def _clean(contract: Contract, *, kind: str, reason: str, lines: list[dict[str, Any]] | None, schedule_days: Any,
+           effective_on: dt.date | None) -> dict[str, Any]:
+    """The checked fields of a change, every bad one named at once."""
     errors = FieldErrors()
     if kind not in ChangeKind.values:
         errors.add("kind", _("Choose scope, price, schedule, payment terms, acceptance criteria or parties."))
     reason = (reason or "").strip()
     if not reason:
         errors.add("reason", _("Give the reason for the change."))
-    clean = _lines(locked, lines, errors)
+    clean = _lines(contract, lines, errors)
     try:
         days = int(schedule_days or 0)
         if not -3650 <= days <= 3650:
@@ -107,23 +107,60 @@ def change_request(*, contract: Contract, actor: Actor, kind: str, reason: str,
         errors.add("schedule_days", _("Days are a whole number from -3650 to 3650."))
         days = 0
     delta = sum((Decimal(r["amount"]) for r in clean), Decimal(0))
-    if not errors and locked.total_value + delta < 0:
+    if not errors and contract.total_value + delta < 0:
         errors.add("lines", _("The change would make the contract's value negative."))
     if not errors and not clean and days == 0 and kind in (ChangeKind.SCOPE, ChangeKind.PRICE):
         errors.add("lines", _("A scope or price change adds at least one line."))
     if effective_on is not None and (effective_on > timezone.localdate()
-                                     or (locked.signed_on and effective_on < locked.signed_on)):
+                                     or (contract.signed_on and effective_on < contract.signed_on)):
         errors.add("effective_on", _("The amendment's date is between the contract's signature and today."))
     errors.raise_if_any()
-    base = locked.total_value
+    base = contract.total_value
+    return {"kind": kind, "reason": reason[:5000], "delta_value": delta, "schedule_days": days,
+            "delta_pct": (delta / base * 100).quantize(SHARE, ROUND_HALF_UP) if base else Decimal(0),
+            "proposal": {"lines": clean}, "effective_on": effective_on}
+
+
+@transaction.atomic
+def change_request(*, contract: Contract, actor: Actor, kind: str, reason: str,
+                   lines: list[dict[str, Any]] | None = None, schedule_days: Any = 0,
+                   effective_on: dt.date | None = None) -> ChangeRequest:
+    """Draft a change of a contract in execution: its kind, reason, the lines it adds (their sum is the value
+    delta; a negative unit price lowers the value), any schedule extension in days and the amendment's date."""
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    require_work(locked, actor)
+    require_status(locked, (ContractStatus.IN_EXECUTION,), _("A change request"))
+    fields = _clean(locked, kind=kind, reason=reason, lines=lines, schedule_days=schedule_days,
+                    effective_on=effective_on)
     change = ChangeRequest.objects.create(
-        contract=locked, number=_next_number(locked), kind=kind, reason=reason[:5000], delta_value=delta,
-        currency=locked.currency, delta_pct=(delta / base * 100).quantize(SHARE, ROUND_HALF_UP) if base else Decimal(0),
-        schedule_days=days, proposal={"lines": clean}, effective_on=effective_on, requested_by=authenticated(actor) or locked.owner,
-        created_by=authenticated(actor),
+        contract=locked, number=_next_number(locked), currency=locked.currency,
+        requested_by=authenticated(actor) or locked.owner, created_by=authenticated(actor), **fields,
     )
     core_events.record(events.CHANGE_CREATED, change, actor=actor, to_state=change.status, payload=_payload(change))
     return change
+
+
+@transaction.atomic
+def change_update(*, change: ChangeRequest, actor: Actor, kind: str, reason: str,
+                  lines: list[dict[str, Any]] | None = None, schedule_days: Any = 0,
+                  effective_on: dt.date | None = None) -> ChangeRequest:
+    """Rewrite a draft change (the same checks as drafting it); a submitted one is decided, not edited."""
+    locked, contract = _lock_change(change)
+    require_work(contract, actor)
+    if locked.status != ChangeStatus.DRAFT:
+        raise Conflict(_("Only a draft change can be edited; this one is %(status)s.")
+                       % {"status": locked.get_status_display()}, code="change_not_draft")
+    fields = _clean(contract, kind=kind, reason=reason, lines=lines, schedule_days=schedule_days,
+                    effective_on=effective_on)
+    changed = {k: v for k, v in fields.items() if getattr(locked, k) != v}
+    if changed:
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        locked.version += 1
+        locked.save(update_fields=[*changed, "version", "updated_at"])
+        core_events.record(events.CHANGE_STATUS_CHANGED, locked, actor=actor, payload=_payload(locked),
+                           reason=_("Draft edited"))
+    return locked
 
 
 def _lock_change(change: ChangeRequest) -> tuple[ChangeRequest, Contract]:
