@@ -224,3 +224,26 @@ def test_s13_fac_closure_through_atcc_stores_the_evaluation(planned):
     # 90 % of 11.5M = 10.35M is reached with INV-6's payment on day 450 (10.25M collected by day 300).
     assert (ev.days_to_90pct_collected, ev.change_count) == (450, 1)
     assert "红字发票" in ev.post_mortem
+
+
+def test_termination_needs_its_own_atac_go_cancels_unbilled_milestones_and_settles_billed_ones(planned):
+    s = planned
+    inv1 = invoice(s, 2, "26312000000000000001")
+    c = handover(s)
+    north = c.sites.first()
+    pac(s, north, 60)  # M2's North item (3.6M) is billable, not invoiced
+    pay(s, inv1, "3000000", 25, "B-25")
+    with pytest.raises(InvalidTransition) as exc:
+        services.contract_terminate(contract=c, actor=s.deal.ar, reason="客户项目取消")
+    assert exc.value.code == "gate_not_passed"
+    review = services.contract_review_open(contract=c, actor=s.deal.ar, gate_type="ATAC",
+                                           summary="终止合同")
+    review = opportunity_services.gate_review_submit(review=flows.answer_all(review, s.deal.ar), actor=s.deal.ar)
+    flows.decide(review, s.deal.sdt_shanghai, "GO")
+    c = services.contract_terminate(contract=Contract.objects.get(pk=c.pk), actor=s.deal.ar, reason="客户项目取消")
+    assert c.status == "TERMINATED"
+    assert _amounts(c) == [(1, Decimal("3000000.00"), "SETTLED"), (2, Decimal("6000000.00"), "CANCELLED"),
+                           (3, Decimal("1000000.00"), "CANCELLED")]
+    assert not BillingItem.objects.filter(milestone__seq=2, contract=c).exists()
+    inv1.refresh_from_db()
+    assert (inv1.status, inv1.total) == ("PAID", Decimal("3000000.00"))

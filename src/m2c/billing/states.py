@@ -102,6 +102,10 @@ MILESTONE_MACHINE = StateMachine(
         t([M.PARTIALLY_INVOICED, M.INVOICED], M.BILLABLE),
         t([M.PARTIALLY_INVOICED, M.INVOICED, M.BILLABLE], M.PARTIALLY_BILLABLE),
         t([M.PLANNED], M.CANCELLED),
+        # A terminated contract cancels what was never invoiced (domain.md 11.5).
+        t([M.PARTIALLY_BILLABLE, M.BILLABLE], M.CANCELLED),
+        # ... and settles a partly invoiced milestone at what was invoiced and paid.
+        t([M.PARTIALLY_INVOICED], M.SETTLED),
     ],
     terminal=frozenset({M.CANCELLED}),
 )

@@ -304,6 +304,33 @@ def on_contract_changed(event: Any) -> None:
     milestones_release(contract=contract, actor=event.actor)
 
 
+def on_contract_terminated(event: Any) -> None:
+    """A terminated contract (domain.md 11.5): items not on an invoice are dropped, milestones with nothing
+    invoiced are cancelled, and the others are settled at what was invoiced (their amount shrinks to it)."""
+    contract = contract_by_id(event.subject_id)
+    if contract is None:
+        return
+    on_invoice = (*LIVE_INVOICE_STATUSES, InvoiceStatus.DRAFT)
+    for milestone in BillingMilestone.objects.select_for_update().filter(contract=contract).exclude(
+            status=MilestoneStatus.CANCELLED).order_by("seq"):
+        items = list(milestone.items.select_related("invoice"))
+        kept = [i for i in items if i.invoice_id and i.invoice.status in on_invoice]
+        BillingItem.objects.filter(pk__in=[i.pk for i in items if i not in kept]).delete()
+        billed = sum((i.amount for i in kept), Decimal(0))
+        if billed != milestone.amount:
+            core_events.record(events.MILESTONE_RECOMPUTED, milestone, actor=event.actor, payload={
+                "milestone": f"M{milestone.seq}", "change": "termination", "before": str(fen(milestone.amount)),
+                "after": str(fen(billed)), "currency": milestone.currency,
+            })
+        if not kept:
+            MILESTONE_MACHINE.apply(milestone, MilestoneStatus.CANCELLED, actor=event.actor,
+                                    reason=_("Contract terminated"))
+            continue
+        BillingMilestone.objects.filter(pk=milestone.pk).update(amount=billed)
+        milestone.amount = billed
+        milestone_sync(milestone, actor=event.actor)
+
+
 def billed_amount(milestone: BillingMilestone) -> Decimal:
     return milestone.items.filter(invoice__status__in=LIVE_INVOICE_STATUSES).aggregate(s=Sum("amount"))["s"] or Decimal(0)
 
