@@ -59,9 +59,10 @@ def load(progress: bool = True) -> str:
 def _change(contracts: list[Any]) -> None:
     """One drafted change request (a new site) on the first contract in execution, for the change panel."""
     from . import services
-    from .models import ChangeRequest
+    from .models import ChangeRequest, Contract
 
-    target = next((c for c in contracts if c.status == "IN_EXECUTION"), None)
+    target = (Contract.objects.filter(pk__in=[c.pk for c in contracts], status="IN_EXECUTION")
+              .order_by("number").first())
     if target is None or ChangeRequest.objects.exists():
         return
     services.change_request(contract=target, actor=None, kind="SCOPE", reason="客户新增图书馆站点",
