@@ -9,6 +9,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from m2c.billing import services as billing_services
@@ -128,6 +129,12 @@ def test_s12_only_unbilled_items_change_and_milestones_are_recomputed_to_11_5m(p
     pac(planned, library, 250)
     item = BillingItem.objects.get(milestone__seq=2, site=library)
     assert (item.amount, item.billable_on) == (Decimal("900000.00"), planned.day(250))
+    # An attempt to edit INV-2's amount is refused: issued invoices have no edit command (credit notes only).
+    client = Client()
+    client.force_login(planned.finance)
+    for method in (client.patch, client.put):
+        response = method(f"/api/v1/invoices/{inv2.pk}", {"total": "3000000"}, content_type="application/json")
+        assert response.status_code == 405
     # INV-1 to INV-3 untouched.
     for inv, total in ((inv1, "3000000.00"), (inv2, "3600000.00"), (inv3, "2400000.00")):
         before = inv.total
