@@ -107,8 +107,15 @@ def _clean(contract: Contract, *, kind: str, reason: str, lines: list[dict[str, 
         errors.add("schedule_days", _("Days are a whole number from -3650 to 3650."))
         days = 0
     delta = sum((Decimal(r["amount"]) for r in clean), Decimal(0))
-    if not errors and contract.total_value + delta < 0:
-        errors.add("lines", _("The change would make the contract's value negative."))
+    if not errors and contract.total_value + delta <= 0:
+        errors.add("lines", _("The change would leave the contract with no value."))
+    if not errors:
+        values = {site.name: site.share_pct * contract.total_value / 100 for site in contract.sites.all()}
+        for i, row in enumerate(clean):
+            if row["site"]:
+                values[row["site"]] = values.get(row["site"], Decimal(0)) + Decimal(row["amount"])
+                if values[row["site"]] < 0:
+                    errors.add(f"lines.{i}.unit_price", _("The change would make this site's value negative."))
     if not errors and not clean and days == 0 and kind in (ChangeKind.SCOPE, ChangeKind.PRICE):
         errors.add("lines", _("A scope or price change adds at least one line."))
     if effective_on is not None and (effective_on > timezone.localdate()
@@ -196,8 +203,8 @@ def change_submit(*, change: ChangeRequest, actor: Actor) -> ChangeRequest:
 
 
 def _reshare(contract: Contract, added: dict[str, Decimal], new_total: Decimal) -> dict[str, Site]:
-    """Each site's value after the change over the new total, in percent to 4 places (the last absorbing the
-    rounding); new site names become sites."""
+    """Each site's value after the change over the new total, in percent to 4 places (the largest absorbing
+    the rounding); new site names become sites."""
     sites = list(contract.sites.all())
     if not sites and not added:
         return {}
@@ -214,7 +221,9 @@ def _reshare(contract: Contract, added: dict[str, Decimal], new_total: Decimal) 
     if new_total <= 0:
         return by_name
     shares = {n: (values.get(n, Decimal(0)) / new_total * 100).quantize(SHARE, ROUND_HALF_UP) for n in names}
-    shares[names[-1]] = Decimal(100) - sum(shares[n] for n in names[:-1])
+    # The largest site absorbs the rounding, so no share can fall below zero.
+    largest = max(names, key=lambda n: values.get(n, Decimal(0)))
+    shares[largest] = Decimal(100) - sum(shares[n] for n in names if n != largest)
     for name, site in by_name.items():
         if site.share_pct != shares[name]:
             site.share_pct = shares[name]
