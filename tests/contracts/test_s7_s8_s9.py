@@ -100,6 +100,8 @@ def test_atcc_go_closes_a_fulfilled_contract(won):
         services.contract_review_open(contract=c, actor=won.deal.ar, gate_type="ATCC")
     services.certificate_record(contract=c, actor=won.deal.ar, type="FAC", whole_contract=True, signed_on=won.today,
                                 signatory="王处长")
+    c.refresh_from_db()
+    services.contract_evaluation_save(contract=c, actor=won.deal.ar, actual_cost="7000000", post_mortem="按期交付")
     review = services.contract_review_open(contract=c, actor=won.deal.ar, gate_type="ATCC")
     review = flows.answer_all(review, won.deal.ar)
     review = opportunity_services.gate_review_submit(review=review, actor=won.deal.ar)

@@ -172,6 +172,20 @@ def _site(world: SimpleNamespace) -> Target:
                   "#site-form", "#site-form-save")
 
 
+def _change(world: SimpleNamespace) -> Target:
+    from m2c.contracts import services as contract_services
+    from tests.contracts.conftest import win
+
+    _opp, _quote, contract = win(world.deal)
+    contract = contract_services.contract_handover(contract=contract, actor=world.deal.ar, pm=world.deal.fr)
+    change = contract_services.change_request(
+        contract=contract, actor=world.deal.ar, kind="SCOPE", reason="客户新增图书馆站点",
+        lines=[{"description": "图书馆 AP", "site": "图书馆 Library", "quantity": "1500", "unit_price": "1000.5",
+                "unit_cost": "700"}], schedule_days=30, effective_on=contract.signed_on)
+    return Target(f"/contracts/{contract.pk}/changes/{change.pk}/", world.deal.ar.username, [contract, change],
+                  "#change-form", "#change-form-save")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
@@ -187,6 +201,7 @@ EDIT_FORMS = [
     EditForm("leads:routing-rule", _routing_rule),
     EditForm("customers:territory", _territory),
     EditForm("contracts:site-edit", _site),
+    EditForm("contracts:change-edit", _change),
 ]
 # Configuration records with no date of their own: the round trip still proves nothing else changed.
 UNDATED = {RoutingRule, Territory, Product}
@@ -226,7 +241,8 @@ NOT_EDIT_FORMS = {
     "POs, shipments and certificates", "contracts:handover": "command", "contracts:site-add": "adds",
     "contracts:po-add": "adds", "contracts:shipment-add": "adds", "contracts:certificate-add": "adds",
     "contracts:command": "commands (suspend, resume, fulfil, terminate)", "contracts:review-open": "creates",
-    "contracts:file": "download",
+    "contracts:file": "download", "contracts:change-add": "adds", "contracts:change-command":
+    "commands (submit, approve, reject, withdraw)", "contracts:evaluation": "command (writes the closure evaluation)",
     "opportunities:quote-create": "creates", "opportunities:quote-pdf": "PDF", "opportunities:line-remove": "command",
     "campaigns:list": "list", "campaigns:create": "creates", "campaigns:detail": "record page; its forms are commands",
     "campaigns:command": "commands (submit, approve, cancel…)",

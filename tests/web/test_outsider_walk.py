@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from m2c.billing.models import Invoice, Receipt
 from m2c.campaigns.models import Campaign, CampaignEvaluation, CampaignExpense, MarketingBudget
-from m2c.contracts.models import AcceptanceCertificate, Contract, Site
+from m2c.contracts.models import AcceptanceCertificate, ChangeRequest, Contract, Site
 from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
 from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
@@ -137,6 +137,7 @@ FILL: dict[str, Callable[[], Any]] = {
     # No demo receipt has a refund yet; the receipt in the same URL is what the walk must be refused.
     "refund_id": lambda: "00000000-0000-4000-8000-000000000001",
     "site_id": lambda: _first(Site.objects).pk,
+    "change_id": lambda: _first(ChangeRequest.objects).pk,
     "file_kind": lambda: "certificate",
     "file_id": lambda: _first(AcceptanceCertificate.objects.exclude(evidence="")).pk,
     # The admin site refuses every non-staff visitor before it reads an object.

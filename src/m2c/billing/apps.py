@@ -19,6 +19,11 @@ class BillingConfig(AppConfig):
 
         # Evidence recorded on a contract releases the milestones it triggers, in the same transaction.
         core_events.subscribe(contract_events.CERTIFICATE_RECORDED, milestones.on_certificate_recorded)
+        # An approved contract change recomputes the unbilled part of the milestones, in the same transaction.
+        core_events.subscribe(contract_events.CHANGE_APPLIED, milestones.on_contract_changed)
+        # A terminated contract cancels unbilled milestones and settles billed ones at what was invoiced.
+        core_events.subscribe(contract_events.CONTRACT_TERMINATED, milestones.on_contract_terminated)
         # The contracts app's seam: what is billed per contract and the customer's open receivables.
         contract_selectors.provide(billed=receivables.billed_by_contract,
-                                   open_receivables=receivables.open_receivables_reporting)
+                                   open_receivables=receivables.open_receivables_reporting,
+                                   contract_cash=receivables.contract_cash)

@@ -76,6 +76,16 @@ class StatementImported(EventPayload):
     errors: int
 
 
+class MilestoneRecomputed(EventPayload):
+    """A milestone's amount recomputed after an approved contract change (only what is not invoiced moves)."""
+
+    milestone: str
+    change: str
+    before: str
+    after: str
+    currency: str
+
+
 MILESTONES_PLANNED = register("billing.contract.milestones_planned", _("Billing milestones planned"), MilestonesPlanned)
 MILESTONE_STATUS_CHANGED = register("billing.milestone.status_changed", _("Milestone status changed"), NoPayload)
 ITEM_BILLABLE = register("billing.milestone.item_billable", _("Billing item became billable"), ItemBillable)
@@ -92,3 +102,5 @@ RECEIPT_REFUNDED = register("billing.receipt.refunded", _("Receipt remainder ref
 REFUND_REQUESTED = register("billing.receipt.refund_requested", _("Refund requested"), RefundPayload)
 REFUND_DECIDED = register("billing.receipt.refund_decided", _("Refund decided"), RefundPayload)
 STATEMENT_IMPORTED = register("billing.statement.imported", _("Bank statement imported"), StatementImported)
+MILESTONE_RECOMPUTED = register("billing.milestone.recomputed", _("Milestone recomputed after a contract change"),
+                                MilestoneRecomputed)

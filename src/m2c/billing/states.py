@@ -96,10 +96,16 @@ MILESTONE_MACHINE = StateMachine(
         t([M.BILLABLE, M.PARTIALLY_BILLABLE, M.PARTIALLY_INVOICED], M.INVOICED),
         t([M.INVOICED], M.SETTLED),
         t([M.SETTLED], M.INVOICED),
+        # An approved contract change adds to a milestone already invoiced or settled (S12).
+        t([M.SETTLED], M.PARTIALLY_INVOICED),
         # A credit note that frees a billed item, or a cancelled draft, moves a milestone back.
         t([M.PARTIALLY_INVOICED, M.INVOICED], M.BILLABLE),
         t([M.PARTIALLY_INVOICED, M.INVOICED, M.BILLABLE], M.PARTIALLY_BILLABLE),
         t([M.PLANNED], M.CANCELLED),
+        # A terminated contract cancels what was never invoiced (domain.md 11.5).
+        t([M.PARTIALLY_BILLABLE, M.BILLABLE], M.CANCELLED),
+        # ... and settles a partly invoiced milestone at what was invoiced and paid.
+        t([M.PARTIALLY_INVOICED], M.SETTLED),
     ],
     terminal=frozenset({M.CANCELLED}),
 )

@@ -52,4 +52,19 @@ def load(progress: bool = True) -> str:
             services.certificate_record(contract=contract, actor=None, type="FAC", whole_contract=True,
                                         signed_on=today, signatory="客户信息中心主任", scope_note="终验")
         moved += 1
+    _change(contracts)
     return f"contracts +{moved} moved on of {Contract.objects.count()}"
+
+
+def _change(contracts: list[Any]) -> None:
+    """One drafted change request (a new site) on the first contract in execution, for the change panel."""
+    from . import services
+    from .models import ChangeRequest, Contract
+
+    target = (Contract.objects.filter(pk__in=[c.pk for c in contracts], status="IN_EXECUTION")
+              .order_by("number").first())
+    if target is None or ChangeRequest.objects.exists():
+        return
+    services.change_request(contract=target, actor=None, kind="SCOPE", reason="客户新增图书馆站点",
+                            lines=[{"description": "图书馆无线覆盖", "site": "图书馆 Library", "quantity": "100",
+                                    "unit_price": "1000", "unit_cost": "700"}])

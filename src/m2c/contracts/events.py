@@ -59,6 +59,28 @@ class ReviewOpened(EventPayload):
     gate: str
 
 
+class ChangePayload(EventPayload):
+    """A change request's move: its number, kind, delta and, once approved, the new version."""
+
+    change: str
+    number: str
+    kind: str
+    delta: str
+    currency: str
+    needs_atac: bool = False
+    review: str | None = None
+    version: int | None = None
+    effective_on: str | None = None
+
+
+class EvaluationPayload(EventPayload):
+    margin_atb_pct: str | None = None
+    margin_actual_pct: str | None = None
+    days_to_90pct_collected: int | None = None
+    change_count: int = 0
+    final: bool = False
+
+
 CONTRACT_CREATED = register("contracts.contract.created", _("Contract registered from the won deal"), ContractCreated)
 CONTRACT_STATUS_CHANGED = register("contracts.contract.status_changed", _("Contract status changed"), ContractStatusChanged)
 CONTRACT_SIGNED = register("contracts.contract.signed", _("Contract signed"), ContractStatusChanged)
@@ -77,3 +99,17 @@ CERTIFICATE_RECORDED = register("contracts.certificate.recorded", _("Acceptance 
                                 CertificateRecorded)
 REVIEW_OPENED = register("contracts.review.opened", _("Contract gate review opened"), ReviewOpened)
 VERSION_CREATED = register("contracts.version.created", _("Contract version created"), NoPayload)
+CONTRACT_CHANGE_PENDING = register("contracts.contract.change_pending", _("Contract change submitted"),
+                                   ContractStatusChanged)
+CONTRACT_CHANGE_SETTLED = register("contracts.contract.change_settled", _("Contract change decided"),
+                                   ContractStatusChanged)
+CHANGE_CREATED = register("contracts.change.created", _("Change request drafted"), ChangePayload)
+CHANGE_STATUS_CHANGED = register("contracts.change.status_changed", _("Change request status changed"), ChangePayload)
+CHANGE_SUBMITTED = register("contracts.change.submitted", _("Change request submitted"), ChangePayload)
+CHANGE_APPROVED = register("contracts.change.approved", _("Change request approved"), ChangePayload)
+CHANGE_REJECTED = register("contracts.change.rejected", _("Change request rejected"), ChangePayload)
+CHANGE_WITHDRAWN = register("contracts.change.withdrawn", _("Change request withdrawn"), ChangePayload)
+# Recorded on the contract after the approved change is applied (new version, lines, sites): billing
+# subscribes and recomputes the unbilled part of the milestones in the same transaction.
+CHANGE_APPLIED = register("contracts.change.applied", _("Contract change applied"), ChangePayload)
+EVALUATION_SAVED = register("contracts.evaluation.saved", _("Contract evaluation saved"), EvaluationPayload)

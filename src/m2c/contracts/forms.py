@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField
 from m2c.core.models import User
 
-from .states import CertificateType, ContractStatus
+from .states import CertificateType, ChangeKind, ContractStatus
 
 
 class ContractFilterForm(M2CForm):
@@ -81,3 +81,52 @@ class ReasonForm(M2CForm):
 class ReviewForm(M2CForm):
     delta = MoneyAmountField(label=_("Change in value (ATAC)"), required=False)
     summary = forms.CharField(label=_("Summary for the decision team"), max_length=5000, required=False)
+
+
+class ChangeForm(M2CForm):
+    """A change request with one proposed line (the API takes many): kind, reason, the line, schedule days."""
+
+    kind = forms.ChoiceField(label=_("Kind of change"), choices=ChangeKind.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("Item"), max_length=300, required=False)
+    site = forms.CharField(label=_("Site or work package (existing or new)"), max_length=120, required=False)
+    quantity = DecimalField(label=_("Quantity"), required=False, decimal_places=4)
+    unit_price = MoneyAmountField(label=_("Unit price"), required=False)
+    unit_cost = MoneyAmountField(label=_("Unit cost"), required=False)
+    schedule_days = forms.IntegerField(label=_("Schedule extension (days)"), required=False, min_value=-3650,
+                                       max_value=3650)
+    effective_on = DateField(label=_("Amendment signed on"), required=False)
+
+    LINE_FIELDS = ("description", "site", "quantity", "unit_price", "unit_cost")
+
+    def add_domain_error(self, exc: Any) -> None:
+        for item in exc.errors:
+            parts = (item.get("field") or "").split(".")
+            if parts[0] == "lines" and len(parts) == 3 and parts[2] in self.fields:
+                item["field"] = parts[2]
+        super().add_domain_error(exc)
+
+    def lines(self) -> list[dict[str, Any]]:
+        d = self.cleaned_data
+        if not any(d.get(f) not in (None, "") for f in ("description", "quantity", "unit_price")):
+            return []
+        return [{"description": d.get("description") or "", "site": d.get("site") or "",
+                 "quantity": d.get("quantity") if d.get("quantity") is not None else "",
+                 "unit_price": d.get("unit_price") if d.get("unit_price") is not None else "",
+                 "unit_cost": d.get("unit_cost") or 0}]
+
+    @classmethod
+    def initial_of(cls, change: Any) -> dict[str, Any]:
+        line = ((change.proposal or {}).get("lines") or [{}])[0]
+        return {"kind": change.kind, "reason": change.reason, "schedule_days": change.schedule_days,
+                "effective_on": change.effective_on, "description": line.get("description", ""),
+                "site": line.get("site", ""),
+                "quantity": Decimal(line["quantity"]) if line.get("quantity") else None,
+                "unit_price": Decimal(line["unit_price"]) if line.get("unit_price") else None,
+                "unit_cost": Decimal(line["unit_cost"]) if line.get("unit_cost") else None}
+
+
+class EvaluationForm(M2CForm):
+    actual_cost = MoneyAmountField(label=_("Actual cost"), min_value=Decimal(0))
+    post_mortem = forms.CharField(label=_("Post-mortem and lessons learned"), max_length=20000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from m2c.core.errors import InvalidTransition, ValidationFailed
+from m2c.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 
 
 def _refuse(detail: str, code: str, **extra: Any) -> InvalidTransition:
@@ -74,6 +74,46 @@ def atcc_passed(contract: Any, context: dict[str, Any]) -> None:
 
 
 def atac_passed(contract: Any, context: dict[str, Any]) -> None:
-    review = _decided(contract, "ATAC")
+    from m2c.opportunities import selectors as opportunity_selectors
+
+    from .models import ChangeRequest
+
+    # An ATAC that approved a change request is not a termination's approval.
+    change_reviews = ChangeRequest.objects.filter(contract=contract, review__isnull=False).values_list("review_id",
+                                                                                                     flat=True)
+    review = next((r for r in opportunity_selectors.contract_reviews(contract_id=contract.pk)
+                   if r.gate_type == "ATAC" and r.status == "DECIDED" and r.pk not in set(change_reviews)), None)
     if review is None or not review.passed:
         raise _refuse(_("Terminating a contract needs an ATAC GO."), "gate_not_passed", gate="ATAC")
+
+
+def change_approval(change: Any, context: dict[str, Any]) -> None:
+    """Above the ATAC threshold a change is approved by an ATAC GO; below it by the contract owner's manager
+    or an authorised role, never by whoever requested it."""
+    if change.needs_atac:
+        review = change.review
+        if review is None or not review.passed:
+            raise _refuse(_("This change is above the ATAC threshold: it is approved by an ATAC GO."),
+                          "gate_not_passed", gate="ATAC")
+        return
+    actor = context.get("actor")
+    if actor is None:
+        return
+    from .selectors import may_approve_change
+
+    if actor.pk == change.requested_by_id:
+        raise PermissionDenied(_("Whoever requested a change cannot approve it."))
+    if not may_approve_change(change.contract, actor):
+        raise PermissionDenied(_("Only the contract owner's manager or an authorised approver can approve a change "
+                                 "below the ATAC threshold."))
+
+
+def closure_ready(contract: Any, context: dict[str, Any]) -> None:
+    """ATCC checklist (domain.md 4.3): all accepted, AR zero (or written off), disputes and risks closed,
+    post-mortem written."""
+    from .selectors import closure_checks
+
+    failing = [c for c in closure_checks(contract) if not c["ok"]]
+    if failing:
+        raise _refuse(" ".join(str(c["detail"]) for c in failing), "closure_not_ready",
+                      checks=[c["code"] for c in failing])

@@ -22,7 +22,7 @@ from m2c.core.schemas import (
 )
 
 from .models import AcceptanceCertificate, Contract, PurchaseOrder, Shipment, Site
-from .states import CertificateType, ContractStatus
+from .states import CertificateType, ChangeKind, ChangeStatus, ContractStatus
 
 
 class ContractFilterIn(InSchema):
@@ -223,3 +223,107 @@ def certificate_out(c: AcceptanceCertificate, currency: str) -> dict[str, Any]:
     return {"id": c.pk, "type": c.type, "sites": [s.name for s in c.sites.all()], "whole_contract": c.whole_contract,
             "signed_on": c.signed_on, "signatory": c.signatory, "value_covered": money_out(c.value_covered, currency),
             "has_file": bool(c.evidence)}
+
+
+# --- changes and closure (domain.md 6.4, 6.6) ---------------------------------------------------------
+
+
+class ContractChangeLineIn(InSchema):
+    description: str = Field(..., max_length=300)
+    site: str = Field("", max_length=120, description="an existing site's name, or a new site to add")
+    quantity: Amount = Decimal(1)
+    unit_price: Amount
+    unit_cost: Amount = Decimal(0)
+
+
+class ContractChangeIn(InSchema):
+    kind: ChangeKind
+    reason: str = Field(..., max_length=5000)
+    lines: list[ContractChangeLineIn] = Field(default_factory=list, max_length=200)
+    schedule_days: int = Field(0, ge=-3650, le=3650)
+    effective_on: dt.date | None = Field(None, description="the date the amendment is signed (default: approval)")
+
+
+class ContractChangeDecisionIn(InSchema):
+    note: str = Field("", max_length=2000)
+    effective_on: dt.date | None = None
+
+
+class ContractChangeOut(OutSchema):
+    id: uuid.UUID
+    number: str
+    contract: uuid.UUID
+    kind: ChangeKind
+    reason: str
+    status: ChangeStatus
+    delta_value: MoneyOut
+    delta_pct: Decimal
+    schedule_days: int
+    lines: list[dict[str, Any]]
+    needs_atac: bool
+    review: uuid.UUID | None
+    requested_by: UserRefOut | None
+    decided_by: UserRefOut | None
+    decision_note: str
+    effective_on: dt.date | None
+    contract_version: int | None
+    allowed_moves: list[str]
+
+
+class ContractEvaluationIn(InSchema):
+    actual_cost: Amount
+    post_mortem: str = Field(..., max_length=20000)
+
+
+class ContractClosureCheckOut(OutSchema):
+    code: str
+    label: str
+    ok: bool
+    detail: str
+
+
+class ContractEvaluationOut(OutSchema):
+    currency: str
+    actual_cost: MoneyOut
+    revenue: MoneyOut
+    collected: MoneyOut
+    margin_atb_pct: Decimal | None
+    margin_actual_pct: Decimal | None
+    erosion_pts: Decimal | None
+    days_to_90pct_collected: int | None
+    change_count: int
+    post_mortem: str
+    final: bool
+
+
+class ContractClosureOut(OutSchema):
+    checks: list[ContractClosureCheckOut]
+    evaluation: ContractEvaluationOut | None
+
+
+def change_out(change: Any) -> dict[str, Any]:
+    from .states import CHANGE_MACHINE
+
+    return {
+        "id": change.pk, "number": change.number, "contract": change.contract_id, "kind": change.kind,
+        "reason": change.reason, "status": change.status, "delta_value": money_out(change.delta_value, change.currency),
+        "delta_pct": change.delta_pct, "schedule_days": change.schedule_days,
+        "lines": (change.proposal or {}).get("lines", []), "needs_atac": change.needs_atac,
+        "review": change.review_id, "requested_by": user_ref_out(change.requested_by),
+        "decided_by": user_ref_out(change.decided_by), "decision_note": change.decision_note,
+        "effective_on": change.effective_on,
+        "contract_version": change.contract_version.number if change.contract_version_id else None,
+        "allowed_moves": CHANGE_MACHINE.targets(change.status),
+    }
+
+
+def evaluation_out(ev: Any) -> dict[str, Any] | None:
+    if ev is None:
+        return None
+    return {
+        "currency": ev.currency, "actual_cost": money_out(ev.actual_cost, ev.currency),
+        "revenue": money_out(ev.revenue, ev.currency), "collected": money_out(ev.collected, ev.currency),
+        "margin_atb_pct": ev.margin_atb_pct, "margin_actual_pct": ev.margin_actual_pct, "erosion_pts": ev.erosion_pts,
+        "days_to_90pct_collected": ev.days_to_90pct_collected, "change_count": ev.change_count,
+        "post_mortem": ev.post_mortem, "final": ev.final,
+    }

@@ -45,6 +45,25 @@ class CertificateType(models.TextChoices):
 FINAL_CERTIFICATES = (CertificateType.FAC, CertificateType.SERVICE)
 
 
+class ChangeKind(models.TextChoices):
+    """What a change request changes (domain.md 6.4)."""
+
+    SCOPE = "SCOPE", _("Scope")
+    PRICE = "PRICE", _("Price")
+    SCHEDULE = "SCHEDULE", _("Schedule")
+    PAYMENT_TERMS = "PAYMENT_TERMS", _("Payment terms")
+    ACCEPTANCE = "ACCEPTANCE", _("Acceptance criteria")
+    PARTIES = "PARTIES", _("Parties")
+
+
+class ChangeStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Draft")
+    SUBMITTED = "SUBMITTED", _("Submitted")
+    APPROVED = "APPROVED", _("Approved")
+    REJECTED = "REJECTED", _("Rejected")
+    WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+
+
 class PurchaseOrderStatus(models.TextChoices):
     RECEIVED = "RECEIVED", _("Received")
     CONFIRMED = "CONFIRMED", _("Confirmed")
@@ -61,15 +80,32 @@ CONTRACT_MACHINE = StateMachine(
         t(ContractStatus.APPROVED, ContractStatus.SIGNED, guards=[guards.signature_recorded], event=events.CONTRACT_SIGNED),
         t(ContractStatus.SIGNED, ContractStatus.IN_EXECUTION, guards=[guards.handover_done, guards.po_confirmed_if_required],
           event=events.CONTRACT_HANDED_OVER),
-        t(ContractStatus.IN_EXECUTION, ContractStatus.CHANGE_PENDING, guards=[guards.reason_given]),
-        t(ContractStatus.CHANGE_PENDING, ContractStatus.IN_EXECUTION, guards=[guards.reason_given]),
+        t(ContractStatus.IN_EXECUTION, ContractStatus.CHANGE_PENDING, guards=[guards.reason_given],
+          event=events.CONTRACT_CHANGE_PENDING),
+        t(ContractStatus.CHANGE_PENDING, ContractStatus.IN_EXECUTION, guards=[guards.reason_given],
+          event=events.CONTRACT_CHANGE_SETTLED),
         t(ContractStatus.IN_EXECUTION, ContractStatus.SUSPENDED, guards=[guards.reason_given], event=events.CONTRACT_SUSPENDED),
         t(ContractStatus.SUSPENDED, ContractStatus.IN_EXECUTION, guards=[guards.reason_given], event=events.CONTRACT_RESUMED),
         t(ContractStatus.IN_EXECUTION, ContractStatus.FULFILLED, guards=[guards.fully_accepted],
           event=events.CONTRACT_FULFILLED),
-        t(ContractStatus.FULFILLED, ContractStatus.CLOSED, guards=[guards.atcc_passed], event=events.CONTRACT_CLOSED),
+        t(ContractStatus.FULFILLED, ContractStatus.CLOSED, guards=[guards.atcc_passed, guards.closure_ready],
+          event=events.CONTRACT_CLOSED),
         t([ContractStatus.SIGNED, ContractStatus.IN_EXECUTION, ContractStatus.SUSPENDED], ContractStatus.TERMINATED,
           guards=[guards.reason_given, guards.atac_passed], event=events.CONTRACT_TERMINATED),
     ],
     terminal=frozenset({ContractStatus.CLOSED, ContractStatus.TERMINATED}),
+)
+
+
+CHANGE_MACHINE = StateMachine(
+    name=_("Change request"),
+    labels=dict(ChangeStatus.choices),
+    default_event=events.CHANGE_STATUS_CHANGED,
+    transitions=[
+        t(ChangeStatus.DRAFT, ChangeStatus.SUBMITTED, event=events.CHANGE_SUBMITTED),
+        t(ChangeStatus.SUBMITTED, ChangeStatus.APPROVED, guards=[guards.change_approval], event=events.CHANGE_APPROVED),
+        t(ChangeStatus.SUBMITTED, ChangeStatus.REJECTED, guards=[guards.reason_given], event=events.CHANGE_REJECTED),
+        t([ChangeStatus.DRAFT, ChangeStatus.SUBMITTED], ChangeStatus.WITHDRAWN, event=events.CHANGE_WITHDRAWN),
+    ],
+    terminal=frozenset({ChangeStatus.APPROVED, ChangeStatus.REJECTED, ChangeStatus.WITHDRAWN}),
 )

@@ -15,5 +15,9 @@ urlpatterns = [
     path("<uuid:contract_id>/certificates/", views.certificate_add, name="certificate-add"),
     path("<uuid:contract_id>/do/<slug:command>/", views.contract_command, name="command"),
     path("<uuid:contract_id>/reviews/<slug:gate>/", views.review_open, name="review-open"),
+    path("<uuid:contract_id>/changes/", views.change_add, name="change-add"),
+    path("<uuid:contract_id>/changes/<uuid:change_id>/", views.change_edit, name="change-edit"),
+    path("<uuid:contract_id>/changes/<uuid:change_id>/<slug:command>/", views.change_command, name="change-command"),
+    path("<uuid:contract_id>/evaluation/", views.evaluation_save, name="evaluation"),
     path("<uuid:contract_id>/files/<slug:file_kind>/<uuid:file_id>/", views.contract_file, name="file"),
 ]

@@ -70,6 +70,8 @@ class BillingItem(models.Model):
     billable_on = models.DateField(_("billable from"))
     invoice = models.ForeignKey("billing.Invoice", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="items", verbose_name=_("invoice"))
+    change = models.ForeignKey("contracts.ChangeRequest", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("contract change"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -77,9 +79,14 @@ class BillingItem(models.Model):
         verbose_name_plural = _("billing items")
         ordering = ["milestone__seq", "billable_on", "created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["milestone", "site"], name="billing_item_site_once"),
-            models.UniqueConstraint(fields=["milestone"], condition=Q(site__isnull=True),
+            # Evidence releases one item per scope unit; an approved change adds at most one more per unit
+            # (the delta of a milestone whose evidence already exists, S12's amendment advance).
+            models.UniqueConstraint(fields=["milestone", "site"], condition=Q(change__isnull=True),
+                                    name="billing_item_site_once"),
+            models.UniqueConstraint(fields=["milestone"], condition=Q(site__isnull=True, change__isnull=True),
                                     name="billing_item_contract_once"),
+            models.UniqueConstraint(fields=["milestone", "site", "change"], condition=Q(change__isnull=False),
+                                    name="billing_item_change_once"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="billing_item_amount_positive"),
         ]
 

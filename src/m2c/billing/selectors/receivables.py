@@ -27,6 +27,22 @@ def billed_by_contract(contract_ids: list[Any]) -> dict[Any, Decimal]:
     return {row["contract_id"]: row["s"] or Decimal(0) for row in rows}
 
 
+def contract_cash(contract_id: Any) -> Any:
+    """The contracts app's seam: invoiced, credited, open and each collection of one contract (its currency)."""
+    from m2c.contracts.selectors import ContractCash
+
+    from ..models import Allocation
+
+    invoices = Invoice.objects.filter(contract_id=contract_id, status__in=LIVE_INVOICE_STATUSES)
+    sums = invoices.aggregate(total=Sum("total"), credited=Sum("credited"), paid=Sum("paid"))
+    open_ar = (invoices.filter(status__in=OPEN_INVOICE_STATUSES)
+               .aggregate(s=Sum(F("total") - F("paid") - F("credited")))["s"] or Decimal(0))
+    collections = list(Allocation.objects.filter(invoice__contract_id=contract_id).order_by("allocated_on")
+                       .values_list("allocated_on", "invoice_amount"))
+    return ContractCash(invoiced=sums["total"] or Decimal(0), credited=sums["credited"] or Decimal(0),
+                        open_ar=open_ar, collections=collections)
+
+
 def open_receivables_reporting(customer_id: Any, on: dt.date) -> Decimal:
     """The customer's open receivables in the reporting currency, each currency converted at ``on``."""
     rows = (Invoice.objects.filter(customer_id=customer_id, status__in=OPEN_INVOICE_STATUSES)

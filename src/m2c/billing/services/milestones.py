@@ -146,11 +146,26 @@ def _evidence(contract: Contract, milestone: BillingMilestone) -> dict[Any, tupl
 
 
 def _site_amounts(contract: Contract, milestone: BillingMilestone) -> dict[Any, Decimal]:
-    """Each site's part of a pro-rata milestone, the last site absorbing the rounding (sum = amount)."""
+    """Each site's part of a pro-rata milestone, the last site absorbing the rounding (sum = amount).
+
+    Once some sites have their items, the rest of the milestone is shared over the other sites by their
+    shares: after a change re-shares the sites (S12's Library), items already released keep their amounts
+    and the new site gets exactly what is left (60 % × 11.5M − 6.0M = 0.9M), never a fen more or less.
+    """
     sites = list(contract.sites.all())
-    parts = {s.pk: fen(milestone.amount * s.share_pct / 100) for s in sites}
-    if sites and sum(s.share_pct for s in sites) == 100:
-        parts[sites[-1].pk] = milestone.amount - sum(parts[s.pk] for s in sites[:-1])
+    if not sites or sum(s.share_pct for s in sites) != 100:
+        return {s.pk: fen(milestone.amount * s.share_pct / 100) for s in sites}
+    items = list(milestone.items.all())
+    itemized = {i.site_id for i in items if i.change_id is None and i.site_id is not None}
+    rest = [s for s in sites if s.pk not in itemized]
+    if not rest:
+        return {}
+    remaining = milestone.amount - sum((i.amount for i in items), Decimal(0))
+    rest_share = sum((s.share_pct for s in rest), Decimal(0))
+    if rest_share <= 0 or remaining <= 0:
+        return {}
+    parts = {s.pk: fen(remaining * s.share_pct / rest_share) for s in rest}
+    parts[rest[-1].pk] = remaining - sum(parts[s.pk] for s in rest[:-1])
     return parts
 
 
@@ -220,6 +235,100 @@ def on_certificate_recorded(event: Any) -> None:
     contract = contract_by_id(event.subject_id)
     if contract is not None and BillingMilestone.objects.filter(contract=contract).exists():
         milestones_release(contract=contract, actor=event.actor)
+
+
+def _recomputed_amounts(contract: Any, milestones: list[BillingMilestone]) -> dict[Any, Decimal]:
+    """Percent milestones over the new contract value, rounded cumulatively as when they were planned;
+    fixed amounts stay."""
+    out: dict[Any, Decimal] = {}
+    cum_percent, cum_value = Decimal(0), Decimal(0)
+    for milestone in milestones:
+        if milestone.percent is None:
+            out[milestone.pk] = milestone.amount
+            continue
+        cum_percent += milestone.percent
+        cum_value, before = fen(contract.total_value * cum_percent / 100), cum_value
+        out[milestone.pk] = cum_value - before
+    return out
+
+
+def on_contract_changed(event: Any) -> None:
+    """An approved contract change (domain.md 6.4, S12): recompute the milestones over the new value.
+
+    What is invoiced never changes (a milestone cannot fall below it: that takes a credit note first);
+    items not on an invoice are released again at the new amounts; a whole-contract milestone whose
+    evidence already exists gains one item for the delta, billable from the amendment's date; a pro-rata
+    milestone gives what is left to the sites without an item (the new site at its own evidence).
+    """
+    contract = contract_by_id(event.subject_id)
+    payload = event.payload or {}
+    if contract is None:
+        return
+    milestones = list(BillingMilestone.objects.select_for_update().filter(contract=contract)
+                      .exclude(status=MilestoneStatus.CANCELLED).order_by("seq"))
+    if not milestones:
+        return
+    change_id = payload.get("change")
+    effective_on = dt.date.fromisoformat(payload["effective_on"]) if payload.get("effective_on") else None
+    targets = _recomputed_amounts(contract, milestones)
+    on_invoice = (*LIVE_INVOICE_STATUSES, InvoiceStatus.DRAFT)
+    for milestone in milestones:
+        new = targets[milestone.pk]
+        items = list(milestone.items.select_related("invoice"))
+        billed = sum((i.amount for i in items if i.invoice_id and i.invoice.status in on_invoice), Decimal(0))
+        if new < billed:
+            raise Conflict(
+                _("M%(seq)d would fall to %(new)s, below the %(billed)s already invoiced: issue a credit note first.")
+                % {"seq": milestone.seq, "new": new, "billed": billed}, code="below_invoiced")
+        if new < sum((i.amount for i in items), Decimal(0)):
+            # Not yet invoiced items are released again at the new amount.
+            free = [i.pk for i in items if not (i.invoice_id and i.invoice.status in on_invoice)]
+            BillingItem.objects.filter(pk__in=free).delete()
+            items = [i for i in items if i.pk not in free]
+        if new != milestone.amount:
+            core_events.record(events.MILESTONE_RECOMPUTED, milestone, actor=event.actor, payload={
+                "milestone": f"M{milestone.seq}", "change": str(change_id), "before": str(fen(milestone.amount)),
+                "after": str(new), "currency": milestone.currency,
+            })
+            BillingMilestone.objects.filter(pk=milestone.pk).update(amount=new)
+            milestone.amount = new
+        itemized = sum((i.amount for i in items), Decimal(0))
+        if (milestone.scope == Scope.CONTRACT and new > itemized and change_id and effective_on
+                and any(i.site_id is None and i.change_id is None for i in items)):
+            item = BillingItem.objects.create(milestone=milestone, contract=contract, amount=new - itemized,
+                                              billable_on=effective_on, change_id=change_id)
+            core_events.record(events.ITEM_BILLABLE, milestone, actor=event.actor, payload={
+                "item": str(item.pk), "milestone": f"M{milestone.seq}", "site": None, "amount": str(item.amount),
+                "billable_on": str(effective_on), "certificate": None,
+            })
+    milestones_release(contract=contract, actor=event.actor)
+
+
+def on_contract_terminated(event: Any) -> None:
+    """A terminated contract (domain.md 11.5): items not on an invoice are dropped, milestones with nothing
+    invoiced are cancelled, and the others are settled at what was invoiced (their amount shrinks to it)."""
+    contract = contract_by_id(event.subject_id)
+    if contract is None:
+        return
+    on_invoice = (*LIVE_INVOICE_STATUSES, InvoiceStatus.DRAFT)
+    for milestone in BillingMilestone.objects.select_for_update().filter(contract=contract).exclude(
+            status=MilestoneStatus.CANCELLED).order_by("seq"):
+        items = list(milestone.items.select_related("invoice"))
+        kept = [i for i in items if i.invoice_id and i.invoice.status in on_invoice]
+        BillingItem.objects.filter(pk__in=[i.pk for i in items if i not in kept]).delete()
+        billed = sum((i.amount for i in kept), Decimal(0))
+        if billed != milestone.amount:
+            core_events.record(events.MILESTONE_RECOMPUTED, milestone, actor=event.actor, payload={
+                "milestone": f"M{milestone.seq}", "change": "termination", "before": str(fen(milestone.amount)),
+                "after": str(fen(billed)), "currency": milestone.currency,
+            })
+        if not kept:
+            MILESTONE_MACHINE.apply(milestone, MilestoneStatus.CANCELLED, actor=event.actor,
+                                    reason=_("Contract terminated"))
+            continue
+        BillingMilestone.objects.filter(pk=milestone.pk).update(amount=billed)
+        milestone.amount = billed
+        milestone_sync(milestone, actor=event.actor)
 
 
 def billed_amount(milestone: BillingMilestone) -> Decimal:

@@ -20,7 +20,12 @@ from .. import selectors, services
 from ..models import Contract
 from ..schemas import (
     ContractCertificateOut,
+    ContractChangeDecisionIn,
+    ContractChangeIn,
+    ContractChangeOut,
+    ContractClosureOut,
     ContractDetailOut,
+    ContractEvaluationIn,
     ContractFilterIn,
     ContractHandoverIn,
     ContractOut,
@@ -34,8 +39,10 @@ from ..schemas import (
     ContractSiteOut,
     CreditExposureOut,
     certificate_out,
+    change_out,
     contract_detail_out,
     contract_out,
+    evaluation_out,
     purchase_order_out,
     shipment_out,
     site_out,
@@ -174,3 +181,96 @@ def customer_credit_exposure(request: HttpRequest, customer_id: uuid.UUID):
     return {"currency": e.currency, "on": e.on, "limit": e.limit, "hold": e.hold,
             "open_receivables": e.open_receivables, "unbilled": e.unbilled, "deal": e.deal, "used": e.used,
             "available": e.available}
+
+
+# --- change requests and closure (domain.md 6.4, 6.6, S12, S13) -----------------------------------------
+
+
+def _change(request: HttpRequest, contract_id: uuid.UUID, change_id: uuid.UUID):
+    change = selectors.change_get(user=request.user, change_id=change_id)
+    if change.contract_id != contract_id:
+        from m2c.core.errors import NotFound
+
+        raise NotFound()
+    return change
+
+
+def _change_out(request: HttpRequest, change) -> dict:
+    return change_out(selectors.change_get(user=request.user, change_id=change.pk))
+
+
+@router.get("/contracts/{contract_id}/changes", response={200: list[ContractChangeOut], **ERRORS},
+            summary="The contract's change requests")
+def list_changes(request: HttpRequest, contract_id: uuid.UUID):
+    return [change_out(ch) for ch in selectors.change_list(contract=_contract(request, contract_id))]
+
+
+@router.post("/contracts/{contract_id}/changes", response={201: ContractChangeOut, **ERRORS},
+             summary="Draft a change request (its lines make the value delta)")
+def request_change(request: HttpRequest, contract_id: uuid.UUID, payload: ContractChangeIn):
+    change = services.change_request(contract=_contract(request, contract_id), actor=request.user,
+                                     kind=payload.kind, reason=payload.reason,
+                                     lines=[line.model_dump() for line in payload.lines],
+                                     schedule_days=payload.schedule_days, effective_on=payload.effective_on)
+    return Status(201, _change_out(request, change))
+
+
+@router.get("/contracts/{contract_id}/changes/{change_id}", response={200: ContractChangeOut, **ERRORS},
+            summary="A change request")
+def get_change(request: HttpRequest, contract_id: uuid.UUID, change_id: uuid.UUID):
+    return change_out(_change(request, contract_id, change_id))
+
+
+@router.post("/contracts/{contract_id}/changes/{change_id}/submit", response={200: ContractChangeOut, **ERRORS},
+             summary="Submit (contract → CHANGE_PENDING; opens the ATAC review above the threshold)")
+def submit_change(request: HttpRequest, contract_id: uuid.UUID, change_id: uuid.UUID):
+    change = services.change_submit(change=_change(request, contract_id, change_id), actor=request.user)
+    return _change_out(request, change)
+
+
+@router.post("/contracts/{contract_id}/changes/{change_id}/approve", response={200: ContractChangeOut, **ERRORS},
+             summary="Approve a change below the ATAC threshold (the owner's manager or an authorised role)")
+def approve_change(request: HttpRequest, contract_id: uuid.UUID, change_id: uuid.UUID,
+                   payload: ContractChangeDecisionIn):
+    change = services.change_approve(change=_change(request, contract_id, change_id), actor=request.user,
+                                     note=payload.note, effective_on=payload.effective_on)
+    return _change_out(request, change)
+
+
+@router.post("/contracts/{contract_id}/changes/{change_id}/reject", response={200: ContractChangeOut, **ERRORS},
+             summary="Reject a change below the ATAC threshold")
+def reject_change(request: HttpRequest, contract_id: uuid.UUID, change_id: uuid.UUID, payload: ContractReasonIn):
+    change = services.change_reject(change=_change(request, contract_id, change_id), actor=request.user,
+                                    reason=payload.reason)
+    return _change_out(request, change)
+
+
+@router.post("/contracts/{contract_id}/changes/{change_id}/withdraw", response={200: ContractChangeOut, **ERRORS},
+             summary="Withdraw a draft or submitted change")
+def withdraw_change(request: HttpRequest, contract_id: uuid.UUID, change_id: uuid.UUID, payload: ContractReasonIn):
+    change = services.change_withdraw(change=_change(request, contract_id, change_id), actor=request.user,
+                                      reason=payload.reason)
+    return _change_out(request, change)
+
+
+def _closure(contract: Contract) -> dict:
+    from ..models import ContractEvaluation
+
+    return {"checks": [{**c, "label": str(c["label"]), "detail": str(c["detail"])}
+                       for c in selectors.closure_checks(contract)],
+            "evaluation": evaluation_out(ContractEvaluation.objects.filter(contract=contract).first())}
+
+
+@router.get("/contracts/{contract_id}/closure", response={200: ContractClosureOut, **ERRORS},
+            summary="The ATCC checklist as verified now, and the evaluation")
+def get_closure(request: HttpRequest, contract_id: uuid.UUID):
+    return _closure(_contract(request, contract_id))
+
+
+@router.post("/contracts/{contract_id}/evaluation", response={200: ContractClosureOut, **ERRORS},
+             summary="Write the evaluation of a fulfilled contract (actual cost, post-mortem) before its ATCC")
+def save_evaluation(request: HttpRequest, contract_id: uuid.UUID, payload: ContractEvaluationIn):
+    c = _contract(request, contract_id)
+    services.contract_evaluation_save(contract=c, actor=request.user, actual_cost=payload.actual_cost,
+                                      post_mortem=payload.post_mortem)
+    return _closure(c)

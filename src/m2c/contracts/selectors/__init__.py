@@ -1,5 +1,16 @@
 """Reads of the contracts app for views, API, guards and other apps; scoping applied here."""
 
+from .changes import (  # noqa: F401
+    atac_threshold,
+    change_count,
+    change_get,
+    change_list,
+    closure_checks,
+    days_to_collected,
+    evaluation_figures,
+    may_approve_change,
+    needs_atac,
+)
 from .contracts import (  # noqa: F401
     CONTRACT_SCOPE,
     ContractFilters,
@@ -17,4 +28,4 @@ from .contracts import (  # noqa: F401
     site_value,
 )
 from .credit import Exposure, credit_exposure  # noqa: F401
-from .seams import billed_by_contract, open_receivables, provide  # noqa: F401
+from .seams import ContractCash, billed_by_contract, contract_cash, open_disputes, open_receivables, provide  # noqa: F401  # noqa: F401

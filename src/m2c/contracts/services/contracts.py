@@ -237,8 +237,12 @@ def contract_fulfil(*, contract: Contract, actor: Actor, reason: str = "") -> Co
 
 @transaction.atomic
 def contract_close(*, contract: Contract, actor: Actor, reason: str = "") -> Contract:
-    """FULFILLED → CLOSED on an ATCC GO."""
-    return _move(contract, ContractStatus.CLOSED, actor=actor, reason=reason)
+    """FULFILLED → CLOSED on an ATCC GO whose checklist holds; the evaluation is frozen with it."""
+    from .closure import evaluation_finalise
+
+    closed = _move(contract, ContractStatus.CLOSED, actor=actor, reason=reason)
+    evaluation_finalise(closed, actor=actor)
+    return closed
 
 
 def require_not_closed(contract: Contract) -> None:

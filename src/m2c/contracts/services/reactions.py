@@ -8,6 +8,7 @@ from m2c.opportunities import selectors as opportunity_selectors
 
 from ..models import Contract
 from ..states import ContractStatus
+from .changes import on_atac_decided
 from .contracts import contract_close, contract_create_from_won
 
 
@@ -19,11 +20,16 @@ def on_opportunity_won(event: Any) -> None:
 
 
 def on_review_decided(event: Any) -> None:
-    """An ATCC GO on a fulfilled contract closes it."""
+    """An ATCC GO on a fulfilled contract closes it; an ATAC decision on a change request decides the change."""
     if event.subject_type != "opportunities.gatereview":
         return
     review = opportunity_selectors.contract_review_get(review_id=event.subject_id)
-    if review is None or review.contract_id is None or review.gate_type != "ATCC" or not review.passed:
+    if review is None or review.contract_id is None:
+        return
+    if review.gate_type == "ATAC":
+        on_atac_decided(review)
+        return
+    if review.gate_type != "ATCC" or not review.passed:
         return
     contract = Contract.objects.filter(pk=review.contract_id).first()
     if contract is not None and contract.status == ContractStatus.FULFILLED:

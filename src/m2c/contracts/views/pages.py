@@ -129,6 +129,9 @@ def _page(request: HttpRequest, contract: Contract, **forms: Any) -> HttpRespons
         "review_form": forms.get("review_form") or ReviewForm(initial=initial),
         "statuses": ContractStatus,
     }
+    from .changes import panels  # the change and closure panels (partials of the contract page)
+
+    context.update(panels(request, contract, forms))
     return render(request, "contracts/contract_detail.html", context, status=400 if forms else 200)
 
 

@@ -25,7 +25,14 @@ from .config import (  # noqa: F401
     product_list,
     program_list,
 )
-from .contracting import WonDeal, contract_review_get, contract_reviews, latest_contract_review, won_deal  # noqa: F401, E402
+from .contracting import (  # noqa: F401, E402
+    WonDeal,
+    closure_facts,
+    contract_review_get,
+    contract_reviews,
+    latest_contract_review,
+    won_deal,
+)
 from .deals import (  # noqa: F401
     OPPORTUNITY_SCOPE,
     ORDERINGS,

@@ -65,3 +65,16 @@ def contract_reviews(*, contract_id: uuid.UUID) -> list[GateReview]:
 
 def contract_review_get(*, review_id: Any) -> GateReview | None:
     return GateReview.objects.filter(pk=review_id).first()
+
+
+def closure_facts(*, opportunity_id: Any) -> dict[str, Any]:
+    """What a contract's closure (ATCC, domain.md 6.6) reads from its deal: the margin decided at ATB and
+    how many risks of the register are not closed yet."""
+    from ..states import RiskStatus
+
+    atb = (GateReview.objects.filter(opportunity_id=opportunity_id, gate_type="ATB", status=ReviewStatus.DECIDED,
+                                     contract_id__isnull=True)
+           .order_by("-decided_at", "-sequence").first())
+    opp = Opportunity.objects.filter(pk=opportunity_id).first()
+    open_risks = opp.risks.exclude(status=RiskStatus.CLOSED).count() if opp is not None else 0
+    return {"atb_margin_pct": atb.margin_pct if atb is not None else None, "open_risks": open_risks}
