@@ -96,6 +96,18 @@ def test_s2_roadshow_responses_dedup_validity_scoring_routing_and_t30(users, lin
     assert outcomes["cost_per_valid_lead"] == Decimal("5606.06")
     assert round(outcomes["cost_per_valid_lead"] / 1000, 1) == Decimal("5.6")
     assert (outcomes["hot"], outcomes["warm"], outcomes["cold"]) == (6, 15, 12)
+    # ... and as the campaign's T+30 evaluation records it (the campaign half of S2).
+    from m2c.campaigns import services as campaign_services
+
+    roadshow.status, roadshow.end_date = "EXECUTED", timezone.localdate() - dt.timedelta(days=31)
+    roadshow.save(update_fields=["status", "end_date"])
+    assert campaign_services.evaluations_schedule() == 1
+    t30 = campaign_services.evaluation_record(evaluation=roadshow.evaluations.get(), actor=users.marketing,
+                                              review="有效线索 33 条，目标 40 条")
+    assert t30.figures["actuals"]["valid_leads"] == "33" and t30.figures["targets"]["valid_leads"] == "40"
+    assert t30.figures["attainment"]["valid_leads"] == "0.83" and t30.figures["cost_per_valid_lead"] == "5606.06"
+    roadshow.refresh_from_db()
+    assert roadshow.status == "EVALUATED"
 
 
 def test_s3_named_account_routing_and_sla_auto_return(users, lines, rules, org, capture):
