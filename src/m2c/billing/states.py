@@ -97,7 +97,7 @@ class DisputeCategory(models.TextChoices):
     QUALITY = "QUALITY", _("Quality")
     PRICE = "PRICE", _("Price")
     DELAY_PENALTY = "DELAY_PENALTY", _("Delay penalty")
-    TAX = "TAX", _("Tax")
+    TAX = "TAX", pgettext_lazy("dispute category", "Tax")
 
 
 class DunningStepKind(models.TextChoices):

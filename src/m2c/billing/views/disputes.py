@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from m2c.core import events as core_events
@@ -46,17 +46,17 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
 # Command name → (form, the service call, the message on success). Each is one transition of 11.9.
 COMMANDS: dict[str, tuple[Any, Any, Any]] = {
     "investigate": (DisputeNoteForm, lambda d, user, c: services.dispute_investigate(
-        dispute=d, actor=user, note=c["note"]), _lazy("Investigation started.")),
+        dispute=d, actor=user, note=c["note"]), _("Investigation started.")),
     "propose": (DisputeProposeForm, lambda d, user, c: services.dispute_propose(
-        dispute=d, actor=user, credit=c["credit"] or "0", proposal=c["proposal"]), _lazy("Resolution proposed.")),
+        dispute=d, actor=user, credit=c["credit"] or "0", proposal=c["proposal"]), _("Resolution proposed.")),
     "resolve": (DisputeResolveForm, lambda d, user, c: services.dispute_resolve(
-        dispute=d, actor=user, resolution=c["resolution"], on=c["on"]), _lazy("Dispute resolved.")),
+        dispute=d, actor=user, resolution=c["resolution"], on=c["on"]), _("Dispute resolved.")),
     "escalate": (DisputeEscalateForm, lambda d, user, c: services.dispute_escalate(
-        dispute=d, actor=user, reason=c["reason"]), _lazy("Dispute escalated.")),
+        dispute=d, actor=user, reason=c["reason"]), _("Dispute escalated.")),
     "decide": (DisputeDecisionForm, lambda d, user, c: services.dispute_escalation_decide(
-        dispute=d, actor=user, decision=c["decision"]), _lazy("Escalation decided.")),
+        dispute=d, actor=user, decision=c["decision"]), _("Escalation decided.")),
     "close": (DisputeNoteForm, lambda d, user, c: services.dispute_close(
-        dispute=d, actor=user, note=c["note"]), _lazy("Dispute closed.")),
+        dispute=d, actor=user, note=c["note"]), _("Dispute closed.")),
 }
 
 
@@ -71,9 +71,9 @@ def _commands(d: Dispute) -> list[str]:
     return names
 
 
-LABELS = {"investigate": _lazy("Investigate"), "propose": _lazy("Propose the resolution"),
-          "resolve": _lazy("Resolve as proposed"), "escalate": _lazy("Escalate"),
-          "decide": _lazy("Record the escalation decision"), "close": _lazy("Close")}
+LABELS = {"investigate": _("Investigate"), "propose": _("Propose the resolution"),
+          "resolve": _("Resolve as proposed"), "escalate": _("Escalate"),
+          "decide": _("Record the escalation decision"), "close": _("Close")}
 
 
 def _page(request: HttpRequest, d: Dispute, failed: tuple[str, Any] | None = None) -> HttpResponse:
