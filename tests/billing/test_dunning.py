@@ -148,3 +148,15 @@ def test_a_dry_run_writes_nothing_and_the_job_is_registered(s):
     assert not DunningStep.objects.exists() and not Notification.objects.filter(kind__startswith="billing").exists()
     assert {"billing.dunning_sweep", "billing.customer_email_sweep", "billing.dispute_escalation_sweep"} <= set(jobs())
     assert jobs()["billing.dunning_sweep"].seconds == 3600
+
+
+def test_the_management_command_lists_without_writing_then_takes_the_steps(s):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("dunning", "--dry-run", "--on", str(s.day(33)), stdout=out)
+    assert f"{s.inv1}\tD1\tdue" in out.getvalue() and not DunningStep.objects.exists()
+    call_command("dunning", "--on", str(s.day(33)), stdout=out)
+    assert list(DunningStep.objects.values_list("step", flat=True)) == ["D1"]

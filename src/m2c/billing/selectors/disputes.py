@@ -24,7 +24,7 @@ def dispute_queryset(user: Any) -> QuerySet[Dispute]:
 
 def dispute_list(*, user: Any, status: str | None = None, invoice: Any = None, contract: Any = None,
                  search: str | None = None) -> QuerySet[Dispute]:
-    qs = dispute_queryset(user).select_related("invoice", "contract", "customer", "owner")
+    qs = dispute_queryset(user).select_related("invoice", "contract", "customer", "owner", "credit_note")
     if status:
         qs = qs.filter(status=status)
     if invoice:

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -235,7 +236,7 @@ def dispute_escalate(*, dispute: Dispute, actor: Actor, on: Any = None, reason: 
     manager = locked.owner.org_unit.manager if locked.owner.org_unit_id else None
     for person in {p for p in (locked.owner, manager) if p is not None}:
         notify(person, title=message(gettext_noop("Dispute %(n)s escalated: %(r)s"), n=locked.number, r=text),
-               url=f"/billing/disputes/{locked.pk}/", kind="billing.dispute.escalated", subject=locked)
+               url=reverse("billing:dispute", args=[locked.pk]), kind="billing.dispute.escalated", subject=locked)
     return locked
 
 

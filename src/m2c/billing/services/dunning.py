@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -53,7 +54,7 @@ class SweepResult:
 
 
 def _invoice_url(invoice: Invoice) -> str:
-    return f"/billing/invoices/{invoice.pk}/"
+    return reverse("billing:invoice", args=[invoice.pk])
 
 
 def contact_language(customer: Any) -> str:
