@@ -82,6 +82,10 @@ def test_refusals_change_nothing(planned, inv2):
     d = services.dispute_open(invoice=inv2, actor=planned.deal.ar, amount_="80000", reason="Late delivery",
                               category="DELAY_PENALTY", opened_on=planned.day(110))
     before = _state(d)
+    # The disputed part is credited only by resolving the dispute, so the invoice's disputed amount stays its sum.
+    with pytest.raises(ValidationFailed) as exc:
+        services.credit_note_issue(invoice=inv2, actor=planned.finance, amount_="3520000.01", reason="x")
+    assert exc.value.errors[0]["field"] == "amount" and _state(d) == before
     with pytest.raises(InvalidTransition):
         services.dispute_propose(dispute=d, actor=planned.deal.ar, credit="1", proposal="too early")
     with pytest.raises(InvalidTransition):

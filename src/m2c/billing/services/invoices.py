@@ -220,6 +220,10 @@ def credit_note_issue(*, invoice: Invoice, actor: Actor, amount_: Any = None, re
     value = locked.open_amount if amount_ in (None, "") else amount(amount_, field="amount", errors=errors)
     if value is not None and value > locked.open_amount:
         errors.add("amount", _("A credit note is at most the open amount, %(open)s.") % {"open": locked.open_amount})
+    elif value is not None and value > locked.open_amount - locked.disputed:
+        # Invoice.disputed stays the sum of the contested disputes: their part is credited by resolving them.
+        errors.add("amount", _("%(d)s of the open amount is disputed: resolve the dispute to credit it.")
+                   % {"d": locked.disputed})
     reason = (reason or "").strip()
     if not reason:
         errors.add("reason", _("Give the reason for the credit note."))
