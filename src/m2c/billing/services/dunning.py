@@ -123,7 +123,7 @@ def _take_step(invoice_id: Any, step: str, today: dt.date) -> bool:
     """Record one step and do what it says, in one transaction; False when another worker took it first."""
     try:
         with transaction.atomic():
-            inv = (Invoice.objects.select_for_update()
+            inv = (Invoice.objects.select_for_update(of=("self",))
                    .select_related("contract__owner__org_unit__manager", "contract__org_unit", "customer")
                    .get(pk=invoice_id))
             if DunningStep.objects.filter(invoice=inv, step=step).exists():
