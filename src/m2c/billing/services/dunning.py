@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -85,16 +86,26 @@ def due_steps(invoice: Invoice, on: dt.date) -> list[tuple[str, int]]:
     return [(step, days) for step, days in DUNNING_LADDER if late >= days]
 
 
+def _reached(today: dt.date) -> Case:
+    """How many rungs an invoice has reached by ``today``, in SQL (the ladder's days ascend)."""
+    whens = [When(due_date__lte=today - dt.timedelta(days=days), then=Value(n))
+             for n, (_step, days) in reversed(list(enumerate(DUNNING_LADDER, start=1)))]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
 def dunning_sweep(*, on: dt.date | None = None, dry_run: bool = False, invoices: Any = None) -> SweepResult:
     """Take every ladder step due on ``on`` (default today) and not yet taken; close settled collection cases."""
     today = on or timezone.localdate()
     result = SweepResult()
     base = Invoice.objects.all() if invoices is None else invoices
+    # Overdue open invoices with a rung still to take; their taken steps come in one query per chunk.
     candidates = (base.filter(status__in=OPEN_INVOICE_STATUSES, due_date__lt=today)
+                  .annotate(steps_taken=Count("dunning_steps"), steps_reached=_reached(today))
+                  .filter(steps_taken__lt=F("steps_reached"))
                   .select_related("contract__owner__org_unit__manager", "contract__org_unit", "customer")
-                  .order_by("due_date", "pk"))
+                  .prefetch_related("dunning_steps").order_by("due_date", "pk"))
     for inv in candidates.iterator(chunk_size=500):
-        taken = set(DunningStep.objects.filter(invoice=inv).values_list("step", flat=True))
+        taken = {row.step for row in inv.dunning_steps.all()}
         missing = [(s, d) for s, d in due_steps(inv, today) if s not in taken]
         if not missing or inv.open_amount <= 0:
             continue
@@ -105,7 +116,7 @@ def dunning_sweep(*, on: dt.date | None = None, dry_run: bool = False, invoices:
             if dry_run:
                 result.steps.append((str(inv), step))
                 continue
-            if _take_step(inv.pk, step, today):
+            if _take_step(inv, step, today):
                 result.steps.append((str(inv), step))
     open_cases = CollectionCase.objects.filter(status=CollectionStatus.OPEN).select_related("invoice")
     if invoices is not None:
@@ -119,13 +130,16 @@ def dunning_sweep(*, on: dt.date | None = None, dry_run: bool = False, invoices:
     return result
 
 
-def _take_step(invoice_id: Any, step: str, today: dt.date) -> bool:
-    """Record one step and do what it says, in one transaction; False when another worker took it first."""
+def _take_step(candidate: Invoice, step: str, today: dt.date) -> bool:
+    """Record one step and do what it says, in one transaction; False when another worker took it first.
+
+    The invoice row is locked and re-read (its totals may have moved since the sweep selected it); its
+    contract and customer come along from the sweep's query.
+    """
     try:
         with transaction.atomic():
-            inv = (Invoice.objects.select_for_update(of=("self",))
-                   .select_related("contract__owner__org_unit__manager", "contract__org_unit", "customer")
-                   .get(pk=invoice_id))
+            inv = Invoice.objects.select_for_update().get(pk=candidate.pk)
+            inv.contract, inv.customer = candidate.contract, candidate.customer
             if DunningStep.objects.filter(invoice=inv, step=step).exists():
                 return False
             dunned = inv.open_amount - inv.disputed
