@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.models import TrackedModel, currency_field, money_field
 
@@ -83,7 +84,7 @@ class CustomerEmail(models.Model):
                                 verbose_name=_("invoice"))
     step = models.ForeignKey(DunningStep, on_delete=models.CASCADE, null=True, blank=True, related_name="emails",
                              verbose_name=_("dunning step"))
-    to_name = models.CharField(_("to"), max_length=120)
+    to_name = models.CharField(pgettext_lazy("email", "to"), max_length=120)
     to_email = models.CharField(_("email"), max_length=254)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     subject = models.CharField(_("subject"), max_length=200)
