@@ -47,3 +47,15 @@ def test_two_sessions_invoicing_the_same_milestone_never_over_invoice(planned):
     )
     assert sorted(type(o).__name__ for o in outcomes) == ["Invoice", "ValidationFailed"]
     assert Invoice.objects.filter(total=Decimal("3600000.00")).count() == 1
+
+
+def test_two_workers_sweeping_the_dunning_ladder_at_once_take_each_step_once(planned):
+    from m2c.billing.models import CollectionCase, DunningStep
+    from m2c.billing.services.dunning import dunning_sweep
+
+    inv1, inv2, _inv3 = s9(planned)
+    outcomes = race(lambda: dunning_sweep(on=planned.day(122)), lambda: dunning_sweep(on=planned.day(122)))
+    taken = sorted(step for o in outcomes for _n, step in o.steps)
+    assert taken == ["D1", "D1", "D15", "D15", "D30", "D90"]  # INV-1 to D+90, INV-2 (due day 107) to D+15
+    assert DunningStep.objects.filter(invoice=inv1).count() == 4 and DunningStep.objects.filter(invoice=inv2).count() == 2
+    assert CollectionCase.objects.count() == 1

@@ -134,3 +134,68 @@ def test_invoiced_never_exceeds_billable(planned):
             pass
 
     run()
+
+
+dispute_ops = st.lists(st.tuples(st.sampled_from(["open", "walk", "pay", "credit"]), st.integers(0, 3),
+                                 st.integers(1, 200_000_000)), min_size=1, max_size=10)
+
+
+@pytest.mark.django_db
+def test_an_invoice_disputed_amount_is_always_the_sum_of_its_contested_disputes(planned):
+    """Whatever mix of disputes opened and walked, payments and credit notes: ``Invoice.disputed`` is the sum
+    of the contested disputes, never more than what is open, and a refused command changes nothing."""
+    from m2c.billing.models import Dispute
+    from m2c.billing.states import CONTESTED_DISPUTE_STATUSES
+
+    _inv1, inv2, _inv3 = s9(planned)
+    steps = {"OPEN": "investigate", "INVESTIGATING": "propose", "PROPOSED": "resolve", "RESOLVED": "close"}
+
+    def snapshot():
+        inv = Invoice.objects.get(pk=inv2.pk)
+        return (inv.status, inv.paid, inv.credited, inv.disputed,
+                sorted(Dispute.objects.values_list("status", "proposed_credit")))
+
+    @PROPS
+    @given(ops=dispute_ops)
+    def run(ops):
+        try:
+            with transaction.atomic():
+                for op, which, cents in ops:
+                    before = snapshot()
+                    disputes = list(Dispute.objects.order_by("created_at", "pk"))
+                    try:
+                        if op == "open":
+                            services.dispute_open(invoice=inv2, actor=planned.finance, amount_=_cents(cents),
+                                                  reason="property", opened_on=planned.day(120))
+                        elif op == "pay":
+                            receipt = services.receipt_record(actor=planned.finance, amount_=_cents(cents),
+                                                              received_on=planned.day(130), payer_name="申江大学")
+                            services.receipt_allocate(receipt=receipt, invoice=inv2, actor=planned.finance,
+                                                      amount_=_cents(cents), on=planned.day(130))
+                        elif op == "credit":
+                            services.credit_note_issue(invoice=inv2, actor=planned.finance, amount_=_cents(cents),
+                                                       reason="property", issued_on=planned.day(130))
+                        elif disputes:
+                            d = disputes[which % len(disputes)]
+                            step = steps.get(d.status)
+                            if step == "investigate":
+                                services.dispute_investigate(dispute=d, actor=planned.finance)
+                            elif step == "propose":
+                                services.dispute_propose(dispute=d, actor=planned.finance, proposal="p",
+                                                         credit=_cents(cents % (int(d.amount * 100) + 1)))
+                            elif step == "resolve":
+                                services.dispute_resolve(dispute=d, actor=planned.finance, on=planned.day(140))
+                            elif step == "close":
+                                services.dispute_close(dispute=d, actor=planned.finance)
+                    except DomainError:
+                        assert snapshot() == before  # a refused command changes nothing
+                    inv = Invoice.objects.get(pk=inv2.pk)
+                    held = sum(Dispute.objects.filter(status__in=CONTESTED_DISPUTE_STATUSES)
+                               .values_list("amount", flat=True), Decimal(0))
+                    assert inv.disputed == held and 0 <= inv.open_amount <= inv.total
+                    assert (inv.status == "DISPUTED") == (held > 0) or inv.status in ("PAID", "CANCELLED")
+                raise Rollback
+        except Rollback:
+            pass
+
+    run()

@@ -107,7 +107,7 @@ def test_s10_partial_payments_allocation_and_aging(planned):
 def test_s11_dispute_holds_0_4m_then_cn1_of_0_1m_and_inv2_is_paid(planned):
     _inv1, inv2, _inv3 = s9(planned)
     inv2 = services.invoice_dispute_open(invoice=inv2, actor=planned.deal.ar, amount_="400000",
-                                         reason="Missing access points at North")
+                                         reason="Missing access points at North", opened_on=planned.day(125))
     assert (inv2.status, inv2.disputed) == ("DISPUTED", Decimal("400000.00"))
     assert inv2.open_amount - inv2.disputed == Decimal("3200000.00")  # what dunning may still chase
     pay(planned, inv2, "3200000", 130, "B-130")

@@ -262,11 +262,13 @@ NOT_EDIT_FORMS = {
     # Billing: an issued invoice is never edited (only reversed by a red-letter credit note), so no edit form.
     "billing:index": "list", "billing:invoices": "list", "billing:invoice-export": "XLSX/CSV of pending requests",
     "billing:platform-import": "upload", "billing:invoice": "record page; its forms are commands (issue, credit, "
-    "dispute, resolve)", "billing:invoice-pdf": "PDF", "billing:invoice-command": "commands",
+    "open a dispute)", "billing:invoice-pdf": "PDF", "billing:invoice-command": "commands",
     "billing:contract": "record page; its form requests an invoice (creates)", "billing:receipts": "list; its form "
     "creates a receipt", "billing:statement-upload": "upload", "billing:receipt": "record page; its forms allocate "
     "and request refunds", "billing:receipt-confirm": "command", "billing:receipt-allocate": "command",
     "billing:receipt-refund": "creates", "billing:refund-decide": "command",
+    "billing:disputes": "list", "billing:dispute": "record page; its forms are commands (investigate, propose, "
+    "resolve, escalate, decide, close)", "billing:dispute-command": "commands",
 }
 
 

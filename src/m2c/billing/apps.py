@@ -14,7 +14,7 @@ class BillingConfig(AppConfig):
         from m2c.core import events as core_events
 
         from . import events  # noqa: F401
-        from .selectors import receivables
+        from .selectors import disputes, receivables
         from .services import milestones
 
         # Evidence recorded on a contract releases the milestones it triggers, in the same transaction.
@@ -26,4 +26,7 @@ class BillingConfig(AppConfig):
         # The contracts app's seam: what is billed per contract and the customer's open receivables.
         contract_selectors.provide(billed=receivables.billed_by_contract,
                                    open_receivables=receivables.open_receivables_reporting,
-                                   contract_cash=receivables.contract_cash)
+                                   contract_cash=receivables.contract_cash,
+                                   # every dispute closed, not only resolved (ATCC, domain.md 11.5)
+                                   open_disputes=lambda contract_id: disputes.open_disputes(
+                                       contract_id, include_resolved=True).count())

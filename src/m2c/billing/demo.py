@@ -1,8 +1,10 @@
 """Demo billing: the demo contracts get 30/60/10 payment terms; what is billable is requested, most of it
 issued, some paid, one receipt left unmatched with the invoice number in its remittance text (so the
-matching suggestions show), one over-payment unapplied. Idempotent: contracts with milestones are skipped."""
+matching suggestions show), one over-payment unapplied, one invoice partly disputed. Idempotent: contracts with milestones are skipped."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ def load(progress: bool = True) -> str:
     today = timezone.localdate()
     contracts = list(contracts_in_states(("SIGNED", "IN_EXECUTION", "FULFILLED"),
                                          exclude_ids=BillingMilestone.objects.values("contract_id")))
-    invoices = 0
+    invoices = disputes = 0
     for index, contract in enumerate(contracts):
         rows = TERMS if contract.sites.exists() else [dict(t, scope="CONTRACT") for t in TERMS]
         services.milestone_plan(contract=contract, actor=None, rows=rows)
@@ -52,4 +54,9 @@ def load(progress: bool = True) -> str:
         else:
             services.receipt_record(actor=None, amount_=inv.total, received_on=today, payer_name=payer,
                                     bank_ref=f"DEMO-{number}", remittance=f"付 {number}")
-    return f"billing +{len(contracts)} contracts planned, +{invoices} invoices"
+            if not disputes:  # one customer contests a tenth of an invoice: the dispute pages have a record
+                services.dispute_open(invoice=Invoice.objects.get(pk=inv.pk), actor=None, category="QUALITY",
+                                      amount_=(inv.total / 10).quantize(Decimal("0.01")),
+                                      reason="部分无线接入点到货破损")
+                disputes += 1
+    return f"billing +{len(contracts)} contracts planned, +{invoices} invoices, +{disputes} disputes"

@@ -86,6 +86,31 @@ class MilestoneRecomputed(EventPayload):
     currency: str
 
 
+class DisputePayload(EventPayload):
+    number: str = ""
+    invoice: str = ""
+    amount: str = ""
+    credit: str = ""
+    credit_note: str = ""
+    reason: str = ""
+
+
+class DunningStepPayload(EventPayload):
+    step: str
+    days_past_due: int
+    dunned: str
+    disputed: str
+    currency: str
+    recipients: list[str] = []
+
+
+class CollectionPayload(EventPayload):
+    number: str
+    invoice: str
+    amount: str = ""
+    reason: str = ""
+
+
 MILESTONES_PLANNED = register("billing.contract.milestones_planned", _("Billing milestones planned"), MilestonesPlanned)
 MILESTONE_STATUS_CHANGED = register("billing.milestone.status_changed", _("Milestone status changed"), NoPayload)
 ITEM_BILLABLE = register("billing.milestone.item_billable", _("Billing item became billable"), ItemBillable)
@@ -104,3 +129,13 @@ REFUND_DECIDED = register("billing.receipt.refund_decided", _("Refund decided"),
 STATEMENT_IMPORTED = register("billing.statement.imported", _("Bank statement imported"), StatementImported)
 MILESTONE_RECOMPUTED = register("billing.milestone.recomputed", _("Milestone recomputed after a contract change"),
                                 MilestoneRecomputed)
+DISPUTE_OPENED = register("billing.dispute.opened", _("Dispute opened"), DisputePayload)
+DISPUTE_STATUS_CHANGED = register("billing.dispute.status_changed", _("Dispute status changed"), DisputePayload)
+DISPUTE_PROPOSED = register("billing.dispute.proposed", _("Dispute resolution proposed"), DisputePayload)
+DISPUTE_RESOLVED = register("billing.dispute.resolved", _("Dispute resolved"), DisputePayload)
+DISPUTE_ESCALATED = register("billing.dispute.escalated", _("Dispute escalated"), DisputePayload)
+DISPUTE_ESCALATION_DECIDED = register("billing.dispute.escalation_decided", _("Dispute escalation decided"),
+                                      DisputePayload)
+INVOICE_DUNNED = register("billing.invoice.dunned", _("Dunning step taken"), DunningStepPayload)
+COLLECTION_OPENED = register("billing.collection.opened", _("Collection case opened"), CollectionPayload)
+COLLECTION_CLOSED = register("billing.collection.closed", _("Collection case closed"), CollectionPayload)

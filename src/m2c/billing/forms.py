@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField
 
-from .states import InvoiceStatus, ReceiptStatus, VatType
+from .states import DisputeCategory, DisputeStatus, InvoiceStatus, ReceiptStatus, VatType
 
 
 class InvoiceFilterForm(M2CForm):
@@ -37,12 +37,37 @@ class CreditNoteForm(M2CForm):
 
 class DisputeForm(M2CForm):
     amount = MoneyAmountField(label=_("Disputed amount"))
+    category = forms.ChoiceField(label=_("Category"), choices=DisputeCategory.choices)
     reason = forms.CharField(label=_("What the customer disputes"), max_length=300)
+    opened_on = DateField(label=_("Opened on"), required=False)
 
 
-class ResolveForm(M2CForm):
-    credit = MoneyAmountField(label=_("Credit for the customer (0 if rejected)"), required=False)
-    reason = forms.CharField(label=_("Resolution"), max_length=300)
+class DisputeFilterForm(M2CForm):
+    search = forms.CharField(label=_("Search"), max_length=100, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *DisputeStatus.choices],
+                               required=False)
+
+
+class DisputeNoteForm(M2CForm):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class DisputeProposeForm(M2CForm):
+    credit = MoneyAmountField(label=_("Credit for the customer (0 if none)"), required=False)
+    proposal = forms.CharField(label=_("Proposed resolution"), max_length=300)
+
+
+class DisputeResolveForm(M2CForm):
+    resolution = forms.CharField(label=_("Resolution (empty: as proposed)"), max_length=300, required=False)
+    on = DateField(label=_("Resolved on"), required=False)
+
+
+class DisputeEscalateForm(M2CForm):
+    reason = forms.CharField(label=_("Why it escalates"), max_length=300, required=False)
+
+
+class DisputeDecisionForm(M2CForm):
+    decision = forms.CharField(label=_("Escalation decision"), max_length=300)
 
 
 class PlatformImportForm(M2CForm):

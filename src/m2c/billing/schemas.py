@@ -11,9 +11,18 @@ from pydantic import Field
 
 from m2c.core.schemas import Amount, InSchema, MoneyOut, OutSchema, money_out
 
-from .models import BillingMilestone, CreditNote, Invoice, Receipt, Refund
+from .models import (
+    BillingMilestone,
+    CollectionCase,
+    CreditNote,
+    Dispute,
+    DunningStep,
+    Invoice,
+    Receipt,
+    Refund,
+)
 from .selectors import Suggestion
-from .states import InvoiceStatus, ReceiptStatus, Scope, Trigger, VatType
+from .states import DisputeCategory, DisputeStatus, InvoiceStatus, ReceiptStatus, Scope, Trigger, VatType
 
 
 class BillingMilestoneIn(InSchema):
@@ -297,3 +306,117 @@ def receipt_detail_out(r: Receipt) -> dict[str, Any]:
 def suggestion_out(s: Suggestion) -> dict[str, Any]:
     return {"invoices": [i.pk for i in s.invoices], "numbers": [str(i) for i in s.invoices], "amounts": s.amounts,
             "score": s.score, "confident": s.confident, "reasons": [r for r in s.reasons if r]}
+
+
+# --- disputes and dunning -------------------------------------------------------------------------
+
+
+class DisputeFilterIn(InSchema):
+    status: DisputeStatus | None = None
+    invoice: uuid.UUID | None = None
+    contract: uuid.UUID | None = None
+    search: str | None = Field(None, max_length=100)
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class DisputeOpenIn(InSchema):
+    invoice: uuid.UUID
+    amount: Amount
+    category: DisputeCategory = DisputeCategory.ACCEPTANCE
+    reason: str = Field(min_length=1, max_length=300)
+    owner: uuid.UUID | None = None
+    opened_on: dt.date | None = None
+
+
+class DisputeNoteIn(InSchema):
+    note: str = Field("", max_length=300)
+
+
+class DisputeProposeIn(InSchema):
+    credit: Amount = Decimal(0)
+    proposal: str = Field(min_length=1, max_length=300)
+
+
+class DisputeResolveIn(InSchema):
+    resolution: str = Field("", max_length=300)
+    on: dt.date | None = None
+
+
+class DisputeEscalateIn(InSchema):
+    reason: str = Field("", max_length=300)
+
+
+class DisputeDecisionIn(InSchema):
+    decision: str = Field(min_length=1, max_length=300)
+
+
+class DisputeOut(OutSchema):
+    id: uuid.UUID
+    number: str
+    invoice_id: uuid.UUID
+    invoice: str
+    contract: str
+    customer: str
+    amount: MoneyOut
+    category: str
+    reason: str
+    owner: str
+    opened_on: dt.date
+    status: str
+    proposed_credit: MoneyOut | None
+    proposal: str
+    escalated_on: dt.date | None
+    escalation_decision: str
+    resolved_on: dt.date | None
+    resolution: str
+    credit_note: str | None
+
+
+def dispute_out(d: Dispute) -> dict[str, Any]:
+    c = d.currency
+    return {"id": d.pk, "number": d.number, "invoice_id": d.invoice_id, "invoice": str(d.invoice),
+            "contract": d.contract.number, "customer": d.customer.legal_name, "amount": money_out(d.amount, c),
+            "category": d.category, "reason": d.reason, "owner": str(d.owner), "opened_on": d.opened_on,
+            "status": d.status,
+            "proposed_credit": money_out(d.proposed_credit, c) if d.proposed_credit is not None else None,
+            "proposal": d.proposal, "escalated_on": d.escalated_on, "escalation_decision": d.escalation_decision,
+            "resolved_on": d.resolved_on, "resolution": d.resolution,
+            "credit_note": d.credit_note.number if d.credit_note_id else None}
+
+
+class DunningStepOut(OutSchema):
+    step: str
+    taken_on: dt.date
+    days_past_due: int
+    dunned: MoneyOut
+    disputed: MoneyOut
+    recipients: str
+
+
+class CollectionCaseOut(OutSchema):
+    id: uuid.UUID
+    number: str
+    invoice: str
+    amount: MoneyOut
+    opened_on: dt.date
+    closed_on: dt.date | None
+    status: str
+    outcome: str
+
+
+class InvoiceDunningOut(OutSchema):
+    dunnable: MoneyOut
+    steps: list[DunningStepOut]
+    collection_cases: list[CollectionCaseOut]
+
+
+def dunning_step_out(s: DunningStep) -> dict[str, Any]:
+    return {"step": s.step, "taken_on": s.taken_on, "days_past_due": s.days_past_due,
+            "dunned": money_out(s.dunned, s.currency), "disputed": money_out(s.disputed, s.currency),
+            "recipients": s.recipients}
+
+
+def collection_case_out(k: CollectionCase) -> dict[str, Any]:
+    return {"id": k.pk, "number": k.number, "invoice": str(k.invoice), "amount": money_out(k.amount, k.currency),
+            "opened_on": k.opened_on, "closed_on": k.closed_on, "status": k.status, "outcome": k.outcome}

@@ -1,4 +1,5 @@
-"""Choices and transition tables of billing (domain.md 11.6 milestones, 11.7 invoices, 11.8 receipts).
+"""Choices and transition tables of billing (domain.md 11.6 milestones, 11.7 invoices, 11.8 receipts,
+11.9 disputes) and the dunning ladder of 6.3.
 
 Every status change goes through one of these machines (:meth:`StateMachine.apply`); milestone, invoice
 and receipt states follow from billing items, allocations and credit notes, so the services compute the
@@ -77,6 +78,46 @@ class RefundStatus(models.TextChoices):
     REJECTED = "REJECTED", _("Rejected")
 
 
+class DisputeStatus(models.TextChoices):
+    OPEN = "OPEN", pgettext_lazy("dispute", "Open")
+    INVESTIGATING = "INVESTIGATING", _("Investigating")
+    PROPOSED = "PROPOSED", _("Resolution proposed")
+    RESOLVED = "RESOLVED", _("Resolved")
+    ESCALATED = "ESCALATED", _("Escalated")
+    CLOSED = "CLOSED", pgettext_lazy("dispute", "Closed")
+
+
+# Disputes whose amount is still contested: it is held on the invoice (``Invoice.disputed``) and not dunned.
+CONTESTED_DISPUTE_STATUSES = (DisputeStatus.OPEN, DisputeStatus.INVESTIGATING, DisputeStatus.PROPOSED,
+                              DisputeStatus.ESCALATED)
+
+
+class DisputeCategory(models.TextChoices):
+    ACCEPTANCE = "ACCEPTANCE", _("Acceptance")
+    QUALITY = "QUALITY", _("Quality")
+    PRICE = "PRICE", _("Price")
+    DELAY_PENALTY = "DELAY_PENALTY", _("Delay penalty")
+    TAX = "TAX", pgettext_lazy("dispute category", "Tax")
+
+
+class DunningStepKind(models.TextChoices):
+    """The ladder of domain.md 6.3: days past due at which each step fires."""
+
+    D1 = "D1", _("D+1 notice to the account owner")
+    D15 = "D15", _("D+15 reminder to the customer")
+    D30 = "D30", _("D+30 escalation to the manager and finance")
+    D90 = "D90", _("D+90 collection case")
+
+
+DUNNING_LADDER = ((DunningStepKind.D1, 1), (DunningStepKind.D15, 15), (DunningStepKind.D30, 30),
+                  (DunningStepKind.D90, 90))
+
+
+class CollectionStatus(models.TextChoices):
+    OPEN = "OPEN", pgettext_lazy("collection case", "Open")
+    CLOSED = "CLOSED", pgettext_lazy("collection case", "Closed")
+
+
 class StatementFormat(models.TextChoices):
     MANUAL = "MANUAL", _("Entered by hand")
     TABLE = "TABLE", _("CSV or Excel statement")
@@ -141,4 +182,33 @@ RECEIPT_MACHINE = StateMachine(
         t([R.RECEIVED, R.PARTIALLY_APPLIED], R.REFUNDED, event=events.RECEIPT_REFUNDED),
     ],
     terminal=frozenset({R.REFUNDED}),
+)
+
+D = DisputeStatus
+BEFORE_RESOLVED = [D.OPEN, D.INVESTIGATING, D.PROPOSED]
+DISPUTE_MACHINE = StateMachine(
+    name=_("Dispute"),
+    labels=dict(DisputeStatus.choices),
+    default_event=events.DISPUTE_STATUS_CHANGED,
+    transitions=[
+        t(D.OPEN, D.INVESTIGATING),
+        t(D.INVESTIGATING, D.PROPOSED, event=events.DISPUTE_PROPOSED),
+        # The customer turns the proposal down: back to the investigation.
+        t(D.PROPOSED, D.INVESTIGATING),
+        t(D.PROPOSED, D.RESOLVED, event=events.DISPUTE_RESOLVED),
+        t(D.RESOLVED, D.CLOSED),
+        # Old (> 30 days) or large disputes go up; the escalation decision sends them back to investigation.
+        t(BEFORE_RESOLVED, D.ESCALATED, event=events.DISPUTE_ESCALATED),
+        t(D.ESCALATED, D.INVESTIGATING, event=events.DISPUTE_ESCALATION_DECIDED),
+    ],
+    terminal=frozenset({D.CLOSED}),
+)
+
+CC = CollectionStatus
+COLLECTION_MACHINE = StateMachine(
+    name=_("Collection case"),
+    labels=dict(CollectionStatus.choices),
+    default_event=events.COLLECTION_CLOSED,
+    transitions=[t(CC.OPEN, CC.CLOSED)],
+    terminal=frozenset({CC.CLOSED}),
 )

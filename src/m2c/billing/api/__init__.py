@@ -48,8 +48,10 @@ from ..schemas import (
     suggestion_out,
 )
 from ..services.statements import statement_import
+from .disputes import router as disputes_router
 
 router = Router(tags=["billing"])
+router.add_router("", disputes_router)
 
 
 def _invoice(request: HttpRequest, invoice_id: uuid.UUID):

@@ -1,5 +1,14 @@
 """Reads of the billing app for views, the API and other apps; scoping applied here."""
 
+from .disputes import (  # noqa: F401
+    collection_cases,
+    customer_emails_of,
+    dispute_get,
+    dispute_list,
+    dispute_queryset,
+    dunning_history,
+    open_disputes,
+)
 from .invoices import (  # noqa: F401
     InvoiceFilters,
     invoice_get,

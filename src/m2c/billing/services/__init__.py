@@ -6,11 +6,20 @@ from .cash import (  # noqa: F401
     refund_decide,
     refund_request,
 )
+from .disputes import (  # noqa: F401
+    dispute_close,
+    dispute_escalate,
+    dispute_escalation_decide,
+    dispute_investigate,
+    dispute_open,
+    dispute_propose,
+    dispute_resolve,
+    invoice_dispute_open,
+    invoice_dispute_resolve,
+)
 from .invoices import (  # noqa: F401
     credit_note_issue,
     invoice_cancel_request,
-    invoice_dispute_open,
-    invoice_dispute_resolve,
     invoice_issue,
     invoice_request,
     split_tax,

@@ -1,5 +1,5 @@
 """Invoices (domain.md 6.3, 11.7): requests from billable items, issue with the official number, red-letter
-credit notes and disputes. An issued invoice is never edited; it is reversed only by a credit note."""
+credit notes (disputes are in ``disputes.py``). An issued invoice is never edited; it is reversed only by a credit note."""
 
 from __future__ import annotations
 
@@ -220,6 +220,10 @@ def credit_note_issue(*, invoice: Invoice, actor: Actor, amount_: Any = None, re
     value = locked.open_amount if amount_ in (None, "") else amount(amount_, field="amount", errors=errors)
     if value is not None and value > locked.open_amount:
         errors.add("amount", _("A credit note is at most the open amount, %(open)s.") % {"open": locked.open_amount})
+    elif value is not None and value > locked.open_amount - locked.disputed:
+        # Invoice.disputed stays the sum of the contested disputes: their part is credited by resolving them.
+        errors.add("amount", _("%(d)s of the open amount is disputed: resolve the dispute to credit it.")
+                   % {"d": locked.disputed})
     reason = (reason or "").strip()
     if not reason:
         errors.add("reason", _("Give the reason for the credit note."))
@@ -249,49 +253,3 @@ def credit_note_issue(*, invoice: Invoice, actor: Actor, amount_: Any = None, re
     else:
         invoice_sync(locked, actor=actor, on=on, payload=payload)
     return note
-
-
-@transaction.atomic
-def invoice_dispute_open(*, invoice: Invoice, actor: Actor, amount_: Any, reason: str) -> Invoice:
-    """The customer disputes part of an issued invoice: that part is held out of dunning until resolved."""
-    require_billing(actor)
-    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    errors = FieldErrors()
-    value = amount(amount_, field="amount", errors=errors)
-    if value is not None and value > locked.open_amount:
-        errors.add("amount", _("The disputed amount is at most the open amount, %(open)s.") % {"open": locked.open_amount})
-    if not (reason or "").strip():
-        errors.add("reason", _("Say what the customer disputes."))
-    errors.raise_if_any()
-    INVOICE_MACHINE.apply(locked, InvoiceStatus.DISPUTED, actor=actor, reason=reason.strip()[:300],
-                          changes={"disputed": value}, payload={"amount": str(value), "reason": reason.strip()[:300]})
-    return locked
-
-
-@transaction.atomic
-def invoice_dispute_resolve(*, invoice: Invoice, actor: Actor, credit: Any = "0", reason: str,
-                            on: Any = None) -> Invoice:
-    """Close the dispute; when the customer is upheld for part, a credit note for that part is issued."""
-    require_finance(actor, system=True)
-    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if locked.status != InvoiceStatus.DISPUTED:
-        raise Conflict(_("This invoice has no open dispute."), code="not_disputed")
-    errors = FieldErrors()
-    value = Decimal(0) if credit in (None, "", "0", 0) else amount(credit, field="credit", errors=errors)
-    if value is not None and value > locked.disputed:
-        errors.add("credit", _("The credit is at most the disputed amount, %(d)s.") % {"d": locked.disputed})
-    if not (reason or "").strip():
-        errors.add("reason", _("Record how the dispute was resolved."))
-    errors.raise_if_any()
-    payload = {"amount": str(value), "reason": reason.strip()[:300]}
-    # Leave DISPUTED first (to what the totals imply), then credit the upheld part.
-    locked.status = InvoiceStatus.ISSUED  # evaluate the target as if undisputed
-    target = invoice_target(locked)
-    locked.status = InvoiceStatus.DISPUTED
-    INVOICE_MACHINE.apply(locked, target, actor=actor, reason=payload["reason"], payload=payload,
-                          changes={"disputed": Decimal(0)})
-    if value:
-        credit_note_issue(invoice=locked, actor=actor, amount_=value, reason=reason, issued_on=on)
-    locked.refresh_from_db()
-    return locked
-

@@ -31,10 +31,10 @@ from ..forms import (
     InvoiceIssueForm,
     InvoiceRequestForm,
     PlatformImportForm,
-    ResolveForm,
 )
 from ..models import Invoice
 from ..selectors import InvoiceFilters
+from ..services.dunning import dunnable
 from ..services.platform import platform_import_file
 from ..states import INVOICE_MACHINE, InvoiceStatus
 from ._common import allowed
@@ -130,9 +130,13 @@ def _page(request: HttpRequest, invoice: Invoice, **forms: Any) -> HttpResponse:
         "moves": INVOICE_MACHINE.targets(invoice.status),
         "issue_form": forms.get("issue_form") or InvoiceIssueForm(initial={"issued_on": timezone.localdate()}),
         "credit_form": forms.get("credit_form") or CreditNoteForm(),
-        "dispute_form": forms.get("dispute_form") or DisputeForm(),
-        "resolve_form": forms.get("resolve_form") or ResolveForm(),
+        "dispute_form": forms.get("dispute_form") or DisputeForm(initial={"opened_on": timezone.localdate()}),
         "overdue": invoice.is_overdue(),
+        "disputes": selectors.dispute_list(user=request.user, invoice=invoice.pk),
+        "dunning": selectors.dunning_history(invoice),
+        "reminders": selectors.customer_emails_of(invoice),
+        "collection_cases": selectors.collection_cases(invoice=invoice),
+        "dunnable": dunnable(invoice),
     }
     return render(request, "billing/invoice_detail.html", context, status=400 if forms else 200)
 
@@ -154,10 +158,9 @@ COMMANDS = {
     "credit": (CreditNoteForm, "credit_form", lambda inv, user, d: services.credit_note_issue(
         invoice=inv, actor=user, amount_=d["amount"], reason=d["reason"], issued_on=d["issued_on"]),
         _lazy("Red-letter credit note issued.")),
-    "dispute": (DisputeForm, "dispute_form", lambda inv, user, d: services.invoice_dispute_open(
-        invoice=inv, actor=user, amount_=d["amount"], reason=d["reason"]), _lazy("Dispute recorded.")),
-    "resolve": (ResolveForm, "resolve_form", lambda inv, user, d: services.invoice_dispute_resolve(
-        invoice=inv, actor=user, credit=d["credit"] or "0", reason=d["reason"]), _lazy("Dispute resolved.")),
+    "dispute": (DisputeForm, "dispute_form", lambda inv, user, d: services.dispute_open(
+        invoice=inv, actor=user, amount_=d["amount"], reason=d["reason"], category=d["category"],
+        opened_on=d["opened_on"]), _lazy("Dispute recorded.")),
 }
 
 
@@ -221,7 +224,9 @@ def contract_billing(request: HttpRequest, contract_id: Any) -> HttpResponse:
     context = {"contract": contract, "milestones": selectors.milestones_of(contract),
                "billable": services.invoices.billable_items(contract), "form": form,
                "invoices": selectors.invoice_list(user=request.user, filters=InvoiceFilters(contract=contract.pk)),
-               "unbilled": selectors.unbilled(contract.pk)}
+               "unbilled": selectors.unbilled(contract.pk),
+               "disputes": selectors.dispute_list(user=request.user, contract=contract.pk),
+               "collection_cases": selectors.collection_cases(contract=contract)}
     return render(request, "billing/contract_billing.html", context,
                   status=400 if request.method == "POST" else 200)
 
