@@ -58,7 +58,8 @@ def test_s14_campaign_roi_down_to_cash(planned, users, east_budget):  # noqa: F8
 
     c, _change, (inv1, inv2, inv3) = _s12(s)  # INV-1 paid on days 25 and 70; the Library change adds INV-4
     inv2 = billing_services.invoice_dispute_open(invoice=inv2, actor=s.deal.ar, amount_="400000",
-                                                 reason="Missing access points at North")
+                                                 reason="Missing access points at North",
+                                                 opened_on=s.day(125))
     inv4 = invoice(s, 103, "26312000000000000004")
     pay(s, inv2, "3200000", 130, "B-130")
     pay(s, inv4, "450000", 130, "B-130b")

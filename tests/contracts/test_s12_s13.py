@@ -190,7 +190,8 @@ def test_s13_fac_closure_through_atcc_stores_the_evaluation(planned):
     c, change, (inv1, inv2, inv3) = _s12(s)
     # S11 on INV-2: 0.4M disputed, 3.2M paid on day 130, CN-1 of 0.1M on day 150, 0.3M paid on day 160.
     inv2 = billing_services.invoice_dispute_open(invoice=inv2, actor=s.deal.ar, amount_="400000",
-                                                 reason="Missing access points at North")
+                                                 reason="Missing access points at North",
+                                                 opened_on=s.day(125))
     inv4 = invoice(s, 103, "26312000000000000004")
     pay(s, inv2, "3200000", 130, "B-130")
     pay(s, inv4, "450000", 130, "B-130b")
@@ -211,6 +212,9 @@ def test_s13_fac_closure_through_atcc_stores_the_evaluation(planned):
     c = Contract.objects.get(pk=c.pk)
     assert c.status == "FULFILLED" and selectors.closure_checks(c)[1]["ok"] is False
     pay(s, inv6, "1150000", 450, "B-450")
+    # A resolved dispute still counts until it is closed (the credit note carried out).
+    assert {ch["code"]: ch["ok"] for ch in selectors.closure_checks(c)}["disputes"] is False
+    billing_services.dispute_close(dispute=inv2.disputes.get(), actor=s.deal.ar, note="CN-1 已开具")
     assert {ch["code"]: ch["ok"] for ch in selectors.closure_checks(c)} == {
         "accepted": True, "receivables": True, "disputes": True, "risks": True, "changes": True, "post_mortem": False}
     with pytest.raises(ValidationFailed) as exc:
