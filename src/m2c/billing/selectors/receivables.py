@@ -6,7 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Sum
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from m2c.core import fx
@@ -52,16 +53,57 @@ def bucket_of(days_past_due: int) -> str:
     return BUCKETS[-1][0]
 
 
-def aging(invoices: Any, *, on: dt.date | None = None) -> dict[str, dict[str, Decimal]]:
-    """Currency → bucket → open amount of ``invoices`` (a queryset) on ``on``; disputed parts counted apart."""
+BUCKET_LABELS = tuple(label for label, _low, _high in BUCKETS)
+# What an aging row can be grouped by: customer, the region of the customer's org unit, the contract owner.
+AGING_DIMENSIONS = {"customer": "customer_id", "region": "customer__org_unit_id", "owner": "contract__owner_id"}
+
+
+def _bucket_condition(on: dt.date, low: int | None, high: int | None) -> Q:
+    """Invoices whose days past due on ``on`` fall in [low, high], as a condition on the due date (so an
+    index on it serves): days past due = on − due date."""
+    if low is None:  # not due yet (or no due date): due on or after ``on``
+        return Q(due_date__isnull=True) | Q(due_date__gte=on - dt.timedelta(days=high or 0))
+    cond = Q(due_date__lte=on - dt.timedelta(days=low))
+    if high is not None:
+        cond &= Q(due_date__gte=on - dt.timedelta(days=high))
+    return cond
+
+
+def aging_rows(invoices: Any, *, on: dt.date | None = None, by: str | None = None) -> list[dict[str, Any]]:
+    """One aggregate query: per currency (and per ``by`` of :data:`AGING_DIMENSIONS`), the open amount of
+    ``invoices`` in each bucket of days past due on ``on``, the disputed part apart (never in a bucket).
+
+    Each row: ``currency``, ``key`` (the dimension's id, or None), one entry per bucket label,
+    ``disputed``, ``overdue`` and ``total`` (Decimal, in that currency).
+    """
     on = on or timezone.localdate()
-    out: dict[str, dict[str, Decimal]] = {}
-    for inv in invoices.filter(status__in=OPEN_INVOICE_STATUSES).only("currency", "total", "paid", "credited",
-                                                                       "due_date"):
-        late = (on - inv.due_date).days if inv.due_date else 0
-        row = out.setdefault(inv.currency, {label: Decimal(0) for label, _l, _h in BUCKETS})
-        row[bucket_of(late)] += inv.open_amount
-    return out
+    open_ = F("total") - F("paid") - F("credited")
+    disputed = Case(When(disputed__gt=open_, then=open_), default=F("disputed"), output_field=DecimalField())
+    undisputed = ExpressionWrapper(open_ - disputed, output_field=DecimalField())
+    zero = Value(Decimal(0), output_field=DecimalField())
+    sums = {f"b{i}": Coalesce(Sum(Case(When(_bucket_condition(on, low, high), then=undisputed), default=zero,
+                                     output_field=DecimalField())), zero)
+            for i, (_label, low, high) in enumerate(BUCKETS)}
+    sums["disputed_sum"] = Coalesce(Sum(disputed), zero)
+    sums["open_sum"] = Coalesce(Sum(open_, output_field=DecimalField()), zero)
+    group = ["currency"] + ([AGING_DIMENSIONS[by]] if by else [])
+    qs = (invoices.filter(status__in=OPEN_INVOICE_STATUSES).order_by().values(*group).annotate(**sums)
+          .order_by(*group))
+    rows = []
+    for row in qs:
+        row = {**{label: row.pop(f"b{i}") for i, label in enumerate(BUCKET_LABELS)}, **row}
+        row["disputed"], row["total"] = row.pop("disputed_sum"), row.pop("open_sum")
+        row["key"] = row.pop(AGING_DIMENSIONS[by]) if by else None
+        row["overdue"] = sum((row[label] for label in BUCKET_LABELS[1:]), Decimal(0))
+        rows.append(row)
+    return rows
+
+
+def aging(invoices: Any, *, on: dt.date | None = None) -> dict[str, dict[str, Decimal]]:
+    """Currency → bucket → open amount of ``invoices`` (a queryset) on ``on``; the disputed part is counted
+    apart under ``"disputed"``, not in a bucket. One query (see :func:`aging_rows`)."""
+    return {row["currency"]: {key: row[key] for key in (*BUCKET_LABELS, "disputed")}
+            for row in aging_rows(invoices, on=on)}
 
 
 def receivable_on(invoices: Any, on: dt.date) -> Decimal:
