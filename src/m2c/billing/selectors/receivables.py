@@ -162,3 +162,61 @@ def dso_count_back(invoices: Any, end: dt.date, *, months: int = 12) -> Decimal:
             left = Decimal(0)
         month_end = month_start - dt.timedelta(days=1)
     return days.quantize(Decimal("0.1"))
+
+
+def _region_of(units: dict[Any, Any], regions: list[Any], unit_id: Any) -> Any:
+    unit = units.get(unit_id)
+    if unit is None:
+        return None
+    return next((r for r in regions if unit.path.startswith(r.path)), None)
+
+
+def aging_report(invoices: Any, *, on: dt.date | None = None, by: str = "customer") -> list[dict[str, Any]]:
+    """:func:`aging_rows` with a ``label`` per row, biggest total first within each currency. By region the
+    rows of the customers' org units are summed into the region above them (from core's org-unit tree);
+    customers without one fall under "no region" (label None)."""
+    from django.contrib.auth import get_user_model
+
+    from m2c.core.selectors import org_unit_list
+
+    if by not in AGING_DIMENSIONS:
+        raise ValueError(by)
+    rows = aging_rows(invoices, on=on, by=by)
+    keys = {row["key"] for row in rows} - {None}
+    if by == "customer":
+        names = dict(invoices.model.objects.filter(customer_id__in=keys).order_by()
+                     .values_list("customer_id", "customer__legal_name").distinct())
+        for row in rows:
+            row["label"] = names.get(row["key"])
+    elif by == "owner":
+        users = {u.pk: u for u in get_user_model().objects.filter(pk__in=keys)}
+        for row in rows:
+            user = users.get(row["key"])
+            row["label"] = str(user) if user else None
+    else:
+        units = {u.pk: u for u in org_unit_list()}
+        regions = sorted((u for u in units.values() if u.type == "region"), key=lambda u: -len(u.path))
+        merged: dict[tuple[str, Any], dict[str, Any]] = {}
+        for row in rows:
+            region = _region_of(units, regions, row["key"])
+            key = (row["currency"], region.pk if region else None)
+            into = merged.get(key)
+            if into is None:
+                merged[key] = {**row, "key": key[1], "label": str(region) if region else None}
+                continue
+            for field in (*BUCKET_LABELS, "disputed", "overdue", "total"):
+                into[field] += row[field]
+        rows = list(merged.values())
+    rows.sort(key=lambda r: (r["currency"], -r["total"], str(r["label"] or "")))
+    return rows
+
+
+def in_region(queryset: Any, region_id: Any) -> Any:
+    """Invoices or billing items of customers in the region's org-unit subtree (none for an unknown region)."""
+    from m2c.core.selectors import org_unit_list
+
+    region = org_unit_list().filter(pk=region_id).first()
+    if region is None:
+        return queryset.none()
+    field = "customer" if queryset.model is Invoice else "contract__customer"
+    return queryset.filter(**{f"{field}__org_unit__path__startswith": region.path})
