@@ -57,13 +57,17 @@ def collection_rate(invoices: Any, start: dt.date, end: dt.date) -> tuple[Decima
     """
     due_by_end = invoices.filter(status__in=[*LIVE_INVOICE_STATUSES, "CANCELLED"], issued_on__lte=end,
                                  due_date__lte=end)
-    billed = due_by_end.aggregate(s=Coalesce(Sum("total"), _zero()))["s"]
-    credited = CreditNote.objects.filter(invoice__in=due_by_end, issued_on__lte=end).aggregate(
+    # From the running totals (kept equal to the sums of allocations and credit notes), so only the
+    # allocations dated from ``start`` on and the credit notes after ``end`` are read.
+    now = due_by_end.aggregate(total=Coalesce(Sum("total"), _zero()), paid_now=Coalesce(Sum("paid"), _zero()),
+                               credited_now=Coalesce(Sum("credited"), _zero()))
+    credited_after = CreditNote.objects.filter(invoice__in=due_by_end, issued_on__gt=end).aggregate(
         s=Coalesce(Sum("total"), _zero()))["s"]
-    paid = Allocation.objects.filter(invoice__in=due_by_end, allocated_on__lte=end).aggregate(
-        before=Coalesce(Sum("invoice_amount", filter=Q(allocated_on__lt=start)), _zero()),
-        during=Coalesce(Sum("invoice_amount", filter=Q(allocated_on__gte=start)), _zero()))
-    falling_due = billed - credited - paid["before"]
+    since = Allocation.objects.filter(invoice__in=due_by_end, allocated_on__gte=start).aggregate(
+        all=Coalesce(Sum("invoice_amount"), _zero()),
+        during=Coalesce(Sum("invoice_amount", filter=Q(allocated_on__lte=end)), _zero()))
+    paid = {"before": now["paid_now"] - since["all"], "during": since["during"]}
+    falling_due = now["total"] - (now["credited_now"] - credited_after) - paid["before"]
     return paid["during"], falling_due, _ratio(paid["during"], falling_due)
 
 

@@ -107,16 +107,19 @@ def aging(invoices: Any, *, on: dt.date | None = None) -> dict[str, dict[str, De
 
 
 def receivable_on(invoices: Any, on: dt.date) -> Decimal:
-    """Trade receivables at the end of ``on``: issued by then, less what was paid or credited by then."""
+    """Trade receivables at the end of ``on``: issued by then, less what was paid or credited by then.
+
+    Computed from the running totals, which the services keep equal to the sums of allocations and credit
+    notes: open now, plus what was paid or credited after ``on`` (a short range on an indexed date, instead
+    of every allocation ever made)."""
     from ..models import Allocation, CreditNote
 
     issued = invoices.filter(issued_on__lte=on, status__in=[*LIVE_INVOICE_STATUSES, "CANCELLED"])
-    total = issued.aggregate(s=Sum("total"))["s"] or Decimal(0)
-    paid = Allocation.objects.filter(invoice__in=issued, allocated_on__lte=on).aggregate(
-        s=Sum("invoice_amount"))["s"] or Decimal(0)
-    credited = CreditNote.objects.filter(invoice__in=issued, issued_on__lte=on).aggregate(
-        s=Sum("total"))["s"] or Decimal(0)
-    return total - paid - credited
+    open_now = issued.aggregate(s=Sum(F("total") - F("paid") - F("credited"), output_field=DecimalField()))["s"]
+    paid_after = Allocation.objects.filter(allocated_on__gt=on, invoice__in=issued).aggregate(
+        s=Sum("invoice_amount"))["s"]
+    credited_after = CreditNote.objects.filter(issued_on__gt=on, invoice__in=issued).aggregate(s=Sum("total"))["s"]
+    return (open_now or Decimal(0)) + (paid_after or Decimal(0)) + (credited_after or Decimal(0))
 
 
 def revenue_between(invoices: Any, start: dt.date, end: dt.date) -> Decimal:
@@ -128,6 +131,24 @@ def revenue_between(invoices: Any, start: dt.date, end: dt.date) -> Decimal:
     credited = CreditNote.objects.filter(invoice__in=invoices, issued_on__range=(start, end)).aggregate(
         s=Sum("total"))["s"] or Decimal(0)
     return billed - credited
+
+
+def revenue_by_month(invoices: Any, start: dt.date, end: dt.date) -> dict[dt.date, Decimal]:
+    """First day of the month → revenue of that month within [start, end] (two grouped queries)."""
+    from django.db.models.functions import TruncMonth
+
+    from ..models import CreditNote
+
+    out: dict[dt.date, Decimal] = {}
+    billed = (invoices.filter(issued_on__range=(start, end), status__in=[*LIVE_INVOICE_STATUSES, "CANCELLED"])
+              .order_by().annotate(m=TruncMonth("issued_on")).values("m").annotate(s=Sum("total")))
+    for row in billed:
+        out[row["m"]] = out.get(row["m"], Decimal(0)) + (row["s"] or 0)
+    credits = (CreditNote.objects.filter(invoice__in=invoices, issued_on__range=(start, end)).order_by()
+               .annotate(m=TruncMonth("issued_on")).values("m").annotate(s=Sum("total")))
+    for row in credits:
+        out[row["m"]] = out.get(row["m"], Decimal(0)) - (row["s"] or 0)
+    return {(m.date() if isinstance(m, dt.datetime) else m): v for m, v in out.items()}
 
 
 def dso(invoices: Any, start: dt.date, end: dt.date) -> Decimal | None:
@@ -146,11 +167,15 @@ def dso_count_back(invoices: Any, end: dt.date, *, months: int = 12) -> Decimal:
     """DSO by the count-back method: walk back month by month, consuming each month's revenue with the
     receivables at ``end``, counting whole months' days and the last part pro rata."""
     left = receivable_on(invoices, end)
+    first = end.replace(day=1)
+    for _i in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    monthly = revenue_by_month(invoices, first, end) if left > 0 else {}
     days = Decimal(0)
     month_end = end
     for _i in range(months):
         month_start = month_end.replace(day=1)
-        revenue = revenue_between(invoices, month_start, month_end)
+        revenue = monthly.get(month_start, Decimal(0))
         length = (month_end - month_start).days + 1
         if left <= 0:
             break
