@@ -108,3 +108,20 @@ class AllocateForm(M2CForm):
 class RefundForm(M2CForm):
     amount = MoneyAmountField(label=_("Amount (empty: all unapplied)"), required=False)
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ReceivablesFilterForm(M2CForm):
+    """The receivables page: what the aging is grouped by, the day it is taken on, the KPI period and a region."""
+
+    by = forms.ChoiceField(label=_("Group by"), required=False, choices=[
+        ("customer", _("Customer")), ("region", _("Region")), ("owner", _("Contract owner"))])
+    on = DateField(label=_("As of"), required=False)
+    start = DateField(label=_("KPI period from"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from m2c.core.selectors import org_unit_list
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All regions"))] + [
+            (str(u.pk), str(u)) for u in org_unit_list(type="region").order_by("path")]

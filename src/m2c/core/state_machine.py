@@ -120,37 +120,53 @@ class StateMachine:
         changes: dict[str, Any] | None = None,
         event_type: str | None = None,
         subject: models.Model | None = None,
+        held: bool = False,
     ) -> models.Model:
         """Move ``obj`` to ``target``: lock, check, write ``status`` plus ``changes``, record the event.
 
         The event is about ``subject`` when given (a risk's status change belongs on its opportunity's
         timeline), else about ``obj``. Returns the locked, updated instance and copies the new values onto
         ``obj`` as well.
+
+        ``held=True`` says the caller's transaction already holds ``obj``'s row lock and ``obj`` is that
+        locked, current row (a hot path such as an allocation): the row is not locked and read again and
+        no savepoint is made; the checks, the write and the event are the same.
         """
+        if held:
+            if not transaction.get_connection().in_atomic_block:
+                raise RuntimeError("held=True needs the caller's transaction holding the row lock")
+            return self._write(obj, obj, target, actor=actor, reason=reason, payload=payload, context=context,
+                               changes=changes, event_type=event_type, subject=subject)
         model = type(obj)
         with transaction.atomic():
             locked = model._default_manager.select_for_update().get(pk=obj.pk)
-            row = self.check(locked, target, actor=actor, context=context)
-            current = getattr(locked, self.field_name)
-            updates = {self.field_name: target, **(changes or {})}
-            for name, value in updates.items():
-                setattr(locked, name, value)
-            update_fields = list(updates)
-            if hasattr(locked, "version"):
-                locked.version = (locked.version or 0) + 1
-                update_fields.append("version")
-            if hasattr(locked, "updated_at"):
-                update_fields.append("updated_at")
-            locked.save(update_fields=update_fields)
-            events.record(
-                event_type or row.event_type or self.default_event,
-                subject if subject is not None else locked,
-                actor=actor,
-                payload=payload,
-                from_state=current,
-                to_state=target,
-                reason=reason,
-            )
+            return self._write(obj, locked, target, actor=actor, reason=reason, payload=payload, context=context,
+                               changes=changes, event_type=event_type, subject=subject)
+
+    def _write(self, obj: models.Model, locked: models.Model, target: str, *, actor: Any, reason: str,
+               payload: dict[str, Any] | None, context: dict[str, Any] | None, changes: dict[str, Any] | None,
+               event_type: str | None, subject: models.Model | None) -> models.Model:
+        row = self.check(locked, target, actor=actor, context=context)
+        current = getattr(locked, self.field_name)
+        updates = {self.field_name: target, **(changes or {})}
+        for name, value in updates.items():
+            setattr(locked, name, value)
+        update_fields = list(updates)
+        if hasattr(locked, "version"):
+            locked.version = (locked.version or 0) + 1
+            update_fields.append("version")
+        if hasattr(locked, "updated_at"):
+            update_fields.append("updated_at")
+        locked.save(update_fields=update_fields)
+        events.record(
+            event_type or row.event_type or self.default_event,
+            subject if subject is not None else locked,
+            actor=actor,
+            payload=payload,
+            from_state=current,
+            to_state=target,
+            reason=reason,
+        )
         for name in [*updates, "version"]:
             if hasattr(locked, name):
                 setattr(obj, name, getattr(locked, name))

@@ -98,6 +98,8 @@ SECTIONS = (
                     frozenset({Role.FINANCE, Role.AR, Role.EXECUTIVE})),
             NavItem("billing-receipts", _("Receipts"), "bank", "billing", "billing:receipts",
                     frozenset({Role.FINANCE, Role.EXECUTIVE}), child=True),
+            NavItem("billing-receivables", _("Receivables and aging"), "hourglass-split", "billing",
+                    "billing:receivables", frozenset({Role.FINANCE, Role.AR, Role.EXECUTIVE}), child=True),
         ),
     ),
     NavSection(

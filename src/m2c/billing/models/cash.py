@@ -102,6 +102,8 @@ class Allocation(models.Model):
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
         ordering = ["allocated_on", "created_at"]
+        # Receivables at a past date and collections of a period read allocations by date.
+        indexes = [models.Index(fields=["allocated_on"], name="allocation_allocated_on_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0) & Q(invoice_amount__gt=0),
                                    name="allocation_amount_positive"),

@@ -60,7 +60,13 @@ class Invoice(TrackedModel):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-issued_on", "-created_at"]
-        indexes = [models.Index(fields=["customer", "status"], name="invoice_customer_status_idx")]
+        indexes = [models.Index(fields=["customer", "status"], name="invoice_customer_status_idx"),
+                   # Revenue of a period (DSO) per currency.
+                   models.Index(fields=["currency", "issued_on"], name="invoice_currency_issued_idx"),
+                   # Aging: the open invoices alone, with what the buckets sum (index-only on PostgreSQL).
+                   models.Index(fields=["currency", "customer"], name="invoice_open_aging_idx",
+                                include=["due_date", "total", "paid", "credited", "disputed"],
+                                condition=Q(status__in=["ISSUED", "PARTIALLY_PAID", "DISPUTED"]))]
         constraints = [
             models.CheckConstraint(condition=Q(total__gt=0), name="invoice_total_positive"),
             models.CheckConstraint(condition=Q(paid__gte=0) & Q(credited__gte=0) & Q(disputed__gte=0),
@@ -134,6 +140,7 @@ class CreditNote(models.Model):
         verbose_name = _("credit note")
         verbose_name_plural = _("credit notes")
         ordering = ["invoice", "issued_on", "created_at"]
+        indexes = [models.Index(fields=["issued_on"], name="credit_note_issued_idx")]
         constraints = [models.CheckConstraint(condition=Q(total__gt=0), name="credit_note_total_positive")]
 
     def __str__(self) -> str:

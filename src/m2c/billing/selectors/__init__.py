@@ -17,6 +17,17 @@ from .invoices import (  # noqa: F401
     milestones_of,
     sees_all_cash,
 )
+from .kpis import (  # noqa: F401
+    BILLING_SLA_WORKING_DAYS,
+    CashKpis,
+    billing_item_queryset,
+    billing_timeliness,
+    cash_kpis,
+    collection_rate,
+    dso_trend,
+    overdue_ratio,
+    unbilled_by_currency,
+)
 from .receipts import (  # noqa: F401
     CONFIDENT,
     ReceiptFilters,
@@ -27,11 +38,17 @@ from .receipts import (  # noqa: F401
     receipt_suggestions,
 )
 from .receivables import (  # noqa: F401
+    AGING_DIMENSIONS,
+    BUCKET_LABELS,
+    BUCKETS,
     aging,
+    aging_report,
+    aging_rows,
     billed_by_contract,
     bucket_of,
     dso,
     dso_count_back,
+    in_region,
     open_receivables_reporting,
     receivable_on,
     revenue_between,

@@ -32,7 +32,7 @@ from ..states import (
     StatementFormat,
 )
 from ._common import amount, day, fen, next_number, require_finance
-from .invoices import invoice_sync
+from .invoices import invoice_sync, invoice_target
 
 
 def _customer(customer: Any, payer_name: str) -> Any:
@@ -159,17 +159,23 @@ def receipt_allocate(*, receipt: Receipt, invoice: Invoice, actor: Actor, amount
     locked.allocated += value
     if locked.customer_id is None:
         locked.customer_id = inv.customer_id
-    locked.save(update_fields=["allocated", "customer", "updated_at"])
     inv.paid += invoice_value
-    inv.save(update_fields=["paid", "updated_at"])
     payload = {"receipt": locked.number, "invoice": str(inv), "amount": str(value), "currency": locked.currency,
                "invoice_amount": str(invoice_value), "invoice_currency": inv.currency,
                "fx_rate": str(rate) if rate is not None else ""}
     core_events.record(events.RECEIPT_ALLOCATED, locked, actor=actor, payload=payload)
+    # Both rows are locked above: a status change writes the new running total with it in one UPDATE
+    # (held=True: no second lock and read of the same row), otherwise the total alone is written.
+    running = {"allocated": locked.allocated, "customer_id": locked.customer_id}
     target = _receipt_target(locked)
     if target != locked.status:
-        RECEIPT_MACHINE.apply(locked, target, actor=actor, payload=payload)
-    invoice_sync(inv, actor=actor, on=allocated_on)
+        RECEIPT_MACHINE.apply(locked, target, actor=actor, payload=payload, changes=running, held=True)
+    else:
+        locked.save(update_fields=[*running, "updated_at"])
+    if invoice_target(inv) != inv.status:
+        invoice_sync(inv, actor=actor, on=allocated_on, changes={"paid": inv.paid}, held=True)
+    else:
+        inv.save(update_fields=["paid", "updated_at"])
     return allocation
 
 

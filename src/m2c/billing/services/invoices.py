@@ -191,16 +191,22 @@ def invoice_target(invoice: Invoice) -> str:
 
 
 def invoice_sync(invoice: Invoice, *, actor: Actor, on: dt.date | None = None, payload: dict[str, Any] | None = None,
-                 event_type: str | None = None) -> Invoice:
-    """Move the (locked) invoice to the status its running totals imply; record when it got paid."""
+                 event_type: str | None = None, changes: dict[str, Any] | None = None, held: bool = False) -> Invoice:
+    """Move the (locked) invoice to the status its running totals imply; record when it got paid.
+
+    ``changes`` are written with the status (running totals the caller changed on the locked row);
+    ``held`` says the caller's transaction holds the row lock and ``invoice`` is that row.
+    """
     target = invoice_target(invoice)
     if target == invoice.status:
         return invoice
-    changes: dict[str, Any] = {}
+    changes = dict(changes or {})
     if target == InvoiceStatus.PAID:
         paid_on = on or timezone.localdate()
-        changes = {"paid_on": paid_on, "days_late": max(0, (paid_on - invoice.due_date).days) if invoice.due_date else 0}
-    INVOICE_MACHINE.apply(invoice, target, actor=actor, changes=changes, payload=payload, event_type=event_type)
+        changes |= {"paid_on": paid_on,
+                    "days_late": max(0, (paid_on - invoice.due_date).days) if invoice.due_date else 0}
+    INVOICE_MACHINE.apply(invoice, target, actor=actor, changes=changes, payload=payload, event_type=event_type,
+                          held=held)
     milestones_sync_for_items(list(invoice.items.values_list("pk", flat=True)), actor=actor)
     return invoice
 

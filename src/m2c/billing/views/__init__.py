@@ -19,3 +19,4 @@ from .receipts import (  # noqa: F401
     receipt_refund_decide,
     statement_upload,
 )
+from .receivables import receivables, receivables_export  # noqa: F401
