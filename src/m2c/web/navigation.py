@@ -94,6 +94,8 @@ SECTIONS = (
                     frozenset({Role.FINANCE, Role.AR, Role.EXECUTIVE})),
             NavItem("billing-receipts", _("Receipts"), "bank", "billing", "billing:receipts",
                     frozenset({Role.FINANCE, Role.EXECUTIVE}), child=True),
+            NavItem("billing-workbench", _("Finance workbench"), "clipboard-data", "billing", "billing:workbench",
+                    frozenset({Role.FINANCE, Role.EXECUTIVE}), child=True),
         ),
     ),
     NavSection(

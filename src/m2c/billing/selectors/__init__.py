@@ -1,5 +1,6 @@
 """Reads of the billing app for views, the API and other apps; scoping applied here."""
 
+from .flows import FiveFlows, five_flows  # noqa: F401
 from .invoices import (  # noqa: F401
     InvoiceFilters,
     invoice_get,
@@ -28,3 +29,4 @@ from .receivables import (  # noqa: F401
     revenue_between,
     unbilled,
 )
+from .workbench import Workbench, workbench  # noqa: F401
