@@ -22,6 +22,8 @@ from .receivables import unbilled
 if TYPE_CHECKING:
     from m2c.contracts.models import Contract
 
+FEN = Decimal("0.01")
+
 
 @dataclass(frozen=True)
 class FiveFlows:
@@ -67,7 +69,9 @@ def five_flows(contract: Contract) -> FiveFlows:
     billable = BillingItem.objects.filter(contract=contract).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     live = Invoice.objects.filter(contract=contract, status__in=LIVE_INVOICE_STATUSES).aggregate(
         invoiced=Sum(F("total") - F("credited")), paid=Sum("paid"), disputed=Sum("disputed"))
-    return FiveFlows(currency=contract.currency, contract=contract.total_value, delivered=da["delivered"],
-                     accepted=da["accepted"], billable=billable, invoiced=live["invoiced"] or Decimal(0),
-                     paid=live["paid"] or Decimal(0), disputed=live["disputed"] or Decimal(0),
-                     unbilled=unbilled(contract.pk))
+    def fen(value: Decimal | None) -> Decimal:
+        return (value or Decimal(0)).quantize(FEN)
+
+    return FiveFlows(currency=contract.currency, contract=fen(contract.total_value), delivered=fen(da["delivered"]),
+                     accepted=fen(da["accepted"]), billable=fen(billable), invoiced=fen(live["invoiced"]),
+                     paid=fen(live["paid"]), disputed=fen(live["disputed"]), unbilled=fen(unbilled(contract.pk)))

@@ -1,6 +1,7 @@
 """Billing pages: invoices and receipts (lists, record pages, their forms and one-click matching)."""
 
 from .flows import contract_flows, workbench  # noqa: F401
+from .milestones import milestone_edit  # noqa: F401
 from .invoices import (  # noqa: F401
     contract_billing,
     invoice_command,
