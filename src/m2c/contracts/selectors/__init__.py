@@ -14,6 +14,6 @@ from .contracts import (  # noqa: F401
     site_progress,
     site_value,
 )
-from .flows import delivery_and_acceptance  # noqa: F401
 from .credit import Exposure, credit_exposure  # noqa: F401
+from .flows import delivery_and_acceptance  # noqa: F401
 from .seams import billed_by_contract, open_receivables, provide  # noqa: F401
