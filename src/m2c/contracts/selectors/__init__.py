@@ -16,4 +16,5 @@ from .contracts import (  # noqa: F401
 )
 from .credit import Exposure, credit_exposure  # noqa: F401
 from .flows import delivery_and_acceptance  # noqa: F401
+from .links import ContractLink, contract_link_for_opportunity  # noqa: F401
 from .seams import billed_by_contract, open_receivables, provide  # noqa: F401
