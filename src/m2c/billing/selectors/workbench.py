@@ -23,6 +23,8 @@ from ..models import BillingItem, Invoice, Receipt
 from ..states import LIVE_INVOICE_STATUSES, OPEN_INVOICE_STATUSES, InvoiceStatus, ReceiptStatus
 from .receipts import receipt_suggestions
 
+FEN = Decimal("0.01")
+
 
 @dataclass
 class Queue:
@@ -45,7 +47,7 @@ class Workbench:
 
 
 def _totals(qs: Any, expression: Any) -> dict[str, Decimal]:
-    return {row["currency"]: row["s"] or Decimal(0)
+    return {row["currency"]: (row["s"] or Decimal(0)).quantize(FEN)
             for row in qs.order_by().values("currency").annotate(s=Sum(expression)).order_by("currency")}
 
 
@@ -56,7 +58,7 @@ def to_invoice(on: dt.date, limit: int) -> Queue:
                                 "contract__customer__legal_name")
                    .annotate(amount=Sum("amount"), items=Count("id"), since=Min("billable_on"))
                    .order_by("since", "contract__number"))
-    totals = {row["currency"]: row["s"] for row in items.order_by().values(currency=F("contract__currency"))
+    totals = {row["currency"]: row["s"].quantize(FEN) for row in items.order_by().values(currency=F("contract__currency"))
               .annotate(s=Sum("amount")).order_by("currency")}
     rows = [dict(row, days=(on - row["since"]).days) for row in by_contract[:limit]]
     return Queue(count=by_contract.count(), totals=totals, rows=rows)
