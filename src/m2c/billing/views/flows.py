@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from m2c.contracts import selectors as contract_selectors
 
@@ -16,8 +17,9 @@ from ._common import allowed, finance_only
 
 
 def flow_labels() -> dict[str, str]:
-    return {"contract": _("Contract"), "delivery": _("Delivered"), "acceptance": _("Accepted"),
-            "invoicing": _("Invoiced"), "cash": _("Collected"),
+    return {"contract": _("Contract"), "delivery": pgettext("five flows", "Delivered"),
+            "acceptance": pgettext("five flows", "Accepted"), "invoicing": pgettext("five flows", "Invoiced"),
+            "cash": pgettext("five flows", "Collected"),
             "delivered_not_accepted": _("Delivered, not accepted"),
             "accepted_not_invoiced": _("Accepted, not invoiced"), "invoiced_not_paid": _("Invoiced, not paid")}
 
