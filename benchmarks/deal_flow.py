@@ -114,6 +114,8 @@ class Steps:
 
 
 def one_deal(w: World, i: int, steps: Steps) -> None:
+    from django.utils import timezone
+
     from m2c.billing import services as billing
     from m2c.contracts import services as contracts
     from m2c.contracts.models import Contract
@@ -122,7 +124,6 @@ def one_deal(w: World, i: int, steps: Steps) -> None:
     from m2c.opportunities import services as opps
     from m2c.opportunities.demo import _decide, _submit
     from m2c.opportunities.states import TeamRole
-    from django.utils import timezone
 
     today = timezone.localdate()
     name = f"基准客户 {w.run}-{i:05d} 有限公司"
