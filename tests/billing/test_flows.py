@@ -95,3 +95,16 @@ def test_workbench_lists_the_four_queues_for_finance_only(planned):
     assert "workbench-data" in html
     assert _client(planned.deal.ar).get("/billing/workbench/").status_code == 403
     assert _client(planned.users.marketing).get("/billing/workbench/").status_code == 403
+
+
+def test_flows_and_workbench_through_the_api(planned):
+    from tests.conftest import ApiClient
+
+    c, _f, inv1, inv2 = _story(planned)
+    body = ApiClient(planned.deal.ar).get(f"/contracts/{c.pk}/flows").json()
+    assert (body["invoiced"], body["paid"], body["invoiced_not_paid"]) == ("6600000.00", "2000000.00", "4600000.00")
+    assert ApiClient(planned.users.ar_north).get(f"/contracts/{c.pk}/flows").status_code == 404
+    assert ApiClient(planned.users.marketing).get(f"/contracts/{c.pk}/flows").status_code in (403, 404)
+    bench = ApiClient(planned.finance).get("/billing/workbench").json()
+    assert bench["overdue"]["ids"] == [str(inv1.pk), str(inv2.pk)] and bench["disputed"]["count"] == 1
+    assert ApiClient(planned.deal.ar).get("/billing/workbench").status_code == 403

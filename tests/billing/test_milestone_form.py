@@ -96,3 +96,15 @@ def test_a_periodic_milestone_needs_its_period_and_count(signed):
             {"name": "Fee", "amount": "1000", "trigger": "PERIODIC", "scope": "CONTRACT", "payment_days": 30}])
     assert {e["field"] for e in exc.value.errors} == {"milestones.0.period", "milestones.0.periods"}
     assert not BillingMilestone.objects.filter(contract=signed.contract).exists()
+
+
+def test_a_periodic_milestone_through_the_api(signed):
+    from tests.conftest import ApiClient
+
+    response = ApiClient(signed.finance).post(f"/contracts/{signed.contract.pk}/billing-milestones", {"milestones": [
+        {"name": "运维服务费", "amount": "120000.00", "trigger": "PERIODIC", "period": "MONTHLY", "periods": 12,
+         "starts_on": str(signed.day0), "scope": "CONTRACT", "payment_days": 30}]})
+    assert response.status_code == 200, response.content
+    m = BillingMilestone.objects.get(contract=signed.contract)
+    assert (m.period, m.periods, m.starts_on) == ("MONTHLY", 12, signed.day0)
+    assert m.items.count() == 6  # six months of the 200 days have ended
