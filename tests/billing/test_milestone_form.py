@@ -108,3 +108,6 @@ def test_a_periodic_milestone_through_the_api(signed):
     m = BillingMilestone.objects.get(contract=signed.contract)
     assert (m.period, m.periods, m.starts_on) == ("MONTHLY", 12, signed.day0)
     assert m.items.count() == 6  # six months of the 200 days have ended
+    # On demand: finance may run the release (nothing new today); an AR may not.
+    assert ApiClient(signed.finance).post("/billing/periodic-release").json() == {"created": 0}
+    assert ApiClient(signed.deal.ar).post("/billing/periodic-release").status_code == 403

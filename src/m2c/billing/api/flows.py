@@ -15,7 +15,7 @@ from m2c.core.errors import PermissionDenied
 from m2c.core.models import Role
 from m2c.core.schemas import ERRORS, OutSchema
 
-from .. import selectors
+from .. import selectors, services
 
 router = Router(tags=["billing"])
 
@@ -79,3 +79,13 @@ def workbench(request: HttpRequest):
             "overdue": queue(bench.overdue, [i.pk for i in bench.overdue.rows]),
             "disputed": queue(bench.disputed, [i.pk for i in bench.disputed.rows]),
             "unmatched": queue(bench.unmatched, [r.pk for r in bench.unmatched.rows])}
+
+
+class PeriodicReleaseOut(OutSchema):
+    created: int
+
+
+@router.post("/billing/periodic-release", response={200: PeriodicReleaseOut, **ERRORS},
+             summary="Release the ended periods of every periodic milestone now (finance; the worker does it too)")
+def periodic_release(request: HttpRequest):
+    return {"created": services.periodic_release(actor=request.user)}

@@ -32,7 +32,7 @@ from ..states import (
     Scope,
     Trigger,
 )
-from ._common import amount, day, fen, require_billing
+from ._common import amount, day, fen, require_billing, require_finance
 
 PCT = Decimal("0.0001")
 CERTIFICATE_TRIGGERS = {Trigger.DELIVERY: "DELIVERY", Trigger.PAC: "PAC", Trigger.FAC: "FAC"}
@@ -331,7 +331,9 @@ def _release_periods(contract: Contract, milestone: BillingMilestone, *, actor: 
 @transaction.atomic
 def periodic_release(*, on: dt.date | None = None, actor: Actor = None) -> int:
     """Release the periods ended by ``on`` on every contract with a periodic milestone (the worker's job,
-    or on demand); returns the number of billing items created."""
+    or on demand by finance); returns the number of billing items created."""
+    if actor is not None:
+        require_finance(actor)
     made = 0
     contract_ids = (BillingMilestone.objects.filter(trigger=Trigger.PERIODIC)
                     .exclude(status__in=(MilestoneStatus.CANCELLED, MilestoneStatus.INVOICED, MilestoneStatus.SETTLED))
