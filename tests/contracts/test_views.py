@@ -78,3 +78,14 @@ def test_other_regions_partners_and_marketing_do_not_see_contracts(won):
         assert client.post(f"/contracts/{won.contract.pk}/do/suspend/", {"reason": "x"}).status_code in (403, 404)
         assert Event.objects.count() == before
     assert Contract.objects.get(pk=won.contract.pk).status == "SIGNED"
+
+
+def test_the_won_opportunity_shows_its_contract(won):
+    """Opportunity → contract: number, state and a link, through a contracts selector."""
+    from django.test import Client
+
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(won.deal.ar)
+    html = c.get(f"/opportunities/{won.opp.pk}/").content.decode()
+    block = html.split('id="opportunity-contract"')[1].split("</div>")[0]
+    assert won.contract.number in block and f"/contracts/{won.contract.pk}/" in block and "已签署" in block

@@ -186,6 +186,21 @@ def _change(world: SimpleNamespace) -> Target:
                   "#change-form", "#change-form-save")
 
 
+def _milestone(world: SimpleNamespace) -> Target:
+    from m2c.billing import services as billing_services
+    from tests.contracts.conftest import win
+
+    _opp, _quote, contract = win(world.deal)
+    billing_services.milestone_plan(contract=contract, actor=world.deal.ar, rows=[
+        {"name": "终验款（两校区）", "percent": "12.5", "trigger": "TIME_AFTER_EVENT", "trigger_event": "FAC",
+         "offset_days": 30, "scope": "CONTRACT", "payment_days": 45},
+        {"name": "运维服务费", "amount": "280000.50", "trigger": "PERIODIC", "period": "QUARTERLY", "periods": 4,
+         "starts_on": dt.date(2027, 3, 23), "scope": "CONTRACT", "payment_days": 30}])
+    milestone = contract.milestones.get(seq=2)
+    return Target(f"/billing/contracts/{contract.pk}/milestones/{milestone.pk}/", world.deal.ar.username,
+                  list(contract.milestones.order_by("seq")), "#milestone-form", "#milestone-form-save")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
@@ -202,6 +217,7 @@ EDIT_FORMS = [
     EditForm("customers:territory", _territory),
     EditForm("contracts:site-edit", _site),
     EditForm("contracts:change-edit", _change),
+    EditForm("billing:milestone-edit", _milestone),
 ]
 # Configuration records with no date of their own: the round trip still proves nothing else changed.
 UNDATED = {RoutingRule, Territory, Product}
@@ -269,6 +285,7 @@ NOT_EDIT_FORMS = {
     "billing:receipt-refund": "creates", "billing:refund-decide": "command",
     "billing:disputes": "list", "billing:dispute": "record page; its forms are commands (investigate, propose, "
     "resolve, escalate, decide, close)", "billing:dispute-command": "commands",
+    "billing:contract-flows": "report", "billing:workbench": "lists", "billing:milestone-add": "creates",
 }
 
 

@@ -21,7 +21,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from m2c.billing.models import Dispute, Invoice, Receipt
+from m2c.billing.models import BillingMilestone, Dispute, Invoice, Receipt
 from m2c.campaigns.models import Campaign, CampaignEvaluation, CampaignExpense, MarketingBudget
 from m2c.contracts.models import AcceptanceCertificate, ChangeRequest, Contract, Site
 from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
@@ -135,6 +135,7 @@ FILL: dict[str, Callable[[], Any]] = {
     "invoice_id": lambda: _first(Invoice.objects).pk,
     "receipt_id": lambda: _first(Receipt.objects).pk,
     "dispute_id": lambda: _first(Dispute.objects).pk,
+    "milestone_id": lambda: _first(BillingMilestone.objects).pk,
     # No demo receipt has a refund yet; the receipt in the same URL is what the walk must be refused.
     "refund_id": lambda: "00000000-0000-4000-8000-000000000001",
     "site_id": lambda: _first(Site.objects).pk,

@@ -13,7 +13,7 @@ class BillingConfig(AppConfig):
         from m2c.contracts import selectors as contract_selectors
         from m2c.core import events as core_events
 
-        from . import events  # noqa: F401
+        from . import events, schedule  # noqa: F401
         from .selectors import disputes, receivables
         from .services import milestones
 

@@ -20,6 +20,7 @@ class ItemBillable(EventPayload):
     amount: str
     billable_on: str
     certificate: str | None = None
+    period: int | None = None  # the period of a periodic milestone
 
 
 class InvoiceRequested(EventPayload):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField
 
-from .states import DisputeCategory, DisputeStatus, InvoiceStatus, ReceiptStatus, VatType
+from .states import DisputeCategory, DisputeStatus, InvoiceStatus, Period, ReceiptStatus, Scope, Trigger, VatType
 
 
 class InvoiceFilterForm(M2CForm):
@@ -125,3 +125,31 @@ class ReceivablesFilterForm(M2CForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("All regions"))] + [
             (str(u.pk), str(u)) for u in org_unit_list(type="region").order_by("path")]
+
+
+class MilestoneForm(M2CForm):
+    """One payment term: a percent of the contract value or a fixed amount, its trigger and scope."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    percent = DecimalField(label=_("Percent of contract value"), max_digits=7, decimal_places=4, required=False,
+                           min_value=0, max_value=100)
+    amount = MoneyAmountField(label=_("or a fixed amount"), required=False, currency_field="=CNY")
+    trigger = forms.ChoiceField(label=_("Trigger"), choices=Trigger.choices)
+    trigger_event = forms.ChoiceField(label=_("Days count from"), required=False, choices=[
+        ("", "—"), ("SIGNATURE", _("Contract signature")), ("DELIVERY", _("Delivery")),
+        ("PAC", _("Preliminary acceptance (PAC)")), ("FAC", _("Final acceptance (FAC)"))])
+    offset_days = forms.IntegerField(label=_("Days after the event"), min_value=0, max_value=3650, initial=0,
+                                     required=False)
+    scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices)
+    payment_days = forms.IntegerField(label=_("Payment days"), min_value=0, max_value=3650, initial=30)
+    period = forms.ChoiceField(label=_("Period (periodic trigger)"), required=False,
+                               choices=[("", "—"), *Period.choices])
+    periods = forms.IntegerField(label=_("Number of periods"), min_value=1, max_value=120, required=False)
+    starts_on = DateField(label=_("First period starts on (empty: signature date)"), required=False)
+
+    def __init__(self, *args, currency: str = "CNY", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].set_currency(currency)
+
+    def row(self) -> dict:
+        return dict(self.cleaned_data)

@@ -34,6 +34,10 @@ class BillingMilestoneIn(InSchema):
     offset_days: int = Field(0, ge=0, le=3650)
     scope: Scope = Scope.CONTRACT
     payment_days: int = Field(30, ge=0, le=3650)
+    # A periodic milestone: MONTHLY or QUARTERLY, how many periods, from when (default: signature date).
+    period: str = Field("", max_length=10)
+    periods: int | None = Field(None, ge=1, le=120)
+    starts_on: dt.date | None = None
 
 
 class BillingPlanIn(InSchema):

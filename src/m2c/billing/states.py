@@ -33,6 +33,11 @@ class Scope(models.TextChoices):
     PER_SITE = "PER_SITE", _("Pro rata per site")
 
 
+class Period(models.TextChoices):
+    MONTHLY = "MONTHLY", _("Monthly")
+    QUARTERLY = "QUARTERLY", _("Quarterly")
+
+
 class MilestoneStatus(models.TextChoices):
     PLANNED = "PLANNED", _("Planned")
     PARTIALLY_BILLABLE = "PARTIALLY_BILLABLE", _("Partially billable")

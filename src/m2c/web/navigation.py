@@ -100,6 +100,8 @@ SECTIONS = (
                     frozenset({Role.FINANCE, Role.EXECUTIVE}), child=True),
             NavItem("billing-receivables", _("Receivables and aging"), "hourglass-split", "billing",
                     "billing:receivables", frozenset({Role.FINANCE, Role.AR, Role.EXECUTIVE}), child=True),
+            NavItem("billing-workbench", _("Finance workbench"), "clipboard-data", "billing", "billing:workbench",
+                    frozenset({Role.FINANCE, Role.EXECUTIVE}), child=True),
         ),
     ),
     NavSection(

@@ -230,3 +230,9 @@ def decide_refund(request: HttpRequest, receipt_id: uuid.UUID, refund_id: uuid.U
         raise NotFound()
     refund = services.refund_decide(refund=refund, actor=request.user, approve=payload.approve, reason=payload.reason)
     return refund_out(refund)
+
+
+# The five flows of a contract and the finance workbench live in their own module.
+from .flows import router as flows_router  # noqa: E402
+
+router.add_router("", flows_router)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from m2c.core.models import currency_field, money_field
 
-from ..states import MilestoneStatus, Scope, Trigger
+from ..states import MilestoneStatus, Period, Scope, Trigger
 
 
 class BillingMilestone(models.Model):
@@ -35,6 +35,11 @@ class BillingMilestone(models.Model):
     offset_days = models.PositiveIntegerField(_("days after the event"), default=0)
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.CONTRACT)
     payment_days = models.PositiveIntegerField(_("payment days"), default=30)
+    # A periodic milestone (a service fee) bills its amount over ``periods`` months or quarters from
+    # ``starts_on`` (the signature date when empty), one item per period that has ended, pro rata by days.
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices, blank=True)
+    periods = models.PositiveSmallIntegerField(_("number of periods"), null=True, blank=True)
+    starts_on = models.DateField(_("first period starts on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=MilestoneStatus.choices,
                               default=MilestoneStatus.PLANNED)
 
@@ -68,6 +73,7 @@ class BillingItem(models.Model):
     certificate = models.ForeignKey("contracts.AcceptanceCertificate", on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="+", verbose_name=_("evidence"))
     billable_on = models.DateField(_("billable from"))
+    period_no = models.PositiveSmallIntegerField(_("period"), null=True, blank=True)
     invoice = models.ForeignKey("billing.Invoice", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="items", verbose_name=_("invoice"))
     change = models.ForeignKey("contracts.ChangeRequest", on_delete=models.PROTECT, null=True, blank=True,
@@ -80,13 +86,17 @@ class BillingItem(models.Model):
         ordering = ["milestone__seq", "billable_on", "created_at"]
         constraints = [
             # Evidence releases one item per scope unit; an approved change adds at most one more per unit
-            # (the delta of a milestone whose evidence already exists, S12's amendment advance).
-            models.UniqueConstraint(fields=["milestone", "site"], condition=Q(change__isnull=True),
+            # (the delta of a milestone whose evidence already exists, S12's amendment advance); a periodic
+            # milestone releases one item per period.
+            models.UniqueConstraint(fields=["milestone", "site"], condition=Q(change__isnull=True, period_no__isnull=True),
                                     name="billing_item_site_once"),
-            models.UniqueConstraint(fields=["milestone"], condition=Q(site__isnull=True, change__isnull=True),
+            models.UniqueConstraint(fields=["milestone"],
+                                    condition=Q(site__isnull=True, change__isnull=True, period_no__isnull=True),
                                     name="billing_item_contract_once"),
             models.UniqueConstraint(fields=["milestone", "site", "change"], condition=Q(change__isnull=False),
                                     name="billing_item_change_once"),
+            models.UniqueConstraint(fields=["milestone", "period_no"], condition=Q(period_no__isnull=False),
+                                    name="billing_item_period_once"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="billing_item_amount_positive"),
         ]
 

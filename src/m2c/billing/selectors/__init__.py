@@ -9,6 +9,7 @@ from .disputes import (  # noqa: F401
     dunning_history,
     open_disputes,
 )
+from .flows import FiveFlows, five_flows  # noqa: F401
 from .invoices import (  # noqa: F401
     InvoiceFilters,
     invoice_get,
@@ -54,3 +55,4 @@ from .receivables import (  # noqa: F401
     revenue_between,
     unbilled,
 )
+from .workbench import Workbench, workbench  # noqa: F401

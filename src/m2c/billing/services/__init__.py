@@ -24,4 +24,4 @@ from .invoices import (  # noqa: F401
     invoice_request,
     split_tax,
 )
-from .milestones import milestone_plan, milestones_release  # noqa: F401
+from .milestones import milestone_plan, milestone_save, milestones_release, periodic_release  # noqa: F401

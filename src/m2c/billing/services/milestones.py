@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from m2c.contracts import selectors as contract_selectors
 from m2c.contracts.selectors import contract_by_id, contract_lock
 from m2c.core import events as core_events
-from m2c.core.errors import Conflict, FieldErrors
+from m2c.core.errors import Conflict, FieldErrors, NotFound, ValidationFailed
 from m2c.core.roles import Actor
 
 if TYPE_CHECKING:
@@ -21,8 +23,16 @@ if TYPE_CHECKING:
 
 from .. import events
 from ..models import BillingItem, BillingMilestone
-from ..states import LIVE_INVOICE_STATUSES, MILESTONE_MACHINE, InvoiceStatus, MilestoneStatus, Scope, Trigger
-from ._common import amount, fen, require_billing
+from ..states import (
+    LIVE_INVOICE_STATUSES,
+    MILESTONE_MACHINE,
+    InvoiceStatus,
+    MilestoneStatus,
+    Period,
+    Scope,
+    Trigger,
+)
+from ._common import amount, day, fen, require_billing, require_finance
 
 PCT = Decimal("0.0001")
 CERTIFICATE_TRIGGERS = {Trigger.DELIVERY: "DELIVERY", Trigger.PAC: "PAC", Trigger.FAC: "FAC"}
@@ -84,9 +94,26 @@ def _parse_rows(contract: Contract, rows: list[dict[str, Any]]) -> list[dict[str
         except (TypeError, ValueError):
             errors.add(f"{where}.payment_days", _("Days are a whole number from 0 to 3650."))
             payment_days = offset_days = 0
+        period, periods, starts_on = "", None, None
+        if trigger == Trigger.PERIODIC:
+            period = str(row.get("period") or "")
+            if period not in Period.values:
+                errors.add(f"{where}.period", _("Choose monthly or quarterly."))
+            try:
+                periods = int(row.get("periods") or 0)
+                if not 1 <= periods <= 120:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors.add(f"{where}.periods", _("The number of periods is a whole number from 1 to 120."))
+                periods = None
+            starts_on = day(row.get("starts_on"), field=f"{where}.starts_on", errors=errors, required=False,
+                            future=True)
+            if scope != Scope.CONTRACT:
+                errors.add(f"{where}.scope", _("A periodic milestone covers the whole contract."))
         clean.append({"name": name[:120], "trigger": trigger, "scope": scope, "trigger_event": trigger_event,
                       "percent": percent if percent not in (None, "") else None, "amount": value,
-                      "payment_days": payment_days, "offset_days": offset_days})
+                      "payment_days": payment_days, "offset_days": offset_days, "period": period,
+                      "periods": periods, "starts_on": starts_on})
     if not errors:
         planned = sum((r["amount"] for r in clean), Decimal(0))
         if planned > total_value:
@@ -118,6 +145,70 @@ def milestone_plan(*, contract: Contract, actor: Actor, rows: list[dict[str, Any
     })
     milestones_release(contract=locked, actor=actor)
     return made
+
+
+def _as_row(m: BillingMilestone) -> dict[str, Any]:
+    return {"name": m.name, "percent": m.percent, "amount": None if m.percent is not None else m.amount,
+            "trigger": m.trigger, "trigger_event": m.trigger_event, "offset_days": m.offset_days, "scope": m.scope,
+            "payment_days": m.payment_days, "period": m.period, "periods": m.periods, "starts_on": m.starts_on}
+
+
+@transaction.atomic
+def milestone_save(*, contract: Contract, actor: Actor, row: dict[str, Any],
+                   milestone: Any = None) -> BillingMilestone:
+    """Add one milestone to a contract's payment terms, or edit one nothing has been billed on yet.
+
+    The same checks as :func:`milestone_plan` (errors name the row's own fields); the milestones together
+    never exceed the contract's value; a milestone with billing items is changed only through a contract
+    change. Evidence that already exists releases the new terms at once.
+    """
+    require_billing(actor)
+    locked = contract_lock(contract.pk)
+    if locked.status in ("CLOSED", "TERMINATED"):
+        raise Conflict(_("A closed or terminated contract keeps its payment terms."), code="contract_closed")
+    existing = list(BillingMilestone.objects.select_for_update().filter(contract=locked).order_by("seq"))
+    target = None
+    if milestone is not None:
+        target = next((m for m in existing if str(m.pk) == str(getattr(milestone, "pk", milestone))), None)
+        if target is None:
+            raise NotFound()
+        if target.status != MilestoneStatus.PLANNED or target.items.exists():
+            raise Conflict(_("Billing has started on this milestone; change it through a contract change."),
+                           code="billing_started")
+    rows = [row if m is target else _as_row(m) for m in existing]
+    index = existing.index(target) if target is not None else len(rows)
+    if target is None:
+        rows.append(row)
+    try:
+        clean = _parse_rows(locked, rows)[index]
+    except ValidationFailed as exc:
+        head = f"milestones.{index}."
+        mine = "percent" if row.get("percent") not in (None, "") else "amount"
+        errors = [{"field": e["field"][len(head):] if e["field"].startswith(head)
+                   else (mine if e["field"] == "milestones" else e["field"]), "reason": e["reason"]}
+                  for e in exc.errors]
+        raise ValidationFailed(exc.detail, errors=errors) from None
+    others = sum((m.amount for m in existing if m is not target), Decimal(0))
+    if others + clean["amount"] > locked.total_value:
+        field = "percent" if clean["percent"] is not None else "amount"
+        raise ValidationFailed(_("The milestones would add up to %(sum)s, more than the contract's %(total)s.")
+                               % {"sum": others + clean["amount"], "total": locked.total_value},
+                               errors=[{"field": field, "reason": _("The milestones would exceed the contract value.")}])
+    if target is None:
+        target = BillingMilestone.objects.create(contract=locked, seq=(existing[-1].seq if existing else 0) + 1,
+                                                 currency=locked.currency, **clean)
+    else:
+        for key, value in clean.items():
+            setattr(target, key, value)
+        target.save()
+    terms = list(BillingMilestone.objects.filter(contract=locked).order_by("seq"))
+    core_events.record(events.MILESTONES_PLANNED, locked, actor=actor, payload={
+        "milestones": [f"M{m.seq} {m.name} {m.amount}" for m in terms],
+        "total": str(sum((m.amount for m in terms), Decimal(0))), "currency": locked.currency,
+    })
+    milestones_release(contract=locked, actor=actor)
+    target.refresh_from_db()
+    return target
 
 
 def _evidence(contract: Contract, milestone: BillingMilestone) -> dict[Any, tuple[dt.date, Any]]:
@@ -169,11 +260,16 @@ def _site_amounts(contract: Contract, milestone: BillingMilestone) -> dict[Any, 
     return parts
 
 
-def milestones_release(*, contract: Contract, actor: Actor = None) -> list[BillingItem]:
-    """Create the billing items that existing evidence makes billable (idempotent), then sync statuses."""
+def milestones_release(*, contract: Contract, actor: Actor = None, on: dt.date | None = None) -> list[BillingItem]:
+    """Create the billing items that existing evidence (and, for periodic milestones, the periods ended by
+    ``on``, default today) makes billable; idempotent. Then sync the milestones' statuses."""
     made: list[BillingItem] = []
     for milestone in BillingMilestone.objects.select_for_update().filter(contract=contract).exclude(
             status=MilestoneStatus.CANCELLED):
+        if milestone.trigger == Trigger.PERIODIC:
+            made += _release_periods(contract, milestone, actor=actor, on=on)
+            milestone_sync(milestone, actor=actor)
+            continue
         evidence = _evidence(contract, milestone)
         have = set(milestone.items.values_list("site_id", flat=True))
         if milestone.scope == Scope.PER_SITE:
@@ -184,18 +280,81 @@ def milestones_release(*, contract: Contract, actor: Actor = None) -> list[Billi
         for site_id, value in units:
             if value <= 0:
                 continue
-            on, cert = evidence[site_id]
+            since, cert = evidence[site_id]
             if milestone.trigger == Trigger.TIME_AFTER_EVENT:
-                on = on + dt.timedelta(days=milestone.offset_days)
+                since = since + dt.timedelta(days=milestone.offset_days)
             item = BillingItem.objects.create(milestone=milestone, contract=contract, site_id=site_id, amount=value,
-                                              certificate=cert, billable_on=on)
+                                              certificate=cert, billable_on=since)
             made.append(item)
             core_events.record(events.ITEM_BILLABLE, milestone, actor=actor, payload={
                 "item": str(item.pk), "milestone": f"M{milestone.seq}",
-                "site": str(item.site) if site_id else None, "amount": str(value), "billable_on": str(on),
+                "site": str(item.site) if site_id else None, "amount": str(value), "billable_on": str(since),
                 "certificate": str(cert.pk) if cert else None,
             })
         milestone_sync(milestone, actor=actor)
+    return made
+
+
+def _add_months(start: dt.date, months: int) -> dt.date:
+    month = start.month - 1 + months
+    year, month = start.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(start.day, last))
+
+
+def period_schedule(milestone: BillingMilestone, start: dt.date) -> list[tuple[int, dt.date, Decimal]]:
+    """(period number, last day of the period, amount) of a periodic milestone, pro rata by days.
+
+    Each period's amount is the milestone's amount × its days / all days, to the fen; the last period
+    takes what is left, so the items add up to the milestone's amount exactly, never more.
+    """
+    step = 3 if milestone.period == Period.QUARTERLY else 1
+    count = milestone.periods or 0
+    bounds = [_add_months(start, step * k) for k in range(count + 1)]
+    total_days = (bounds[-1] - bounds[0]).days if count else 0
+    out: list[tuple[int, dt.date, Decimal]] = []
+    so_far = Decimal(0)
+    for k in range(count):
+        days = (bounds[k + 1] - bounds[k]).days
+        part = milestone.amount - so_far if k == count - 1 else fen(milestone.amount * days / total_days)
+        so_far += part
+        out.append((k + 1, bounds[k + 1] - dt.timedelta(days=1), part))
+    return out
+
+
+def _release_periods(contract: Contract, milestone: BillingMilestone, *, actor: Actor,
+                     on: dt.date | None) -> list[BillingItem]:
+    on = on or timezone.localdate()
+    start = milestone.starts_on or contract.signed_on
+    if start is None or contract.status in ("DRAFT", "UNDER_REVIEW", "APPROVED", "TERMINATED"):
+        return []
+    have = set(milestone.items.values_list("period_no", flat=True))
+    made = []
+    for number, last_day, value in period_schedule(milestone, start):
+        if last_day > on or number in have or value <= 0:
+            continue
+        item = BillingItem.objects.create(milestone=milestone, contract=contract, amount=value, billable_on=last_day,
+                                          period_no=number)
+        made.append(item)
+        core_events.record(events.ITEM_BILLABLE, milestone, actor=actor, payload={
+            "item": str(item.pk), "milestone": f"M{milestone.seq}", "period": number, "amount": str(value),
+            "billable_on": str(last_day), "certificate": None, "site": None,
+        })
+    return made
+
+
+@transaction.atomic
+def periodic_release(*, on: dt.date | None = None, actor: Actor = None) -> int:
+    """Release the periods ended by ``on`` on every contract with a periodic milestone (the worker's job,
+    or on demand by finance); returns the number of billing items created."""
+    if actor is not None:
+        require_finance(actor)
+    made = 0
+    contract_ids = (BillingMilestone.objects.filter(trigger=Trigger.PERIODIC)
+                    .exclude(status__in=(MilestoneStatus.CANCELLED, MilestoneStatus.INVOICED, MilestoneStatus.SETTLED))
+                    .values_list("contract_id", flat=True).distinct())
+    for contract_id in list(contract_ids):
+        made += len(milestones_release(contract=contract_lock(contract_id), actor=actor, on=on))
     return made
 
 
@@ -335,4 +494,4 @@ def billed_amount(milestone: BillingMilestone) -> Decimal:
     return milestone.items.filter(invoice__status__in=LIVE_INVOICE_STATUSES).aggregate(s=Sum("amount"))["s"] or Decimal(0)
 
 
-__all__ = ["contract_selectors", "milestone_plan", "milestones_release", "milestone_sync", "on_certificate_recorded"]
+__all__ = ["contract_selectors", "milestone_plan", "milestone_save", "periodic_release", "milestones_release", "milestone_sync", "on_certificate_recorded"]

@@ -1,6 +1,7 @@
 """Billing pages: invoices and receipts (lists, record pages, their forms and one-click matching)."""
 
 from .disputes import dispute_command, dispute_detail, dispute_list  # noqa: F401
+from .flows import contract_flows, workbench  # noqa: F401
 from .invoices import (  # noqa: F401
     contract_billing,
     invoice_command,
@@ -10,6 +11,7 @@ from .invoices import (  # noqa: F401
     invoice_pdf,
     platform_import,
 )
+from .milestones import milestone_edit  # noqa: F401
 from .receipts import (  # noqa: F401
     receipt_allocate,
     receipt_confirm,

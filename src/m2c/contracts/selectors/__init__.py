@@ -28,4 +28,13 @@ from .contracts import (  # noqa: F401
     site_value,
 )
 from .credit import Exposure, credit_exposure  # noqa: F401
-from .seams import ContractCash, billed_by_contract, contract_cash, open_disputes, open_receivables, provide  # noqa: F401  # noqa: F401
+from .flows import delivery_and_acceptance  # noqa: F401
+from .links import ContractLink, contract_link_for_opportunity  # noqa: F401
+from .seams import (  # noqa: F401
+    ContractCash,
+    billed_by_contract,
+    contract_cash,
+    open_disputes,
+    open_receivables,
+    provide,
+)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from m2c.contracts import selectors as contract_selectors
 from m2c.core import events as core_events
 from m2c.core import fx
 from m2c.core.errors import DomainError
@@ -198,6 +199,7 @@ def opportunity_detail(request: HttpRequest, opportunity_id: uuid.UUID) -> HttpR
         "price_lists": selectors.price_list_list().filter(active=True), "forecast_categories": ForecastCategory.choices,
         "requirements": opp.requirements.all(), "tab": "list", "weighted": opp.amount_reporting * opp.probability / 100,
         "reporting_currency": fx.reporting_currency(),
+        "contract": contract_selectors.contract_link_for_opportunity(opportunity_id=opp.pk, user=request.user),
     }
     return render(request, "opportunities/opportunity_detail.html", context)
 

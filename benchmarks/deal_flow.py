@@ -1,0 +1,273 @@
+"""One deal end to end through the services, serially: deals per second on SQLite and PostgreSQL.
+
+    python -m benchmarks.deal_flow [--engines sqlite,postgres] [--deals 100] [--warmup 3] [--profile]
+
+For each engine: a fresh database (``/tmp/m2c_bench_deal_flow.sqlite3``, or the PostgreSQL database
+``m2c_bench_deal_flow``), migrations and the small demo (12 customers: users, org units, decision bodies
+and the authority matrix, products and price lists). That is setup, not measured.
+
+Then, in one process, each deal runs every step a real deal takes, each through its service as the user
+who does it (the S1–S11 scenarios' path):
+
+ 1. lead captured by marketing (validity rules, scoring, routing), assigned to an AR and accepted; a
+    meeting logged (→ nurturing); (budget, amount, date) and its decision maker recorded; converted → customer + O1 opportunity;
+ 2. a competitor and a risk (the contacts became stakeholders at conversion); SR on the team; ATI submitted, put to the rep office SDT, GO; O2;
+ 3. tender recorded, quote drafted and approved; O3; ATB submitted and decided GO with a floor price;
+    bid submitted; O4; ATC submitted and decided GO; won → the contract is created from the quote (SIGNED);
+ 4. payment terms 30 % at signature / 70 % at final acceptance; handover to the PM; shipment delivered;
+    FAC for the whole contract (fulfils it and releases the 70 %);
+ 5. one invoice requested for both items and issued with its official number; the customer's payment
+    recorded and allocated → invoice PAID, milestones SETTLED.
+
+The first ``--warmup`` deals are not timed. ``--profile`` runs cProfile over the timed deals and prints
+where the time goes (cumulative, top functions, and time per step). Target: ≥ 20 deals/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import pstats
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SQLITE_PATH = Path("/tmp/m2c_bench_deal_flow.sqlite3")
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_DB = "m2c_bench_deal_flow"
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+VAR_DIR = "/tmp/m2c_bench_deal_flow_var"
+
+
+def _env(url: str) -> dict[str, str]:
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "M2C_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "m2c.settings", "M2C_VAR_DIR": VAR_DIR,
+            "PYTHONPATH": path, "M2C_DEBUG": "0"}
+
+
+def prepare(engine: str) -> str:
+    url = f"sqlite:///{SQLITE_PATH}" if engine == "sqlite" else PG_URL
+    if engine == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {PG_DB}")
+    env = _env(url)
+    subprocess.run([sys.executable, "-m", "m2c.cli", "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-c", "import django; django.setup(); from m2c.demo import load_demo; "
+                    "load_demo(customers=12, progress=False)"], env=env, check=True, capture_output=True)
+    return url
+
+
+# --- one deal -------------------------------------------------------------------------------------------
+
+
+class World:
+    """The demo's people and catalogue the deals are made with (looked up once)."""
+
+    def __init__(self) -> None:
+        from m2c.core.models import User
+        from m2c.opportunities.models import PriceList, Product
+
+        def user(name: str) -> Any:
+            return User.objects.get(username=name)
+
+        self.marketing = User.objects.filter(groups__name="marketing", is_active=True).order_by("username").first()
+        self.ar, self.sr, self.fr, self.finance = user("ar.li"), user("sr.zhao"), user("fr.chen"), \
+            User.objects.filter(groups__name="finance", is_active=True).order_by("username").first()
+        self.product = Product.objects.get(code="AP-W7-760")
+        self.price_list = PriceList.objects.get(code="cn-2026")
+        self.run = f"{random.randrange(16**6):06x}"
+
+
+class Steps:
+    """Wall time per step over all timed deals."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = defaultdict(float)
+        self._last = 0.0
+        self._name = ""
+
+    def start(self, name: str) -> None:
+        now = time.perf_counter()
+        if self._name:
+            self.times[self._name] += now - self._last
+        self._name, self._last = name, now
+
+    def stop(self) -> None:
+        self.start("")
+
+
+def one_deal(w: World, i: int, steps: Steps) -> None:
+    from django.utils import timezone
+
+    from m2c.billing import services as billing
+    from m2c.contracts import services as contracts
+    from m2c.contracts.models import Contract
+    from m2c.leads import services as leads
+    from m2c.leads.models import Lead
+    from m2c.opportunities import services as opps
+    from m2c.opportunities.demo import _decide, _submit
+    from m2c.opportunities.states import TeamRole
+
+    today = timezone.localdate()
+    name = f"基准客户 {w.run}-{i:05d} 有限公司"
+    steps.start("1 lead → opportunity")
+    lead, _outcome = leads.lead_create(actor=w.marketing, data={
+        "customer_name": name, "title": f"{name} 园区无线网络", "offering_lines": ["wlan"], "industry": "education",
+        "contact_name": "王主任", "contact_title": "信息中心主任", "contact_role": "decision_maker",
+        "contact_phone": f"138{i:08d}"[:11], "province": "上海", "city": "上海", "region": "ro-shanghai",
+        "budget_status": "confirmed", "budget_amount": "1000000", "estimated_amount": "1000000", "currency": "CNY",
+        "expected_purchase_date": str(today + dt.timedelta(days=120)), "decision_chain_known": True,
+        "pain_confirmed": True, "description": "旧网络需整体替换。"})
+    lead = Lead.objects.get(pk=lead.pk)
+    if lead.owner_id != w.ar.pk:
+        leads.lead_assign(lead=lead, actor=w.marketing, owner=w.ar)
+    lead = leads.lead_accept(lead=Lead.objects.get(pk=lead.pk), actor=w.ar)
+    leads.lead_log_activity(lead=lead, actor=w.ar, type="meeting", subject="技术交流", next_step="报价",
+                            next_step_due=today + dt.timedelta(days=7))
+    if not lead.contacts.filter(decision_role="decision_maker").exists():
+        leads.lead_add_contact(lead=lead, actor=w.ar, name="王主任", title="信息中心主任", decision_role="decision_maker")
+    opp = leads.lead_convert(lead=Lead.objects.get(pk=lead.pk), actor=w.ar)
+
+    steps.start("2 team, records, ATI → O2")
+    opps.competitor_add(opportunity=opp, actor=w.ar, name="Vendor Z", threat="medium", strengths="现网份额大")
+    opps.risk_add(opportunity=opp, actor=w.ar, description="工期紧", category="delivery", probability="low",
+                  impact="medium", mitigation="分期验收")
+    opps.team_assign(opportunity=opp, actor=w.ar, role=TeamRole.SR, user=w.sr)
+    _decide(_submit(opp, "ATI", w.ar, margin="30"), "GO", rationale="GO")
+    opp = opps.opportunity_advance(opportunity=opp, actor=w.ar)
+
+    steps.start("3 quote, ATB, bid, ATC → won, contract")
+    deadline = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=28), dt.time(17, 0)))
+    opps.bid_record(opportunity=opp, actor=w.ar, rfp_received_on=today, deadline=deadline, reference=f"ZB-{i}")
+    quote = opps.quote_create(opportunity=opp, actor=w.sr, price_list=w.price_list, payment_terms="30/70",
+                              valid_until=today + dt.timedelta(days=90))
+    opps.quote_line_add(quote=quote, actor=w.sr, product=w.product, quantity="100", discount_pct="5",
+                        site="一期 Phase 1")
+    opp = opps.opportunity_advance(opportunity=opp, actor=w.ar)
+    quote = opps.quote_request_approval(quote=quote, actor=w.sr)
+    opps.team_assign(opportunity=opp, actor=w.ar, role=TeamRole.FR, user=w.fr)
+    floor = (quote.total_net * Decimal("0.94")).quantize(Decimal(1))
+    _decide(_submit(opp, "ATB", w.ar, margin="30", quote=quote), "GO", floor_price=floor, rationale="GO")
+    opps.bid_submit(bid=opp.bids.get(), actor=w.ar, quote=quote)
+    opp = opps.opportunity_advance(opportunity=opp, actor=w.ar)
+    _decide(_submit(opp, "ATC", w.ar, quote=quote), "GO", rationale="GO")
+    opps.opportunity_win(opportunity=opp, actor=w.ar)
+    contract = Contract.objects.get(opportunity=opp)
+
+    steps.start("4 terms, handover, delivery, FAC")
+    billing.milestone_plan(contract=contract, actor=w.finance, rows=[
+        {"name": "预付款", "percent": "30", "trigger": "SIGNATURE", "scope": "CONTRACT", "payment_days": 30},
+        {"name": "终验款", "percent": "70", "trigger": "FAC", "scope": "CONTRACT", "payment_days": 45}])
+    contracts.contract_handover(contract=contract, actor=w.ar, pm=w.fr, handover_on=today)
+    contracts.shipment_record(contract=contract, actor=w.ar, description="AP 到货", shipped_on=today,
+                              delivered_on=today, site=contract.sites.first().pk)
+    contracts.certificate_record(contract=contract, actor=w.ar, type="FAC", whole_contract=True, signed_on=today,
+                                 signatory="王主任")
+
+    steps.start("5 invoice, receipt, allocation")
+    invoice = billing.invoice_request(contract=contract, actor=w.ar, vat_type="NORMAL")
+    invoice = billing.invoice_issue(invoice=invoice, actor=w.finance, issued_on=today,
+                                    official_number=f"{int(w.run, 16) % 10**8:08d}{i:07d}")
+    receipt = billing.receipt_record(actor=w.finance, amount_=invoice.total, received_on=today,
+                                     payer_name=contract.customer.legal_name, bank_ref=f"B-{w.run}-{i}")
+    billing.receipt_allocate(receipt=receipt, invoice=invoice, actor=w.finance)
+    steps.stop()
+
+
+def check(w: World, i: int) -> dict[str, Any]:
+    """The last deal reconciles: contract fulfilled, invoice paid, five flows equal."""
+    from m2c.billing import selectors
+    from m2c.contracts.models import Contract
+
+    contract = Contract.objects.filter(customer__legal_name=f"基准客户 {w.run}-{i:05d} 有限公司").get()
+    flows = selectors.five_flows(contract)
+    return {"contract": contract.status, "flows": [str(v) for _k, v in flows.flows()]}
+
+
+def measure(deals: int, warmup: int, profile: bool) -> dict[str, Any]:
+    from django.db import connection
+
+    w = World()
+    steps = Steps()
+    for i in range(warmup):
+        one_deal(w, i, Steps())
+    profiler = cProfile.Profile() if profile else None
+    started = time.perf_counter()
+    durations = []
+    if profiler:
+        profiler.enable()
+    for i in range(warmup, warmup + deals):
+        t0 = time.perf_counter()
+        one_deal(w, i, steps)
+        durations.append(time.perf_counter() - t0)
+    if profiler:
+        profiler.disable()
+    elapsed = time.perf_counter() - started
+    out: dict[str, Any] = {
+        "engine": connection.vendor, "deals": deals, "seconds": round(elapsed, 2),
+        "deals_per_s": round(deals / elapsed, 2), "median_ms": round(statistics.median(durations) * 1000, 1),
+        "p95_ms": round(sorted(durations)[int(len(durations) * 0.95) - 1] * 1000, 1),
+        "steps_ms_per_deal": {k: round(v / deals * 1000, 1) for k, v in sorted(steps.times.items())},
+        "last": check(w, warmup + deals - 1),
+    }
+    if profiler:
+        buffer = io.StringIO()
+        stats = pstats.Stats(profiler, stream=buffer)
+        stats.sort_stats("tottime").print_stats(15)
+        out["profile"] = buffer.getvalue()
+    return out
+
+
+def run(engine: str, deals: int, warmup: int, profile: bool) -> dict[str, Any]:
+    url = prepare(engine)
+    code = (f"import django, json; django.setup(); from benchmarks.deal_flow import measure; "
+            f"print('RESULT' + json.dumps(measure({deals}, {warmup}, {profile})))")
+    result = subprocess.run([sys.executable, "-c", code], env=_env(url), capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(result.stderr[-4000:])
+    line = [x for x in result.stdout.splitlines() if x.startswith("RESULT")][-1]
+    return json.loads(line[len("RESULT"):])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--deals", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    rows = []
+    for engine in args.engines.split(","):
+        result = run(engine, args.deals, args.warmup, args.profile)
+        rows.append(result)
+        print(f"{engine}: {result['deals']} deals in {result['seconds']} s = {result['deals_per_s']} deals/s "
+              f"(median {result['median_ms']} ms, p95 {result['p95_ms']} ms); last deal {result['last']}", flush=True)
+        for step, ms in result["steps_ms_per_deal"].items():
+            print(f"    {step:<45} {ms:>8} ms/deal")
+        if "profile" in result:
+            print(result["profile"])
+    print("| engine | deals | deals/s | median ms | p95 ms |")
+    print("|---|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['engine']} | {r['deals']} | {r['deals_per_s']} | {r['median_ms']} | {r['p95_ms']} |")
+
+
+if __name__ == "__main__":
+    main()
