@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField
 
-from .states import DisputeCategory, DisputeStatus, InvoiceStatus, Period, ReceiptStatus, Scope, Trigger, VatType
+from .states import (
+    DisputeCategory,
+    DisputeStatus,
+    InvoiceStatus,
+    Period,
+    ReceiptStatus,
+    Scope,
+    Trigger,
+    VatType,
+)
 
 
 class InvoiceFilterForm(M2CForm):
