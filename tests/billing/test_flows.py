@@ -33,7 +33,8 @@ def _story(s):
     pac(s, north, 60)
     inv2 = invoice(s, 62, "26312000000000000002")
     pay(s, inv1, "2000000", 70, "B-70")
-    services.invoice_dispute_open(invoice=inv2, actor=s.deal.ar, amount_="400000", reason="Missing APs")
+    services.invoice_dispute_open(invoice=inv2, actor=s.deal.ar, amount_="400000", reason="Missing APs",
+                                  opened_on=s.day(75))
     return c, flows_delivered, inv1, inv2
 
 

@@ -91,7 +91,7 @@ def test_the_five_flows_reconcile_whatever_the_sequence(planned):
                                                        reason="property", issued_on=planned.day(130))
                         elif op == "dispute" and issued:
                             services.invoice_dispute_open(invoice=issued[0], actor=planned.deal.ar, amount_=amount,
-                                                          reason="property")
+                                                          reason="property", opened_on=planned.day(130))
                         elif op == "resolve":
                             for inv in Invoice.objects.filter(contract=c, status="DISPUTED"):
                                 services.invoice_dispute_resolve(invoice=inv, actor=planned.finance, credit="0",

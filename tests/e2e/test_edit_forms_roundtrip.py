@@ -285,6 +285,7 @@ NOT_EDIT_FORMS = {
     "billing:receipt-refund": "creates", "billing:refund-decide": "command",
     "billing:disputes": "list", "billing:dispute": "record page; its forms are commands (investigate, propose, "
     "resolve, escalate, decide, close)", "billing:dispute-command": "commands",
+    "billing:receivables": "report", "billing:receivables-export": "XLSX",
     "billing:contract-flows": "report", "billing:workbench": "lists", "billing:milestone-add": "creates",
 }
 
