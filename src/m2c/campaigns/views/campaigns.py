@@ -41,7 +41,7 @@ COMMANDS: dict[str, tuple[str, Callable[..., Any], bool, Any]] = {
     "prepare": (S.PREPARING, services.campaign_prepare, False, gettext_lazy("Start preparing")),
     "start": (S.IN_EXECUTION, services.campaign_start, False, gettext_lazy("Start execution")),
     "finish": (S.EXECUTED, services.campaign_finish, False, gettext_lazy("Mark executed")),
-    "close": (S.CLOSED, services.campaign_close, False, gettext_lazy("Close")),
+    "close": (S.CLOSED, services.campaign_close, True, gettext_lazy("Close")),
     "cancel": (S.CANCELLED, services.campaign_cancel, True, gettext_lazy("Cancel campaign")),
 }
 
@@ -166,7 +166,7 @@ def campaign_command(request: HttpRequest, campaign_id: Any, command: str) -> Ht
         raise Http404(_("Unknown command."))
     _target, service, needs_reason, _label = COMMANDS[command]
     kwargs: dict[str, Any] = {"campaign": campaign, "actor": request.user}
-    if needs_reason or command == "close":
+    if needs_reason:
         kwargs["reason"] = request.POST.get("reason", "")
     try:
         service(**kwargs)
