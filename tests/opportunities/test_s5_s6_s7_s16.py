@@ -141,7 +141,8 @@ def test_s6_university_c_with_15_percent_margin_needs_the_regional_sdt_and_becom
     opp.refresh_from_db()
     assert (opp.stage, opp.abandon_reason, opp.forecast_category) == ("ABANDONED", "no_bid", "omitted")
     assert selectors.campaign_outcomes(campaign=roadshow) == {"open": 0, "on_hold": 0, "won": 0, "lost": 0,
-                                                              "abandoned": 1}
+                                                              "abandoned": 1, "pipeline": 0, "bookings": 0,
+                                                              "currency": "CNY"}
 
 
 def _atc(opp, deal, **answers):

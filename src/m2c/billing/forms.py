@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField
 
@@ -139,7 +140,7 @@ class ReceivablesFilterForm(M2CForm):
 class MilestoneForm(M2CForm):
     """One payment term: a percent of the contract value or a fixed amount, its trigger and scope."""
 
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("record", "Name"), max_length=120)
     percent = DecimalField(label=_("Percent of contract value"), max_digits=7, decimal_places=4, required=False,
                            min_value=0, max_value=100)
     amount = MoneyAmountField(label=_("or a fixed amount"), required=False, currency_field="=CNY")

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from m2c.core.forms import DateField, M2CForm, MoneyAmountField
+from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField
 from m2c.core.models import OrgUnit
 from m2c.core.selectors import currency_list, offering_line_list, org_unit_list
 
@@ -76,7 +76,7 @@ class BudgetForm(M2CForm):
                                     help_text=_("Left empty, this is a top-level budget granted its amount."))
     currency = forms.ChoiceField(label=_("Currency"), initial="CNY")
     amount = MoneyAmountField(label=_("Amount granted"), max_digits=20, required=False)
-    tolerance_percent = forms.DecimalField(label=_("Spend tolerance (%)"), min_value=0, max_value=50, initial=10,
+    tolerance_percent = DecimalField(label=_("Spend tolerance (%)"), min_value=0, max_value=50, initial=10,
                                            decimal_places=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -112,7 +112,7 @@ class ExpenseForm(M2CForm):
     spent_on = DateField(label=_("Date"))
     currency = forms.ChoiceField(label=_("Currency"), initial="CNY")
     amount = MoneyAmountField(label=_("Amount"), max_digits=20)
-    fx_rate = forms.DecimalField(label=_("Rate to the budget currency"), required=False, max_digits=18,
+    fx_rate = DecimalField(label=_("Rate to the budget currency"), required=False, max_digits=18,
                                  decimal_places=8, min_value=0,
                                  help_text=_("Only for another currency when no dated rate is stored."))
     evidence = forms.FileField(label=_("Evidence (invoice, receipt)"), required=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Checkpoint(models.TextChoices):
@@ -19,8 +20,8 @@ CHECKPOINT_DAYS = {Checkpoint.T30: 30, Checkpoint.T90: 90, Checkpoint.T180: 180}
 
 class CampaignEvaluation(models.Model):
     class Status(models.TextChoices):
-        DUE = "DUE", _("Due")
-        RECORDED = "RECORDED", _("Recorded")
+        DUE = "DUE", pgettext_lazy("evaluation", "Due")
+        RECORDED = "RECORDED", pgettext_lazy("evaluation", "Recorded")
 
     id = models.BigAutoField(primary_key=True)
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="evaluations",
@@ -29,7 +30,7 @@ class CampaignEvaluation(models.Model):
     due_on = models.DateField(_("due on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DUE)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
-    review = models.TextField(_("review"), blank=True, max_length=5000)
+    review = models.TextField(_("written review"), blank=True, max_length=5000)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("recorded by"))

@@ -24,7 +24,7 @@ from .campaigns import _planner
 
 
 class EvaluationForm(M2CForm):
-    review = forms.CharField(label=gettext_lazy("Review"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    review = forms.CharField(label=gettext_lazy("Written review"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 MODEL_LABELS = {SOURCED: gettext_lazy("Sourced (100 % to the campaign that sourced the deal)"),
