@@ -251,8 +251,20 @@ def browser() -> Any:
         instance.close()
 
 
+def warm_up() -> None:
+    """Import the URLconf (the API's routers and schemas: ~3 s of CPU) before a browser waits for a page.
+
+    The live server imports it on its first request otherwise, and on a busy machine the browser's first
+    ``goto`` then ran out of its 10 s while the server was still importing.
+    """
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports every view and router)
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Any:
+    warm_up()
     context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1440, "height": 900})
     context.set_default_timeout(10_000)
     tab = context.new_page()
