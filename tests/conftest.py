@@ -272,6 +272,23 @@ def page(browser: Any, live_server: Any) -> Any:
     context.close()
 
 
+def sign_in(page: Any, base_url: str, username: str) -> None:
+    """Sign in by handing the browser a session cookie, without the login form's page loads.
+
+    For tests about something else than signing in (the edit forms, the page walks): the session is the
+    one Django's own login makes (``Client.force_login``), so the pages see the same signed-in user.
+    """
+    from django.conf import settings
+
+    from m2c.core.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url,
+                               "httpOnly": True, "sameSite": "Lax"}])
+
+
 def login(page: Any, username: str, password: str = TEST_PASSWORD) -> None:
     """Sign in through the real login form."""
     page.goto("/login/")
