@@ -70,6 +70,67 @@ def pytest_configure(config: Any) -> None:
         config.stash[gc_collect_iterations_key] = 1
 
 
+# The longest tests (seconds on a busy 2-core machine, from `--durations`), started first and spread over the
+# workers, so no worker ends the run alone on a long walk. Only the order depends on this table: a renamed or
+# missing entry costs time, never a check. dev.py runs xdist with `--dist worksteal`: worker k starts with the
+# k-th slice of the collection and an idle worker steals from the end of the others' queues (short tests).
+LONGEST = {
+    "tests/e2e/test_zh_walk.py::test_every_page_of_every_role_is_chinese_and_fits_a_phone[marketing-oversight]": 150,
+    "tests/web/test_outsider_walk.py::test_every_page_and_api_route_refuses_outsiders_partners_and_anonymous": 120,
+    "tests/e2e/test_zh_walk.py::test_every_page_of_every_role_is_chinese_and_fits_a_phone[sales-finance]": 90,
+    "tests/customers/test_names.py::test_random_chinese_mobile_numbers": 55,
+    "tests/leads/test_import.py::test_a_sigkilled_import_is_detected_and_resumed": 50,
+    "tests/customers/test_normalize.py::test_any_single_character_change_is_detected": 45,
+    "tests/core/test_hardening_csp_browser.py::": 45,
+    "tests/core/test_hardening_busy.py::test_a_locked_sqlite_file": 42,
+    "tests/test_cli.py::test_demo_is_valid_deterministic_and_idempotent": 42,
+    "tests/opportunities/test_views.py::test_every_page_renders": 30,
+    "tests/billing/test_views.py::test_request_export_platform_import_and_pdf": 30,
+    "tests/customers/test_normalize.py::test_the_computed_check_character_always_validates": 27,
+    "tests/opportunities/test_states_machine.py::test_random_board_commands": 23,
+    "tests/billing/test_properties.py::test_allocations_never_exceed": 20,
+    "tests/leads/test_states.py::test_random_walks_through_the_services": 18,
+}
+
+DEMO_WALKS = ("tests/e2e/test_zh_walk.py::test_every_page", "tests/web/test_outsider_walk.py::test_every_page")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: Any, config: Any, items: list[Any]) -> None:
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if workers < 2 or len(items) < 2 * workers:
+        return
+    cost = {}
+    for item in items:
+        for prefix, seconds in LONGEST.items():
+            if item.nodeid.startswith(prefix):
+                cost[item.nodeid] = seconds
+    long = sorted((item for item in items if item.nodeid in cost), key=lambda item: -cost[item.nodeid])
+    short = [item for item in items if item.nodeid not in cost]
+    # worksteal's first split: worker k takes len(pending) // (workers - k) of what is left, from the front.
+    sizes, left = [], len(items)
+    for k in range(workers):
+        sizes.append(left // (workers - k))
+        left -= sizes[-1]
+    # Longest first, each to the slice with the least work so far (and room left).
+    slices: list[list[Any]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for item in long:
+        k = min((k for k in range(workers) if len(slices[k]) < sizes[k]), key=lambda k: load[k])
+        slices[k].append(item)
+        load[k] += cost[item.nodeid]
+    # The walks share one demo load (tests/demo_data.py): the first worker loads it, so the others start with
+    # something else instead of waiting for it.
+    for k in range(1, workers):
+        slices[k].sort(key=lambda item: item.nodeid.startswith(DEMO_WALKS))
+    ordered = []
+    for k in range(workers):
+        take = sizes[k] - len(slices[k])
+        ordered += slices[k] + short[:take]
+        short = short[take:]
+    items[:] = ordered
+
+
 def pytest_collection_finish(session: Any) -> None:
     """Django, ninja, Schemathesis and Hypothesis leave ~130,000 objects that live as long as the run:
     freeze them, so no garbage collection scans them again (every full collection gets twice as fast)."""
