@@ -89,8 +89,11 @@ LONGEST = {
     "tests/customers/test_normalize.py::test_the_computed_check_character_always_validates": 27,
     "tests/opportunities/test_states_machine.py::test_random_board_commands": 23,
     "tests/billing/test_properties.py::test_allocations_never_exceed": 20,
-    "tests/leads/test_states.py::test_random_walks_through_the_services": 18,
 }
+# Not moved: tests/leads/test_states.py::test_random_walks_through_the_services_follow_the_table (18 s) failed
+# its "the walks reach NURTURING" check when run eighth on a worker after the other long tests (twice in the
+# whole suite; never alone, nor after the same tests in one process): left in its module's place until
+# that order dependence is understood.
 
 DEMO_WALKS = ("tests/e2e/test_zh_walk.py::test_every_page", "tests/web/test_outsider_walk.py::test_every_page")
 
