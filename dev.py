@@ -69,9 +69,7 @@ def test(args: argparse.Namespace) -> None:
         env["M2C_DATABASE_URL"] = os.environ.get("M2C_DATABASE_URL", DEFAULT_PG)
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", "dev.py")
     count = default_workers() if args.workers == "cores" else int(args.workers)
-    # worksteal: each worker starts with its slice (tests/conftest.py puts the longest tests at the front of
-    # the slices) and an idle worker takes the tail of another's queue, so both finish together.
-    workers = ["-n", str(count), "--dist", "worksteal"] if count > 1 else ["-p", "no:xdist"]
+    workers = ["-n", str(count)] if count > 1 else ["-p", "no:xdist"]
     run(PYTHON, "-m", "pytest", *workers, *args.pytest_args, env=env)
 
 
