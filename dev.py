@@ -61,7 +61,10 @@ def start(args: argparse.Namespace) -> None:
 
 def test(args: argparse.Namespace) -> None:
     ensure_venv("[dev]")
-    env = {}
+    # Let Python keep compiled bytecode, pytest its rewritten test modules (both in __pycache__, ignored by
+    # git): with PYTHONDONTWRITEBYTECODE set, every worker and child process compiled them again (~2.5 s of
+    # CPU per worker to collect the suite; docs/benchmarks.md, "Test suite").
+    env = {"PYTHONDONTWRITEBYTECODE": ""}
     if args.pg:
         env["M2C_DATABASE_URL"] = os.environ.get("M2C_DATABASE_URL", DEFAULT_PG)
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", "dev.py")

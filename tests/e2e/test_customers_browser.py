@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from m2c.customers.models import Customer
 from tests.conftest import login
@@ -40,6 +41,18 @@ def test_sign_in_switch_to_chinese_create_and_find_a_customer(page, users, org):
     assert page.locator("#customers tbody tr").count() == 2
     page.fill("#search", "申江")
     page.wait_for_url(re.compile(r"search="))
-    page.wait_for_function("document.querySelectorAll('#customers tbody tr').length === 1")
+    # expect() polls without evaluating a string in the page, which the Content-Security-Policy forbids.
+    expect(page.locator("#customers tbody tr")).to_have_count(1)
     assert page.locator("#customers tbody tr").first.inner_text().startswith("申江大学")
     assert "共 1 个客户" in page.locator("#customer-count").inner_text()
+
+    # The pager (web/_pager.html): the next page of the search swaps the table in place, filter kept.
+    for n in range(25):
+        CustomerFactory(legal_name=f"申江大学附属第{n}中学", org_unit=org.east)
+    page.reload()
+    assert page.locator("#customers tbody tr").count() == 25
+    page.locator("#customer-table .pagination a", has_text="下一页").click()
+    page.wait_for_url(re.compile(r"search=.*page=2"))
+    expect(page.locator("#customers tbody tr")).to_have_count(1)  # 26 match: 25 on page 1
+    assert "第 2 页，共 2 页" in page.locator("#customer-table .pagination").inner_text()
+    assert page.locator("#search").input_value() == "申江"

@@ -30,7 +30,7 @@ from m2c.leads import services as lead_services
 from m2c.leads.models import RoutingRule
 from m2c.opportunities import services as opportunity_services
 from m2c.opportunities.models import GateReview, Product
-from tests.conftest import login
+from tests.conftest import sign_in
 from tests.opportunities import flows
 from tests.opportunities.conftest import deal, rates  # noqa: F401 (fixtures)
 
@@ -349,7 +349,7 @@ def test_saving_an_edit_form_unchanged_changes_nothing(page, live_server, users,
     if type(target.records[0]) not in UNDATED:
         assert any(isinstance(v, dt.date) for row in before for v in row.values()), "give the record a date to keep"
 
-    login(page, target.username)
+    sign_in(page, live_server.url, target.username)
     for language in LANGUAGES:
         page.context.add_cookies([{"name": "m2c_language", "value": language, "url": live_server.url}])
         page.goto(target.url)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pytest
 
 from m2c.core.models import Role
+from tests import demo_data
 from tests.conftest import TEST_PASSWORD
 from tests.e2e import walk
 from tests.factories import UserFactory
@@ -35,8 +36,8 @@ ROLES = {
     "administrator": "root.admin",
 }
 PHONE = {"width": 390, "height": 844}
-# Two walks, one per test worker (a walk of all nine took ~85 s on one core). Each walk loads the demo
-# data first (~20 s of CPU), so there are no more walks than workers.
+# Two walks, one per test worker (a walk of all nine took ~85 s on one core). The demo data is loaded once
+# and copied for the other walks (tests/demo_data.py).
 GROUPS = {
     "sales-finance": ("ar", "sr", "fr", "finance"),
     "marketing-oversight": ("marketing", "decision_team", "executive", "partner", "administrator"),
@@ -64,9 +65,7 @@ def test_the_groups_cover_every_role():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("group", list(GROUPS))
 def test_every_page_of_every_role_is_chinese_and_fits_a_phone(browser, live_server, group):
-    from m2c.demo import load_demo
-
-    load_demo(customers=12, progress=False)
+    demo_data.load(customers=12)
     UserFactory(username="root.admin", display_name="系统管理员", roles=[Role.ADMINISTRATOR], is_superuser=True,
                 is_staff=True)
     vocabulary = walk.data_vocabulary()

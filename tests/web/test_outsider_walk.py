@@ -18,18 +18,21 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from m2c.billing.models import BillingMilestone, Dispute, Invoice, Receipt
 from m2c.campaigns.models import Campaign, CampaignEvaluation, CampaignExpense, MarketingBudget
+from m2c.contracts import services as contract_services
 from m2c.contracts.models import AcceptanceCertificate, ChangeRequest, Contract, Site
 from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
 from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
 from m2c.customers.models import Customer, Territory
-from m2c.demo import load_demo
 from m2c.insight.models import Requirement
+from m2c.insight.services import requirement_create
 from m2c.leads import services as lead_services
 from m2c.leads.models import Lead, LeadImport, LeadMerge, RoutingRule, SavedView
 from m2c.opportunities.models import (
@@ -45,6 +48,7 @@ from m2c.opportunities.models import (
     Risk,
     TeamAssignment,
 )
+from tests import demo_data
 from tests.api.scoping import api_walk
 from tests.conftest import ApiClient
 from tests.factories import OrgUnitFactory, UserFactory
@@ -67,8 +71,10 @@ def _routes(resolver: URLResolver | None = None, prefix: str = "", namespace: st
 
 
 @pytest.fixture
-def world(db: Any) -> dict[str, Any]:
-    load_demo(customers=40, progress=False)
+def world(transactional_db: Any) -> dict[str, Any]:
+    # The walks' demo organisation, loaded once and copied (tests/demo_data.py): it has a record of every
+    # kind the walk fills a parameter from.
+    demo_data.load(customers=12)
     hq = OrgUnit.objects.get(code="hq")
     mars = OrgUnitFactory(code="mars", name="火星地区部", name_en="Mars", type=OrgUnit.Type.REGION, parent=hq)
     admin = UserFactory(username="walk-admin", roles=[Role.ADMINISTRATOR], is_superuser=True, is_staff=True)
@@ -79,7 +85,12 @@ def world(db: Any) -> dict[str, Any]:
     token_create(user=admin, name="walk")
     lead_services.saved_view_create(actor=owner, name="私人视图", query="status=new")
     LeadImport.objects.create(file_name="线索导入.csv", created_by=owner)
+    customer = Customer.objects.order_by("pk").first()
+    requirement_create(actor=owner, title="园区网需要支持 Wi-Fi 7", description="客户提出的产品需求", source_type="insight",
+                       customer=customer, org_unit=customer.org_unit)
     ImportJob.objects.create(kind=ImportJob.Kind.CUSTOMERS, file_name="客户导入.csv", created_by=owner)
+    if not AcceptanceCertificate.objects.exclude(evidence="").exists():
+        _accept_a_site(owner)
     clients = {}
     for key, user in (("admin", admin), ("outsider", outsider), ("partner", partner)):
         clients[key] = Client()
@@ -89,6 +100,21 @@ def world(db: Any) -> dict[str, Any]:
     secrets += [lead.title for lead in Lead.objects.exclude(title="")]
     secrets += [c.number for c in Contract.objects.all()]
     return {"clients": clients, "secrets": [s for s in secrets if len(s) >= 4], "owner": owner}
+
+
+def _accept_a_site(actor: Any) -> None:
+    """The small demo signs one contract and leaves it at its handover: deliver a site and accept it."""
+    contract = Contract.objects.order_by("number").first()
+    pm = User.objects.filter(groups__name=Role.FR).order_by("username").first() or contract.owner
+    contract_services.contract_handover(contract=contract, actor=None, pm=pm, handover_on=contract.signed_on,
+                                        baseline_plan="到货 → 安装 → 调测 → 初验 → 终验")
+    site = contract.sites.order_by("position").first()
+    today = timezone.localdate()
+    contract_services.shipment_record(contract=contract, actor=None, site=site.pk, description="一期设备到货",
+                                      shipped_on=today, delivered_on=today)
+    contract_services.certificate_record(
+        contract=contract, actor=None, type="PAC", sites=[site.pk], signed_on=today, signatory="客户信息中心主任",
+        scope_note="初验", upload=SimpleUploadedFile("PAC.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
 
 
 def _first(queryset: Any) -> Any:
