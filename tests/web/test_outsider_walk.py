@@ -15,6 +15,7 @@ route says here where its record comes from. The API is walked from its OpenAPI 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -91,6 +92,22 @@ def world(transactional_db: Any) -> dict[str, Any]:
     ImportJob.objects.create(kind=ImportJob.Kind.CUSTOMERS, file_name="客户导入.csv", created_by=owner)
     if not AcceptanceCertificate.objects.exclude(evidence="").exists():
         _accept_a_site(owner)
+    if not ChangeRequest.objects.exists():  # a drafted new site on the contract in execution
+        contract = Contract.objects.filter(status="IN_EXECUTION").order_by("number").first()
+        contract_services.change_request(contract=contract, actor=None, kind="SCOPE", reason="客户新增图书馆站点",
+                                         lines=[{"description": "图书馆无线覆盖", "site": "图书馆 Library",
+                                                 "quantity": "100", "unit_price": "1000", "unit_cost": "700"}])
+    if not Dispute.objects.exists():  # the small demo issues few invoices: contest a tenth of one
+        from m2c.billing import services as billing_services
+
+        invoice = Invoice.objects.filter(status__in=["ISSUED", "PARTIALLY_PAID"]).order_by("pk").first()
+        if invoice is None:
+            draft = Invoice.objects.filter(status="DRAFT").order_by("pk").first() or billing_services.invoice_request(
+                contract=Contract.objects.order_by("number").first(), actor=None)
+            invoice = billing_services.invoice_issue(invoice=draft, actor=None, official_number="26319999000000000001",
+                                                     issued_on=timezone.localdate())
+        billing_services.dispute_open(invoice=invoice, actor=None, category="QUALITY", reason="到货破损",
+                                      amount_=(invoice.open_amount / 10).quantize(Decimal("0.01")))
     clients = {}
     for key, user in (("admin", admin), ("outsider", outsider), ("partner", partner)):
         clients[key] = Client()
