@@ -97,14 +97,17 @@ def _budgets(today: dt.date) -> dict[tuple[str, str], object]:
 
 def _draw(campaign: object, budget: object, spend: str) -> None:
     """Commit the campaign's planned spend from its budget and book the demo expenses through the services."""
+    from django.db import transaction
+
     from . import services
     from .services.budgets import Kind, lock, post
 
     amount = Decimal(spend) * Decimal("1.08")  # planned a little above what was spent
-    locked = lock(budget.pk)
-    campaign.budget, campaign.budget_amount, campaign.committed_amount = locked, amount, amount
-    campaign.save(update_fields=["budget", "budget_amount", "committed_amount"])
-    post(locked, Kind.COMMIT, amount, actor=None, campaign=campaign, note="演示数据")
+    with transaction.atomic():
+        locked = lock(budget.pk)
+        campaign.budget, campaign.budget_amount, campaign.committed_amount = locked, amount, amount
+        campaign.save(update_fields=["budget", "budget_amount", "committed_amount"])
+        post(locked, Kind.COMMIT, amount, actor=None, campaign=campaign, note="演示数据")
     for category, supplier, value in EXPENSES.get(campaign.code, []):
         services.campaign_expense_add(campaign=campaign, actor=None, category=category, supplier=supplier,
                                       amount=value, spent_on=campaign.start_date)
