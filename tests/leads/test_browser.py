@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from m2c.leads import services
 from m2c.leads.capture import load_settings
@@ -51,3 +52,21 @@ def test_an_ar_accepts_a_lead_from_the_lead_page(page, users, lines, org):
     page.goto(f"/leads/{lead.pk}/")
     page.click("#accept-lead")
     page.wait_for_selector(".lead-status[data-status=ACCEPTED]")
+
+
+def test_ticking_leads_for_a_bulk_action_keeps_the_ticks_and_the_filter_boxes_still_filter(page, users, lines, org):
+    load_settings()
+    for i, name in enumerate(("申江大学", "东海理工大学")):
+        services.lead_create(actor=users.marketing, data={"customer_name": name, "contact_phone": f"1380013800{i}",
+                                                          "offering_lines": ["campus"], "region": "east"})
+    login(page, "mkt")
+    page.goto("/leads/")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/leads/?" in r.url or r.url.endswith("/leads/") else None)
+    row = page.locator("input[name=ids]").first
+    row.check()
+    page.wait_for_timeout(500)
+    assert row.is_checked() and requests == []  # a tick is not a filter: the table is not reloaded
+    page.check("input[name=needs_review]")
+    expect(page.locator("input[name=ids]")).to_have_count(0)
+    assert any("needs_review=1" in url for url in requests)
