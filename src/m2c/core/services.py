@@ -246,3 +246,25 @@ def model_update(
         for key in changed:
             setattr(instance, key, getattr(row, key))
     return diff
+
+
+def rows_update(model: type[Model], objects: list[Model], fields: list[str]) -> int:
+    """Write ``fields`` of many rows (already locked by the caller) with one prepared ``UPDATE … WHERE pk``
+    sent for every row at once (``executemany``), instead of Django's ``bulk_update``, whose ``CASE WHEN``
+    per row and field costs more to build than the database spends running it. Returns how many rows."""
+    from django.db import connections, router
+
+    if not objects:
+        return 0
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - quoted names of the model, values bound
+        connection.ops.quote_name(meta.db_table),
+        ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in columns),
+        connection.ops.quote_name(meta.pk.column))
+    params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
+              + [meta.pk.get_db_prep_value(obj.pk, connection)] for obj in objects]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(objects)

@@ -6,6 +6,7 @@ from .cash import (  # noqa: F401
     refund_decide,
     refund_request,
 )
+from .cash_batch import receipts_allocate_many  # noqa: F401
 from .disputes import (  # noqa: F401
     dispute_close,
     dispute_escalate,
