@@ -314,7 +314,7 @@ def measure(repeat: int, allocations: int, matches: int, profile: bool) -> None:
     print(f"  allocations through receipt_allocate: {len(pairs)} in {wall:.2f} s = {len(pairs) / wall:,.0f}/s; "
           f"cpu per allocation app {cpu / len(pairs) * 1000:.2f} ms, db {db / len(pairs) * 1000:.2f} ms", flush=True)
 
-    # The same allocations as a statement's confirmed matches: receipts_allocate_many, 500 rows a command.
+    # The same allocations as a statement's confirmed matches: receipts_allocate_many, 1,000 rows a command.
     pairs = _fresh_pairs(allocations)
     batch = 500
     if profile:
