@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('due_on', models.DateField(verbose_name='due on')),
                 ('status', models.CharField(choices=[('DUE', 'Due'), ('RECORDED', 'Recorded')], default='DUE', max_length=10, verbose_name='status')),
                 ('figures', models.JSONField(blank=True, default=dict, verbose_name='figures')),
-                ('review', models.TextField(blank=True, max_length=5000, verbose_name='review')),
+                ('review', models.TextField(blank=True, max_length=5000, verbose_name='written review')),
                 ('recorded_at', models.DateTimeField(blank=True, null=True, verbose_name='recorded at')),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='campaigns.campaign', verbose_name='campaign')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
