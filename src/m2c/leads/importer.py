@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from m2c.core import bulk
 from m2c.core.errors import ValidationFailed
 from m2c.core.imports import files, jobs, pipeline, runner, uploads
 from m2c.core.imports.mapping import (
@@ -44,7 +45,7 @@ from m2c.core.models import OfferingLine, Role
 from m2c.core.normalize import neutralise_cell
 from m2c.customers.models import Industry
 
-from . import bulk, capture
+from . import capture
 from .models import BudgetStatus, Channel, InvalidReason, Lead, LeadImport, LeadImportError, SourceType
 
 BATCH = 5000

@@ -16,8 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from m2c.core import bulk
 from m2c.core import events as core_events
 from m2c.core.errors import FieldErrors
+from m2c.core.models import Event
 from m2c.core.roles import Actor, authenticated
 from m2c.core.services import rows_update
 
@@ -97,7 +99,12 @@ def receipts_allocate_many(*, actor: Actor, rows: list[dict[str, Any]], on: Any 
                                allocated_on=allocated_on, created_by=by))
     errors.raise_if_any()
 
-    Allocation.objects.bulk_create(made, batch_size=1000)
+    now = timezone.now()
+    for a in made:
+        a.created_at = now
+    bulk.insert(Allocation, [{"id": a.id, "receipt_id": a.receipt_id, "invoice_id": a.invoice_id, "amount": a.amount,
+                              "invoice_amount": a.invoice_amount, "fx_rate": None, "allocated_on": a.allocated_on,
+                              "created_at": now, "created_by_id": a.created_by_id} for a in made])
     actor_id = getattr(by, "pk", None)
     log, last = [], {}
     for a in made:
@@ -107,7 +114,6 @@ def receipts_allocate_many(*, actor: Actor, rows: list[dict[str, Any]], on: Any 
         last[a.receipt_id] = payload  # a receipt's status move carries its last allocation, as one at a time
         log.append({"event_type": events.RECEIPT_ALLOCATED, "subject_type": "billing.receipt",
                     "subject_id": a.receipt_id, "actor_id": actor_id, "payload": payload})
-    now = timezone.now()
     for receipt in receipts.values():
         target = _receipt_target(receipt)
         if target != receipt.status:
@@ -125,7 +131,7 @@ def receipts_allocate_many(*, actor: Actor, rows: list[dict[str, Any]], on: Any 
         invoice.updated_at = now
     rows_update(Receipt, list(receipts.values()), ["allocated", "customer", "status", "version", "updated_at"])
     rows_update(Invoice, list(invoices.values()), ["paid", "status", "paid_on", "days_late", "version", "updated_at"])
-    core_events.record_many(log)
+    core_events.record_many(log, insert=lambda complete: bulk.insert(Event, complete))
     if paid_items:  # milestones follow their invoices (SETTLED when paid)
         from ..models import BillingItem
 

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.utils import timezone
 
+from m2c.core import bulk
 from m2c.customers.identity import Keys, Match, compare
 from m2c.opportunities import selectors as opportunity_selectors
 
-from .. import bulk
 from ..models import Lead
 from ..states import OPEN, S
 

@@ -21,12 +21,13 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from m2c.core import bulk
 from m2c.core import events as core_events
 from m2c.core.models import Event, User
 from m2c.customers.identity import CustomerIndex, Keys
 from m2c.customers.models import ComplianceStatus
 
-from .. import bulk, events, scoring
+from .. import events, scoring
 from ..models import CampaignTouch, InvalidReason, Lead, LeadContact, LeadMerge
 from ..states import OPEN, LeadStatus, check_path
 from .duplicates import Candidate, CandidatePool, best_match, load_candidates

@@ -17,11 +17,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from m2c.campaigns import selectors as campaign_selectors
+from m2c.core import bulk
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.customers import selectors as customer_selectors
 from m2c.customers.models import Industry
 
-from .. import bulk, scoring
+from .. import scoring
 from ..models import Lead, LeadSettings, RoutingRule
 from ..states import WORKING
 from .parsing import INDUSTRY_WORDS, choice, is_uuid

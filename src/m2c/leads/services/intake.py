@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from m2c.core import bulk
 from m2c.core.errors import Conflict, NotFound, ValidationFailed
 from m2c.core.models import OfferingLine, Role, User
 from m2c.core.notifications import message, notify
 from m2c.core.roles import require_role
 from m2c.customers import selectors as customer_selectors
 
-from .. import bulk, capture
+from .. import capture
 from ..models import (
     CampaignTouch,
     Channel,

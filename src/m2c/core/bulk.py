@@ -1,4 +1,5 @@
-"""The batch path's insert: one ``executemany`` per table, values prepared as Django would.
+"""Bulk inserts for every app (the lead import, batched allocations): one ``executemany`` or COPY per table,
+values prepared as Django would.
 
 ``Model.objects.bulk_create`` spends most of its time building model instances and preparing each
 value through the field API; an import of a million leads cannot afford that. This helper prepares
