@@ -5,15 +5,17 @@ Other apps never query ``Campaign`` themselves: they ask here.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from m2c.core.models import Role
 
-from .models import Campaign, MarketingBudget
+from .models import Campaign, JourneyStage, MarketingBudget
 from .states import ACCEPTS_RESPONSES
 
 
@@ -129,3 +131,32 @@ def plan_campaigns(*, year: int, region: Any = None, offering_line: str = "") ->
     if offering_line:
         qs = qs.filter(offering_lines__code=offering_line).distinct()
     return list(qs)
+
+
+# --- one journey: the next stage's campaign ----------------------------------------------------------
+
+STAGE_ORDER = [s for s, _label in JourneyStage.choices]
+UPCOMING = ("APPROVED", "PREPARING", "IN_EXECUTION")
+
+
+def next_stage(stage: str) -> str | None:
+    """The buyer-journey stage after ``stage`` (None after loyalty)."""
+    index = STAGE_ORDER.index(stage) if stage in STAGE_ORDER else -1
+    return STAGE_ORDER[index + 1] if 0 <= index < len(STAGE_ORDER) - 1 else None
+
+
+def next_campaign_for(*, stage: str, offering_line_ids: list[Any], region: Any = None,
+                      on: dt.date | None = None) -> Campaign | None:
+    """The campaign to invite a nurtured lead or customer to next (issue 11 item 3): one of the next
+    journey stage that has not ended, promotes one of its offering lines, runs in its region (its org unit's
+    subtree) or at corporate level; the soonest first."""
+    following = next_stage(stage)
+    if following is None:
+        return None
+    on = on or timezone.localdate()
+    qs = Campaign.objects.filter(journey_stage=following, status__in=UPCOMING, end_date__gte=on)
+    if offering_line_ids:
+        qs = qs.filter(offering_lines__in=list(offering_line_ids))
+    if region is not None:
+        qs = qs.filter(Q(level="corporate") | Q(org_unit__isnull=True) | Q(org_unit__path__startswith=region.path))
+    return qs.select_related("org_unit").order_by("start_date", "code").distinct().first()

@@ -22,6 +22,16 @@ from ..models import InvalidReason
 from ..states import LEAD_MACHINE, LeadStatus
 
 
+def _next_campaign(lead: Any) -> Any:
+    """For a lead in nurture: the next journey stage's campaign to invite it to (one journey, not fragments)."""
+    if lead.status not in (LeadStatus.RECYCLED, LeadStatus.NURTURING):
+        return None
+    from m2c.campaigns.selectors import next_campaign_for
+
+    return next_campaign_for(stage=lead.journey_stage, region=lead.region,
+                             offering_line_ids=[line.pk for line in lead.offering_lines.all()])
+
+
 def _detail_context(request: HttpRequest, lead: Any, **extra: Any) -> dict[str, Any]:
     breakdown = [{**item, "label": scoring.label(item["dimension"]),
                   "percent": int(float(item["points"]) * 100 / item["weight"]) if item["weight"] else 0}
@@ -45,6 +55,7 @@ def _detail_context(request: HttpRequest, lead: Any, **extra: Any) -> dict[str, 
         "activities": list(lead.activities.select_related("created_by")),
         "contacts": list(lead.contacts.all()),
         "touches": list(selectors.touches_of(lead)),
+        "next_campaign": _next_campaign(lead),
         "gaps": gaps,
         "targets": targets,
         "can_accept": can_accept,
