@@ -34,15 +34,18 @@ def _ratio(part: Decimal, whole: Decimal, places: str = "0.01") -> Decimal | Non
     return (part / whole).quantize(Decimal(places), rounding=ROUND_HALF_UP) if whole else None
 
 
-def campaign_figures(campaign: Campaign, *, on: dt.date | None = None, model: str = SOURCED) -> dict[str, Any]:
-    """Targets against live actuals, costs, utilisation and the cash ROI to date (strings, for the snapshot)."""
+def campaign_figures(campaign: Campaign, *, on: dt.date | None = None, model: str = SOURCED,
+                     roi: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Targets against live actuals, costs, utilisation and the cash ROI to date (strings, for the snapshot).
+
+    ``roi`` is ``cash_roi``'s answer when the caller already has it (the campaign page shows both)."""
     from m2c.leads import selectors as lead_selectors
     from m2c.opportunities import selectors as opportunity_selectors
 
     on = on or timezone.localdate()
     leads = lead_selectors.campaign_lead_outcomes(campaign=campaign)
     opps = opportunity_selectors.campaign_outcomes(campaign=campaign)
-    roi = cash_roi(campaign, on=on, model=model)
+    roi = roi or cash_roi(campaign, on=on, model=model)
     spend = campaign.actual_spend
     opportunities = opps["open"] + opps["on_hold"] + opps["won"] + opps["lost"] + opps["abandoned"]
     rows = [

@@ -39,8 +39,8 @@ def _percent(ratio: Any) -> Decimal | None:
 def outcome_context(campaign: Any, user: Any, *, model: str = SOURCED, form: EvaluationForm | None = None,
                     form_for: int | None = None) -> dict[str, Any]:
     model = model if model in MODELS else SOURCED
-    figures = services.campaign_figures(campaign, model=model)
     roi = cash_roi(campaign, model=model)
+    figures = services.campaign_figures(campaign, model=model, roi=roi)
     counts = ("valid_leads", "opportunities")
     labels = {"valid_leads": _("Valid leads"), "opportunities": _("Opportunities"), "pipeline": _("Pipeline"),
               "bookings": _("Bookings"), "cash": _("Cash collected")}

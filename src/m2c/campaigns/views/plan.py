@@ -39,8 +39,9 @@ def campaign_plan(request: HttpRequest) -> HttpResponse:
     lanes = []
     for level, level_label in CampaignLevel.choices:
         for stage, stage_label in JourneyStage.choices:
-            items = [{"campaign": c, "start": _span(c, year)[0], "end": _span(c, year)[1] + 1}
-                     for c in campaigns if c.level == level and c.journey_stage == stage]
+            items = [{"campaign": c, "start": first, "end": last + 1}
+                     for c in campaigns if c.level == level and c.journey_stage == stage
+                     for first, last in [_span(c, year)]]
             lanes.append({"level": level, "level_label": level_label, "stage_label": stage_label, "items": items,
                           "first": stage == JourneyStage.AWARENESS})
     budgets: dict[str, dict[str, Any]] = {}
