@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -52,16 +53,26 @@ VAR_DIR = Path(os.environ.get("M2C_VAR_DIR") or _default_var_dir())
 def _secret_key() -> str:
     if key := os.environ.get("M2C_SECRET_KEY"):
         return key
-    # A stable per-installation key so sessions survive restarts, without any set-up step.
+    # A stable per-installation key so sessions survive restarts, without any set-up step. Several processes
+    # may start at once on a fresh install (app servers, workers): the key is written to a private temporary
+    # file and linked into place, so the file appears whole or not at all and the first process's key wins.
     path = VAR_DIR / "secret_key"
     try:
         return path.read_text().strip()
     except FileNotFoundError:
-        VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
-        key = secrets.token_urlsafe(50)
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
-            handle.write(key)
-        return key
+        pass
+    VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, temporary = tempfile.mkstemp(dir=VAR_DIR, prefix=".secret_key.")  # created 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)
+    return path.read_text().strip()
 
 
 SECRET_KEY = _secret_key()

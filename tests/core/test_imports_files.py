@@ -145,3 +145,24 @@ def test_the_secret_key_is_created_private(tmp_path):
     subprocess.run([sys.executable, "-c", "import m2c.settings"], env=env, check=True, timeout=60)
     assert stat.S_IMODE((tmp_path / "var" / "secret_key").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "var").stat().st_mode) == 0o700
+
+
+def test_processes_starting_at_once_on_a_fresh_install_share_one_secret_key(tmp_path):
+    # An app server and its workers start together on a new machine: none may fail on the key file the
+    # others are creating, and all must sign with the same key (CI once lost a race test to this).
+    env = {**os.environ, "M2C_VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "m2c.settings"}
+    env.pop("M2C_SECRET_KEY", None)
+    # Each child loads everything settings needs, says so, and waits; all are released together.
+    code = ("import sys, importlib.util as u; import dj_database_url, django.conf; "
+            "spec = u.find_spec('m2c.settings'); print('ready', flush=True); sys.stdin.readline(); "
+            "import m2c.settings as s; print(s.SECRET_KEY)")
+    children = [subprocess.Popen([sys.executable, "-c", code], env=env, stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True) for _ in range(16)]
+    assert all(child.stdout.readline().strip() == "ready" for child in children)
+    for child in children:
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    keys = {child.communicate(timeout=60)[0].strip() for child in children}
+    assert all(child.returncode == 0 for child in children)
+    assert len(keys) == 1 and len(keys.pop()) > 40
+    assert not list((tmp_path / "var").glob(".secret_key.*"))  # no temporary file left behind
