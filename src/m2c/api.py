@@ -167,6 +167,7 @@ def _register_routers() -> None:
     from m2c.contracts.api import router as contracts_router
     from m2c.core.api import router as core_router
     from m2c.customers.api import router as customers_router
+    from m2c.enablement.api import router as enablement_router
     from m2c.insight.api import router as insight_router
     from m2c.leads.api import router as leads_router
     from m2c.opportunities.api import router as opportunities_router
@@ -179,6 +180,7 @@ def _register_routers() -> None:
     api.add_router("/", opportunities_router)
     api.add_router("/", contracts_router)
     api.add_router("/", billing_router)
+    api.add_router("/", enablement_router)
 
 
 _register_routers()

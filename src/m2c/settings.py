@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "m2c.customers",
     "m2c.insight",
     "m2c.campaigns",
+    "m2c.enablement",
     "m2c.leads",
     "m2c.opportunities",
     "m2c.contracts",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("customers/", include("m2c.customers.urls")),
     path("insight/", include("m2c.insight.urls")),
     path("campaigns/", include("m2c.campaigns.urls")),
+    path("enablement/", include("m2c.enablement.urls")),
     path("leads/", include("m2c.leads.urls")),
     path("opportunities/", include("m2c.opportunities.urls")),
     path("billing/", include("m2c.billing.urls")),

@@ -84,6 +84,7 @@ class TeamAssigned(EventPayload):
     user: str
     replaced: str | None = None
     from_: str | None = Field(None, alias="from")
+    certification_warning: str | None = None  # the SR rule in warning mode (enablement, domain.md 7.5)
 
 
 class TeamEnded(EventPayload):

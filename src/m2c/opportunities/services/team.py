@@ -19,6 +19,7 @@ from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor, authenticated, require_role
 from m2c.core.services import model_update
 from m2c.customers.models import DecisionRole
+from m2c.enablement.services import sr_assignment_check
 
 from .. import events, rules
 from ..models import Activity, Competitor, Level3, Opportunity, Program, Risk, Stakeholder, TeamAssignment
@@ -77,6 +78,8 @@ def team_assign(*, opportunity: Opportunity, actor: Actor, role: str, user: User
     errors.raise_if_any()
     today = timezone.localdate()
     start = valid_from or today
+    # The SR-certification rule (domain.md 7.5): a warning, or 422 sr_not_certified in hard-block mode.
+    warning = sr_assignment_check(user=user, offering_line=opp.offering_line, on_date=start) if role == TeamRole.SR else None
     replaced = None
     if role in (TeamRole.AR, TeamRole.SR, TeamRole.FR):
         current = opp.team.filter(role=role, valid_to__isnull=True).first()
@@ -96,8 +99,9 @@ def team_assign(*, opportunity: Opportunity, actor: Actor, role: str, user: User
     core_events.record(
         events.TEAM_ASSIGNED, opp, actor=actor,
         payload={"role": role, "user": user.username, "replaced": replaced.username if replaced else None,
-                 "from": str(start)},
+                 "from": str(start), **({"certification_warning": warning} if warning else {})},
     )
+    row.certification_warning = warning
     if getattr(actor, "pk", None) != user.pk:
         notify(user, title=message(gettext_noop("You are %(role)s on %(name)s"), role=TeamRole(role).label,
                                    name=opp.name),

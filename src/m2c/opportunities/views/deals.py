@@ -304,9 +304,11 @@ def team_add(request: HttpRequest, opportunity_id: uuid.UUID) -> HttpResponse:
     opp = selectors.opportunity_get(user=request.user, opportunity_id=opportunity_id)
     form = TeamForm(request.POST)
     if form.is_valid():
-        _run(request, lambda: services.team_assign(opportunity=opp, actor=request.user, role=form.cleaned_data["role"],
-                                                   user=form.cleaned_data["user"], note=form.cleaned_data["note"]),
-             _("Team updated."))
+        row = _run(request, lambda: services.team_assign(opportunity=opp, actor=request.user, role=form.cleaned_data["role"],
+                                                         user=form.cleaned_data["user"], note=form.cleaned_data["note"]),
+                   _("Team updated."))
+        if getattr(row, "certification_warning", None):
+            messages.warning(request, row.certification_warning)
     else:
         messages.error(request, form.errors.as_text())
     return redirect("opportunities:detail", opp.pk)

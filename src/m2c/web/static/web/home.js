@@ -1,5 +1,5 @@
 // Draws the charts of a page from the JSON its view wrote into #home-charts (web/homes.py) or #page-charts:
-// {element id: {kind: "donut" | "funnel" | "bar", labels, series: [{name, data}], stacked}}.
+// {element id: {kind: "donut" | "funnel" | "bar" | "heatmap", labels, series: [{name, data}], stacked}}.
 (function () {
   var source = document.getElementById("home-charts") || document.getElementById("page-charts");
   if (!source || !window.echarts) { return; }
@@ -30,6 +30,22 @@
         series: [{type: "funnel", sort: "none", left: "10%", width: "80%", minSize: "20%",
                   label: {formatter: function (p) { return p.name + "  " + compact(number(p.value)); }},
                   data: spec.data.map(function (d) { return {name: d.name, value: number(d.value)}; })}]
+      };
+    } else if (spec.kind === "heatmap") {
+      // {x: [column labels], y: [row labels], data: [[x, y, percent or "-", numerator, denominator]], label}
+      option = {
+        tooltip: {position: "top", formatter: function (p) {
+          var d = p.data;
+          return spec.y[d[1]] + "<br>" + spec.x[d[0]] + ": " + (d[4] ? d[3] + " / " + d[4] + " (" + d[2] + "%)" : "—");
+        }},
+        grid: {left: 8, right: 8, top: 8, bottom: 56, containLabel: true},
+        xAxis: {type: "category", data: spec.x, splitArea: {show: true}, axisLabel: {interval: 0, hideOverlap: true}},
+        yAxis: {type: "category", data: spec.y, inverse: true, splitArea: {show: true}},
+        visualMap: {min: 0, max: 100, calculable: false, orient: "horizontal", left: "center", bottom: 0,
+                    itemHeight: 120, text: ["100%", "0%"], inRange: {color: ["#fde2e1", "#fff3c4", "#c7ecd0", "#2f9e44"]}},
+        series: [{type: "heatmap", data: spec.data, label: {show: true, formatter: function (p) {
+          return p.data[4] ? p.data[3] + "/" + p.data[4] : "";
+        }}, emphasis: {itemStyle: {shadowBlur: 6, shadowColor: "rgba(0,0,0,0.3)"}}}]
       };
     } else {
       option = {

@@ -1,0 +1,251 @@
+"""Reads of courses, exams, attempts and certificates, scoped; the certificate checks other apps call.
+
+- Courses and exams are a catalogue: a course with no ``org_unit`` is offered to the whole company, one
+  with a unit to that unit's subtree; partner users see only what is offered to partner staff.
+- Attempts and certificates are personal: their holder sees them; enablement managers (administrators,
+  executives and members of an enablement center) see those of their region; a partner user also sees
+  the certificates of their partner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from m2c.core.models import OfferingLine, OrgUnit, Role, User
+from m2c.core.scoping import home_unit, scope
+
+from .models import Attempt, Certificate, Course, EnablementConfig, Enrolment, Exam
+from .states import LIVE, Audience, CertificateStatus
+
+# The staff roles whose certification coverage the coverage page counts.
+COVERAGE_ROLES = (Role.AR, Role.SR, Role.FR)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_enablement_manager(user: Any) -> bool:
+    """Administrators, executives and the members of an enablement center manage enablement."""
+    if not _signed_in(user):
+        return False
+    if user.sees_everything or user.has_role(Role.ADMINISTRATOR):
+        return True
+    return bool(user.org_unit_id and user.org_unit.type == OrgUnit.Type.ENABLEMENT_CENTER)
+
+
+def config() -> EnablementConfig:
+    row, _created = EnablementConfig.objects.get_or_create(pk=1)
+    return row
+
+
+# --- the catalogue ----------------------------------------------------------------------------------
+
+
+def _catalogue(queryset: QuerySet, user: Any) -> QuerySet:
+    if not _signed_in(user):
+        return queryset.none()
+    if user.sees_everything:
+        return queryset
+    if user.has_role(Role.PARTNER):
+        return queryset.filter(audience__in=[Audience.PARTNER, Audience.EVERYONE], org_unit__isnull=True)
+    condition = Q(org_unit__isnull=True)
+    if user.org_unit_id:
+        home = home_unit(user.org_unit)
+        codes = home.path.strip("/").split("/")
+        above = ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+        condition |= Q(org_unit__path__in=above) | Q(org_unit__path__startswith=home.path)
+    return queryset.filter(audience__in=[Audience.INTERNAL, Audience.EVERYONE]).filter(condition)
+
+
+def course_queryset(user: Any) -> QuerySet[Course]:
+    return _catalogue(Course.objects.filter(active=True), user)
+
+
+def course_list(*, user: Any, offering_line: str | None = None, role: str | None = None,
+                search: str | None = None) -> QuerySet[Course]:
+    qs = course_queryset(user).select_related("offering_line", "org_unit")
+    if offering_line:
+        qs = qs.filter(offering_line__code=offering_line)
+    if role:
+        qs = qs.filter(role=role)
+    if search:
+        qs = qs.filter(Q(name__icontains=search.strip()) | Q(name_en__icontains=search.strip()))
+    return qs.order_by("offering_line__code", "role", "code")
+
+
+def course_get(*, user: Any, course_id: Any) -> Course:
+    return get_object_or_404(course_queryset(user).select_related("offering_line", "org_unit"), pk=course_id)
+
+
+def enrolments_of(user: Any) -> dict[Any, Enrolment]:
+    if not _signed_in(user):
+        return {}
+    return {e.course_id: e for e in Enrolment.objects.filter(user=user)}
+
+
+def exam_queryset(user: Any) -> QuerySet[Exam]:
+    return _catalogue(Exam.objects.filter(active=True), user)
+
+
+def exam_list(*, user: Any, offering_line: str | None = None, course: Any = None) -> QuerySet[Exam]:
+    qs = exam_queryset(user).select_related("offering_line", "course")
+    if offering_line:
+        qs = qs.filter(offering_line__code=offering_line)
+    if course is not None:
+        qs = qs.filter(course=course)
+    return qs.order_by("code")
+
+
+def exam_get(*, user: Any, exam_id: Any) -> Exam:
+    return get_object_or_404(exam_queryset(user).select_related("offering_line", "course"), pk=exam_id)
+
+
+# --- attempts and certificates ------------------------------------------------------------------------
+
+
+def attempt_queryset(user: Any) -> QuerySet[Attempt]:
+    qs = Attempt.objects.all()
+    if not _signed_in(user):
+        return qs.none()
+    if user.sees_everything:
+        return qs
+    if is_enablement_manager(user):
+        return scope(qs, user, org_field="user__org_unit", owner_fields=("user",))
+    return qs.filter(user=user)
+
+
+def attempt_list(*, user: Any, exam: Any = None, mine: bool = False, status: str | None = None) -> QuerySet[Attempt]:
+    qs = attempt_queryset(user).select_related("exam", "user")
+    if mine:
+        qs = qs.filter(user=user)
+    if exam is not None:
+        qs = qs.filter(exam=exam)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-started_at", "id")
+
+
+def attempt_get(*, user: Any, attempt_id: Any) -> Attempt:
+    return get_object_or_404(attempt_queryset(user).select_related("exam", "user"), pk=attempt_id)
+
+
+def attempt_questions(attempt: Attempt) -> list[Any]:
+    """The attempt's questions in order, each with its options prefetched."""
+    return list(attempt.questions.select_related("question").prefetch_related("question__options")
+                .order_by("position"))
+
+
+def certificate_queryset(user: Any) -> QuerySet[Certificate]:
+    qs = Certificate.objects.all()
+    if not _signed_in(user):
+        return qs.none()
+    if user.sees_everything:
+        return qs
+    if user.has_role(Role.PARTNER):
+        partner_id = getattr(user, "partner_id", None)
+        condition = Q(holder_user=user)
+        if partner_id:
+            condition |= Q(partner_id=partner_id)
+        return qs.filter(condition)
+    if is_enablement_manager(user):
+        return scope(qs, user, org_field="org_unit", owner_fields=("holder_user",))
+    return qs.filter(holder_user=user)
+
+
+def certificate_list(*, user: Any, mine: bool = False, status: str | None = None,
+                     offering_line: str | None = None) -> QuerySet[Certificate]:
+    qs = certificate_queryset(user).select_related("holder_user", "offering_line", "org_unit", "exam")
+    if mine:
+        qs = qs.filter(holder_user=user)
+    if status:
+        qs = qs.filter(status=status)
+    if offering_line:
+        qs = qs.filter(offering_line__code=offering_line)
+    return qs.order_by("-valid_from", "number")
+
+
+def certificate_get(*, user: Any, certificate_id: Any) -> Certificate:
+    return get_object_or_404(certificate_queryset(user).select_related("holder_user", "offering_line", "org_unit"),
+                             pk=certificate_id)
+
+
+# --- what other apps ask ----------------------------------------------------------------------------------
+
+
+def valid_certificates(*, holder: Any = None, partner_id: Any = None, offering_line: Any = None,
+                       on_date: dt.date | None = None, track: str | None = None) -> QuerySet[Certificate]:
+    """Certificates valid on ``on_date`` (default today): ``valid_from ≤ on_date ≤ valid_to`` and not revoked
+    by then. ``holder`` is a user; ``partner_id`` selects every certificate of a partner's staff (the
+    partners app counts its experts with it). ``offering_line`` is a line or its id. Not scoped: callers are
+    services that have checked their own permission."""
+    day = on_date or timezone.localdate()
+    qs = Certificate.objects.filter(valid_from__lte=day, valid_to__gte=day).filter(
+        ~Q(status=CertificateStatus.REVOKED) | Q(revoked_on__gt=day))
+    if holder is not None:
+        qs = qs.filter(holder_user=holder)
+    if partner_id is not None:
+        qs = qs.filter(partner_id=partner_id)
+    if offering_line is not None:
+        qs = qs.filter(offering_line_id=getattr(offering_line, "pk", offering_line))
+    if track:
+        qs = qs.filter(track=track)
+    return qs
+
+
+def has_valid_certificate(user: Any, offering_line: Any, on_date: dt.date | None = None) -> bool:
+    return valid_certificates(holder=user, offering_line=offering_line, on_date=on_date).exists()
+
+
+def live_certificate_count(user: Any) -> int:
+    return Certificate.objects.filter(holder_user=user, status__in=LIVE).count() if _signed_in(user) else 0
+
+
+# --- coverage -----------------------------------------------------------------------------------------------
+
+
+def _regions_for(user: Any) -> list[OrgUnit]:
+    regions = list(OrgUnit.objects.filter(type=OrgUnit.Type.REGION, active=True).order_by("path"))
+    if not _signed_in(user) or user.has_role(Role.PARTNER) and not user.sees_everything:
+        return []
+    if user.sees_everything:
+        return regions
+    if not user.org_unit_id:
+        return []
+    home = home_unit(user.org_unit)
+    return [r for r in regions if r.path.startswith(home.path) or home.path.startswith(r.path)]
+
+
+def coverage(*, user: Any, on_date: dt.date | None = None) -> dict[str, Any]:
+    """Per region, role (AR, SR, FR) and offering line: staff in the role, and how many of them hold a
+    certificate for the line valid on ``on_date``. Returns ``{"regions", "lines", "rows"}``, each row
+    ``{"region", "role", "line", "in_role", "certified", "pct"}`` (pct None where nobody is in the role)."""
+    regions = _regions_for(user)
+    lines = list(OfferingLine.objects.filter(active=True).order_by("code"))
+    if not regions:
+        return {"regions": [], "lines": lines, "rows": []}
+    staff = (User.objects.filter(is_active=True, org_unit__isnull=False, groups__name__in=COVERAGE_ROLES)
+             .values_list("pk", "org_unit__path", "groups__name"))
+    certified = set(valid_certificates(on_date=on_date).filter(holder_user__isnull=False)
+                    .values_list("holder_user_id", "offering_line_id"))
+    people: dict[tuple[Any, str], set[Any]] = defaultdict(set)
+    for pk, path, role in staff:
+        region = next((r for r in regions if path.startswith(r.path)), None)
+        if region is not None:
+            people[(region.pk, role)].add(pk)
+    rows = []
+    for region in regions:
+        for role in COVERAGE_ROLES:
+            members = people.get((region.pk, role), set())
+            for line in lines:
+                done = sum(1 for pk in members if (pk, line.pk) in certified)
+                pct = round(100 * done / len(members)) if members else None
+                rows.append({"region": region, "role": role, "line": line, "in_role": len(members),
+                             "certified": done, "pct": pct})
+    return {"regions": regions, "lines": lines, "rows": rows}
