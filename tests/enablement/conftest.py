@@ -26,6 +26,7 @@ import pytest
 from m2c.core.models import Role
 from m2c.enablement.models import Course, Exam, Option, Question, QuestionBank
 from tests.factories import OrgUnitFactory, UserFactory
+from tests.opportunities.conftest import deal, rates  # noqa: F401 (fixtures of the SR-rule tests)
 
 
 def make_question(bank: QuestionBank, kind: str, text: str, points: int, options: str, correct: str) -> Question:

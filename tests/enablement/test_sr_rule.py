@@ -12,7 +12,6 @@ from m2c.core.models import Event
 from m2c.enablement import services
 from m2c.opportunities import services as opportunity_services
 from m2c.opportunities.models import TeamAssignment
-from tests.opportunities.conftest import deal, rates  # noqa: F401 (fixtures)
 from tests.opportunities.factories import opportunity
 
 
