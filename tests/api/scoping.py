@@ -18,6 +18,7 @@ REFERENCE = {
     "/me", "/tokens", "/org-units", "/offering-lines", "/currencies", "/fx-rates", "/decision-bodies",
     "/authority-matrices", "/authority-matrices/current", "/gate-checklists", "/opportunity-settings",
     "/products", "/price-lists",
+    "/courses", "/exams",  # the enablement catalogue: the company-wide courses and exams are open to all staff
 }
 PARAM = re.compile(r"\{[^}]+\}")
 

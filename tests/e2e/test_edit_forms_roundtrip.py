@@ -287,6 +287,11 @@ NOT_EDIT_FORMS = {
     "resolve, escalate, decide, close)", "billing:dispute-command": "commands",
     "billing:receivables": "report", "billing:receivables-export": "XLSX",
     "billing:contract-flows": "report", "billing:workbench": "lists", "billing:milestone-add": "creates",
+    # Enablement: courses and exams are configured in the admin; the pages take commands (enrol, start, answer).
+    "enablement:index": "list", "enablement:course-detail": "record page; its forms are commands (enrol, complete)",
+    "enablement:exam-detail": "record page; its form starts an attempt (creates)",
+    "enablement:attempt": "the exam being taken: answers are commands of the attempt, then its result",
+    "enablement:certificates": "list", "enablement:coverage": "report",
 }
 
 

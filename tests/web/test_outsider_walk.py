@@ -32,6 +32,7 @@ from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
 from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
 from m2c.customers.models import Customer, Territory
+from m2c.enablement.models import Attempt, Course, Exam
 from m2c.insight.models import Requirement
 from m2c.insight.services import requirement_create
 from m2c.leads import services as lead_services
@@ -185,6 +186,11 @@ FILL: dict[str, Callable[[], Any]] = {
     "change_id": lambda: _first(ChangeRequest.objects).pk,
     "file_kind": lambda: "certificate",
     "file_id": lambda: _first(AcceptanceCertificate.objects.exclude(evidence="")).pk,
+    # Enablement: a course and an exam offered to the East region only (the demo's expert workshop), and an
+    # attempt, which only its candidate and the enablement managers above them see.
+    "course_id": lambda: _first(Course.objects.filter(org_unit__code="east")).pk,
+    "exam_id": lambda: _first(Exam.objects.filter(org_unit__code="east")).pk,
+    "attempt_id": lambda: _first(Attempt.objects).pk,
     # The admin site refuses every non-staff visitor before it reads an object.
     "object_id": lambda: "1",
     "content_type_id": lambda: "1",

@@ -4,6 +4,7 @@ settings record. Attempts and certificates change only through their commands; t
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
 class MaterialInline(admin.TabularInline):
     model = CourseMaterial
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Course)
