@@ -136,7 +136,7 @@ class Attempt(models.Model):
     score_pct = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     pass_mark = models.DecimalField(_("pass mark (%)"), max_digits=5, decimal_places=2)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("exam attempt")
