@@ -140,3 +140,18 @@ def test_coverage_counts_certified_staff_in_role_per_region_and_line(exam_world,
     assert [0, 1, 50, 1, 2] in chart["data"]  # campus (x 0) × East · SR (y 1): 1 of 2
     api_cells = api(world.users.executive).get("/enablement/coverage").json()
     assert {"region": "east", "role": "sr", "offering_line": "campus", "in_role": 2, "certified": 1, "pct": 50} in api_cells
+
+
+def test_each_choice_is_saved_in_the_background_without_a_message(exam_world):
+    world = exam_world
+    attempt = services.attempt_start(exam=world.exam, actor=world.sr)
+    web = browser_of(world.sr)
+    saved = web.post(f"/enablement/attempts/{attempt.pk}/",
+                     {f"q{world.q.q3.pk}": [str(i) for i in pick(world.q.q3, "AC")], "action": "autosave"})
+    assert saved.status_code == 204
+    assert attempt.questions.get(question=world.q.q3).selected == sorted(pick(world.q.q3, "AC"))
+    page = web.get(f"/enablement/attempts/{attempt.pk}/").content.decode()
+    assert "Answers saved." not in page
+    too_many = web.post(f"/enablement/attempts/{attempt.pk}/",
+                        {f"q{world.q.q1.pk}": [str(i) for i in pick(world.q.q1, "AB")], "action": "autosave"})
+    assert too_many.status_code == 422

@@ -62,9 +62,16 @@ def attempt_page(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
         services.attempt_submit(attempt=attempt, actor=None, now=now)
     elif request.method == "POST" and mine and attempt.status == AttemptStatus.IN_PROGRESS:
         rows = selectors.attempt_questions(attempt)
+        action = request.POST.get("action")
+        if action == "autosave":  # timer.js saves each choice as it is made: no page, no message
+            try:
+                _answers(request, attempt, rows)
+            except DomainError as exc:
+                return HttpResponse(status=exc.status)
+            return HttpResponse(status=204)
         try:
             _answers(request, attempt, rows)
-            if request.POST.get("action") == "submit":
+            if action == "submit":
                 services.attempt_submit(attempt=attempt, actor=request.user)
             else:
                 messages.success(request, _("Answers saved."))

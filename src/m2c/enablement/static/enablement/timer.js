@@ -23,8 +23,8 @@
   // Each choice is saved as it is made, so the answers given before the deadline count even if the page is left.
   form.addEventListener("change", function () {
     var data = new FormData(form);
-    data.set("action", "save");
-    fetch(window.location.pathname, {method: "POST", body: data, credentials: "same-origin", redirect: "manual"});
+    data.set("action", "autosave");
+    fetch(window.location.pathname, {method: "POST", body: data, credentials: "same-origin"});
   });
   tick();
   setInterval(tick, 1000);

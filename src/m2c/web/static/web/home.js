@@ -41,7 +41,7 @@
         grid: {left: 8, right: 8, top: 8, bottom: 56, containLabel: true},
         xAxis: {type: "category", data: spec.x, splitArea: {show: true}, axisLabel: {interval: 0, hideOverlap: true}},
         yAxis: {type: "category", data: spec.y, inverse: true, splitArea: {show: true}},
-        visualMap: {min: 0, max: 100, calculable: false, orient: "horizontal", left: "center", bottom: 0,
+        visualMap: {min: 0, max: 100, dimension: 2, calculable: false, orient: "horizontal", left: "center", bottom: 0,
                     itemHeight: 120, text: ["100%", "0%"], inRange: {color: ["#fde2e1", "#fff3c4", "#c7ecd0", "#2f9e44"]}},
         series: [{type: "heatmap", data: spec.data, label: {show: true, formatter: function (p) {
           return p.data[4] ? p.data[3] + "/" + p.data[4] : "";
