@@ -18,15 +18,15 @@ from m2c.core.schemas import ERRORS, Page, ref_out, user_ref_out
 from . import selectors, services
 from .models import Attempt, Certificate, Course, Exam
 from .schemas import (
-    AnswerIn,
-    AttemptOut,
-    CertificateIssueIn,
-    CertificateOut,
-    CertificateRevokeIn,
-    CourseOut,
-    CoverageCellOut,
-    EnrolmentOut,
-    ExamOut,
+    CertificationCoverageOut,
+    CourseEnrolmentOut,
+    EnablementCourseOut,
+    EnablementExamOut,
+    ExamAnswerIn,
+    ExamAttemptOut,
+    StaffCertificateIssueIn,
+    StaffCertificateOut,
+    StaffCertificateRevokeIn,
 )
 from .states import AttemptStatus
 
@@ -94,14 +94,14 @@ class CourseFilters(Schema):
     page_size: int = Field(50, ge=1, le=500)
 
 
-@router.get("/courses", response={200: Page[CourseOut], **ERRORS}, summary="Courses open to the caller")
+@router.get("/courses", response={200: Page[EnablementCourseOut], **ERRORS}, summary="Courses open to the caller")
 def list_courses(request: HttpRequest, filters: Query[CourseFilters]):
     qs = selectors.course_list(user=request.user, **filters.model_dump(exclude={"page", "page_size"}))
     enrolments = selectors.enrolments_of(request.user)
     return paginate(qs, page=filters.page, page_size=filters.page_size, serialize=lambda c: course_out(c, enrolments))
 
 
-@router.get("/courses/{course_id}", response={200: CourseOut, **ERRORS}, summary="One course with its materials")
+@router.get("/courses/{course_id}", response={200: EnablementCourseOut, **ERRORS}, summary="One course with its materials")
 def get_course(request: HttpRequest, course_id: uuid.UUID):
     course = selectors.course_get(user=request.user, course_id=course_id)
     return course_out(course, selectors.enrolments_of(request.user), detail=True)
@@ -111,13 +111,13 @@ def _enrolment_out(e: Any) -> dict[str, Any]:
     return {"course": e.course_id, "status": e.status, "enrolled_at": e.enrolled_at, "completed_at": e.completed_at}
 
 
-@router.post("/courses/{course_id}/enrol", response={201: EnrolmentOut, **ERRORS}, summary="Enrol in the course")
+@router.post("/courses/{course_id}/enrol", response={201: CourseEnrolmentOut, **ERRORS}, summary="Enrol in the course")
 def enrol(request: HttpRequest, course_id: uuid.UUID):
     course = selectors.course_get(user=request.user, course_id=course_id)
     return Status(201, _enrolment_out(services.course_enrol(course=course, actor=request.user)))
 
 
-@router.post("/courses/{course_id}/complete", response={200: EnrolmentOut, **ERRORS},
+@router.post("/courses/{course_id}/complete", response={200: CourseEnrolmentOut, **ERRORS},
              summary="Mark the course completed (ENROLLED → COMPLETED)")
 def complete(request: HttpRequest, course_id: uuid.UUID):
     course = selectors.course_get(user=request.user, course_id=course_id)
@@ -130,18 +130,18 @@ class ExamFilters(Schema):
     page_size: int = Field(50, ge=1, le=500)
 
 
-@router.get("/exams", response={200: Page[ExamOut], **ERRORS}, summary="Exams open to the caller")
+@router.get("/exams", response={200: Page[EnablementExamOut], **ERRORS}, summary="Exams open to the caller")
 def list_exams(request: HttpRequest, filters: Query[ExamFilters]):
     qs = selectors.exam_list(user=request.user, offering_line=filters.offering_line)
     return paginate(qs, page=filters.page, page_size=filters.page_size, serialize=exam_out)
 
 
-@router.get("/exams/{exam_id}", response={200: ExamOut, **ERRORS}, summary="One exam")
+@router.get("/exams/{exam_id}", response={200: EnablementExamOut, **ERRORS}, summary="One exam")
 def get_exam(request: HttpRequest, exam_id: uuid.UUID):
     return exam_out(selectors.exam_get(user=request.user, exam_id=exam_id))
 
 
-@router.post("/exams/{exam_id}/attempts", response={201: AttemptOut, **ERRORS},
+@router.post("/exams/{exam_id}/attempts", response={201: ExamAttemptOut, **ERRORS},
              summary="Start a timed attempt: N questions drawn at random, deadline fixed by the server")
 def start_attempt(request: HttpRequest, exam_id: uuid.UUID):
     exam = selectors.exam_get(user=request.user, exam_id=exam_id)
@@ -155,7 +155,7 @@ class AttemptFilters(Schema):
     page_size: int = Field(50, ge=1, le=500)
 
 
-@router.get("/attempts", response={200: Page[AttemptOut], **ERRORS},
+@router.get("/attempts", response={200: Page[ExamAttemptOut], **ERRORS},
             summary="The caller's attempts (enablement managers: those of their region)")
 def list_attempts(request: HttpRequest, filters: Query[AttemptFilters]):
     qs = selectors.attempt_list(user=request.user, exam=filters.exam, status=filters.status)
@@ -166,22 +166,22 @@ def _attempt(request: HttpRequest, attempt_id: uuid.UUID) -> Attempt:
     return selectors.attempt_get(user=request.user, attempt_id=attempt_id)
 
 
-@router.get("/attempts/{attempt_id}", response={200: AttemptOut, **ERRORS},
+@router.get("/attempts/{attempt_id}", response={200: ExamAttemptOut, **ERRORS},
             summary="One attempt with its questions (answers and explanations once closed)")
 def get_attempt(request: HttpRequest, attempt_id: uuid.UUID):
     return attempt_out(_attempt(request, attempt_id), detail=True)
 
 
-@router.post("/attempts/{attempt_id}/answer", response={200: AttemptOut, **ERRORS},
+@router.post("/attempts/{attempt_id}/answer", response={200: ExamAttemptOut, **ERRORS},
              summary="Save the answer to one question (409 deadline_passed after the deadline)")
-def answer(request: HttpRequest, attempt_id: uuid.UUID, payload: AnswerIn):
+def answer(request: HttpRequest, attempt_id: uuid.UUID, payload: ExamAnswerIn):
     attempt = _attempt(request, attempt_id)
     services.attempt_answer(attempt=attempt, actor=request.user, question_id=payload.question,
                             option_ids=payload.options)
     return attempt_out(attempt, detail=True)
 
 
-@router.post("/attempts/{attempt_id}/submit", response={200: AttemptOut, **ERRORS},
+@router.post("/attempts/{attempt_id}/submit", response={200: ExamAttemptOut, **ERRORS},
              summary="Hand in and score; a pass issues the exam's certificate")
 def submit(request: HttpRequest, attempt_id: uuid.UUID):
     attempt = _attempt(request, attempt_id)
@@ -197,21 +197,21 @@ class CertificateFilters(Schema):
     page_size: int = Field(50, ge=1, le=500)
 
 
-@router.get("/certificates", response={200: Page[CertificateOut], **ERRORS},
+@router.get("/certificates", response={200: Page[StaffCertificateOut], **ERRORS},
             summary="Certificates the caller may see (their own; managers: their region; partners: their staff)")
 def list_certificates(request: HttpRequest, filters: Query[CertificateFilters]):
     qs = selectors.certificate_list(user=request.user, **filters.model_dump(exclude={"page", "page_size"}))
     return paginate(qs, page=filters.page, page_size=filters.page_size, serialize=certificate_out)
 
 
-@router.get("/certificates/{certificate_id}", response={200: CertificateOut, **ERRORS}, summary="One certificate")
+@router.get("/certificates/{certificate_id}", response={200: StaffCertificateOut, **ERRORS}, summary="One certificate")
 def get_certificate(request: HttpRequest, certificate_id: uuid.UUID):
     return certificate_out(selectors.certificate_get(user=request.user, certificate_id=certificate_id))
 
 
-@router.post("/certificates", response={201: CertificateOut, **ERRORS},
+@router.post("/certificates", response={201: StaffCertificateOut, **ERRORS},
              summary="Issue a certificate by hand (enablement managers), e.g. to a partner's external staff")
-def issue_certificate(request: HttpRequest, payload: CertificateIssueIn):
+def issue_certificate(request: HttpRequest, payload: StaffCertificateIssueIn):
     line = OfferingLine.objects.filter(code=payload.offering_line).first()
     if line is None:
         raise ValidationFailed("offering_line: unknown offering line", field="offering_line")
@@ -227,14 +227,14 @@ def issue_certificate(request: HttpRequest, payload: CertificateIssueIn):
     return Status(201, certificate_out(row))
 
 
-@router.post("/certificates/{certificate_id}/revoke", response={200: CertificateOut, **ERRORS},
+@router.post("/certificates/{certificate_id}/revoke", response={200: StaffCertificateOut, **ERRORS},
              summary="VALID | EXPIRING → REVOKED (enablement managers), with a reason")
-def revoke_certificate(request: HttpRequest, certificate_id: uuid.UUID, payload: CertificateRevokeIn):
+def revoke_certificate(request: HttpRequest, certificate_id: uuid.UUID, payload: StaffCertificateRevokeIn):
     row = selectors.certificate_get(user=request.user, certificate_id=certificate_id)
     return certificate_out(services.certificate_revoke(certificate=row, actor=request.user, reason=payload.reason))
 
 
-@router.get("/enablement/coverage", response={200: list[CoverageCellOut], **ERRORS},
+@router.get("/enablement/coverage", response={200: list[CertificationCoverageOut], **ERRORS},
             summary="Certified / in role per region, role and offering line, today")
 def coverage(request: HttpRequest):
     data = selectors.coverage(user=request.user)

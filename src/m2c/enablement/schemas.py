@@ -18,7 +18,7 @@ class EnablementMaterialOut(OutSchema):
     asset_id: uuid.UUID | None
 
 
-class CourseOut(OutSchema):
+class EnablementCourseOut(OutSchema):
     id: uuid.UUID
     code: str
     name: str
@@ -31,14 +31,14 @@ class CourseOut(OutSchema):
     enrolment_status: str | None
 
 
-class EnrolmentOut(OutSchema):
+class CourseEnrolmentOut(OutSchema):
     course: uuid.UUID
     status: str
     enrolled_at: dt.datetime
     completed_at: dt.datetime | None
 
 
-class ExamOut(OutSchema):
+class EnablementExamOut(OutSchema):
     id: uuid.UUID
     code: str
     name: str
@@ -72,7 +72,7 @@ class AttemptQuestionOut(OutSchema):
     explanation: str | None = Field(None, description="Shown only once the attempt is closed")
 
 
-class AttemptOut(OutSchema):
+class ExamAttemptOut(OutSchema):
     id: uuid.UUID
     exam: uuid.UUID
     exam_code: str
@@ -92,12 +92,12 @@ class AttemptOut(OutSchema):
     questions: list[AttemptQuestionOut] = []
 
 
-class AnswerIn(InSchema):
+class ExamAnswerIn(InSchema):
     question: int = Field(ge=1, le=2**31 - 1)
     options: list[int] = Field(default_factory=list, max_length=50)
 
 
-class CertificateOut(OutSchema):
+class StaffCertificateOut(OutSchema):
     id: uuid.UUID
     number: str
     holder: UserRefOut | None
@@ -113,11 +113,11 @@ class CertificateOut(OutSchema):
     revoked_on: dt.date | None
 
 
-class CertificateRevokeIn(InSchema):
+class StaffCertificateRevokeIn(InSchema):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class CertificateIssueIn(InSchema):
+class StaffCertificateIssueIn(InSchema):
     offering_line: str = Field(max_length=40, description="Offering line code")
     track: str = Field(pattern="^(sales|presales|postsales)$")
     level: str = Field(pattern="^(associate|professional|expert)$")
@@ -129,7 +129,7 @@ class CertificateIssueIn(InSchema):
     validity_days: int = Field(730, ge=1, le=3650)
 
 
-class CoverageCellOut(OutSchema):
+class CertificationCoverageOut(OutSchema):
     region: str
     role: str
     offering_line: str
