@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from m2c.core.schemas import InSchema, OutSchema, RefOut, UserRefOut
 
@@ -118,9 +118,16 @@ class StaffCertificateRevokeIn(InSchema):
 
 
 class StaffCertificateIssueIn(InSchema):
+    """A certificate issued by hand: to a staff member (``holder_user``) or to a partner's external person
+    (``holder_name`` and ``partner_id``)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "offering_line": "campus", "track": "presales", "level": "professional", "holder_name": "陈晓",
+        "partner_id": "6f1c1a52-8d0e-4a43-9d54-2d1f5b3c0a11", "validity_days": 730}]})
+
     offering_line: str = Field(max_length=40, description="Offering line code")
-    track: str = Field(pattern="^(sales|presales|postsales)$")
-    level: str = Field(pattern="^(associate|professional|expert)$")
+    track: str = Field(pattern="^(sales|presales|postsales)$", examples=["presales"])
+    level: str = Field(pattern="^(associate|professional|expert)$", examples=["professional"])
     holder_user: str | None = Field(None, max_length=150, description="Username of a staff holder")
     holder_name: str = Field("", max_length=120, description="An external holder's name (partner staff)")
     holder_email: str = Field("", max_length=254)
