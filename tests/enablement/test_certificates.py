@@ -158,3 +158,12 @@ def test_valid_certificates_for_partner_staff_by_date(exam_world):
     with pytest.raises(PermissionDenied):
         services.certificate_issue(actor=exam_world.sr, offering_line=line, track="sales", level="associate",
                                    holder_name="x", partner_id=PARTNER)
+
+
+def test_the_expiring_list_an_enablement_center_works_from(exam_world):
+    today = timezone.localdate()
+    soon = issue(exam_world, valid_from=today - dt.timedelta(days=700), days=730)  # 29 days left
+    issue(exam_world, valid_from=today, days=730, holder=exam_world.manager)  # two years left
+    assert list(selectors.certificates_expiring(user=exam_world.manager)) == [soon]  # the East's manager
+    assert list(selectors.certificates_expiring(user=exam_world.sr, within_days=28)) == []
+    assert list(selectors.certificates_expiring(user=exam_world.users.ar_north)) == []  # not theirs

@@ -203,6 +203,15 @@ def has_valid_certificate(user: Any, offering_line: Any, on_date: dt.date | None
     return valid_certificates(holder=user, offering_line=offering_line, on_date=on_date).exists()
 
 
+def certificates_expiring(*, user: Any, within_days: int = 90, on_date: dt.date | None = None) -> QuerySet[Certificate]:
+    """Live certificates the reader may see whose last valid day falls within ``within_days`` (an enablement
+    center's home: who must retake an exam soon), soonest first."""
+    day = on_date or timezone.localdate()
+    return (certificate_queryset(user).filter(status__in=LIVE, valid_to__gte=day,
+                                              valid_to__lte=day + dt.timedelta(days=within_days))
+            .select_related("holder_user", "offering_line").order_by("valid_to", "number"))
+
+
 def live_certificate_count(user: Any) -> int:
     return Certificate.objects.filter(holder_user=user, status__in=LIVE).count() if _signed_in(user) else 0
 
