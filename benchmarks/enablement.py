@@ -118,6 +118,9 @@ def main() -> None:
         user=certified.holder_user, offering_line=certified.offering_line), args.repeat)))
     results.append(("SR check, uncertified (warning)", timed(lambda: services.sr_assignment_check(
         user=uncertified, offering_line=lines[0]), args.repeat)))
+    from django.urls import reverse
+
+    reverse("enablement:certificates")  # the URLconf (and the API's schemas) loads once per worker process
     start = time.perf_counter()
     moved = services.certificates_sweep(today)
     sweep = time.perf_counter() - start

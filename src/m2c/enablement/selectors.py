@@ -221,7 +221,7 @@ def live_certificate_count(user: Any) -> int:
 
 def _regions_for(user: Any) -> list[OrgUnit]:
     regions = list(OrgUnit.objects.filter(type=OrgUnit.Type.REGION, active=True).order_by("path"))
-    if not _signed_in(user) or user.has_role(Role.PARTNER) and not user.sees_everything:
+    if not _signed_in(user) or (user.has_role(Role.PARTNER) and not user.sees_everything):
         return []
     if user.sees_everything:
         return regions
