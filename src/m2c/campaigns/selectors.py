@@ -160,3 +160,8 @@ def next_campaign_for(*, stage: str, offering_line_ids: list[Any], region: Any =
     if region is not None:
         qs = qs.filter(Q(level="corporate") | Q(org_unit__isnull=True) | Q(org_unit__path__startswith=region.path))
     return qs.select_related("org_unit").order_by("start_date", "code").distinct().first()
+
+
+# --- the marketing asset library (asset_selectors.py; the enablement app reads assets through these) ---
+
+from .asset_selectors import asset_get, asset_list  # noqa: E402, F401
