@@ -84,3 +84,10 @@ def asset_campaigns(asset: MarketingAsset) -> QuerySet[CampaignAsset]:
 
 def asset_status_counts() -> dict[str, int]:
     return dict(MarketingAsset.objects.values("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def linkable_assets() -> QuerySet[MarketingAsset]:
+    """Assets a campaign may start using (not expired, not retired)."""
+    from .asset_states import LINKABLE
+
+    return MarketingAsset.objects.filter(status__in=LINKABLE).order_by("title", "pk")

@@ -45,7 +45,7 @@ class AssetStatus(models.TextChoices):
 class MarketingAsset(TrackedModel):
     """One piece of marketing material; its files are its ``versions``, the newest one current."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("record", "title"), max_length=200)
     title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), max_length=2000, blank=True)
     summary_en = models.TextField(_("summary in English"), max_length=2000, blank=True)

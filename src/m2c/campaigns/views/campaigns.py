@@ -94,7 +94,7 @@ def detail_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
 
 
 def full_context(request: HttpRequest, campaign: Campaign, *, evaluation_form: Any = None,
-                 evaluation_for: Any = None, **forms: Any) -> dict[str, Any]:
+                 evaluation_for: Any = None, asset_link: Any = None, **forms: Any) -> dict[str, Any]:
     """The campaign page: its plan and moves, the budget panel, the outcome panel with its evaluations."""
     from .budgets import campaign_budget_context
     from .evaluations import outcome_context
@@ -105,6 +105,9 @@ def full_context(request: HttpRequest, campaign: Campaign, *, evaluation_form: A
                               form_for=evaluation_for)
     context["charts"] = {**context.get("charts", {}), **outcome.pop("outcome_charts")}
     context.update(outcome)
+    from .assets import campaign_assets_context
+
+    context.update(campaign_assets_context(campaign, request.user, form=asset_link))
     return context
 
 
