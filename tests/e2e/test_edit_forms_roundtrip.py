@@ -282,6 +282,7 @@ NOT_EDIT_FORMS = {
     "campaigns:asset-version-upload": "adds a version (written once, never edited)",
     "campaigns:asset-download": "download", "campaigns:asset-command": "commands (submit, publish, retire…)",
     "campaigns:asset-link": "adds a link", "campaigns:asset-unlink": "command",
+    "campaigns:lead-quality": "report (lead-quality feedback per campaign and source)",
     "opportunities:config-bodies": "list; its form creates a decision body",
     "opportunities:config-body-member-add": "adds", "opportunities:config-member-end": "command",
     "opportunities:config-matrix": "publishes a new matrix version (published versions are never edited)",

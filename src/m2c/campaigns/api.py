@@ -263,3 +263,6 @@ def allocate_budget(request: HttpRequest, budget_id: uuid.UUID, payload: Allocat
 from .asset_api import router as asset_router  # noqa: E402
 
 router.add_router("", asset_router)
+from .quality_api import router as quality_router  # noqa: E402
+
+router.add_router("", quality_router)

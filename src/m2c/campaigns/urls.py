@@ -29,4 +29,5 @@ urlpatterns = [
     path("assets/<uuid:asset_id>/do/<slug:command>/", views.asset_command, name="asset-command"),
     path("<uuid:campaign_id>/assets/", views.campaign_asset_link, name="asset-link"),
     path("<uuid:campaign_id>/assets/<uuid:asset_id>/unlink/", views.campaign_asset_unlink, name="asset-unlink"),
+    path("lead-quality/", views.lead_quality_report, name="lead-quality"),
 ]

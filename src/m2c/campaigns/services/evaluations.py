@@ -22,6 +22,7 @@ from m2c.core.roles import Actor, authenticated
 
 from .. import events
 from ..attribution import SOURCED, cash_roi
+from ..lead_quality import campaign_lead_quality, snapshot
 from ..models import CHECKPOINT_DAYS, Campaign, CampaignEvaluation, Checkpoint
 from ..states import CampaignStatus
 from .campaigns import _require, campaign_evaluate
@@ -70,6 +71,8 @@ def campaign_figures(campaign: Campaign, *, on: dt.date | None = None, model: st
         "budget_utilisation": str(u) if (u := _ratio(spend * 100, campaign.committed_amount, "0.1")) is not None
         else None,
         "cash_roi": str(roi["roi"]) if roi["roi"] is not None else None,
+        # Lead-quality feedback (domain.md 7.7): what sales made of the campaign's leads, as of this evaluation.
+        "lead_quality": snapshot(campaign_lead_quality(campaign)),
     }
 
 

@@ -28,4 +28,5 @@ from .campaigns import (  # noqa: F401
     campaign_list,
 )
 from .evaluations import evaluation_record  # noqa: F401
+from .lead_quality import lead_quality_report  # noqa: F401
 from .plan import campaign_plan  # noqa: F401

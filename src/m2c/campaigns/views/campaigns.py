@@ -108,6 +108,11 @@ def full_context(request: HttpRequest, campaign: Campaign, *, evaluation_form: A
     from .assets import campaign_assets_context
 
     context.update(campaign_assets_context(campaign, request.user, form=asset_link))
+    from .lead_quality import quality_panel_context
+
+    quality = quality_panel_context(campaign)
+    context["charts"] = {**context.get("charts", {}), **quality.pop("quality_charts")}
+    context.update(quality)
     return context
 
 
