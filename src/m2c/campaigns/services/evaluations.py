@@ -36,10 +36,11 @@ def _ratio(part: Decimal, whole: Decimal, places: str = "0.01") -> Decimal | Non
 
 
 def campaign_figures(campaign: Campaign, *, on: dt.date | None = None, model: str = SOURCED,
-                     roi: dict[str, Any] | None = None) -> dict[str, Any]:
+                     roi: dict[str, Any] | None = None, quality: dict[str, Any] | None = None) -> dict[str, Any]:
     """Targets against live actuals, costs, utilisation and the cash ROI to date (strings, for the snapshot).
 
-    ``roi`` is ``cash_roi``'s answer when the caller already has it (the campaign page shows both)."""
+    ``roi`` is ``cash_roi``'s answer and ``quality`` ``campaign_lead_quality``'s when the caller already has
+    them (the campaign page shows each)."""
     from m2c.leads import selectors as lead_selectors
     from m2c.opportunities import selectors as opportunity_selectors
 
@@ -72,7 +73,7 @@ def campaign_figures(campaign: Campaign, *, on: dt.date | None = None, model: st
         else None,
         "cash_roi": str(roi["roi"]) if roi["roi"] is not None else None,
         # Lead-quality feedback (domain.md 7.7): what sales made of the campaign's leads, as of this evaluation.
-        "lead_quality": snapshot(campaign_lead_quality(campaign)),
+        "lead_quality": snapshot(quality or campaign_lead_quality(campaign)),
     }
 
 

@@ -99,18 +99,18 @@ def full_context(request: HttpRequest, campaign: Campaign, *, evaluation_form: A
     from .budgets import campaign_budget_context
     from .evaluations import outcome_context
 
+    from .lead_quality import quality_panel_context
+
     context = detail_context(request, campaign)
     context.update(campaign_budget_context(campaign, request.user, **forms))
+    quality = quality_panel_context(campaign)
     outcome = outcome_context(campaign, request.user, model=request.GET.get("model", ""), form=evaluation_form,
-                              form_for=evaluation_for)
+                              form_for=evaluation_for, quality=quality["quality"])
     context["charts"] = {**context.get("charts", {}), **outcome.pop("outcome_charts")}
     context.update(outcome)
     from .assets import campaign_assets_context
 
     context.update(campaign_assets_context(campaign, request.user, form=asset_link))
-    from .lead_quality import quality_panel_context
-
-    quality = quality_panel_context(campaign)
     context["charts"] = {**context.get("charts", {}), **quality.pop("quality_charts")}
     context.update(quality)
     return context
