@@ -98,7 +98,6 @@ def full_context(request: HttpRequest, campaign: Campaign, *, evaluation_form: A
     """The campaign page: its plan and moves, the budget panel, the outcome panel with its evaluations."""
     from .budgets import campaign_budget_context
     from .evaluations import outcome_context
-
     from .lead_quality import quality_panel_context
 
     context = detail_context(request, campaign)

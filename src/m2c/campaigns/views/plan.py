@@ -21,7 +21,6 @@ from ..models import CampaignLevel, JourneyStage
 from ..states import CampaignStatus
 from .campaigns import _reader
 
-
 PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
