@@ -31,7 +31,7 @@ def asset_list(*, search: str = "", offering_line: Any = "", journey_stage: str 
     """The library filtered: ``offering_line`` by code or instance, ``expiring`` keeps published assets due
     for review within 30 days and those already expired; ``published_only`` is what sales and course
     materials may hand out."""
-    qs = MarketingAsset.objects.select_related("offering_line", "owner").annotate(campaign_count=Count("campaign_links"))
+    qs = MarketingAsset.objects.select_related("offering_line", "owner")
     for word in fold(search).split()[:8]:
         qs = qs.filter(search_text__contains=word)
     if offering_line:
