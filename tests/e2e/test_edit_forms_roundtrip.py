@@ -123,6 +123,16 @@ def _campaign(world: SimpleNamespace) -> Target:
                   "form:has(#save-campaign)", "#save-campaign")
 
 
+def _asset(world: SimpleNamespace) -> Target:
+    asset = campaign_services.asset_create(
+        actor=world.users.marketing, title="智慧园区解决方案白皮书", title_en="Smart Campus White Paper",
+        summary="面向高校的园区网络建设指南", summary_en="", tags="园区, 高校", asset_type="white_paper", language="zh",
+        offering_line=world.lines.campus, journey_stage="interest", owner=world.users.marketing,
+        review_due=dt.date(2027, 3, 23))
+    return Target(f"/campaigns/assets/{asset.pk}/edit/", world.users.marketing.username, [asset],
+                  "form:has(#save-asset)", "#save-asset")
+
+
 def _decision_body(world: SimpleNamespace) -> Target:
     body = world.deal.bodies.east
     opportunity_services.decision_body_update(body=body, actor=world.users.admin, name="华东地区部销售决策团队",
@@ -208,6 +218,7 @@ EDIT_FORMS = [
     EditForm("opportunities:quote", _quote, owned=lambda quote: list(quote.lines.order_by("position"))),
     EditForm("opportunities:review", _review, owned=lambda review: list(review.answers.order_by("item__code"))),
     EditForm("campaigns:edit", _campaign),
+    EditForm("campaigns:asset-edit", _asset),
     EditForm("opportunities:config-body", _decision_body,
              owned=lambda body: list(body.memberships.order_by("pk"))),
     EditForm("opportunities:config-price-list", _price_list,
@@ -267,6 +278,11 @@ NOT_EDIT_FORMS = {
     "campaigns:budget-allocate": "command", "campaigns:expense-add": "adds (an expense is a ledger movement)",
     "campaigns:expense-evidence": "download", "campaigns:reapprove": "command",
     "campaigns:evaluation-record": "records an evaluation (written once, never edited)",
+    "campaigns:assets": "list", "campaigns:asset-create": "creates", "campaigns:asset": "record page; its forms are commands",
+    "campaigns:asset-version-upload": "adds a version (written once, never edited)",
+    "campaigns:asset-download": "download", "campaigns:asset-command": "commands (submit, publish, retire…)",
+    "campaigns:asset-link": "adds a link", "campaigns:asset-unlink": "command",
+    "campaigns:lead-quality": "report (lead-quality feedback per campaign and source)",
     "opportunities:config-bodies": "list; its form creates a decision body",
     "opportunities:config-body-member-add": "adds", "opportunities:config-member-end": "command",
     "opportunities:config-matrix": "publishes a new matrix version (published versions are never edited)",

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 # Links never followed: they sign out, download files, leave the app or change data on GET.
 SKIP = re.compile(
-    r"^/(logout|i18n|jsi18n|static|media|api|admin)/|\.csv$|/pdf/$|/export|/errors\.csv|/form/[^/]+/|/undo/$"
+    r"^/(logout|i18n|jsi18n|static|media|api|admin)/|\.csv$|/pdf/$|/export|/errors\.csv|/form/[^/]+/|/undo/$|/download/$"
 )
 ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<=/)\d+(?=/)")
 

@@ -25,7 +25,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from m2c.billing.models import BillingMilestone, Dispute, Invoice, Receipt
-from m2c.campaigns.models import Campaign, CampaignEvaluation, CampaignExpense, MarketingBudget
+from m2c.campaigns.models import (
+    Campaign,
+    CampaignEvaluation,
+    CampaignExpense,
+    MarketingAsset,
+    MarketingBudget,
+)
 from m2c.contracts import services as contract_services
 from m2c.contracts.models import AcceptanceCertificate, ChangeRequest, Contract, Site
 from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
@@ -154,6 +160,8 @@ FILL: dict[str, Callable[[], Any]] = {
     "budget_id": lambda: _first(MarketingBudget.objects).pk,
     "expense_id": lambda: _first(CampaignExpense.objects).pk,
     "evaluation_id": lambda: _first(CampaignEvaluation.objects).pk,
+    "asset_id": lambda: _first(MarketingAsset.objects.exclude(current_version=0)).pk,
+    "number": lambda: 1,
     "lead_id": lambda: _first(Lead.objects).pk,
     "action": lambda: "accept",
     "opportunity_id": lambda: _first(Opportunity.objects).pk,

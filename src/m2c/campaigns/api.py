@@ -257,3 +257,12 @@ def allocate_budget(request: HttpRequest, budget_id: uuid.UUID, payload: Allocat
     child = _budget(request, payload.child, field="child")
     services.budget_allocate(parent=parent, child=child, actor=request.user, amount=payload.amount, note=payload.note)
     return budget_out(selectors.budget_get(budget_id=parent.pk))
+
+
+# The marketing asset library (asset_api.py) shares this router's mount point.
+from .asset_api import router as asset_router  # noqa: E402
+
+router.add_router("", asset_router)
+from .quality_api import router as quality_router  # noqa: E402
+
+router.add_router("", quality_router)

@@ -146,4 +146,7 @@ def load(progress: bool = True) -> str:
     from .services import evaluations_schedule
 
     evaluations_schedule(today=today)  # the executed launch's T+30 evaluation is due
+    from .demo_assets import load as load_assets
+
+    load_assets(progress=progress)
     return f"campaigns +{created_count}"

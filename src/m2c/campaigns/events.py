@@ -89,3 +89,36 @@ BUDGET_MOVED = register("campaigns.budget.moved", _("Marketing budget entry"), B
 # Planning edits from the campaign pages (the issue 9 settings pages): who set up or changed what.
 CAMPAIGN_CREATED = register("campaigns.campaign.created", _("Campaign created"), CampaignCreated)
 CAMPAIGN_UPDATED = register("campaigns.campaign.updated", _("Campaign updated"), Changes)
+
+
+# The marketing asset library (issue 11 item 6).
+class AssetCreated(EventPayload):
+    title: str
+    asset_type: str
+    language: str
+
+
+class AssetVersionUploaded(EventPayload):
+    version: int
+    file_name: str
+    size: int
+    sha256: str
+
+
+class AssetLinked(EventPayload):
+    asset: str
+    title: str
+    campaign: str
+
+
+ASSET_CREATED = register("campaigns.asset.created", _("Marketing asset created"), AssetCreated)
+ASSET_UPDATED = register("campaigns.asset.updated", _("Marketing asset updated"), Changes)
+ASSET_VERSION_UPLOADED = register("campaigns.asset.version_uploaded", _("Marketing asset version uploaded"),
+                                  AssetVersionUploaded)
+ASSET_SUBMITTED = register("campaigns.asset.submitted", _("Marketing asset sent for review"))
+ASSET_RETURNED = register("campaigns.asset.returned", _("Marketing asset sent back to draft"))
+ASSET_PUBLISHED = register("campaigns.asset.published", _("Marketing asset published"))
+ASSET_EXPIRED = register("campaigns.asset.expired", _("Marketing asset expired (review overdue)"))
+ASSET_RETIRED = register("campaigns.asset.retired", _("Marketing asset retired"))
+ASSET_LINKED = register("campaigns.asset.linked", _("Marketing asset linked to a campaign"), AssetLinked)
+ASSET_UNLINKED = register("campaigns.asset.unlinked", _("Marketing asset unlinked from a campaign"), AssetLinked)

@@ -119,13 +119,18 @@ def budget_entries(budget: MarketingBudget) -> QuerySet[Any]:
 # --- the year's plan ---------------------------------------------------------------------------------
 
 
+PLAN_COLUMNS = ("id", "code", "name", "level", "journey_stage", "status", "start_date", "end_date",
+                "committed_amount", "actual_spend", "currency")
+
+
 def plan_campaigns(*, year: int, region: Any = None, offering_line: str = "") -> list[Campaign]:
     """Every campaign that runs in ``year`` (not cancelled), for the plan page; ``region`` keeps those of
     that unit's subtree (corporate campaigns, which have no region, stay: they belong to every plan)."""
+    # Only the columns the plan shows: with 2,000 campaigns a year, building full rows with their org unit,
+    # budget, parent and offering lines cost more than everything else on the page (docs/benchmarks.md).
     qs = (Campaign.objects.exclude(status="CANCELLED")
           .filter(start_date__year__lte=year, end_date__year__gte=year)
-          .select_related("org_unit", "budget", "parent").prefetch_related("offering_lines")
-          .order_by("start_date", "code"))
+          .only(*PLAN_COLUMNS).order_by("start_date", "code"))
     if region is not None:
         qs = qs.filter(Q(org_unit__path__startswith=region.path) | Q(org_unit__isnull=True) | Q(level="corporate"))
     if offering_line:
@@ -160,3 +165,8 @@ def next_campaign_for(*, stage: str, offering_line_ids: list[Any], region: Any =
     if region is not None:
         qs = qs.filter(Q(level="corporate") | Q(org_unit__isnull=True) | Q(org_unit__path__startswith=region.path))
     return qs.select_related("org_unit").order_by("start_date", "code").distinct().first()
+
+
+# --- the marketing asset library (asset_selectors.py; the enablement app reads assets through these) ---
+
+from .asset_selectors import asset_get, asset_list  # noqa: E402, F401

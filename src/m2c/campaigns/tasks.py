@@ -11,3 +11,11 @@ def evaluation_sweep() -> int:
     from .services import evaluations_schedule
 
     return evaluations_schedule()
+
+
+@every(6 * 3600, name="campaigns.asset_expiry_sweep")
+def asset_expiry_sweep() -> int:
+    """Every six hours: published marketing assets whose review is overdue become EXPIRED."""
+    from .services import asset_expiry_sweep as sweep
+
+    return sweep()

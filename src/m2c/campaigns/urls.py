@@ -19,4 +19,15 @@ urlpatterns = [
     path("<uuid:campaign_id>/reapprove/", views.reapprove, name="reapprove"),
     path("<uuid:campaign_id>/evaluations/<int:evaluation_id>/record/", views.evaluation_record,
          name="evaluation-record"),
+    # The marketing asset library (views/assets.py).
+    path("assets/", views.asset_list, name="assets"),
+    path("assets/new/", views.asset_create, name="asset-create"),
+    path("assets/<uuid:asset_id>/", views.asset_detail, name="asset"),
+    path("assets/<uuid:asset_id>/edit/", views.asset_edit, name="asset-edit"),
+    path("assets/<uuid:asset_id>/versions/", views.asset_version_upload, name="asset-version-upload"),
+    path("assets/<uuid:asset_id>/versions/<int:number>/download/", views.asset_download, name="asset-download"),
+    path("assets/<uuid:asset_id>/do/<slug:command>/", views.asset_command, name="asset-command"),
+    path("<uuid:campaign_id>/assets/", views.campaign_asset_link, name="asset-link"),
+    path("<uuid:campaign_id>/assets/<uuid:asset_id>/unlink/", views.campaign_asset_unlink, name="asset-unlink"),
+    path("lead-quality/", views.lead_quality_report, name="lead-quality"),
 ]

@@ -28,20 +28,46 @@ SIGNATURES = {
 }
 
 
-def check_upload(upload: UploadedFile | None, *, field: str) -> None:
-    """Refuse a file that is too large or is not a PDF, image, OFD or Office document (by name and content)."""
+# Marketing materials (the asset library) also come as slide decks and videos. An MP4 names its box type
+# ``ftyp`` after a 4-byte length, so its signature is read at offset 4.
+MEDIA_SIGNATURES: dict[str, tuple[bytes | tuple[int, bytes], ...]] = {
+    "pptx": (b"PK\x03\x04",),
+    "mp4": ((4, b"ftyp"),),
+}
+
+
+def _matches(head: bytes, signature: bytes | tuple[int, bytes]) -> bool:
+    if isinstance(signature, tuple):
+        offset, magic = signature
+        return head[offset:offset + len(magic)] == magic
+    return head.startswith(signature)
+
+
+def check_upload(upload: UploadedFile | None, *, field: str,
+                 extra_types: dict[str, tuple[bytes | tuple[int, bytes], ...]] | None = None,
+                 max_bytes: int | None = None) -> None:
+    """Refuse a file that is too large or is not a PDF, image, OFD or Office document (by name and content).
+
+    ``extra_types`` admits more extensions with their signatures (``MEDIA_SIGNATURES`` for slides and
+    videos), ``max_bytes`` another size limit, for callers that store more than evidence."""
     if upload is None:
         return
-    if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationFailed(_("Files are limited to %(mb)d MB.") % {"mb": MAX_EVIDENCE_BYTES // (1024 * 1024)},
+    limit = max_bytes or MAX_EVIDENCE_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationFailed(_("Files are limited to %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
                                field=field, code="file_too_large")
+    signatures = {**SIGNATURES, **(extra_types or {})}
     name = (upload.name or "").rsplit("/", 1)[-1]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in SIGNATURES:
+    if extension not in signatures:
+        if extra_types:
+            raise ValidationFailed(_("Upload a file of one of these types: %(types)s.")
+                                   % {"types": ", ".join(sorted(t.upper() for t in signatures))},
+                                   field=field, code="file_type")
         raise ValidationFailed(_("Upload a PDF, JPG, PNG, OFD, DOCX or XLSX file."), field=field, code="file_type")
     head = upload.read(16)
     upload.seek(0)
-    if not any(head.startswith(sig) for sig in SIGNATURES[extension]):
+    if not any(_matches(head, sig) for sig in signatures[extension]):
         raise ValidationFailed(_("The file's content is not a %(ext)s file.") % {"ext": extension.upper()},
                                field=field, code="file_type")
 

@@ -278,3 +278,97 @@ def touch_sequences(*, campaign: Campaign) -> dict[Any, list[Any]]:
                                         .order_by("touched_at", "id").values_list("opportunity_id", "campaign_id")):
         sequences.setdefault(opportunity_id, []).append(campaign_id)
     return sequences
+
+
+# --- lead-quality feedback to marketing (domain.md 7.7, issue 11 item 7) -------------------------------
+
+ACCEPTED_STATES = (S.ACCEPTED, S.NURTURING, S.CONVERTED, S.DISQUALIFIED)
+PENDING_STATES = (S.NEW, S.VALIDATING, S.QUALIFIED, S.ASSIGNED, S.RECYCLED)
+QUALITY_GROUPS = {"source": "source_type", "campaign": "source_campaign"}
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP) if whole else None
+
+
+def lead_quality(*, campaign: Any = None, campaign_ids: list[Any] | None = None, group_by: str = "source",
+                 since: dt.date | None = None, until: dt.date | None = None) -> dict[str, Any]:
+    """What sales made of marketing's leads, per lead source or per campaign (domain.md 7.7): how many were
+    accepted, rejected with which reasons, and converted, with rates.
+
+    ``campaign`` (or ``campaign_ids``) keeps the leads those campaigns sourced; without either, every lead
+    (``group_by="campaign"`` then keeps leads with a source campaign). Each row counts:
+
+    - ``leads``: leads captured, merged duplicates left out (``duplicates`` counts them);
+    - ``accepted``: accepted by sales at some point (accepted, nurturing, converted, disqualified, or
+      recycled after acceptance);
+    - ``rejected``: ``invalid`` at the validity gate plus ``disqualified`` by sales, and ``reasons``: the
+      count per reason (an invalid lead may carry several);
+    - ``converted`` into opportunities;
+    - the disjoint buckets of the chart: ``converted``, ``in_work`` (accepted, still worked), ``disqualified``,
+      ``invalid``, ``pending`` (not decided yet);
+    - rates over ``leads``: ``acceptance_rate``, ``rejection_rate``, ``conversion_rate``, and
+      ``accepted_conversion_rate`` (converted / accepted).
+    """
+    from .models import DisqualifyReason, InvalidReason, SourceType
+
+    field = QUALITY_GROUPS[group_by]
+    qs = Lead.objects.all()
+    if campaign is not None:
+        qs = qs.filter(source_campaign=campaign)
+    elif campaign_ids is not None:
+        qs = qs.filter(source_campaign__in=list(campaign_ids))
+    elif group_by == "campaign":
+        qs = qs.filter(source_campaign__isnull=False)
+    if since is not None:
+        qs = qs.filter(created_at__date__gte=since)
+    if until is not None:
+        qs = qs.filter(created_at__date__lte=until)
+    accepted_q = Q(status__in=ACCEPTED_STATES) | Q(status=S.RECYCLED, accepted_at__isnull=False)
+    rows = qs.values(field).annotate(
+        all=Count("id"), duplicates=Count("id", filter=Q(status=S.DUPLICATE)),
+        accepted=Count("id", filter=accepted_q), converted=Count("id", filter=Q(status=S.CONVERTED)),
+        invalid=Count("id", filter=Q(status=S.INVALID)), disqualified=Count("id", filter=Q(status=S.DISQUALIFIED)),
+        in_work=Count("id", filter=Q(status__in=(S.ACCEPTED, S.NURTURING)) | Q(status=S.RECYCLED, accepted_at__isnull=False)),
+        pending=Count("id", filter=Q(status__in=PENDING_STATES) & ~Q(status=S.RECYCLED, accepted_at__isnull=False)),
+    ).order_by(field)
+    labels_invalid, labels_disqualified = dict(InvalidReason.choices), dict(DisqualifyReason.choices)
+    reasons: dict[Any, dict[tuple[str, str], int]] = {}
+    for key, code, n in qs.filter(status=S.DISQUALIFIED).values_list(field, "disqualify_reason").annotate(n=Count("id")):
+        bucket = reasons.setdefault(key, {})
+        bucket[("disqualified", code or "")] = bucket.get(("disqualified", code or ""), 0) + n
+    for key, codes in qs.filter(status=S.INVALID).values_list(field, "invalid_reasons").iterator(chunk_size=5000):
+        bucket = reasons.setdefault(key, {})
+        for code in codes or [""]:
+            bucket[("invalid", code)] = bucket.get(("invalid", code), 0) + 1
+
+    def finish(row: dict[str, Any], key: Any) -> dict[str, Any]:
+        leads = row["all"] - row["duplicates"]
+        rejected = row["invalid"] + row["disqualified"]
+        found = reasons.get(key, {})
+        return {
+            "leads": leads, "duplicates": row["duplicates"], "accepted": row["accepted"], "rejected": rejected,
+            "converted": row["converted"], "invalid": row["invalid"], "disqualified": row["disqualified"],
+            "in_work": row["in_work"], "pending": row["pending"],
+            "acceptance_rate": _rate(row["accepted"], leads), "rejection_rate": _rate(rejected, leads),
+            "conversion_rate": _rate(row["converted"], leads),
+            "accepted_conversion_rate": _rate(row["converted"], row["accepted"]),
+            "reasons": [{"kind": kind, "code": code, "count": n,
+                         "label": str((labels_invalid if kind == "invalid" else labels_disqualified).get(code, code or "—"))}
+                        for (kind, code), n in sorted(found.items(), key=lambda item: (-item[1], item[0]))],
+        }
+
+    out_rows = []
+    total_counts = dict.fromkeys(("all", "duplicates", "accepted", "converted", "invalid", "disqualified", "in_work",
+                                  "pending"), 0)
+    total_reasons: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = row[field]
+        label = str(dict(SourceType.choices).get(key, key)) if group_by == "source" else None
+        out_rows.append({"key": key, "label": label, **finish(row, key)})
+        for name in total_counts:
+            total_counts[name] += row[name]
+        for reason, n in reasons.get(key, {}).items():
+            total_reasons[reason] = total_reasons.get(reason, 0) + n
+    reasons["__total__"] = total_reasons
+    return {"group_by": group_by, "rows": out_rows, "total": finish(total_counts, "__total__")}

@@ -1,5 +1,6 @@
 """Campaign tables by job: the campaign and its plan, the marketing budgets with their ledger and expenses."""
 
+from .assets import AssetLanguage, AssetStatus, AssetType, AssetVersion, CampaignAsset, MarketingAsset  # noqa: F401
 from .budgets import (  # noqa: F401
     BudgetEntry,
     BudgetEntryKind,

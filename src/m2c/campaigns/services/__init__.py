@@ -1,6 +1,18 @@
 """Campaign commands: the plan and its life cycle (``campaigns``), budgets, their ledger and expenses
 (``budgets``)."""
 
+from .assets import (  # noqa: F401
+    asset_create,
+    asset_expiry_sweep,
+    asset_publish,
+    asset_retire,
+    asset_return,
+    asset_submit,
+    asset_update,
+    asset_version_upload,
+    campaign_asset_link,
+    campaign_asset_unlink,
+)
 from .budgets import (  # noqa: F401
     budget_allocate,
     budget_create,

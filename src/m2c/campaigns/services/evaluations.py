@@ -22,6 +22,7 @@ from m2c.core.roles import Actor, authenticated
 
 from .. import events
 from ..attribution import SOURCED, cash_roi
+from ..lead_quality import campaign_lead_quality, snapshot
 from ..models import CHECKPOINT_DAYS, Campaign, CampaignEvaluation, Checkpoint
 from ..states import CampaignStatus
 from .campaigns import _require, campaign_evaluate
@@ -35,10 +36,11 @@ def _ratio(part: Decimal, whole: Decimal, places: str = "0.01") -> Decimal | Non
 
 
 def campaign_figures(campaign: Campaign, *, on: dt.date | None = None, model: str = SOURCED,
-                     roi: dict[str, Any] | None = None) -> dict[str, Any]:
+                     roi: dict[str, Any] | None = None, quality: dict[str, Any] | None = None) -> dict[str, Any]:
     """Targets against live actuals, costs, utilisation and the cash ROI to date (strings, for the snapshot).
 
-    ``roi`` is ``cash_roi``'s answer when the caller already has it (the campaign page shows both)."""
+    ``roi`` is ``cash_roi``'s answer and ``quality`` ``campaign_lead_quality``'s when the caller already has
+    them (the campaign page shows each)."""
     from m2c.leads import selectors as lead_selectors
     from m2c.opportunities import selectors as opportunity_selectors
 
@@ -70,6 +72,8 @@ def campaign_figures(campaign: Campaign, *, on: dt.date | None = None, model: st
         "budget_utilisation": str(u) if (u := _ratio(spend * 100, campaign.committed_amount, "0.1")) is not None
         else None,
         "cash_roi": str(roi["roi"]) if roi["roi"] is not None else None,
+        # Lead-quality feedback (domain.md 7.7): what sales made of the campaign's leads, as of this evaluation.
+        "lead_quality": snapshot(quality or campaign_lead_quality(campaign)),
     }
 
 

@@ -1,5 +1,16 @@
 """Campaign pages (``campaigns``) and budget pages (``budgets``)."""
 
+from .assets import (  # noqa: F401
+    asset_command,
+    asset_create,
+    asset_detail,
+    asset_download,
+    asset_edit,
+    asset_list,
+    asset_version_upload,
+    campaign_asset_link,
+    campaign_asset_unlink,
+)
 from .budgets import (  # noqa: F401
     budget_allocate,
     budget_create,
@@ -17,4 +28,5 @@ from .campaigns import (  # noqa: F401
     campaign_list,
 )
 from .evaluations import evaluation_record  # noqa: F401
+from .lead_quality import lead_quality_report  # noqa: F401
 from .plan import campaign_plan  # noqa: F401

@@ -94,17 +94,24 @@ def detail_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
 
 
 def full_context(request: HttpRequest, campaign: Campaign, *, evaluation_form: Any = None,
-                 evaluation_for: Any = None, **forms: Any) -> dict[str, Any]:
+                 evaluation_for: Any = None, asset_link: Any = None, **forms: Any) -> dict[str, Any]:
     """The campaign page: its plan and moves, the budget panel, the outcome panel with its evaluations."""
     from .budgets import campaign_budget_context
     from .evaluations import outcome_context
+    from .lead_quality import quality_panel_context
 
     context = detail_context(request, campaign)
     context.update(campaign_budget_context(campaign, request.user, **forms))
+    quality = quality_panel_context(campaign)
     outcome = outcome_context(campaign, request.user, model=request.GET.get("model", ""), form=evaluation_form,
-                              form_for=evaluation_for)
+                              form_for=evaluation_for, quality=quality["quality"])
     context["charts"] = {**context.get("charts", {}), **outcome.pop("outcome_charts")}
     context.update(outcome)
+    from .assets import campaign_assets_context
+
+    context.update(campaign_assets_context(campaign, request.user, form=asset_link))
+    context["charts"] = {**context.get("charts", {}), **quality.pop("quality_charts")}
+    context.update(quality)
     return context
 
 

@@ -37,10 +37,10 @@ def _percent(ratio: Any) -> Decimal | None:
 
 
 def outcome_context(campaign: Any, user: Any, *, model: str = SOURCED, form: EvaluationForm | None = None,
-                    form_for: int | None = None) -> dict[str, Any]:
+                    form_for: int | None = None, quality: dict[str, Any] | None = None) -> dict[str, Any]:
     model = model if model in MODELS else SOURCED
     roi = cash_roi(campaign, model=model)
-    figures = services.campaign_figures(campaign, model=model, roi=roi)
+    figures = services.campaign_figures(campaign, model=model, roi=roi, quality=quality)
     counts = ("valid_leads", "opportunities")
     labels = {"valid_leads": _("Valid leads"), "opportunities": _("Opportunities"), "pipeline": _("Pipeline"),
               "bookings": _("Bookings"), "cash": _("Cash collected")}

@@ -11,13 +11,17 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from m2c.core.selectors import offering_line_list, org_unit_list
 
 from .. import selectors
 from ..models import CampaignLevel, JourneyStage
+from ..states import CampaignStatus
 from .campaigns import _reader
+
+PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
 def _span(campaign: Any, year: int) -> tuple[int, int]:
@@ -36,14 +40,22 @@ def campaign_plan(request: HttpRequest) -> HttpResponse:
     region = next((u for u in regions if u.code == request.GET.get("region")), None)
     line = request.GET.get("offering_line", "").strip()[:40]
     campaigns = selectors.plan_campaigns(year=year, region=region, offering_line=line)
+    # One pass over the year's campaigns, each bar prepared here (its link, its tooltip): with 2,000
+    # campaigns the template then only prints values (docs/benchmarks.md, campaign_eval).
+    detail = reverse("campaigns:detail", args=[PLACEHOLDER])
+    status_labels = {value: str(label) for value, label in CampaignStatus.choices}
+    by_lane: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for c in campaigns:
+        first, last = _span(c, year)
+        by_lane.setdefault((c.level, c.journey_stage), []).append({
+            "name": c.name, "url": detail.replace(PLACEHOLDER, str(c.pk)), "css": c.status.lower(),
+            "start": first, "end": last + 1,
+            "title": f"{c.name} · {c.start_date.isoformat()} – {c.end_date.isoformat()} · {status_labels[c.status]}"})
     lanes = []
     for level, level_label in CampaignLevel.choices:
         for stage, stage_label in JourneyStage.choices:
-            items = [{"campaign": c, "start": first, "end": last + 1}
-                     for c in campaigns if c.level == level and c.journey_stage == stage
-                     for first, last in [_span(c, year)]]
-            lanes.append({"level": level, "level_label": level_label, "stage_label": stage_label, "items": items,
-                          "first": stage == JourneyStage.AWARENESS})
+            lanes.append({"level": level, "level_label": level_label, "stage_label": stage_label,
+                          "items": by_lane.get((level, stage), []), "first": stage == JourneyStage.AWARENESS})
     budgets: dict[str, dict[str, Any]] = {}
     for c in campaigns:
         row = budgets.setdefault(c.level, {"label": c.get_level_display(), "committed": Decimal(0),
