@@ -1,5 +1,7 @@
 from django.urls import path
 
+from m2c.core.imports.views import import_urls
+
 from . import views
 
 app_name = "campaigns"
@@ -19,4 +21,13 @@ urlpatterns = [
     path("<uuid:campaign_id>/reapprove/", views.reapprove, name="reapprove"),
     path("<uuid:campaign_id>/evaluations/<int:evaluation_id>/record/", views.evaluation_record,
          name="evaluation-record"),
+    # Invitations, registration, check-in and responses (issue 11 items 4, 5).
+    path("r/<slug:code>/", views.register, name="register"),
+    path("r/<slug:code>/done/<str:token>/", views.registered, name="registered"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("responses/", views.response_list, name="responses"),
+    path("responses/<uuid:response_id>/convert/", views.response_convert, name="response-convert"),
+    path("<uuid:campaign_id>/checkin/", views.checkin, name="checkin"),
+    path("<uuid:campaign_id>/invite/", views.invite, name="invite"),
 ]
+urlpatterns += import_urls("responses", "campaigns/imports")  # response files through the shared import engine

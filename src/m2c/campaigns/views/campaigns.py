@@ -105,6 +105,11 @@ def full_context(request: HttpRequest, campaign: Campaign, *, evaluation_form: A
                               form_for=evaluation_for)
     context["charts"] = {**context.get("charts", {}), **outcome.pop("outcome_charts")}
     context.update(outcome)
+    from .responses import responses_context
+
+    responses = responses_context(campaign)
+    context["charts"] = {**context["charts"], **responses.pop("response_charts")}
+    context.update(responses)
     return context
 
 

@@ -299,4 +299,16 @@ def lead_submit_web_form(*, campaign: Campaign, data: dict[str, Any]) -> None:
         _capture([prepared], ref, actor=None)
 
 
+def lead_capture_response(*, data: dict[str, Any], channel: str = Channel.MANUAL,
+                          actor: User | None = None) -> capture.Outcome:
+    """A campaign response converted into a lead by the campaigns app (its form, check-in, an import, the
+    worker's sweep): captured through the full rule set like any lead (identity, duplicates, validity,
+    scoring, routing, the campaign touch). The campaigns service decided who may ask; the sweep is the system.
+    An ``external_id`` makes a second conversion of the same response replay the first."""
+    with transaction.atomic():
+        ref = capture.Reference()
+        prepared = capture.prepare(data, ref, channel=channel, actor=actor)
+        return _capture([prepared], ref, actor=actor, notify_submitter=False)[0]
+
+
 # --- editing and qualification ----------------------------------------------------------------------
