@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from m2c.billing.models import BillingMilestone, Dispute, Invoice, Receipt
-from m2c.campaigns.models import Campaign, CampaignEvaluation, CampaignExpense, MarketingBudget
+from m2c.campaigns.models import Campaign, CampaignEvaluation, CampaignExpense, CampaignResponse, MarketingBudget
 from m2c.contracts import services as contract_services
 from m2c.contracts.models import AcceptanceCertificate, ChangeRequest, Contract, Site
 from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
@@ -56,7 +56,7 @@ from tests.factories import OrgUnitFactory, UserFactory
 
 # Pages anyone may open: signing in and out, the language switch, and a campaign's public lead form.
 PUBLIC = {"login", "logout", "set_language", "javascript-catalog", "leads:web-form", "leads:web-form-thanks",
-          "admin:login", "admin:logout"}
+          "admin:login", "admin:logout", "campaigns:register", "campaigns:registered", "campaigns:unsubscribe"}
 SKIPPED_PREFIXES = ("api/v1/",)  # walked from the OpenAPI document by tests/api/scoping.py
 
 
@@ -153,6 +153,9 @@ FILL: dict[str, Callable[[], Any]] = {
     "budget_id": lambda: _first(MarketingBudget.objects).pk,
     "expense_id": lambda: _first(CampaignExpense.objects).pk,
     "evaluation_id": lambda: _first(CampaignEvaluation.objects).pk,
+    "response_id": lambda: _first(CampaignResponse.objects).pk,
+    # A registration's confirmation and an unsubscribe link are signed: an unsigned one opens nothing.
+    "token": lambda: "walk",
     "lead_id": lambda: _first(Lead.objects).pk,
     "action": lambda: "accept",
     "opportunity_id": lambda: _first(Opportunity.objects).pk,
