@@ -25,7 +25,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from m2c.billing.models import BillingMilestone, Dispute, Invoice, Receipt
-from m2c.campaigns.models import Campaign, CampaignEvaluation, CampaignExpense, CampaignResponse, MarketingBudget
+from m2c.campaigns.models import (
+    Campaign,
+    CampaignEvaluation,
+    CampaignExpense,
+    CampaignResponse,
+    MarketingBudget,
+)
 from m2c.contracts import services as contract_services
 from m2c.contracts.models import AcceptanceCertificate, ChangeRequest, Contract, Site
 from m2c.core.models import ApiToken, Event, OrgUnit, Role, User

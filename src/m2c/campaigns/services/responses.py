@@ -130,6 +130,11 @@ def _lead_data(response: CampaignResponse) -> dict[str, Any]:
     }
     if response.customer_id:
         data["customer_id"] = str(response.customer_id)
+    elif campaign.org_unit_id:
+        # An unknown company's lead lands where the campaign ran (its region or customer group), so the
+        # campaign's marketing team and that region's sales see and route it.
+        unit = campaign.org_unit
+        data["customer_group" if unit.type == "customer_group" else "region"] = unit.code
     return {k: v for k, v in data.items() if v not in ("", None)}
 
 
