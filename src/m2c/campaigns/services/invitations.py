@@ -214,9 +214,9 @@ def campaign_emails_send(limit: int = 200) -> int:
 
     sent = 0
     with transaction.atomic():
-        pending = CampaignEmail.objects.filter(pending=True).select_related("registration").order_by("created_at")
+        pending = CampaignEmail.objects.filter(pending=True).select_related("registration", "campaign").order_by("created_at")
         if connection.features.has_select_for_update_skip_locked:
-            pending = pending.select_for_update(skip_locked=True)
+            pending = pending.select_for_update(skip_locked=True, of=("self",))
         batch = list(pending[:limit])
         opted_out = reads.opted_out_emails([m.to_email for m in batch if m.kind == CampaignEmail.Kind.INVITATION])
         for mail in batch:
