@@ -66,6 +66,8 @@ def test_check_in_is_idempotent_and_refuses_another_campaigns_code(event, users)
     at = first.checked_in_at
     again, new_again = check_in(campaign=event, code=f"  {registration.code} ", actor=users.marketing)
     assert not new_again and again.checked_in_at == at
+    assert check_in(campaign=event, code=registration.code.lower(), actor=users.marketing)[1] is False  # typed by hand
+    assert re.fullmatch(r"[A-HJKMNP-Z2-9]{16}", registration.code)  # no 0/O or 1/I/L to misread
     attendance = CampaignResponse.objects.filter(type="attendance")
     assert attendance.count() == 1  # the second scan adds nothing
     registration_lead = CampaignResponse.objects.get(type="registration").lead_id

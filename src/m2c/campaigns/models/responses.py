@@ -127,9 +127,12 @@ class CampaignEmail(models.Model):
         return f"{self.to_email}: {self.subject}"
 
 
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: a person can read it out and type it
+
+
 def registration_code() -> str:
-    """The code a registration's QR image carries: 16 unguessable characters a scanner types back."""
-    return secrets.token_urlsafe(12)
+    """The code a registration's QR image carries: 16 unguessable characters (78 bits) a scanner types back."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
 
 
 class RegistrationStatus(models.TextChoices):

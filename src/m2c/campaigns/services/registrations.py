@@ -126,7 +126,9 @@ def check_in(*, campaign: Campaign, code: str, actor: User) -> tuple[Registratio
     if not text:
         raise ValidationFailed(_("Scan or type the check-in code."), field="code")
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().select_related("campaign").filter(code=text[:40]).first()
+        # Codes are upper case; a code typed by hand in lower case is the same code.
+        registration = (Registration.objects.select_for_update().select_related("campaign")
+                        .filter(code=text[:40].upper()).first())
         if registration is None:
             raise NotFound(_("No registration has the code “%(c)s”.") % {"c": text[:40]}, field="code",
                            code="registration_not_found")
