@@ -100,10 +100,12 @@ def registration_create(*, campaign: Campaign, data: dict[str, Any], language: s
             "registration": str(registration.pk), "campaign": campaign.code,
             "invitation": str(invitation.pk) if invitation else None})
         invitations.queue_confirmation(registration, confirmation_url=confirmation_path(registration))
-    response_create(campaign=campaign, type=ResponseType.REGISTRATION, source=ResponseSource.FORM,
-                    registration=registration, data={"name": name, "company": company, "title": title, "email": email,
-                                                     "phone": phone},
-                    payload={"registration": str(registration.pk)}, convert=True)
+        # In the same transaction: a registration never exists without its response (a conversion the lead
+        # rules refuse leaves the response pending with the reason, it does not undo the registration).
+        response_create(campaign=campaign, type=ResponseType.REGISTRATION, source=ResponseSource.FORM,
+                        registration=registration, data={"name": name, "company": company, "title": title,
+                                                         "email": email, "phone": phone},
+                        payload={"registration": str(registration.pk)}, convert=True)
     return registration
 
 
@@ -141,8 +143,8 @@ def check_in(*, campaign: Campaign, code: str, actor: User) -> tuple[Registratio
         REGISTRATION_MACHINE.apply(registration, RegistrationStatus.ATTENDED, actor=actor, held=True,
                                    changes={"checked_in_at": now, "checked_in_by": actor},
                                    payload={"registration": str(registration.pk), "campaign": campaign.code})
-    response_create(campaign=campaign, type=ResponseType.ATTENDANCE, source=ResponseSource.CHECK_IN,
-                    registration=registration, actor=actor, responded_at=now,
-                    data={k: getattr(registration, k) for k in ("name", "company", "title", "email", "phone")},
-                    payload={"registration": str(registration.pk)}, convert=True)
+        response_create(campaign=campaign, type=ResponseType.ATTENDANCE, source=ResponseSource.CHECK_IN,
+                        registration=registration, actor=actor, responded_at=now,
+                        data={k: getattr(registration, k) for k in ("name", "company", "title", "email", "phone")},
+                        payload={"registration": str(registration.pk)}, convert=True)
     return registration, True
