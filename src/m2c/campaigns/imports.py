@@ -121,8 +121,13 @@ class ResponseClient:
 
     def begin(self, job: Any, *, actor: Any) -> None:
         check_encoding(Path(job.file_path))
+        from m2c.customers.identity import CustomerIndex
+
         self.source = job.file_name
         self.job_id = str(job.pk)
+        self.campaigns: dict[str, Any] = {}
+        # One resolution index for the whole file (all customers read once for a large one).
+        self.index = CustomerIndex(preload=job.total_rows > 500, contacts=True)
 
     def row(self, data: dict[str, Any], *, actor: Any, job: Any) -> str:
         from .selectors import campaign_by_ref
@@ -130,7 +135,10 @@ class ResponseClient:
         from .services.responses import response_create
 
         campaign_ref = data.get("campaign") or (job.defaults or {}).get("campaign")
-        campaign = campaign_by_ref(campaign_ref) if campaign_ref else None
+        key = str(campaign_ref or "")
+        if key not in self.campaigns:
+            self.campaigns[key] = campaign_by_ref(key) if key else None
+        campaign = self.campaigns[key]
         errors = []
         if campaign is None:
             errors.append({"field": "campaign", "reason": _("Name the campaign (a column or the import's campaign).")})
@@ -155,7 +163,8 @@ class ResponseClient:
             return "merged"
         response = response_create(campaign=campaign, type=str(kind), source=ResponseSource.IMPORT, data=values,
                                    actor=actor, responded_at=when, external_ref=ref,
-                                   payload={"file": self.source, "import": self.job_id, "row": data.get("__row", "")})
+                                   payload={"file": self.source, "import": self.job_id},
+                                   customer_index=self.index)
         if data.get("consent") is not None and response.email:
             consent_record(subject=response.email, purpose=ConsentPurpose.MARKETING_EMAIL, granted=bool(data["consent"]),
                            source=ConsentSource.IMPORT, campaign=campaign,

@@ -87,10 +87,12 @@ def _clean(data: dict[str, Any]) -> dict[str, str]:
 
 def response_create(*, campaign: Campaign, type: str, source: str, data: dict[str, Any], actor: User | None = None,
                     responded_at: dt.datetime | None = None, registration: Any = None, external_ref: str | None = None,
-                    payload: dict[str, Any] | None = None, convert: bool = False) -> CampaignResponse:
+                    payload: dict[str, Any] | None = None, convert: bool = False,
+                    customer_index: Any = None) -> CampaignResponse:
     """Record one response (the customer resolved through ``customers.identity``), advance the customer's
-    journey, and convert it at once when ``convert`` (form, check-in)."""
-    from m2c.customers.identity import customer_resolve
+    journey, and convert it at once when ``convert`` (form, check-in). An import passes one
+    ``customer_index`` for all its rows, so resolution does not read the same customers again per row."""
+    from m2c.customers.identity import customer_resolve_many, keys_of
 
     if type not in ResponseType.values:
         raise ValidationFailed(_("Unknown response type “%(v)s”.") % {"v": str(type)[:40]}, field="type")
@@ -101,7 +103,8 @@ def response_create(*, campaign: Campaign, type: str, source: str, data: dict[st
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
     with transaction.atomic():
-        resolution = customer_resolve(name=values["company"], email=values["email"], phone=values["phone"])
+        keys = keys_of(name=values["company"], email=values["email"], phone=values["phone"])
+        resolution = customer_resolve_many([keys], index=customer_index)[0]
         customer_id = resolution.customer.id if resolution.customer else None
         match = {k: v for k, v in resolution.explanation.items() if k != "candidates"}
         response = CampaignResponse.objects.create(
@@ -168,19 +171,65 @@ def response_convert(*, response: CampaignResponse, actor: User | None) -> Campa
     return response
 
 
-def responses_convert_pending(*, limit: int = 500) -> int:
-    """The worker's sweep: convert the pending responses, oldest due first; returns how many converted."""
+def responses_convert_pending(*, limit: int = 500, batch: int = 250) -> int:
+    """The worker's sweep: convert the pending responses, oldest due first, ``batch`` at a time through one
+    capture pass each; returns how many were converted. Responses already refused keep their reason and
+    wait for someone to fix and convert them (the overdue list)."""
     ids = list(CampaignResponse.objects.filter(status=ResponseStatus.PENDING, convert_error="")
                .order_by("convert_due_at").values_list("pk", flat=True)[:limit])
     done = 0
-    for pk in ids:
-        response = CampaignResponse.objects.get(pk=pk)
+    for start in range(0, len(ids), batch):
         try:
-            response_convert(response=response, actor=None)
-        except Conflict:
-            continue
-        done += response.status == ResponseStatus.CONVERTED
+            done += responses_convert_many(ids[start:start + batch])
+        except DomainError:
+            # The batch as a whole was refused: one at a time, so one bad response does not hold up the rest.
+            for pk in ids[start:start + batch]:
+                response = CampaignResponse.objects.get(pk=pk)
+                try:
+                    response_convert(response=response, actor=None)
+                except Conflict:
+                    continue
+                done += response.status == ResponseStatus.CONVERTED
     return done
+
+
+def responses_convert_many(ids: list[Any], *, actor: User | None = None) -> int:
+    """Convert the pending responses ``ids`` in one capture pass (locked, skipped when already converted):
+    each moves PENDING → CONVERTED by the table with its event, or keeps its reason; returns how many moved."""
+    from m2c.leads import services as lead_services
+
+    require_responder(actor)
+    with transaction.atomic():
+        qs = CampaignResponse.objects.select_related("campaign", "campaign__org_unit").filter(
+            pk__in=ids, status=ResponseStatus.PENDING).order_by("convert_due_at", "pk")
+        locked = list(qs.select_for_update(of=("self",)))
+        if not locked:
+            return 0
+        results = lead_services.lead_capture_responses(
+            items=[(_lead_data(r), LEAD_CHANNEL.get(r.source, "manual")) for r in locked], actor=actor)
+        now = timezone.now()
+        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        rows: list[dict[str, Any]] = []
+        moved = 0
+        for response, result in zip(locked, results, strict=True):
+            if isinstance(result, DomainError):
+                reason = ("; ".join(str(e.get("reason")) for e in result.errors) if result.errors else result.detail)[:1000]
+                CampaignResponse.objects.filter(pk=response.pk).update(convert_error=reason)
+                rows.append({"event_type": events.RESPONSE_NOT_CONVERTED, "subject_type": "campaigns.campaignresponse",
+                             "subject_id": response.pk, "actor_id": actor_id, "payload": {"reason": reason[:500]}})
+                continue
+            RESPONSE_MACHINE.check(response, ResponseStatus.CONVERTED, actor=actor)
+            lead_id = result.survivor_id or result.lead_id
+            CampaignResponse.objects.filter(pk=response.pk).update(
+                status=ResponseStatus.CONVERTED, lead_id=lead_id, converted_at=now, convert_error="")
+            rows.append({"event_type": events.RESPONSE_CONVERTED, "subject_type": "campaigns.campaignresponse",
+                         "subject_id": response.pk, "actor_id": actor_id, "from_state": ResponseStatus.PENDING,
+                         "to_state": ResponseStatus.CONVERTED, "occurred_at": now,
+                         "payload": {"lead": str(lead_id) if lead_id else None, "outcome": result.kind,
+                                     "lead_status": result.status}})
+            moved += 1
+        core_events.record_many(rows)
+    return moved
 
 
 def _reached(response: CampaignResponse) -> str:
