@@ -86,4 +86,4 @@ def test_the_import_api_with_a_dry_run_and_the_file_errors(event, users, api, tm
     real = client.post("/api/v1/responses/import", {"file": SimpleUploadedFile("r.csv", data)})
     assert real.json()["created"] == 1 and CampaignResponse.objects.count() == 1
     bad = client.post("/api/v1/responses/import", {"file": SimpleUploadedFile("r.csv", "Name,Company\nJosé,Café\n".encode("latin-1"))})
-    assert bad.status_code == 422 and "UTF-8" in bad.json()["detail"]
+    assert bad.status_code == 400 and "UTF-8" in bad.json()["detail"]

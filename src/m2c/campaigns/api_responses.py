@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
-from m2c.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from m2c.core.errors import BadRequest, DomainError, NotFound, PermissionDenied, ValidationFailed
 from m2c.core.imports import runner
 from m2c.core.pagination import paginate
 from m2c.core.schemas import ERRORS, Page
@@ -118,9 +118,14 @@ def import_responses(request: HttpRequest, file: File[UploadedFile], campaign: F
         with open(path, "wb") as out:
             for chunk in file.chunks():
                 out.write(chunk)
-        check_encoding(path)  # before the headers are read: a garbled file is refused as a whole
-        job = runner.create_job(path, CLIENT, actor=request.user, mapping=columns, dry_run=dry_run, defaults=defaults,
-                                stored=None)
+        try:
+            check_encoding(path)  # before the headers are read: a garbled file is refused as a whole
+            job = runner.create_job(path, CLIENT, actor=request.user, mapping=columns, dry_run=dry_run,
+                                    defaults=defaults, stored=None)
+        except ValidationFailed as exc:
+            # The file as a whole cannot be imported (its kind, encoding or columns): a bad request, as
+            # for bank statements; row errors are reported in the answer instead.
+            raise BadRequest(exc.detail, field=exc.field or "file", code=exc.code) from None
         job.file_name = (file.name or "responses")[:255]
         job.save(update_fields=["file_name"])
         try:
@@ -131,8 +136,7 @@ def import_responses(request: HttpRequest, file: File[UploadedFile], campaign: F
     errors = [{"row": e.row_number, "level": e.level, "field": e.field, "message": e.message}
               for e in job.errors.order_by("row_number", "id")[:500]]
     if job.status == job.Status.FAILED:
-        raise ValidationFailed(job.message or _("The file could not be imported."), field="file",
-                               code="import_failed")
+        raise BadRequest(job.message or _("The file could not be imported."), field="file", code="import_failed")
     return Status(201, {"job": job.pk, "dry_run": job.dry_run, "status": job.status, "message": job.message,
                         "rows": job.processed, "created": job.created, "merged": job.merged, "rejected": job.rejected,
                         "warnings": job.warnings, "errors": errors})
