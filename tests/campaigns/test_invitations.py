@@ -96,3 +96,16 @@ def test_the_invite_page_in_chinese(event, users):
     assert Invitation.objects.count() == 2
     client.force_login(users.ar)
     assert client.get(f"/campaigns/{event.pk}/invite/").status_code == 403
+
+
+def test_the_consent_log_is_read_only_for_administrators(event, users):
+    services.consent_record(subject="a@example.com", purpose="marketing_email", granted=False, source="form",
+                            evidence="unsubscribe box", campaign=event)
+    client = Client()
+    client.force_login(users.admin)
+    page = client.get("/admin/campaigns/consent/")
+    assert page.status_code == 200 and "a@example.com" in page.content.decode()
+    assert client.get("/admin/campaigns/consent/add/").status_code == 403
+    row = Consent.objects.get()
+    assert client.post(f"/admin/campaigns/consent/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Consent.objects.count() == 1

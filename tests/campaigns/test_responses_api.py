@@ -57,3 +57,19 @@ def test_invitations_check_in_and_funnel(event, users, api):
     funnel = client.get(f"/campaigns/{event.pk}/responses/funnel").json()
     assert (funnel["responses"], funnel["leads"], funnel["by_type"]) == (2, 1, {"registration": 1, "attendance": 1})
     assert CampaignResponse.objects.filter(status="CONVERTED").count() == 2
+
+
+def test_a_customers_journey_through_the_api_and_hidden_from_other_regions(users, org, api):
+    from m2c.campaigns import services
+    from tests.factories import CustomerFactory
+    from tests.leads.factories import CampaignFactory
+
+    customer = CustomerFactory(legal_name="申江大学", org_unit=org.shanghai)
+    for stage, kind in (("awareness", "download"), ("decision", "meeting_request")):
+        campaign = CampaignFactory(code=f"c-{stage}", journey_stage=stage)
+        services.response_create(campaign=campaign, type=kind, source="api", data={"name": "王芳", "company": "申江大学"})
+    body = api(users.marketing).get(f"/customers/{customer.pk}/journey").json()
+    assert body["stage"] == "decision"
+    assert [(m["from_stage"], m["to_stage"], m["campaign"]) for m in body["moves"]] == [
+        ("", "awareness", "c-awareness"), ("awareness", "decision", "c-decision")]
+    assert api(users.ar_north).get(f"/customers/{customer.pk}/journey").status_code in (403, 404)

@@ -32,6 +32,7 @@ from .schemas_responses import (
     CampaignResponseOut,
     CheckInIn,
     CheckInOut,
+    CustomerJourneyOut,
     InvitationOut,
     InvitationsIn,
     InvitationsResultOut,
@@ -192,3 +193,15 @@ def response_funnel(request: HttpRequest, campaign_id: uuid.UUID):
     campaign = _campaign(request, campaign_id)
     return {"campaign": campaign.pk, **reads.response_funnel(campaign=campaign),
             "by_type": reads.response_type_counts(campaign=campaign)}
+
+
+@router.get("/customers/{customer_id}/journey", response={200: CustomerJourneyOut, **ERRORS},
+            summary="A customer's buyer-journey stage and the responses that moved it")
+def customer_journey(request: HttpRequest, customer_id: uuid.UUID):
+    from m2c.customers import selectors as customer_selectors
+
+    _read(request)
+    if not customer_selectors.customer_visible(user=request.user, customer_id=customer_id):
+        raise NotFound()
+    return {"customer": customer_id, "stage": reads.customer_journey_stage(customer_id),
+            "moves": reads.journey_moves(customer_id)}

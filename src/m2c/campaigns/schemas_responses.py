@@ -141,3 +141,17 @@ class ResponseFunnelOut(OutSchema):
     pending: int
     overdue: int
     by_type: dict[str, int]
+
+
+class JourneyMoveOut(OutSchema):
+    from_stage: str
+    to_stage: str
+    at: dt.datetime
+    response: uuid.UUID
+    campaign: str
+
+
+class CustomerJourneyOut(OutSchema):
+    customer: uuid.UUID
+    stage: str | None
+    moves: list[JourneyMoveOut]

@@ -88,6 +88,18 @@ def customer_journey_stage(customer_id: Any) -> str | None:
     return CustomerJourney.objects.filter(customer_id=customer_id).values_list("stage", flat=True).first()
 
 
+def journey_moves(customer_id: Any) -> list[dict[str, Any]]:
+    """The advances of a customer's journey stage, oldest first (from the events the responses left)."""
+    from m2c.core.models import Event
+
+    from .events_responses import JOURNEY_ADVANCED
+
+    rows = (Event.objects.filter(event_type=JOURNEY_ADVANCED, payload__customer=str(customer_id))
+            .order_by("occurred_at", "id").values("from_state", "to_state", "occurred_at", "subject_id", "payload"))
+    return [{"from_stage": r["from_state"], "to_stage": r["to_state"], "at": r["occurred_at"],
+             "response": r["subject_id"], "campaign": (r["payload"] or {}).get("campaign", "")} for r in rows]
+
+
 def response_funnel(*, campaign: Campaign) -> dict[str, int]:
     """Response → lead → valid → opportunity → won for one campaign (each lead counted once)."""
     from m2c.leads.states import VALID
