@@ -101,8 +101,18 @@ def test_the_check_in_page_says_already_checked_in_at_hh_mm_in_chinese(event, us
     assert client.get(url).status_code == 403
 
 
-def test_public_registration_page_csrf_qr_and_rate_limit(event, settings):
-    client = Client(enforce_csrf_checks=True)
+@pytest.fixture
+def fresh_limits():
+    """The rate limits live in the shared cache: start from none and leave none for the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_public_registration_page_csrf_qr_and_rate_limit(event, fresh_limits):
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.20")
     form = client.get("/campaigns/r/east-campus-seminar/")
     assert form.status_code == 200
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode()).group(1)
