@@ -87,3 +87,37 @@ def test_the_import_api_with_a_dry_run_and_the_file_errors(event, users, api, tm
     assert real.json()["created"] == 1 and CampaignResponse.objects.count() == 1
     bad = client.post("/api/v1/responses/import", {"file": SimpleUploadedFile("r.csv", "Name,Company\nJosé,Café\n".encode("latin-1"))})
     assert bad.status_code == 400 and "UTF-8" in bad.json()["detail"]
+
+
+def test_from_the_web_in_chinese_dry_run_then_import(event, users, tmp_path, settings,
+                                                     django_capture_on_commit_callbacks):
+    import io
+
+    from django.test import Client
+
+    from m2c.core.models_imports import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = Client()
+    client.cookies["m2c_language"] = "zh-hans"
+    client.force_login(users.marketing)
+    upload = io.BytesIO((HEADER + "".join(ROWS)).encode("gbk"))
+    upload.name = "展会响应.csv"
+    response = client.post("/campaigns/imports/", {"file": upload})
+    assert response.status_code == 302, response.content.decode()[:500]
+    job = ImportJob.objects.get(kind="responses")
+    assert job.mapping["响应类型"] == "type" and job.mapping["公司名称"] == "company"
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="mapping-form"' in page and "跳舞" in page  # the type nobody knows, offered for mapping
+    post = {f"map-{i}": job.mapping.get(h, "") for i, h in enumerate(job.headers)}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {**post, "mode": "dry_run"})
+    job.refresh_from_db()
+    assert job.status == "done" and job.dry_run and job.created == 3 and not CampaignResponse.objects.exists()
+    assert job.errors.filter(level="error", field="type").get().message.startswith("响应类型")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {**post, "vmraw-type-1": "跳舞", "vm-type-1": "booth_visit", "mode": "import"})
+    job.refresh_from_db()
+    assert (job.status, job.created, job.rejected) == ("done", 4, 3)
+    client.force_login(users.ar)
+    assert client.get("/campaigns/imports/").status_code == 403
