@@ -164,6 +164,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from m2c.billing.api import router as billing_router
     from m2c.campaigns.api import router as campaigns_router
+    from m2c.campaigns.api_responses import router as responses_router
     from m2c.contracts.api import router as contracts_router
     from m2c.core.api import router as core_router
     from m2c.customers.api import router as customers_router
@@ -176,6 +177,7 @@ def _register_routers() -> None:
     api.add_router("/", customers_router)
     api.add_router("/", insight_router)
     api.add_router("/", campaigns_router)
+    api.add_router("/", responses_router)
     api.add_router("/", leads_router)
     api.add_router("/", opportunities_router)
     api.add_router("/", contracts_router)

@@ -405,12 +405,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("import", help="import records from a file (CSV, XLSX or XLS), or resume an import")
-    isub = p.add_subparsers(dest="import_kind", metavar="<leads|customers|opportunities|org|resume|restart|jobs>")
+    isub = p.add_subparsers(dest="import_kind", metavar="<leads|customers|opportunities|org|responses|resume|restart|jobs>")
     isub.required = True
     helps = {"leads": "import leads; the last line printed is a JSON summary",
              "customers": "import customers (accounts) with their contacts from another CRM",
              "opportunities": "import open opportunities and closed (won/lost) history from another CRM",
-             "org": "create org units and users (teams, managers, offices) from a file"}
+             "org": "create org units and users (teams, managers, offices) from a file",
+             "responses": "import campaign responses (booth visits, downloads, attendance…), converted into leads"}
     for kind, text in helps.items():
         il = isub.add_parser(kind, help=text)
         il.add_argument("file", help="CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX or XLS with a header row")

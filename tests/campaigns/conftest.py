@@ -17,3 +17,22 @@ def east_budget(org, users):
     services.budget_allocate(parent=hq, child=east, actor=users.admin, amount="2000000.00")
     east.refresh_from_db()
     return east
+
+
+@pytest.fixture
+def event(org, lines, users):
+    """A regional evaluation-stage seminar in execution, promoting the campus line (issue 11 items 4, 5)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from m2c.leads.capture import load_settings
+    from tests.leads.factories import CampaignFactory
+
+    load_settings()
+    today = timezone.localdate()
+    campaign = CampaignFactory(code="east-campus-seminar", name="华东园区网络研讨会", journey_stage="interest",
+                               org_unit=org.east, start_date=today, end_date=today + dt.timedelta(days=1),
+                               created_by=users.marketing)
+    campaign.offering_lines.set([lines.campus])
+    return campaign

@@ -29,6 +29,7 @@ from m2c.campaigns.models import (
     Campaign,
     CampaignEvaluation,
     CampaignExpense,
+    CampaignResponse,
     MarketingAsset,
     MarketingBudget,
 )
@@ -63,7 +64,7 @@ from tests.factories import OrgUnitFactory, UserFactory
 
 # Pages anyone may open: signing in and out, the language switch, and a campaign's public lead form.
 PUBLIC = {"login", "logout", "set_language", "javascript-catalog", "leads:web-form", "leads:web-form-thanks",
-          "admin:login", "admin:logout"}
+          "admin:login", "admin:logout", "campaigns:register", "campaigns:registered", "campaigns:unsubscribe"}
 SKIPPED_PREFIXES = ("api/v1/",)  # walked from the OpenAPI document by tests/api/scoping.py
 
 
@@ -162,6 +163,9 @@ FILL: dict[str, Callable[[], Any]] = {
     "evaluation_id": lambda: _first(CampaignEvaluation.objects).pk,
     "asset_id": lambda: _first(MarketingAsset.objects.exclude(current_version=0)).pk,
     "number": lambda: 1,
+    "response_id": lambda: _first(CampaignResponse.objects).pk,
+    # A registration's confirmation and an unsubscribe link are signed: an unsigned one opens nothing.
+    "token": lambda: "walk",
     "lead_id": lambda: _first(Lead.objects).pk,
     "action": lambda: "accept",
     "opportunity_id": lambda: _first(Opportunity.objects).pk,

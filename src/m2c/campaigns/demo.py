@@ -149,4 +149,50 @@ def load(progress: bool = True) -> str:
     from .demo_assets import load as load_assets
 
     load_assets(progress=progress)
-    return f"campaigns +{created_count}"
+    responses = _responses(today)
+    return f"campaigns +{created_count}, responses +{responses}"
+
+
+# Demo responses (issue 11 item 5): (campaign, type, name, company, email, phone, days ago, checked in)
+RESPONSES = [
+    ("smart-campus-roadshow", "registration", "李伟", "申江理工大学", "li.wei@sjlg.edu.cn", "13800138001", 14, True),
+    ("smart-campus-roadshow", "registration", "王芳", "东海职业技术学院", "wang.fang@dhzy.edu.cn", "13800138002", 13, True),
+    ("smart-campus-roadshow", "registration", "张敏", "金陵智造装备股份有限公司", "zhang.min@jlzz.com.cn", "", 13, False),
+    ("smart-campus-roadshow", "booth_visit", "刘洋", "西子湖畔医院", "", "13800138004", 11, False),
+    ("smart-campus-roadshow", "meeting_request", "陈杰", "姑苏城市银行", "chen.jie@gsbank.com.cn", "", 11, False),
+    ("corporate-launch-2026", "download", "杨涛", "钱塘数字科技有限公司", "yang.tao@qtsz.cn", "", 39, False),
+    ("corporate-launch-2026", "callback_request", "赵明", "滨江证券股份有限公司", "", "13800138007", 38, False),
+    ("finance-dc-summit", "registration", "黄超", "滨江证券股份有限公司", "huang.chao@bjzq.com.cn", "", 3, False),
+    ("finance-dc-summit", "registration", "周娜", "姑苏城市银行", "zhou.na@gsbank.com.cn", "13800138009", 2, False),
+]
+
+
+def _responses(today: dt.date) -> int:
+    """The demo campaigns' registrations (two of them checked in at the roadshow's door) and responses, left
+    for the worker's sweep to convert into leads (found by their reference: loading twice adds nothing)."""
+    from .models import Campaign, CampaignResponse, Registration, RegistrationStatus
+    from .services.responses import response_create
+
+    made = 0
+    campaigns = {c.code: c for c in Campaign.objects.filter(code__in={r[0] for r in RESPONSES})}
+    for code, kind, name, company, email, phone, days, attended in RESPONSES:
+        campaign = campaigns.get(code)
+        ref = f"demo:{code}:{kind}:{name}"
+        if campaign is None or CampaignResponse.objects.filter(external_ref=ref).exists():
+            continue
+        when = timezone.now() - dt.timedelta(days=days)
+        contact = {"name": name, "company": company, "email": email, "phone": phone}
+        registration = None
+        if kind == "registration":
+            registration = Registration.objects.create(campaign=campaign, language="zh-hans", registered_at=when,
+                                                       **contact)
+        response_create(campaign=campaign, type=kind, source="form" if registration else "import", data=contact,
+                        responded_at=when, registration=registration, external_ref=ref)
+        made += 1
+        if registration is not None and attended:
+            at = timezone.make_aware(dt.datetime.combine(campaign.start_date, dt.time(9, 20 + made)))
+            Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.ATTENDED, checked_in_at=at)
+            response_create(campaign=campaign, type="attendance", source="check_in", data=contact, responded_at=at,
+                            registration=registration, external_ref=f"demo:{code}:attendance:{name}")
+            made += 1
+    return made

@@ -19,3 +19,17 @@ def asset_expiry_sweep() -> int:
     from .services import asset_expiry_sweep as sweep
 
     return sweep()
+@every(300, name="campaigns.response_conversion_sweep")
+def response_conversion_sweep() -> int:
+    """Every five minutes: convert the pending campaign responses into leads (the 2-working-day window)."""
+    from .services.responses import responses_convert_pending
+
+    return responses_convert_pending()
+
+
+@every(30, name="campaigns.email_sweep")
+def campaign_email_sweep() -> int:
+    """Every 30 seconds: send the invitations and registration confirmations waiting in the outbox."""
+    from .services.invitations import campaign_emails_send
+
+    return campaign_emails_send()

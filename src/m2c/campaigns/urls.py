@@ -1,5 +1,7 @@
 from django.urls import path
 
+from m2c.core.imports.views import import_urls
+
 from . import views
 
 app_name = "campaigns"
@@ -30,4 +32,13 @@ urlpatterns = [
     path("<uuid:campaign_id>/assets/", views.campaign_asset_link, name="asset-link"),
     path("<uuid:campaign_id>/assets/<uuid:asset_id>/unlink/", views.campaign_asset_unlink, name="asset-unlink"),
     path("lead-quality/", views.lead_quality_report, name="lead-quality"),
+    # Invitations, registration, check-in and responses (issue 11 items 4, 5).
+    path("r/<slug:code>/", views.register, name="register"),
+    path("r/<slug:code>/done/<str:token>/", views.registered, name="registered"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("responses/", views.response_list, name="responses"),
+    path("responses/<uuid:response_id>/convert/", views.response_convert, name="response-convert"),
+    path("<uuid:campaign_id>/checkin/", views.checkin, name="checkin"),
+    path("<uuid:campaign_id>/invite/", views.invite, name="invite"),
 ]
+urlpatterns += import_urls("responses", "campaigns/imports")  # response files through the shared import engine

@@ -155,3 +155,14 @@ def territory_list(*, kind: str | None = None) -> QuerySet[Territory]:
 
 def territory_get(territory_id: Any) -> Territory | None:
     return Territory.objects.select_related("org_unit").filter(pk=territory_id).first()
+
+
+def contacts_for_invitation(*, user: Any, contact_ids: list[Any], customer_ids: list[Any]) -> QuerySet[Contact]:
+    """Active contacts with an email, named one by one or as all of some customers, among the customers
+    ``user`` may see (campaign invitations)."""
+    if not contact_ids and not customer_ids:
+        return Contact.objects.none()
+    visible = customer_queryset(user).values("pk")
+    wanted = Q(pk__in=[c for c in contact_ids if c]) | Q(customer_id__in=[c for c in customer_ids if c])
+    return (Contact.objects.filter(wanted, customer__in=visible, active=True).exclude(email="")
+            .select_related("customer").order_by("customer__legal_name", "name"))

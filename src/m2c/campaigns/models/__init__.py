@@ -10,3 +10,18 @@ from .budgets import (  # noqa: F401
 )
 from .campaign import Campaign, CampaignLevel, JourneyStage  # noqa: F401
 from .evaluations import CHECKPOINT_DAYS, CampaignEvaluation, Checkpoint  # noqa: F401
+from .responses import (  # noqa: F401
+    CampaignEmail,
+    CampaignResponse,
+    Consent,
+    ConsentPurpose,
+    ConsentSource,
+    ConsentSubject,
+    CustomerJourney,
+    Invitation,
+    Registration,
+    RegistrationStatus,
+    ResponseSource,
+    ResponseStatus,
+    ResponseType,
+)

@@ -33,4 +33,8 @@ from .campaigns import (  # noqa: F401
     campaign_submit,
     campaign_update,
 )
+from .consent import consent_record, unsubscribe, unsubscribe_token  # noqa: F401
 from .evaluations import campaign_figures, evaluation_record, evaluations_schedule  # noqa: F401
+from .invitations import campaign_emails_send, campaign_invite  # noqa: F401
+from .registrations import check_in, registration_create  # noqa: F401
+from .responses import journey_advance, response_convert, response_create, responses_convert_pending  # noqa: F401

@@ -112,6 +112,11 @@ def full_context(request: HttpRequest, campaign: Campaign, *, evaluation_form: A
     context.update(campaign_assets_context(campaign, request.user, form=asset_link))
     context["charts"] = {**context.get("charts", {}), **quality.pop("quality_charts")}
     context.update(quality)
+    from .responses import responses_context
+
+    responses = responses_context(campaign)
+    context["charts"] = {**context["charts"], **responses.pop("response_charts")}
+    context.update(responses)
     return context
 
 

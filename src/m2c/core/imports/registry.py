@@ -11,6 +11,7 @@ CLIENTS = {
     "customers": "m2c.customers.imports:CLIENT",
     "opportunities": "m2c.opportunities.imports:CLIENT",
     "org": "m2c.core.imports.org:CLIENT",
+    "responses": "m2c.campaigns.imports:CLIENT",
 }
 
 

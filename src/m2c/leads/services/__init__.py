@@ -11,6 +11,8 @@ from .config import WORKING_STATES, saved_view_create, saved_view_delete, settin
 from .conversion import conversion_gaps, lead_convert
 from .intake import (
     _serialize_capture,
+    lead_capture_response,
+    lead_capture_responses,
     lead_create,
     lead_create_bulk,
     lead_create_idempotent,
@@ -27,7 +29,7 @@ from .work import lead_disqualify, lead_log_activity, lead_mark_reviewed, lead_r
 __all__ = [
     "routing_rule_create", "routing_rule_move", "routing_rule_update",
     "CAPTURE_ROLES", "CONVERSION_HORIZON_DAYS", "EDITABLE", "MAX_BULK", "WORKING_STATES", "WORK_ROLES", "_as_input",
-    "_serialize_capture", "conversion_gaps", "lead_accept", "lead_add_contact", "lead_assign", "lead_convert",
+    "_serialize_capture", "conversion_gaps", "lead_accept", "lead_add_contact", "lead_capture_response", "lead_capture_responses", "lead_assign", "lead_convert",
     "lead_create", "lead_create_bulk", "lead_create_idempotent", "lead_disqualify", "lead_log_activity",
     "lead_mark_reviewed", "lead_merge", "lead_merge_preview", "lead_merge_undo", "lead_recycle", "lead_requalify",
     "lead_rescore", "lead_return", "lead_revalidate", "lead_revalidate_many", "lead_submit_web_form", "lead_update", "merge_explain", "review_sweep",

@@ -299,4 +299,38 @@ def lead_submit_web_form(*, campaign: Campaign, data: dict[str, Any]) -> None:
         _capture([prepared], ref, actor=None)
 
 
+def lead_capture_response(*, data: dict[str, Any], channel: str = Channel.MANUAL,
+                          actor: User | None = None) -> capture.Outcome:
+    """A campaign response converted into a lead by the campaigns app (its form, check-in, an import, the
+    worker's sweep): captured through the full rule set like any lead (identity, duplicates, validity,
+    scoring, routing, the campaign touch). The campaigns service decided who may ask; the sweep is the system.
+    An ``external_id`` makes a second conversion of the same response replay the first."""
+    result = lead_capture_responses(items=[(data, channel)], actor=actor)[0]
+    if isinstance(result, ValidationFailed):
+        raise result
+    return result
+
+
+def lead_capture_responses(*, items: list[tuple[dict[str, Any], str]],
+                           actor: User | None = None) -> list[capture.Outcome | ValidationFailed]:
+    """A batch of campaign responses (data, channel) through the capture rules in one pass (the worker's
+    sweep): one outcome per item, or the ``ValidationFailed`` that refused it; the others are stored."""
+    results: list[capture.Outcome | ValidationFailed | None] = [None] * len(items)
+    with transaction.atomic():
+        ref = capture.Reference()
+        prepared: list[capture.Prepared] = []
+        positions: list[int] = []
+        for index, (data, channel) in enumerate(items):
+            try:
+                prepared.append(capture.prepare(data, ref, channel=channel, actor=actor))
+            except ValidationFailed as exc:
+                results[index] = exc
+                continue
+            positions.append(index)
+        outcomes = _capture(prepared, ref, actor=actor, notify_submitter=False) if prepared else []
+        for index, outcome in zip(positions, outcomes, strict=True):
+            results[index] = outcome
+    return results  # type: ignore[return-value]
+
+
 # --- editing and qualification ----------------------------------------------------------------------
