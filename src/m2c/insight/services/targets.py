@@ -1,0 +1,188 @@
+"""Target-account commands: save criteria, refresh the members, raise leads through the lead rules.
+
+Widening the funnel mouth (扩大喇叭口): a list finds customers nobody is working (no open deal, no
+contact for N days, with or without an installed base) in a segment's industry, region and size.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from m2c.core import bulk
+from m2c.core import events as core_events
+from m2c.core.errors import FieldErrors, ValidationFailed
+from m2c.core.models import OrgUnit
+from m2c.core.roles import Actor, authenticated
+from m2c.core.services import model_update, rows_update
+from m2c.customers.models import Industry, Tier
+from m2c.leads.services import lead_create_bulk
+
+from .. import events
+from ..models import Segment, TargetList, TargetListMember
+from ..selectors import targets as target_selectors
+from ..states import InstalledBase
+from .market import _require_market, _require_region_reach
+
+CRITERIA_FIELDS = ("name", "segment", "industries", "region", "tiers", "installed_base", "no_open_opportunity",
+                   "last_contact_days")
+MAX_LEADS_PER_CALL = 2000
+
+
+def _criteria(errors: FieldErrors, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if not partial or "name" in data:
+        values["name"] = errors.text("name", data.get("name"), required=_("Name the list."), max_length=200)
+    if "segment" in data:
+        values["segment"] = data["segment"]
+    for key, choices, label in (("industries", Industry.values, _("Unknown industry: %(v)s.")),
+                                ("tiers", Tier.values, _("Unknown customer size: %(v)s."))):
+        if key in data or not partial:
+            items = data.get(key) or []
+            if isinstance(items, str):
+                items = [i for i in items.replace("，", ",").split(",") if i.strip()]
+            items = sorted({str(i).strip() for i in items})
+            bad = [i for i in items if i not in choices]
+            if bad:
+                errors.add(key, label % {"v": ", ".join(bad)[:100]})
+            values[key] = items
+    if "region" in data:
+        values["region"] = data["region"]
+    if not partial or "installed_base" in data:
+        base = data.get("installed_base") or InstalledBase.ANY
+        if base not in InstalledBase.values:
+            errors.add("installed_base", _("Any, with or without an installed base."))
+        values["installed_base"] = base
+    if not partial or "no_open_opportunity" in data:
+        values["no_open_opportunity"] = bool(data.get("no_open_opportunity"))
+    if not partial or "last_contact_days" in data:
+        days = data.get("last_contact_days")
+        if days in (None, ""):
+            values["last_contact_days"] = None
+        elif isinstance(days, bool) or not str(days).strip().isdigit() or not 1 <= int(str(days).strip()) <= 3650:
+            errors.add("last_contact_days", _("A whole number of days from 1 to 3650."))
+        else:
+            values["last_contact_days"] = int(str(days).strip())
+    return values
+
+
+def _fill_from_segment(values: dict[str, Any], segment: Segment | None) -> None:
+    """A list made for a segment starts from the segment's industry, region and size."""
+    if segment is None:
+        return
+    values.setdefault("industries", [])
+    if not values["industries"]:
+        values["industries"] = [segment.industry]
+    if values.get("region") is None:
+        values["region"] = segment.region
+    if not values.get("tiers") and segment.customer_tier:
+        values["tiers"] = [segment.customer_tier]
+
+
+@transaction.atomic
+def target_list_create(*, actor: Actor, org_unit: OrgUnit | None = None, **data: Any) -> TargetList:
+    """Save a target-account list's criteria; its members come with the first refresh."""
+    _require_market(actor)
+    errors = FieldErrors()
+    values = _criteria(errors, {"installed_base": InstalledBase.ANY, **data}, partial=False)
+    unit = org_unit or (values.get("segment").region if values.get("segment") else None) or \
+        (actor.org_unit if actor is not None else None)
+    if unit is None:
+        errors.add("org_unit", _("Choose the org unit the list belongs to."))
+    errors.raise_if_any()
+    _require_region_reach(actor, unit)
+    _require_region_reach(actor, values.get("region"))
+    _fill_from_segment(values, values.get("segment"))
+    target = TargetList.objects.create(org_unit=unit, created_by=authenticated(actor), **values)
+    core_events.record(events.TARGET_LIST_CREATED, target, actor=actor,
+                       payload={"code": str(target.pk), "name": target.name})
+    return target
+
+
+@transaction.atomic
+def target_list_update(*, actor: Actor, target_list: TargetList, **data: Any) -> TargetList:
+    _require_market(actor)
+    errors = FieldErrors()
+    values = _criteria(errors, data, partial=True)
+    errors.raise_if_any()
+    _require_region_reach(actor, values.get("region"))
+    diff = model_update(target_list, CRITERIA_FIELDS, values)
+    if diff:
+        core_events.record(events.TARGET_LIST_UPDATED, target_list, actor=actor, payload={"changes": diff})
+    return target_list
+
+
+@transaction.atomic
+def target_list_refresh(*, actor: Actor, target_list: TargetList) -> TargetList:
+    """Run the criteria now: new matches join (bulk insert), customers that no longer match leave."""
+    _require_market(actor)
+    locked = TargetList.objects.select_for_update().get(pk=target_list.pk)
+    matches = set(target_selectors.target_matches(locked).values_list("pk", flat=True))
+    current = dict(TargetListMember.objects.filter(target_list=locked).values_list("customer_id", "id"))
+    gone = [member_id for customer_id, member_id in current.items() if customer_id not in matches]
+    if gone:
+        TargetListMember.objects.filter(pk__in=gone).delete()
+    now = timezone.now()
+    added = bulk.insert(TargetListMember, ({"target_list_id": locked.pk, "customer_id": c, "added_at": now}
+                                           for c in matches if c not in current))
+    locked.refreshed_at = now
+    locked.member_count = len(matches)
+    locked.save(update_fields=["refreshed_at", "member_count", "updated_at"])
+    core_events.record(events.TARGET_LIST_REFRESHED, locked, actor=actor,
+                       payload={"members": len(matches), "added": added or 0, "removed": len(gone)})
+    target_list.refreshed_at, target_list.member_count = locked.refreshed_at, locked.member_count
+    return locked
+
+
+def target_list_to_leads(*, actor: Actor, target_list: TargetList, limit: int = MAX_LEADS_PER_CALL) -> dict[str, int]:
+    """Raise one lead per member without one, through the lead rules (validity, duplicates, routing).
+
+    The segment is the recorded source (``utm_source=segment``, ``utm_campaign=<segment code>``) and each
+    lead's external reference names the list and the customer, so a second call raises nothing twice.
+    """
+    _require_market(actor)
+    if target_list.refreshed_at is None:
+        raise ValidationFailed(_("Refresh the list before turning it into leads."), field="refreshed_at")
+    members = list(TargetListMember.objects.filter(target_list=target_list, lead_id__isnull=True)
+                   .select_related("customer").order_by("id")[:limit])
+    contacts = {row["customer_id"]: row for row in target_selectors.first_contacts([m.customer_id for m in members])}
+    segment = target_list.segment
+    items = []
+    for m in members:
+        contact = contacts.get(m.customer_id, {})
+        item = {
+            "title": _("%(customer)s — target account (%(list)s)") % {"customer": m.customer.legal_name,
+                                                                     "list": target_list.name},
+            "customer_id": str(m.customer_id), "customer_name": m.customer.legal_name,
+            "external_id": f"target:{target_list.pk}:{m.customer_id}",
+            "description": _("Raised from the target-account list “%(list)s”.") % {"list": target_list.name},
+            "utm": {"utm_source": "segment", "utm_medium": "target_list",
+                    "utm_campaign": segment.code if segment else str(target_list.pk)},
+        }
+        if segment is not None:
+            item["offering_lines"] = [segment.offering_line.code]
+            item["industry"] = segment.industry
+        if contact:
+            item.update({"contact_name": contact["name"], "contact_email": contact["email"],
+                         "contact_phone": contact["phone"], "consent": contact["consent_email"]})
+        items.append(item)
+    results = lead_create_bulk(actor=actor, items=items) if items else []
+    counts = {"created": 0, "merged": 0, "rejected": 0}
+    updated = []
+    with transaction.atomic():
+        for member, result in zip(members, results, strict=True):
+            kind = result.get("result")
+            if kind == "rejected":
+                counts["rejected"] += 1
+                continue
+            counts["created" if kind == "created" else "merged"] += 1
+            member.lead_id = result.get("duplicate_of") or result.get("id")
+            updated.append(member)
+        rows_update(TargetListMember, updated, ["lead_id"])
+        core_events.record(events.TARGET_LIST_LEADS, target_list, actor=actor, payload=counts)
+    return counts
+
+
