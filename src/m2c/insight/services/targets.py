@@ -137,11 +137,13 @@ def target_list_refresh(*, actor: Actor, target_list: TargetList) -> TargetList:
     return locked
 
 
-def target_list_to_leads(*, actor: Actor, target_list: TargetList, limit: int = MAX_LEADS_PER_CALL) -> dict[str, int]:
+def target_list_to_leads(*, actor: Actor, target_list: TargetList, limit: int = MAX_LEADS_PER_CALL) -> dict[str, Any]:
     """Raise one lead per member without one, through the lead rules (validity, duplicates, routing).
 
     The segment is the recorded source (``utm_source=segment``, ``utm_campaign=<segment code>``) and each
     lead's external reference names the list and the customer, so a second call raises nothing twice.
+    Returns the counts (created, merged into an existing lead or deal, rejected) and the rejected items'
+    reasons.
     """
     _require_market(actor)
     if target_list.refreshed_at is None:
@@ -157,7 +159,7 @@ def target_list_to_leads(*, actor: Actor, target_list: TargetList, limit: int = 
             "title": _("%(customer)s — target account (%(list)s)") % {"customer": m.customer.legal_name,
                                                                      "list": target_list.name},
             "customer_id": str(m.customer_id), "customer_name": m.customer.legal_name,
-            "external_id": f"target:{target_list.pk}:{m.customer_id}",
+            "external_id": f"tl:{target_list.pk.hex[:12]}:{m.customer_id.hex}",
             "description": _("Raised from the target-account list “%(list)s”.") % {"list": target_list.name},
             "utm": {"utm_source": "segment", "utm_medium": "target_list",
                     "utm_campaign": segment.code if segment else str(target_list.pk)},
@@ -171,18 +173,20 @@ def target_list_to_leads(*, actor: Actor, target_list: TargetList, limit: int = 
         items.append(item)
     results = lead_create_bulk(actor=actor, items=items) if items else []
     counts = {"created": 0, "merged": 0, "rejected": 0}
+    problems: list[dict[str, Any]] = []
     updated = []
     with transaction.atomic():
         for member, result in zip(members, results, strict=True):
             kind = result.get("result")
             if kind == "rejected":
                 counts["rejected"] += 1
+                problems.extend(result.get("errors") or [])
                 continue
             counts["created" if kind == "created" else "merged"] += 1
             member.lead_id = result.get("duplicate_of") or result.get("id")
             updated.append(member)
         rows_update(TargetListMember, updated, ["lead_id"])
         core_events.record(events.TARGET_LIST_LEADS, target_list, actor=actor, payload=counts)
-    return counts
+    return {**counts, "errors": problems[:20]}
 
 
