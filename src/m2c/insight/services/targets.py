@@ -120,7 +120,7 @@ def target_list_refresh(*, actor: Actor, target_list: TargetList) -> TargetList:
     """Run the criteria now: new matches join (bulk insert), customers that no longer match leave."""
     _require_market(actor)
     locked = TargetList.objects.select_for_update().get(pk=target_list.pk)
-    matches = set(target_selectors.target_matches(locked).values_list("pk", flat=True))
+    matches = set(target_selectors.target_matches(locked).order_by().values_list("pk", flat=True))
     current = dict(TargetListMember.objects.filter(target_list=locked).values_list("customer_id", "id"))
     gone = [member_id for customer_id, member_id in current.items() if customer_id not in matches]
     if gone:

@@ -44,6 +44,7 @@ def span_chart(points: list[selectors.SpanPoint], midpoint: Any) -> dict[str, An
     labels = dict(Quadrant.choices)
     return {
         "kind": "bubble", "x_name": str(SpanAxis.POSITION.label), "y_name": str(SpanAxis.ATTRACTIVENESS.label),
+        "size_name": _("SAM"),
         "midpoint": midpoint, "min": 1, "max": 5,
         "quadrants": [{"key": k, "name": str(labels[k]), "color": COLOURS[k]} for k in COLOURS],
         "points": [{

@@ -23,7 +23,7 @@
       tooltip: {trigger: "item", formatter: function (p) {
         var d = p.data.point;
         return d.name + "<br>" + spec.x_name + ": " + d.x + "<br>" + spec.y_name + ": " + d.y +
-          (d.size_label ? "<br>SAM: " + d.size_label : "");
+          (d.size_label ? "<br>" + (spec.size_name || "") + ": " + d.size_label : "");
       }},
       legend: {bottom: 0},
       grid: {left: 56, right: 24, top: 24, bottom: 64},
