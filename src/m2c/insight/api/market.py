@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Schema
+from ninja import Query, Schema, Status
 from pydantic import Field
 
 from m2c.core.errors import NotFound
@@ -113,7 +113,7 @@ def list_competitors(request: HttpRequest):
 @router.post("/market-competitors", response={201: MarketCompetitorOut, **ERRORS}, summary="Register a competitor")
 def create_competitor(request: HttpRequest, payload: MarketCompetitorIn):
     c = services.competitor_create(actor=request.user, name=payload.name, description=payload.description)
-    return 201, {"id": c.pk, "name": c.name, "description": c.description}
+    return Status(201, {"id": c.pk, "name": c.name, "description": c.description})
 
 
 @router.get("/segments", response={200: Page[SegmentOut], **ERRORS},
@@ -131,7 +131,7 @@ def create_segment(request: HttpRequest, payload: SegmentIn):
     line = OfferingLine.objects.filter(code=data.pop("offering_line")).first()
     segment = services.segment_create(actor=request.user, region=_unit(data.pop("region"), "region"),
                                       offering_line=line, **data)
-    return 201, segment_detail_out(request, segment)
+    return Status(201, segment_detail_out(request, segment))
 
 
 def _segment(request: HttpRequest, segment_id: uuid.UUID) -> Segment:
@@ -227,7 +227,7 @@ def create_target_list(request: HttpRequest, payload: TargetListIn):
     target = services.target_list_create(
         actor=request.user, segment=segment, org_unit=_unit(data.pop("org_unit"), "org_unit"),
         region=_unit(data.pop("region"), "region"), **data)
-    return 201, target_list_out(target)
+    return Status(201, target_list_out(target))
 
 
 def _target(request: HttpRequest, target_list_id: uuid.UUID) -> TargetList:
