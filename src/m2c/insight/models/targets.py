@@ -53,9 +53,14 @@ class TargetListMember(models.Model):
     """A customer on a target-account list since its last refresh, and the lead raised for it, if any."""
 
     id = models.BigAutoField(primary_key=True)
+    # A refresh writes tens of thousands of rows in one statement (services.targets._store_members), taking
+    # their ids from the customers table and the list it holds locked in the same transaction: no database
+    # constraint re-checks each row at commit (that doubled the refresh), and the unique index
+    # (target_list, customer) is the only index besides the key. Deletes still cascade through the ORM.
     target_list = models.ForeignKey(TargetList, on_delete=models.CASCADE, related_name="members",
-                                    verbose_name=_("target-account list"))
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer"))
+                                    verbose_name=_("target-account list"), db_constraint=False, db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer"),
+                                 db_constraint=False, db_index=False)
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
     lead_id = models.UUIDField(_("lead"), null=True, blank=True)
 

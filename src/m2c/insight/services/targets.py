@@ -143,18 +143,17 @@ def _store_members(target_list: TargetList, matches: Any, now: Any) -> tuple[int
     list_id = TargetListMember._meta.get_field("target_list").target_field.get_db_prep_value(
         target_list.pk, connection)
     stamp = connection.ops.adapt_datetimefield_value(now)
-    id_type = matches.model._meta.pk.db_type(connection)
     with connection.cursor() as cursor:
         # Names are quoted model names and a random suffix; every value is a bound parameter.
-        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} (id {id_type} PRIMARY KEY)")
-        cursor.execute(f"INSERT INTO {scratch} (id) {match_sql}", params)  # noqa: S608
+        # CREATE TABLE AS, not INSERT … SELECT: PostgreSQL may run the match in parallel only for the former.
+        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} AS {match_sql}", params)  # noqa: S608
         try:
             cursor.execute(f"DELETE FROM {member} WHERE target_list_id = %s AND customer_id NOT IN "  # noqa: S608
-                           f"(SELECT id FROM {scratch})", [list_id])
+                           f"(SELECT pk FROM {scratch})", [list_id])
             removed = max(cursor.rowcount, 0)
             cursor.execute(f"INSERT INTO {member} (target_list_id, customer_id, added_at, lead_id) "  # noqa: S608
-                           f"SELECT %s, m.id, %s, NULL FROM {scratch} m WHERE NOT EXISTS "
-                           f"(SELECT 1 FROM {member} x WHERE x.target_list_id = %s AND x.customer_id = m.id)",
+                           f"SELECT %s, m.pk, %s, NULL FROM {scratch} m WHERE NOT EXISTS "
+                           f"(SELECT 1 FROM {member} x WHERE x.target_list_id = %s AND x.customer_id = m.pk)",
                            [list_id, stamp, list_id])
             added = max(cursor.rowcount, 0)
             cursor.execute(f"SELECT COUNT(*) FROM {scratch}")  # noqa: S608
