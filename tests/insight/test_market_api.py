@@ -63,3 +63,18 @@ def test_outsiders_see_no_segment_or_list(org, users, lines, api):
         assert client.post(f"/target-lists/{tid}/refresh").status_code == 404
     assert api(users.finance).get(f"/segments/{sid}").status_code == 200  # East finance sees the East segment
     assert api(users.finance).post(f"/segments/{sid}/ratings", {"scores": {"growth": 3}}).status_code == 403
+
+
+def test_span_configuration_through_the_api(org, users, lines, api):
+    criteria = api(users.marketing).get("/span-criteria").json()
+    assert [(c["code"], c["weight"]) for c in criteria if c["axis"] == "position"] == [
+        ("differentiation", "3.00"), ("cost_advantage", "2.00")]
+    r = api(users.marketing).post("/span-criteria/channel_reach", {"axis": "position", "name": "渠道覆盖",
+                                                                   "weight": "1"})
+    assert r.status_code == 200 and r.json()["weight"] == "1.00"
+    assert api(users.marketing).post("/span-settings", {"midpoint": "3.5"}).status_code == 403
+    r = api().post("/span-settings", {"midpoint": "3.5", "gate_min_revenue": "10000000", "gate_currency": "CNY"})
+    assert r.json() == {"midpoint": "3.50", "gate_min_revenue": {"amount": "10000000.0000", "currency": "CNY"},
+                        "gate_min_margin_pct": "0.00"}
+    r = api().post("/span-settings", {"midpoint": "6"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "midpoint"

@@ -28,7 +28,11 @@ from ..schemas import (
     SegmentPatch,
     SegmentSizingIn,
     SegmentSizingOut,
+    SpanCriterionIn,
+    SpanCriterionOut,
     SpanRatingsIn,
+    SpanSettingsIn,
+    SpanSettingsOut,
     TargetAccountOut,
     TargetListIn,
     TargetListOut,
@@ -92,6 +96,42 @@ def _reporting() -> str:
     from m2c.core.fx import reporting_currency
 
     return reporting_currency()
+
+
+def criterion_out(c: Any) -> dict[str, Any]:
+    return {"code": c.code, "axis": c.axis, "name": c.name, "name_en": c.name_en, "weight": c.weight,
+            "position": c.position, "active": c.active}
+
+
+def settings_out(s: Any) -> dict[str, Any]:
+    return {"midpoint": s.midpoint, "gate_min_revenue": money_out(s.gate_min_revenue, s.gate_currency),
+            "gate_min_margin_pct": s.gate_min_margin_pct}
+
+
+@router.get("/span-criteria", response={200: list[SpanCriterionOut], **ERRORS},
+            summary="SPAN criteria and their weights (configuration)")
+def list_span_criteria(request: HttpRequest):
+    if not getattr(request.user, "is_authenticated", False):
+        return []
+    return [criterion_out(c) for c in selectors.criteria(active_only=False)]
+
+
+@router.post("/span-criteria/{code}", response={200: SpanCriterionOut, **ERRORS},
+             summary="Create or change a SPAN criterion (marketing, administrators)")
+def save_span_criterion(request: HttpRequest, code: str, payload: SpanCriterionIn):
+    return criterion_out(services.span_criterion_save(actor=request.user, code=code[:40], **payload.model_dump()))
+
+
+@router.get("/span-settings", response={200: SpanSettingsOut, **ERRORS},
+            summary="The SPAN midpoint (on it counts high/strong) and the financial gate")
+def get_span_settings(request: HttpRequest):
+    return settings_out(selectors.span_settings())
+
+
+@router.post("/span-settings", response={200: SpanSettingsOut, **ERRORS},
+             summary="Change the midpoint or the financial gate (administrators)")
+def update_span_settings(request: HttpRequest, payload: SpanSettingsIn):
+    return settings_out(services.span_settings_update(actor=request.user, **payload.model_dump()))
 
 
 class SegmentFilters(Schema):

@@ -15,11 +15,44 @@ from .requirements import Text
 __all__ = [
     "AppealsGapOut", "AppealsIn", "AppealsOut", "LeadsFromListOut", "MarketCompetitorIn", "MarketCompetitorOut",
     "SegmentBusinessOut", "SegmentDetailOut", "SegmentIn", "SegmentNoteIn", "SegmentOut", "SegmentPatch",
-    "SegmentSizingIn", "SegmentSizingOut", "SpanGateOut", "SpanRatingsIn", "TargetAccountOut", "TargetListIn",
+    "SegmentSizingIn", "SegmentSizingOut", "SpanCriterionIn", "SpanCriterionOut", "SpanGateOut", "SpanRatingsIn",
+    "SpanSettingsIn", "SpanSettingsOut", "TargetAccountOut", "TargetListIn",
     "TargetListOut", "TargetListPatch",
 ]
 
 CODE = r"^[-a-zA-Z0-9_]{1,40}$"
+
+
+class SpanCriterionIn(InSchema):
+    axis: str = Field(pattern="^(attractiveness|position)$")
+    name: Text = Field(max_length=200)
+    name_en: Text = Field("", max_length=200)
+    weight: Amount
+    position: int = Field(0, ge=0, le=1000)
+    active: bool = True
+
+
+class SpanCriterionOut(OutSchema):
+    code: str
+    axis: str
+    name: str
+    name_en: str
+    weight: Decimal
+    position: int
+    active: bool
+
+
+class SpanSettingsIn(InSchema):
+    midpoint: Amount | None = None
+    gate_min_revenue: Amount | None = None
+    gate_currency: str | None = Field(None, pattern="^[A-Z]{3}$")
+    gate_min_margin_pct: Amount | None = None
+
+
+class SpanSettingsOut(OutSchema):
+    midpoint: Decimal
+    gate_min_revenue: MoneyOut
+    gate_min_margin_pct: Decimal
 
 
 class MarketCompetitorIn(InSchema):

@@ -342,6 +342,7 @@ def span_criterion_save(*, actor: Actor, code: str, axis: str, name: str, weight
     criterion, _created = SpanCriterion.objects.update_or_create(code=code_text, defaults={
         "axis": axis, "name": label, "name_en": (name_en or "").strip()[:200], "weight": value,
         "position": position, "active": active})
+    criterion.refresh_from_db()
     return criterion
 
 
@@ -365,6 +366,7 @@ def span_settings_update(*, actor: Actor, midpoint: Any = None, gate_min_revenue
     errors.raise_if_any()
     settings = market_selectors.span_settings()
     model_update(settings, data.keys(), data)
+    settings.refresh_from_db()
     return settings
 
 
