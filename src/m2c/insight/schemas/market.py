@@ -24,10 +24,10 @@ CODE = r"^[-a-zA-Z0-9_]{1,40}$"
 
 
 class SpanCriterionIn(InSchema):
-    axis: str = Field(pattern="^(attractiveness|position)$")
+    axis: str = Field(pattern="^(attractiveness|position)$", examples=["attractiveness"])
     name: Text = Field(max_length=200)
     name_en: Text = Field("", max_length=200)
-    weight: Amount
+    weight: int = Field(ge=1, le=1000, description="A whole-number weight; an axis is the weighted mean")
     position: int = Field(0, ge=0, le=1000)
     active: bool = True
 
@@ -97,7 +97,7 @@ class SegmentOut(OutSchema):
 class SegmentIn(InSchema):
     code: str = Field(pattern=CODE)
     name: Text = Field(max_length=200)
-    industry: str = Field(max_length=20)
+    industry: str = Field(pattern="^[a-z_]{1,20}$", examples=["education"])
     region: str = Field(max_length=40, description="Org unit code")
     offering_line: str = Field(max_length=40, description="Offering line code")
     customer_tier: str = Field("", max_length=10)
@@ -122,7 +122,8 @@ class SegmentNoteIn(InSchema):
 
 
 class SegmentSizingIn(InSchema):
-    period: str = Field(max_length=10, examples=["2026"])
+    period: str = Field(pattern=r"^\d{4}(Q[1-4]|-\d{2})?$", examples=["2026"],
+                        description="A year, a quarter (2026Q3) or a month (2026-07)")
     tam: Amount
     sam: Amount
     currency: str = Field("CNY", pattern="^[A-Z]{3}$")
@@ -146,13 +147,14 @@ class SegmentSizingOut(OutSchema):
 
 
 class SpanRatingsIn(InSchema):
-    scores: dict[str, int] = Field(description="SPAN criterion code → rating 1–5")
+    scores: dict[str, int] = Field(description="SPAN criterion code → rating 1–5", examples=[{"growth": 4}])
 
 
 class AppealsIn(InSchema):
     competitor: str | None = Field(None, max_length=120, description="Competitor name; empty for our own scores")
     scores: dict[str, Amount] = Field(description="Factor (price, availability, packaging, performance, ease_of_use, "
-                                                  "assurances, life_cycle_cost, social_acceptance) → score 1–5")
+                                                  "assurances, life_cycle_cost, social_acceptance) → score 1–5",
+                                      examples=[{"price": "3.5", "performance": "4"}])
 
 
 class AppealsGapOut(OutSchema):

@@ -90,6 +90,8 @@ def target_list_create(*, actor: Actor, org_unit: OrgUnit | None = None, **data:
     values = _criteria(errors, {"installed_base": InstalledBase.ANY, **data}, partial=False)
     unit = org_unit or (values.get("segment").region if values.get("segment") else None) or \
         (actor.org_unit if actor is not None else None)
+    if unit is None and (actor is None or actor.sees_everything):
+        unit = OrgUnit.objects.filter(parent__isnull=True).order_by("code").first()  # the whole company
     if unit is None:
         errors.add("org_unit", _("Choose the org unit the list belongs to."))
     errors.raise_if_any()
