@@ -165,15 +165,18 @@ def _store_members(target_list: TargetList, matches: Any, now: Any) -> tuple[int
     return added, removed, total
 
 
+@transaction.atomic
 def target_list_to_leads(*, actor: Actor, target_list: TargetList, limit: int = MAX_LEADS_PER_CALL) -> dict[str, Any]:
     """Raise one lead per member without one, through the lead rules (validity, duplicates, routing).
 
     The segment is the recorded source (``utm_source=segment``, ``utm_campaign=<segment code>``) and each
     lead's external reference names the list and the customer, so a second call raises nothing twice.
     Returns the counts (created, merged into an existing lead or deal, rejected) and the rejected items'
-    reasons.
+    reasons. One transaction: the leads and the members' links to them commit together.
     """
     _require_market(actor)
+    # One call at a time per list: a second waits here and then finds the members already linked.
+    TargetList.objects.select_for_update().filter(pk=target_list.pk).first()
     if target_list.refreshed_at is None:
         raise ValidationFailed(_("Refresh the list before turning it into leads."), field="refreshed_at")
     members = list(TargetListMember.objects.filter(target_list=target_list, lead_id__isnull=True)
@@ -203,18 +206,17 @@ def target_list_to_leads(*, actor: Actor, target_list: TargetList, limit: int = 
     counts = {"created": 0, "merged": 0, "rejected": 0}
     problems: list[dict[str, Any]] = []
     updated = []
-    with transaction.atomic():
-        for member, result in zip(members, results, strict=True):
-            kind = result.get("result")
-            if kind == "rejected":
-                counts["rejected"] += 1
-                problems.extend(result.get("errors") or [])
-                continue
-            counts["created" if kind == "created" else "merged"] += 1
-            member.lead_id = result.get("duplicate_of") or result.get("id")
-            updated.append(member)
-        rows_update(TargetListMember, updated, ["lead_id"])
-        core_events.record(events.TARGET_LIST_LEADS, target_list, actor=actor, payload=counts)
+    for member, result in zip(members, results, strict=True):
+        kind = result.get("result")
+        if kind == "rejected":
+            counts["rejected"] += 1
+            problems.extend(result.get("errors") or [])
+            continue
+        counts["created" if kind == "created" else "merged"] += 1
+        member.lead_id = result.get("duplicate_of") or result.get("id")
+        updated.append(member)
+    rows_update(TargetListMember, updated, ["lead_id"])
+    core_events.record(events.TARGET_LIST_LEADS, target_list, actor=actor, payload=counts)
     return {**counts, "errors": problems[:20]}
 
 
