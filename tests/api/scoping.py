@@ -17,7 +17,7 @@ PREFIX = "/api/v1"
 REFERENCE = {
     "/me", "/tokens", "/org-units", "/offering-lines", "/currencies", "/fx-rates", "/decision-bodies",
     "/authority-matrices", "/authority-matrices/current", "/gate-checklists", "/opportunity-settings",
-    "/products", "/price-lists",
+    "/products", "/price-lists", "/market-competitors", "/span-criteria", "/span-settings",
     "/courses", "/exams",  # the enablement catalogue: the company-wide courses and exams are open to all staff
 }
 PARAM = re.compile(r"\{[^}]+\}")

@@ -62,12 +62,36 @@ def _requirements(ctx: SimpleNamespace, start: int, n: int) -> None:
         )
 
 
+INDUSTRIES = ["education", "government", "finance", "healthcare", "manufacturing", "energy", "transport", "telecom",
+              "retail", "internet"]
+
+
+def _segments(ctx: SimpleNamespace, start: int, n: int) -> None:
+    for i in range(start, start + n):
+        segment = insight_services.segment_create(
+            actor=ctx.users.marketing, code=f"seg-{i}", name=f"{NAMES[i]}细分市场", industry=INDUSTRIES[i % 10],
+            region=ctx.org.shanghai, offering_line=[ctx.lines.campus, ctx.lines.wlan][i // 10])
+        insight_services.segment_rate(actor=ctx.users.marketing, segment=segment, scores={"growth": 3, "cost_advantage": 4})
+        insight_services.segment_size(actor=ctx.users.marketing, segment=segment, period="2026", tam="100", sam="50")
+
+
+def _target_lists(ctx: SimpleNamespace, start: int, n: int) -> None:
+    segment = insight_services.segment_create(
+        actor=ctx.users.marketing, code=f"seg-t{start}", name=f"{NAMES[start]}目标市场", industry=INDUSTRIES[start % 10],
+        region=ctx.org.shanghai, offering_line=ctx.lines.dc)
+    for i in range(start, start + n):
+        insight_services.target_list_create(actor=ctx.users.marketing, name=f"{NAMES[i]}名单", segment=segment,
+                                            org_unit=ctx.org.shanghai)
+
+
 # resource: (path, builder, pinned queries for the administrator, for an AR of Shanghai)
 LISTS: dict[str, tuple[str, Builder, int, int]] = {
     "customers": ("/customers", _customers, 2, 4),
     "leads": ("/leads", _leads, 4, 5),
     "opportunities": ("/opportunities", _opportunities, 3, 5),
     "requirements": ("/requirements", _requirements, 2, 4),
+    "segments": ("/segments", _segments, 6, 8),
+    "target-lists": ("/target-lists", _target_lists, 2, 4),
 }
 
 

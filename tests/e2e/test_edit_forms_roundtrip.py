@@ -211,6 +211,29 @@ def _milestone(world: SimpleNamespace) -> Target:
                   list(contract.milestones.order_by("seq")), "#milestone-form", "#milestone-form-save")
 
 
+def _segment(world: SimpleNamespace) -> Target:
+    from m2c.insight import services as insight_services
+
+    segment = insight_services.segment_create(
+        actor=world.users.marketing, code="edu-east-campus", name="华东高校园区网", industry="education",
+        region=world.org.east, offering_line=world.lines.campus, customer_tier="strategic",
+        description="双一流高校，Wi-Fi 7 与园区网改造", expected_revenue="12345678.90", currency="CNY",
+        gross_margin_pct="27.5", appeals_feed_position=True)
+    return Target(f"/insight/segments/{segment.pk}/edit/", world.users.marketing.username, [segment],
+                  "#segment-form", "#save-segment")
+
+
+def _target_list(world: SimpleNamespace) -> Target:
+    from m2c.insight import services as insight_services
+
+    target = insight_services.target_list_create(
+        actor=world.users.marketing, name="华东高校：无在途商机", industries=["education", "healthcare"],
+        region=world.org.east, tiers=["general", "strategic"], installed_base="without", no_open_opportunity=True,
+        last_contact_days=45)
+    return Target(f"/insight/target-lists/{target.pk}/edit/", world.users.marketing.username, [target],
+                  "#target-list-form", "#save-target-list")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
@@ -229,6 +252,8 @@ EDIT_FORMS = [
     EditForm("contracts:site-edit", _site),
     EditForm("contracts:change-edit", _change),
     EditForm("billing:milestone-edit", _milestone),
+    EditForm("insight:segment-edit", _segment),
+    EditForm("insight:target-list-edit", _target_list),
 ]
 # Configuration records with no date of their own: the round trip still proves nothing else changed.
 UNDATED = {RoutingRule, Territory, Product}
@@ -241,6 +266,10 @@ NOT_EDIT_FORMS = {
     "customers:list": "list", "customers:create": "creates (tests/core/test_forms.py guards its fields)",
     "customers:detail": "record page", "customers:contact-create": "adds a contact",
     "insight:index": "list", "insight:requirement-detail": "record page; its forms are commands (analyse, dispose)",
+    "insight:segments": "list and SPAN chart", "insight:segment-create": "creates",
+    "insight:segment-detail": "record page; its forms add sizing, ratings and scores (tests/insight)",
+    "insight:target-lists": "list", "insight:target-list-create": "creates",
+    "insight:target-list-detail": "record page; its forms are commands (refresh, leads)",
     "leads:list": "list", "leads:export": "CSV", "leads:bulk": "bulk command", "leads:create": "creates",
     "leads:duplicate-check": "htmx hint", "leads:mine": "list", "leads:review": "list",
     "leads:view-create": "saves a list filter", "leads:view-delete": "command", "leads:import": "upload",

@@ -40,7 +40,7 @@ from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
 from m2c.customers.models import Customer, Territory
 from m2c.enablement.models import Attempt, Course, Exam
-from m2c.insight.models import Requirement
+from m2c.insight.models import Requirement, Segment, TargetList
 from m2c.insight.services import requirement_create
 from m2c.leads import services as lead_services
 from m2c.leads.models import Lead, LeadImport, LeadMerge, RoutingRule, SavedView
@@ -124,6 +124,7 @@ def world(transactional_db: Any) -> dict[str, Any]:
     secrets = [c.legal_name for c in Customer.objects.all()] + [o.name for o in Opportunity.objects.all()]
     secrets += [lead.title for lead in Lead.objects.exclude(title="")]
     secrets += [c.number for c in Contract.objects.all()]
+    secrets += [s.name for s in Segment.objects.all()] + [t.name for t in TargetList.objects.all()]
     return {"clients": clients, "secrets": [s for s in secrets if len(s) >= 4], "owner": owner}
 
 
@@ -152,6 +153,8 @@ def _first(queryset: Any) -> Any:
 FILL: dict[str, Callable[[], Any]] = {
     "customer_id": lambda: _first(Customer.objects).pk,
     "requirement_id": lambda: _first(Requirement.objects).pk,
+    "segment_id": lambda: _first(Segment.objects).pk,
+    "target_list_id": lambda: _first(TargetList.objects).pk,
     "view_id": lambda: _first(SavedView.objects).pk,
     "import_id": lambda: _first(LeadImport.objects).pk,
     "job_id": lambda: _first(ImportJob.objects).pk,

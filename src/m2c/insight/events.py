@@ -24,3 +24,45 @@ REQUIREMENT_IMPLEMENTED = register("insight.requirement.implemented", _("Require
 REQUIREMENT_VERIFIED = register("insight.requirement.verified", _("Requirement verified"), NoPayload)
 REQUIREMENT_CLOSED = register("insight.requirement.closed", _("Requirement closed"), NoPayload)
 REQUIREMENT_STATUS_CHANGED = register("insight.requirement.status_changed", _("Requirement status changed"), NoPayload)
+
+
+class SegmentCreated(EventPayload):
+    code: str
+    name: str
+
+
+class SegmentChanged(EventPayload):
+    changes: dict = {}
+
+
+class SpanRated(EventPayload):
+    axis: str
+    scores: dict = {}
+
+
+class TargetListRefreshed(EventPayload):
+    members: int
+    added: int = 0
+    removed: int = 0
+
+
+class TargetListLeads(EventPayload):
+    created: int
+    merged: int = 0
+    rejected: int = 0
+
+
+SEGMENT_CREATED = register("insight.segment.created", _("Segment created"), SegmentCreated)
+SEGMENT_UPDATED = register("insight.segment.updated", _("Segment updated"), SegmentChanged)
+SEGMENT_SIZED = register("insight.segment.sized", _("Segment sizing recorded"), SegmentChanged)
+SEGMENT_RATED = register("insight.segment.rated", _("SPAN ratings recorded"), SpanRated)
+SEGMENT_APPEALS_SCORED = register("insight.segment.appeals_scored", _("$APPEALS scores recorded"), SegmentChanged)
+SEGMENT_PRIORITISED = register("insight.segment.prioritised", _("Segment prioritised"), NoPayload)
+SEGMENT_DEPRIORITISED = register("insight.segment.deprioritised", _("Segment no longer prioritised"), NoPayload)
+SEGMENT_RETIRED = register("insight.segment.retired", _("Segment retired"), NoPayload)
+SEGMENT_STATUS_CHANGED = register("insight.segment.status_changed", _("Segment status changed"), NoPayload)
+TARGET_LIST_CREATED = register("insight.target_list.created", _("Target-account list created"), SegmentCreated)
+TARGET_LIST_UPDATED = register("insight.target_list.updated", _("Target-account list changed"), SegmentChanged)
+TARGET_LIST_REFRESHED = register("insight.target_list.refreshed", _("Target-account list refreshed"), TargetListRefreshed)
+TARGET_LIST_LEADS = register("insight.target_list.leads_created", _("Leads created from a target-account list"),
+                             TargetListLeads)

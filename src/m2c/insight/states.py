@@ -6,6 +6,8 @@ IMPLEMENTED → VERIFIED → CLOSED. Anything else is refused with 409 and write
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,4 +72,70 @@ REQUIREMENT_MACHINE = StateMachine(
         t(RequirementStatus.VERIFIED, RequirementStatus.CLOSED, roles=ANALYST_ROLES, event=events.REQUIREMENT_CLOSED),
     ],
     terminal=frozenset({RequirementStatus.REJECTED, RequirementStatus.DUPLICATE, RequirementStatus.CLOSED}),
+)
+
+
+# --- market management: segments, SPAN, $APPEALS (domain.md 7.3) ------------------------------------
+
+class SegmentStatus(models.TextChoices):
+    CANDIDATE = "CANDIDATE", _("Candidate")
+    PRIORITISED = "PRIORITISED", _("Prioritised")
+    RETIRED = "RETIRED", _("Retired")
+
+
+class SpanAxis(models.TextChoices):
+    ATTRACTIVENESS = "attractiveness", _("Segment attractiveness")
+    POSITION = "position", _("Competitive position")
+
+
+class Quadrant(models.TextChoices):
+    """SPAN quadrants. A score on the midpoint counts as high (attractiveness) or strong (position)."""
+
+    GROW = "grow", _("Grow / invest")
+    ACQUIRE_SKILLS = "acquire_skills", _("Acquire skills")
+    HARVEST = "harvest", _("Harvest / re-segment")
+    AVOID = "avoid", _("Avoid / exit")
+
+
+class AppealsFactor(models.TextChoices):
+    """The eight $APPEALS buying criteria, in their usual order."""
+
+    PRICE = "price", _("$ Price")
+    AVAILABILITY = "availability", _("Availability")
+    PACKAGING = "packaging", _("Packaging")
+    PERFORMANCE = "performance", _("Performance")
+    EASE_OF_USE = "ease_of_use", _("Ease of use")
+    ASSURANCES = "assurances", _("Assurances")
+    LIFE_CYCLE_COST = "life_cycle_cost", _("Life-cycle cost")
+    SOCIAL_ACCEPTANCE = "social_acceptance", _("Social acceptance")
+
+
+class InstalledBase(models.TextChoices):
+    ANY = "any", _("Any")
+    WITH = "with", _("Has an installed base")
+    WITHOUT = "without", _("No installed base")
+
+
+# Segment owners and market analysts sit in marketing; executives read.
+MARKET_ROLES = [Role.MARKETING, Role.ADMINISTRATOR]
+
+def financial_gate(segment: Any, context: dict[str, Any]) -> None:
+    """Guard: a segment is prioritised only when it passes the financial gate (domain.md 7.3)."""
+    from .services.market import require_financial_gate
+
+    require_financial_gate(segment)
+
+
+SEGMENT_MACHINE = StateMachine(
+    name=_("Segment"),
+    labels=dict(SegmentStatus.choices),
+    default_event=events.SEGMENT_STATUS_CHANGED,
+    transitions=[
+        t(SegmentStatus.CANDIDATE, SegmentStatus.PRIORITISED, guards=[financial_gate], roles=MARKET_ROLES,
+          event=events.SEGMENT_PRIORITISED),
+        t(SegmentStatus.PRIORITISED, SegmentStatus.CANDIDATE, roles=MARKET_ROLES, event=events.SEGMENT_DEPRIORITISED),
+        t([SegmentStatus.CANDIDATE, SegmentStatus.PRIORITISED], SegmentStatus.RETIRED, roles=MARKET_ROLES,
+          event=events.SEGMENT_RETIRED),
+    ],
+    terminal=frozenset({SegmentStatus.RETIRED}),
 )

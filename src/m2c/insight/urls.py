@@ -7,4 +7,12 @@ urlpatterns = [
     path("", views.requirement_list, name="index"),
     path("requirements/export/", views.requirement_export, name="requirement-export"),
     path("requirements/<uuid:requirement_id>/", views.requirement_detail, name="requirement-detail"),
+    path("segments/", views.segment_list, name="segments"),
+    path("segments/new/", views.segment_create, name="segment-create"),
+    path("segments/<uuid:segment_id>/", views.segment_detail, name="segment-detail"),
+    path("segments/<uuid:segment_id>/edit/", views.segment_edit, name="segment-edit"),
+    path("target-lists/", views.target_list_list, name="target-lists"),
+    path("target-lists/new/", views.target_list_create, name="target-list-create"),
+    path("target-lists/<uuid:target_list_id>/", views.target_list_detail, name="target-list-detail"),
+    path("target-lists/<uuid:target_list_id>/edit/", views.target_list_edit, name="target-list-edit"),
 ]

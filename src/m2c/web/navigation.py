@@ -66,6 +66,11 @@ SECTIONS = (
         _("Market to lead"),
         (
             NavItem("insight", _("Market insight"), "binoculars", "insight", "insight:index", INTERNAL),
+            NavItem("insight-segments", _("Segments and SPAN"), "bullseye", "insight", "insight:segments", INTERNAL,
+                    child=True, also=("insight:segment-create", "insight:segment-detail", "insight:segment-edit")),
+            NavItem("insight-targets", _("Target-account lists"), "crosshair", "insight", "insight:target-lists",
+                    INTERNAL, child=True, also=("insight:target-list-create", "insight:target-list-detail",
+                                                "insight:target-list-edit")),
             NavItem("campaigns", _("Campaigns"), "megaphone", "campaigns", "campaigns:list",
                     frozenset({Role.MARKETING, Role.EXECUTIVE})),
             NavItem("campaigns-plan", _("Campaign plan"), "calendar3-range", "campaigns", "campaigns:plan",

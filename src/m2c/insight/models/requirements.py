@@ -15,7 +15,7 @@ from m2c.core.models import OfferingLine, OrgUnit, TrackedModel, currency_field,
 from m2c.core.money import Money
 from m2c.customers.models import Customer
 
-from .states import RequirementSource, RequirementStatus, Urgency
+from ..states import RequirementSource, RequirementStatus, Urgency
 
 
 class Requirement(TrackedModel):

@@ -12,9 +12,9 @@ from pydantic import Field
 from m2c.core.pagination import paginate
 from m2c.core.schemas import ERRORS, Page
 
-from . import selectors, services
-from .models import Requirement
-from .schemas import DisposeIn, RequirementNoteIn, RequirementOut
+from .. import selectors, services
+from ..models import Requirement
+from ..schemas import DisposeIn, RequirementNoteIn, RequirementOut
 
 router = Router(tags=["insight"])
 

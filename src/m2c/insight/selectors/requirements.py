@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from m2c.core.scoping import scope
 
-from .models import Requirement
+from ..models import Requirement
 
 REQUIREMENT_SCOPE = {"org_field": "org_unit", "owner_fields": ("submitted_by", "analyst", "opportunity__owner")}
 

@@ -21,9 +21,16 @@ from m2c.core.money import Money
 from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor
 
-from . import events
-from .models import Requirement
-from .states import ACCEPTED, DISPOSITIONS, REQUIREMENT_MACHINE, RequirementSource, RequirementStatus, Urgency
+from .. import events
+from ..models import Requirement
+from ..states import (
+    ACCEPTED,
+    DISPOSITIONS,
+    REQUIREMENT_MACHINE,
+    RequirementSource,
+    RequirementStatus,
+    Urgency,
+)
 
 
 def _next_number() -> str:

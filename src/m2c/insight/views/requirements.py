@@ -19,8 +19,8 @@ from m2c.core.errors import DomainError
 from m2c.core.exports import Column, export_format, export_response
 from m2c.core.models import OfferingLine
 
-from . import selectors, services
-from .states import DISPOSITIONS, REQUIREMENT_MACHINE, RequirementSource, RequirementStatus
+from .. import selectors, services
+from ..states import DISPOSITIONS, REQUIREMENT_MACHINE, RequirementSource, RequirementStatus
 
 FILTERS = ("status", "offering_line", "source_type", "search")
 EXPORT_COLUMNS = (

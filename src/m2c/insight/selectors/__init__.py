@@ -1,0 +1,41 @@
+"""Reads of the insight app, scoped: requirements, segments with their SPAN and $APPEALS, target-account lists."""
+
+from .market import (
+    SEGMENT_SCOPE,
+    SpanPoint,
+    competitor_list,
+    competitor_names_seen,
+    criteria,
+    segment_appeals,
+    segment_business,
+    segment_customers,
+    segment_get,
+    segment_list,
+    segment_queryset,
+    segment_sizings,
+    span_points,
+    span_settings,
+)
+from .requirements import (
+    REQUIREMENT_SCOPE,
+    requirement_counts_by_status,
+    requirement_get,
+    requirement_list,
+    requirement_queryset,
+)
+from .targets import (
+    target_audience,
+    target_list_get,
+    target_list_list,
+    target_list_members,
+    target_list_queryset,
+    target_matches,
+)
+
+__all__ = [
+    "REQUIREMENT_SCOPE", "SEGMENT_SCOPE", "SpanPoint", "competitor_list", "competitor_names_seen", "criteria",
+    "requirement_counts_by_status", "requirement_get", "requirement_list", "requirement_queryset",
+    "segment_appeals", "segment_business", "segment_customers", "segment_get", "segment_list",
+    "segment_queryset", "segment_sizings", "span_points", "span_settings", "target_audience",
+    "target_list_get", "target_list_list", "target_list_members", "target_list_queryset", "target_matches",
+]

@@ -1,0 +1,11 @@
+"""Pages of the insight app: requirements, segments (SPAN, $APPEALS) and target-account lists."""
+
+from .market import segment_create, segment_detail, segment_edit, segment_list
+from .requirements import requirement_detail, requirement_export, requirement_list
+from .targets import target_list_create, target_list_detail, target_list_edit, target_list_list
+
+__all__ = [
+    "requirement_detail", "requirement_export", "requirement_list", "segment_create", "segment_detail",
+    "segment_edit", "segment_list", "target_list_create", "target_list_detail", "target_list_edit",
+    "target_list_list",
+]
