@@ -43,6 +43,7 @@ from .deals import (  # noqa: F401
     opportunity_list,
     opportunity_queryset,
     visible_ids,
+    open_direct_opportunities,
 )
 from .gates import (  # noqa: F401
     bid_get,
