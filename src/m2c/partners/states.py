@@ -57,7 +57,7 @@ class OfferStatus(models.TextChoices):
     AUTO_RETURNED = "AUTO_RETURNED", gettext_lazy("Returned automatically")
 
 
-P, C, R, O = PartnerStatus, CertificationStatus, RegistrationStatus, OfferStatus
+P, C, R, OS = PartnerStatus, CertificationStatus, RegistrationStatus, OfferStatus
 
 # Registrations that hold their (customer, offering line) key: the first complete one wins it.
 HOLDS_KEY = (R.UNDER_REVIEW, R.APPROVED, R.CONVERTED)
@@ -122,11 +122,11 @@ REGISTRATION_MACHINE = StateMachine(
 OFFER_MACHINE = StateMachine(
     name=gettext_lazy("Lead offer"),  # type: ignore[arg-type]
     transitions=[
-        t(O.OFFERED, O.ACCEPTED, roles=(Role.PARTNER,), event=events.OFFER_ACCEPTED),
-        t(O.OFFERED, O.RETURNED, guards=[_reason], roles=(Role.PARTNER, Role.CHANNEL_MANAGER),
+        t(OS.OFFERED, OS.ACCEPTED, roles=(Role.PARTNER,), event=events.OFFER_ACCEPTED),
+        t(OS.OFFERED, OS.RETURNED, guards=[_reason], roles=(Role.PARTNER, Role.CHANNEL_MANAGER),
           event=events.OFFER_RETURNED),
-        t(O.OFFERED, O.AUTO_RETURNED, event=events.OFFER_RETURNED),
+        t(OS.OFFERED, OS.AUTO_RETURNED, event=events.OFFER_RETURNED),
     ],
-    terminal=frozenset({O.ACCEPTED, O.RETURNED, O.AUTO_RETURNED}),
-    labels=dict(O.choices),
+    terminal=frozenset({OS.ACCEPTED, OS.RETURNED, OS.AUTO_RETURNED}),
+    labels=dict(OS.choices),
 )

@@ -38,12 +38,12 @@ from .deals import (  # noqa: F401
     ORDERINGS,
     Filters,
     active_team_ids,
+    open_direct_opportunities,
     open_opportunities_of_customers,
     opportunity_get,
     opportunity_list,
     opportunity_queryset,
     visible_ids,
-    open_direct_opportunities,
 )
 from .gates import (  # noqa: F401
     bid_get,

@@ -35,6 +35,9 @@ class IndividualCertificate(models.Model):
         verbose_name_plural = _("individual certificates")
         ordering = ["valid_to"]
 
+    def __str__(self) -> str:
+        return f"{self.product_category} {self.role} {self.number}"
+
 
 class PartnerCertification(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -58,3 +61,6 @@ class PartnerCertification(models.Model):
             models.UniqueConstraint(fields=["partner", "product_category"], condition=~Q(status="REVOKED"),
                                     name="partner_certification_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} {self.product_category}"

@@ -69,6 +69,9 @@ class PartnerTier(models.Model):
         verbose_name_plural = _("partner tiers")
         constraints = [models.UniqueConstraint(fields=["partner", "product_category"], name="partner_tier_once")]
 
+    def __str__(self) -> str:
+        return f"{self.product_category}: {self.get_tier_display()}"
+
     @property
     def level(self) -> int:
         return 1 if self.tier in TIER_1 else 2
@@ -85,6 +88,9 @@ class PartnerContact(models.Model):
         verbose_name = _("partner contact")
         verbose_name_plural = _("partner contacts")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class PartnerTerritory(models.Model):
     """Where the partner may sell: an org unit (region, rep office) or a province."""
@@ -98,6 +104,9 @@ class PartnerTerritory(models.Model):
     class Meta:
         verbose_name = _("partner territory")
         verbose_name_plural = _("partner territories")
+
+    def __str__(self) -> str:
+        return str(self.org_unit or self.province)
 
 
 class PartnerAgreement(models.Model):
@@ -116,6 +125,9 @@ class PartnerAgreement(models.Model):
         verbose_name = _("partner agreement")
         verbose_name_plural = _("partner agreements")
         ordering = ["valid_from"]
+
+    def __str__(self) -> str:
+        return self.number
 
     @property
     def in_force(self) -> bool:

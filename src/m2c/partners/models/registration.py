@@ -96,3 +96,6 @@ class LeadOffer(models.Model):
         ordering = ["-offered_at"]
         constraints = [models.UniqueConstraint(fields=["lead"], condition=Q(status__in=["OFFERED", "ACCEPTED"]),
                                                name="lead_offer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.lead} → {self.partner}"

@@ -33,8 +33,8 @@ from .registrations import (  # noqa: F401
     registration_convert,
     registration_expiry_sweep,
     registration_extend,
-    registration_reject,
     registration_refusal,
+    registration_reject,
     registration_submit,
     spq_allowed,
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +28,13 @@ from ..models import (
     PartnerTier,
     TierType,
 )
-from ..states import CERTIFICATION_MACHINE, OFFER_MACHINE, OPEN_REGISTRATION, PARTNER_MACHINE, REGISTRATION_MACHINE
+from ..states import (
+    CERTIFICATION_MACHINE,
+    OFFER_MACHINE,
+    OPEN_REGISTRATION,
+    PARTNER_MACHINE,
+    REGISTRATION_MACHINE,
+)
 from ..states import CertificationStatus as C
 from ..states import OfferStatus as O
 from ..states import PartnerStatus as P

@@ -20,7 +20,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,7 @@ from .partners import require_channel
 PROTECTION_DAYS = 90
 EXTENSION_DAYS = 60
 SPQ_WAIT_DAYS = 15
+LOCK_CLASS = 0x4D3243  # "M2C": the advisory lock class of deal registration keys
 
 
 def _may_register_for(actor: Actor, partner: Partner) -> None:
@@ -66,6 +67,28 @@ def _number() -> str:
         number = f"{prefix}{count:05d}"
         if not DealRegistration.objects.filter(number=number).exists():
             return number
+
+
+def _serialise(offering_line: OfferingLine) -> None:
+    """One registration per offering line at a time decides its customer (PostgreSQL: a transaction-level
+    advisory lock). Two partners naming a customer nobody stored yet, in two spellings, at the same moment,
+    would otherwise each create a customer and both win; after the lock the second sees the first's."""
+    if connection.vendor != "postgresql":
+        return  # SQLite runs one write transaction at a time
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, offering_line.pk.int & 0x7FFFFFFF])
+
+
+def _create_numbered(**values: Any) -> DealRegistration:
+    """Insert with the next number; a concurrent registration that took it makes this one take the next."""
+    for _attempt in range(20):
+        try:
+            with transaction.atomic():
+                return DealRegistration.objects.create(number=_number(), **values)
+        except IntegrityError as exc:
+            if "number" not in str(exc):
+                raise
+    raise Conflict(_("The registration could not be numbered; try again."), code="busy")
 
 
 def _payload(reg: DealRegistration, **extra: Any) -> dict[str, Any]:
@@ -112,9 +135,10 @@ def registration_submit(*, actor: Actor, partner: Partner, customer_name: str, p
                                code="partner_inactive")
     moment = now or timezone.now()
     with transaction.atomic():
+        _serialise(offering_line)
         customer, match = _resolve_customer(customer_name, credit_code, customer_domain)
-        reg = DealRegistration.objects.create(
-            number=_number(), partner=partner, distributor=distributor, customer_name=customer_name,
+        reg = _create_numbered(
+            partner=partner, distributor=distributor, customer_name=customer_name,
             credit_code=(credit_code or "").strip(), customer_domain=(customer_domain or "").strip().lower(),
             customer=customer, match=match, project_name=project_name, offering_line=offering_line,
             budget=amount, currency=currency, decision_chain=decision_chain, implementation_date=implementation_date,
