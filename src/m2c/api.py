@@ -170,6 +170,7 @@ def _register_routers() -> None:
     from m2c.insight.api import router as insight_router
     from m2c.leads.api import router as leads_router
     from m2c.opportunities.api import router as opportunities_router
+    from m2c.partners.api import router as partners_router
 
     api.add_router("/", core_router)
     api.add_router("/", customers_router)
@@ -179,6 +180,7 @@ def _register_routers() -> None:
     api.add_router("/", opportunities_router)
     api.add_router("/", contracts_router)
     api.add_router("/", billing_router)
+    api.add_router("/", partners_router)
 
 
 _register_routers()
