@@ -1,8 +1,7 @@
 """Reads of the partners app for views, API, other apps and analytics; scoping applied here.
 
-Internal users (channel managers, the iron triangle, executives) see every partner: partners are
-ecosystem reference data. A partner user sees only their own partner and its records
-(``core.scoping``: ``partner_field``).
+Channel managers, executives and administrators see every partner; a partner user sees only their own
+partner and its records (``core.scoping``: ``partner_field``); other roles see none.
 """
 
 from __future__ import annotations
@@ -41,15 +40,21 @@ def is_channel_manager(user: Any) -> bool:
 
 
 def can_read(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
+    """Whether the partner pages are open to ``user``: channel managers, read-all roles, partner users."""
+    return bool(getattr(user, "is_authenticated", False)
+                and (user.sees_everything or is_channel_manager(user) or user.has_role(Role.PARTNER)))
 
 
 def _internal_scope(qs: QuerySet, user: Any, partner_field: str) -> QuerySet:
+    """Channel managers and read-all roles see every partner's records; a partner user their own partner's;
+    anyone else nothing (partners' deals are not the front line's to browse)."""
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     if is_partner_user(user):
         return scope(qs, user, partner_field=partner_field)
-    return qs
+    if user.sees_everything or is_channel_manager(user):
+        return qs
+    return qs.none()
 
 
 def partner_queryset(user: Any) -> QuerySet[Partner]:
