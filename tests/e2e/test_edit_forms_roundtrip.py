@@ -287,6 +287,13 @@ NOT_EDIT_FORMS = {
     "resolve, escalate, decide, close)", "billing:dispute-command": "commands",
     "billing:receivables": "report", "billing:receivables-export": "XLSX",
     "billing:contract-flows": "report", "billing:workbench": "lists", "billing:milestone-add": "creates",
+    # Partners: recruitment and registrations are commands; a registration is never edited (its facts decide
+    # who was first), so no edit form.
+    "partners:list": "list (a partner user's: their partner's page)", "partners:create": "creates",
+    "partners:detail": "record page; its forms are commands", "partners:command": "commands (onboard, blacklist…)",
+    "partners:registrations": "list", "partners:registration-create": "creates",
+    "partners:registration": "record page; its forms are commands", "partners:registration-command": "commands",
+    "partners:offers": "list; its forms are commands", "partners:offer-command": "commands (accept, return)",
 }
 
 
