@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.forms import DateField, M2CForm, MoneyAmountField
 from m2c.core.selectors import currency_list, offering_line_list
@@ -45,7 +46,7 @@ class PartnerForm(M2CForm):
     supplier = forms.ModelChoiceField(label=_("Supplying distributor"), queryset=Partner.objects.none(),
                                       required=False)
     product_category = forms.CharField(label=_("Product category"), max_length=80, required=False)
-    tier = forms.ChoiceField(label=_("Tier"), choices=[("", "—"), *TierType.choices], required=False)
+    tier = forms.ChoiceField(label=pgettext_lazy("partner", "Tier"), choices=[("", "—"), *TierType.choices], required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from m2c.core.errors import ValidationFailed
 from m2c.core.models import Role
@@ -24,13 +24,13 @@ CHANNEL = (Role.CHANNEL_MANAGER,)
 class PartnerStatus(models.TextChoices):
     PROSPECT = "PROSPECT", gettext_lazy("Prospect")
     ONBOARDING = "ONBOARDING", gettext_lazy("Onboarding")
-    ACTIVE = "ACTIVE", gettext_lazy("Active")
+    ACTIVE = "ACTIVE", pgettext_lazy("partner", "Active")
     SUSPENDED = "SUSPENDED", gettext_lazy("Suspended")
     BLACKLISTED = "BLACKLISTED", gettext_lazy("Blacklisted")
 
 
 class CertificationStatus(models.TextChoices):
-    APPLIED = "APPLIED", gettext_lazy("Applied")
+    APPLIED = "APPLIED", gettext_lazy("Applied for")
     ACTIVE = "ACTIVE", gettext_lazy("Valid")
     EXPIRING = "EXPIRING", gettext_lazy("Expiring")
     NON_COMPLIANT = "NON_COMPLIANT", gettext_lazy("Non-compliant")

@@ -62,7 +62,7 @@ class PartnerTier(models.Model):
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("partner"))
     product_category = models.CharField(_("product category"), max_length=80)
-    tier = models.CharField(_("tier"), max_length=24, choices=TierType.choices)
+    tier = models.CharField(pgettext_lazy("partner", "tier"), max_length=24, choices=TierType.choices)
 
     class Meta:
         verbose_name = _("partner tier")

@@ -27,7 +27,7 @@ class Rejection(models.TextChoices):
 
 
 class DealRegistration(TrackedModel):
-    number = models.CharField(_("registration number"), max_length=20, unique=True)
+    number = models.CharField(_("deal registration number"), max_length=20, unique=True)
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="registrations",
                                 verbose_name=_("partner"))
     distributor = models.ForeignKey(Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
