@@ -138,3 +138,16 @@ def test_unknown_rejection_and_partner_reject_refused(channel):
     reg.refresh_from_db()
     assert reg.status == "REJECTED" and reg.rejection == "unverifiable"
     assert CustomerFactory  # shallow factories shared with the other tests
+
+
+def test_a_converted_registration_follows_its_opportunity_to_won_or_lost(channel):
+    from m2c.core import events as core_events
+
+    reg = register(channel, channel.p1, channel.p1_user)
+    services.registration_approve(registration=reg, actor=channel.cm)
+    services.registration_convert(registration=reg, actor=channel.cm)
+    reg.refresh_from_db()
+    # The opportunities app records this event when the deal is won (its gate flow is tested there).
+    core_events.record("opportunities.opportunity.won", reg.opportunity, payload={"amount": "3000000", "currency": "CNY"})
+    reg.refresh_from_db()
+    assert reg.status == "WON"

@@ -294,3 +294,10 @@ def registration_expiry_sweep(today: dt.date | None = None) -> int:
         REGISTRATION_MACHINE.apply(reg, R.EXPIRED, payload=_payload(reg, protected_until=reg.protected_until.isoformat()))
         count += 1
     return count
+
+
+def on_opportunity_closed(event: Any) -> None:
+    """The opportunity of a converted registration was won or lost: the registration follows it."""
+    won = event.event_type.endswith(".won")
+    for reg in DealRegistration.objects.filter(opportunity_id=event.subject_id, status=R.CONVERTED):
+        registration_close(registration=reg, won=won)
