@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from m2c.core import events as core_events
-from m2c.core.errors import NotFound, PermissionDenied, ValidationFailed
+from m2c.core.errors import BadRequest, NotFound, PermissionDenied, ValidationFailed
 from m2c.core.pagination import paginate
 from m2c.core.schemas import ERRORS, EventOut, Page
 from m2c.core.selectors import offering_line_list
@@ -182,6 +182,8 @@ def list_registrations(request: HttpRequest, filters: Query[RegistrationFilterIn
              summary="Register a deal: screened at once (certification, conflicts through identity resolution)")
 def create_registration(request: HttpRequest, payload: RegistrationIn):
     partner_id = payload.partner or getattr(request.user, "partner_id", None)
+    if partner_id is None:
+        raise BadRequest(_("Name the partner the deal is registered for."), field="partner")
     partner = selectors.partner_by_id(partner_id)
     if partner is None:
         raise ValidationFailed(_("Unknown partner."), field="partner")
