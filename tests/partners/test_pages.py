@@ -59,3 +59,12 @@ def test_portal_shows_own_partner_and_a_neutral_refusal(channel):
 def test_other_internal_roles_have_no_partner_pages(channel, users):
     assert _client(users.ar).get("/partners/").status_code == 403
     assert _client(users.ar).get("/partners/registrations/").status_code == 403
+
+
+def test_the_partner_users_home_counts_their_registrations_and_offered_leads(channel):
+    register(channel, channel.p1, channel.p1_user)
+    register(channel, channel.p2, channel.p2_user, name="上海第一人民医院")  # refused: not counted
+    html = _client(channel.p1_user, "en").get("/").content.decode()
+    assert 'id="kpi-partner-registrations">1<' in html and 'id="kpi-partner-offers">0<' in html
+    html = _client(channel.p2_user, "en").get("/").content.decode()
+    assert 'id="kpi-partner-registrations">0<' in html
