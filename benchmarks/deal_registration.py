@@ -167,17 +167,27 @@ def _variant(rng: random.Random, name: str) -> str:
     return rng.choice([core, f"{core} 有限公司", f"{name}（总部）", name.replace("有限公司", "有限责任公司")])
 
 
+PARTS: dict[str, list[float]] = {"resolve": [], "key holder": [], "direct opportunities": []}
+
+
 def conflict_check(*, name: str, offering_line: Any) -> tuple[Any, Any, list[Any]]:
     from m2c.customers.identity import customer_resolve
     from m2c.opportunities import selectors as opportunity_selectors
     from m2c.partners import selectors
 
+    t0 = time.perf_counter()
     found = customer_resolve(name=name)
+    t1 = time.perf_counter()
+    PARTS["resolve"].append((t1 - t0) * 1000)
     if found.customer is None:
         return None, None, []
     holder = selectors.key_holder(customer_id=found.customer.id, offering_line_id=offering_line.pk)
+    t2 = time.perf_counter()
     direct = opportunity_selectors.open_direct_opportunities(customer_id=found.customer.id,
                                                              offering_line_id=offering_line.pk)
+    t3 = time.perf_counter()
+    PARTS["key holder"].append((t2 - t1) * 1000)
+    PARTS["direct opportunities"].append((t3 - t2) * 1000)
     return found.customer, holder, direct
 
 
@@ -203,6 +213,8 @@ def measure(probes: int) -> None:
     found = conflicts = 0
     for name in names[:20]:  # warm up
         conflict_check(name=_variant(rng, name), offering_line=rng.choice(lines))
+    for runs in PARTS.values():
+        runs.clear()
     check, submit = [], []
     for name in names:
         line = rng.choice(lines)
@@ -223,6 +235,7 @@ def measure(probes: int) -> None:
     print("| measurement | p50 ms | p95 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|")
     for label, runs in (("conflict check (resolve + key holder + direct opportunities)", check),
+                        *((f"– of which {part}", PARTS[part]) for part in PARTS),
                         ("whole submission (rolled back)", submit)):
         print(f"| {label} | " + " | ".join(f"{v:.1f}" for v in _percentiles(runs)) + " |")
 
