@@ -172,6 +172,7 @@ def _register_routers() -> None:
     from m2c.insight.api import router as insight_router
     from m2c.leads.api import router as leads_router
     from m2c.opportunities.api import router as opportunities_router
+    from m2c.partners.api import router as partners_router
 
     api.add_router("/", core_router)
     api.add_router("/", customers_router)
@@ -183,6 +184,7 @@ def _register_routers() -> None:
     api.add_router("/", contracts_router)
     api.add_router("/", billing_router)
     api.add_router("/", enablement_router)
+    api.add_router("/", partners_router)
 
 
 _register_routers()

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "m2c.opportunities",
     "m2c.contracts",
     "m2c.billing",
+    "m2c.partners",
     "m2c.web",
     "django.contrib.admin",
     "django.contrib.auth",

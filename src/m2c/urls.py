@@ -27,6 +27,7 @@ urlpatterns = [
     path("opportunities/", include("m2c.opportunities.urls")),
     path("billing/", include("m2c.billing.urls")),
     path("contracts/", include("m2c.contracts.urls")),
+    path("partners/", include("m2c.partners.urls")),
     path("", include("m2c.web.urls")),
 ]
 

@@ -343,6 +343,13 @@ NOT_EDIT_FORMS = {
     "enablement:exam-detail": "record page; its form starts an attempt (creates)",
     "enablement:attempt": "the exam being taken: answers are commands of the attempt, then its result",
     "enablement:certificates": "list", "enablement:coverage": "report",
+    # Partners: recruitment and registrations are commands; a registration is never edited (its facts decide
+    # who was first), so no edit form.
+    "partners:list": "list (a partner user's: their partner's page)", "partners:create": "creates",
+    "partners:detail": "record page; its forms are commands", "partners:command": "commands (onboard, blacklist…)",
+    "partners:registrations": "list", "partners:registration-create": "creates",
+    "partners:registration": "record page; its forms are commands", "partners:registration-command": "commands",
+    "partners:offers": "list; its forms are commands", "partners:offer-command": "commands (accept, return)",
 }
 
 

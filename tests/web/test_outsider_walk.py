@@ -57,6 +57,8 @@ from m2c.opportunities.models import (
     Risk,
     TeamAssignment,
 )
+from m2c.partners import services as partner_services
+from m2c.partners.models import DealRegistration, LeadOffer, Partner
 from tests import demo_data
 from tests.api.scoping import api_walk
 from tests.conftest import ApiClient
@@ -116,6 +118,7 @@ def world(transactional_db: Any) -> dict[str, Any]:
                                                      issued_on=timezone.localdate())
         billing_services.dispute_open(invoice=invoice, actor=None, category="QUALITY", reason="到货破损",
                                       amount_=(invoice.open_amount / 10).quantize(Decimal("0.01")))
+    own = _partner_a(partner, owner)
     clients = {}
     for key, user in (("admin", admin), ("outsider", outsider), ("partner", partner)):
         clients[key] = Client()
@@ -125,7 +128,38 @@ def world(transactional_db: Any) -> dict[str, Any]:
     secrets += [lead.title for lead in Lead.objects.exclude(title="")]
     secrets += [c.number for c in Contract.objects.all()]
     secrets += [s.name for s in Segment.objects.all()] + [t.name for t in TargetList.objects.all()]
-    return {"clients": clients, "secrets": [s for s in secrets if len(s) >= 4], "owner": owner}
+    # Partner B's records (the demo's partners): the walk's partner user works for partner A and sees none.
+    others = DealRegistration.objects.exclude(partner__code=WALK_PARTNER)
+    secrets += [p.legal_name for p in Partner.objects.exclude(code=WALK_PARTNER)]
+    secrets += [r.number for r in others] + [r.customer_name for r in others]
+    secrets = [s for s in secrets if s not in own["names"]]
+    return {"clients": clients, "secrets": [s for s in secrets if len(s) >= 4], "owner": owner, "own": own}
+
+
+WALK_PARTNER = "walk-a"
+
+
+def _partner_a(user: Any, owner: Any) -> dict[str, Any]:
+    """Partner A of the walk's partner user, with a registration of its own customer, submitted before the
+    demo partners' (so the API walk's samples are partner B's); partner B's lead offer."""
+    cm = UserFactory(username="cm.walk", roles=[Role.CHANNEL_MANAGER])
+    a = partner_services.partner_create(actor=cm, code=WALK_PARTNER, legal_name="甲方伙伴科技有限公司")
+    partner_services.staff_add(actor=cm, partner=a, name="甲方门户用户", user=user)
+    partner_services.partner_onboard(partner=a, actor=cm)
+    partner_services.partner_activate(partner=a, actor=cm)
+    b = Partner.objects.exclude(code=WALK_PARTNER).filter(status="ACTIVE", certifications__status="ACTIVE",
+                                                           certifications__product_category="Campus Network").first()
+    lead = Lead.objects.filter(offering_lines__product_category="Campus Network").order_by("pk").first()
+    if not LeadOffer.objects.exists():
+        partner_services.offer_make(actor=None, lead=lead, partner=b)
+    registration = DealRegistration.objects.create(
+        number="DRWALK0001", partner=a, customer_name="甲方自有客户有限公司", project_name="甲方自有项目",
+        offering_line=lead.offering_lines.first(), budget=Decimal("1000"), currency="CNY", decision_chain="甲方",
+        implementation_date=timezone.localdate(), submitted_at=timezone.now() - timezone.timedelta(days=400),
+        status="REJECTED", rejection="not_certified")
+    ids = {str(a.pk), str(registration.pk), str(registration.offering_line_id)}  # its line: reference data
+    ids |= {str(pk) for pk in a.staff.values_list("pk", flat=True)}
+    return {"ids": ids, "names": {a.legal_name, registration.customer_name, registration.number}}
 
 
 def _accept_a_site(actor: Any) -> None:
@@ -206,6 +240,10 @@ FILL: dict[str, Callable[[], Any]] = {
     "course_id": lambda: _first(Course.objects.filter(org_unit__code="east")).pk,
     "exam_id": lambda: _first(Exam.objects.filter(org_unit__code="east")).pk,
     "attempt_id": lambda: _first(Attempt.objects).pk,
+    # Partners: partner B's (the demo's) records; the walk's partner user works for partner A.
+    "partner_id": lambda: _first(Partner.objects.exclude(code=WALK_PARTNER)).pk,
+    "registration_id": lambda: _first(DealRegistration.objects.exclude(partner__code=WALK_PARTNER)).pk,
+    "offer_id": lambda: _first(LeadOffer.objects.exclude(partner__code=WALK_PARTNER)).pk,
     # The admin site refuses every non-staff visitor before it reads an object.
     "object_id": lambda: "1",
     "content_type_id": lambda: "1",
@@ -271,9 +309,12 @@ def test_every_page_and_api_route_refuses_outsiders_partners_and_anonymous_visit
                 problems += _leaks(posted, secrets, who, url)
     assert problems == []
     assert visited >= 60, visited
+    # The partner user is not blind: their own partner's registration is there, partner B's are not.
+    assert "DRWALK0001" in clients["partner"].get("/partners/registrations/").content.decode()
     # The API on the same demo data: every list empty and every detail hidden for them (tests/api/scoping.py).
     users = {"admin": "walk-admin", "outsider": "ar.mars", "partner": "partner.walk"}
-    api_walk({who: ApiClient(User.objects.get(username=name)) for who, name in users.items()})
+    api_walk({who: ApiClient(User.objects.get(username=name)) for who, name in users.items()},
+             own={"partner": world["own"]["ids"]})
 
 
 def test_the_walk_fails_on_a_route_it_cannot_fill():

@@ -210,6 +210,7 @@ class Role(models.TextChoices):
     DECISION_TEAM = "decision_team", _("Decision team member")
     EXECUTIVE = "executive", _("Executive")
     PARTNER = "partner", _("Partner user")
+    CHANNEL_MANAGER = "channel_manager", _("Channel manager")
 
 
 GLOBAL_READ_ROLES = frozenset({Role.ADMINISTRATOR, Role.EXECUTIVE})
@@ -225,6 +226,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
+    # The partner a partner user works for (a plain id: core imports no other app; set by the partners
+    # app's services). Scoping gives a partner user only the records of this partner.
+    partner_id = models.UUIDField(_("partner"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("user")

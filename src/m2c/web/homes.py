@@ -24,6 +24,7 @@ from m2c.leads import selectors as lead_selectors
 from m2c.leads.states import VALID, LeadStatus
 from m2c.opportunities import selectors as opportunity_selectors
 from m2c.opportunities.states import OPEN_STAGES, ReviewStatus, Stage
+from m2c.partners import selectors as partner_selectors
 
 from . import navigation
 
@@ -166,7 +167,10 @@ def partner(user: Any) -> dict[str, Any]:
     counts = lead_selectors.status_counts(user=user)
     return {"lead_counts": [(str(LeadStatus(s).label), n) for s, n in sorted(counts.items())],
             "leads": sum(counts.values()),
-            "deals": opportunity_selectors.opportunity_queryset(user).filter(stage__in=OPEN_STAGES).count()}
+            "deals": opportunity_selectors.opportunity_queryset(user).filter(stage__in=OPEN_STAGES).count(),
+            "registrations": partner_selectors.registration_queryset(user).filter(
+                status__in=["UNDER_REVIEW", "APPROVED", "CONVERTED"]).count(),
+            "offers": partner_selectors.offer_queryset(user).filter(status="OFFERED").count()}
 
 
 def customers(user: Any) -> dict[str, Any]:

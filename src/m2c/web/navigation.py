@@ -116,7 +116,14 @@ SECTIONS = (
     NavSection(
         _("Ecosystem"),
         (
-            NavItem("partners", _("Partners"), "people", "partners", "partners:list"),
+            NavItem("partners", _("Partners"), "people", "partners", "partners:list",
+                    frozenset({Role.CHANNEL_MANAGER, Role.PARTNER, Role.EXECUTIVE}),
+                    also=("partners:detail", "partners:create")),
+            NavItem("partners-registrations", _("Deal registrations"), "patch-check", "partners",
+                    "partners:registrations", frozenset({Role.CHANNEL_MANAGER, Role.PARTNER, Role.EXECUTIVE}),
+                    child=True, also=("partners:registration", "partners:registration-create")),
+            NavItem("partners-offers", _("Leads offered to partners"), "inbox", "partners", "partners:offers",
+                    frozenset({Role.CHANNEL_MANAGER, Role.PARTNER, Role.EXECUTIVE}), child=True),
             NavItem("customers", _("Customers"), "building", "customers", "customers:list", INTERNAL),
         ),
     ),

@@ -38,6 +38,7 @@ from .deals import (  # noqa: F401
     ORDERINGS,
     Filters,
     active_team_ids,
+    open_direct_opportunities,
     open_opportunities_of_customers,
     opportunity_get,
     opportunity_list,

@@ -168,3 +168,14 @@ def open_opportunities_of_customers(*, customer_ids: Any, since: dt.datetime) ->
                 "opportunity_id", "offeringline_id"):
             lines[opp_id].add(line_id)
     return [(opp_id, customer_id, created, frozenset(lines.get(opp_id, ()))) for opp_id, customer_id, created in opps]
+
+
+def open_direct_opportunities(*, customer_id: Any, offering_line_id: Any) -> list[Opportunity]:
+    """The open opportunities (on hold included) of a customer in an offering line that no partner has
+    registered: what blocks a partner's deal registration (domain.md 8.2 rule 3). Unscoped: the caller
+    (the channel manager's review) decides what the answer reveals."""
+    return list(
+        Opportunity.objects.filter(customer_id=customer_id, stage__in=[*OPEN_STAGES, Stage.ON_HOLD],
+                                   registered_partner_id__isnull=True, offering_lines=offering_line_id)
+        .select_related("owner").distinct().order_by("created_at")
+    )

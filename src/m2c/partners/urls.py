@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "partners"
+urlpatterns = [
+    path("", views.partner_list, name="list"),
+    path("new/", views.partner_create, name="create"),
+    path("registrations/", views.registration_list, name="registrations"),
+    path("registrations/new/", views.registration_create, name="registration-create"),
+    path("registrations/<uuid:registration_id>/", views.registration_detail, name="registration"),
+    path("registrations/<uuid:registration_id>/do/<slug:command>/", views.registration_command,
+         name="registration-command"),
+    path("leads/", views.offer_list, name="offers"),
+    path("leads/<int:offer_id>/<slug:action>/", views.offer_command, name="offer-command"),
+    path("<uuid:partner_id>/", views.partner_detail, name="detail"),
+    path("<uuid:partner_id>/do/<slug:command>/", views.partner_command, name="command"),
+]

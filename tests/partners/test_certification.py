@@ -1,0 +1,77 @@
+"""Certification per product category: EXPIRING 90 days ahead with a notice, NON_COMPLIANT after 90 days
+without a required expert (blocking registrations and lead offers), compliance restored, lapses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from m2c.core.errors import ValidationFailed
+from m2c.core.models import Notification
+from m2c.partners import selectors, services
+from m2c.partners.models import PartnerCertification
+
+from .conftest import register
+
+pytestmark = pytest.mark.django_db
+
+
+def _cert(partner):
+    return PartnerCertification.objects.get(partner=partner)
+
+
+def test_grant_needs_every_required_expert(channel):
+    today = timezone.localdate()
+    partner = services.partner_create(actor=channel.cm, code="new", legal_name="新伙伴")
+    staff = services.staff_add(actor=channel.cm, partner=partner, name="张三")
+    services.certificate_record(actor=channel.cm, staff=staff, product_category="Campus Network", role="sales",
+                                valid_from=today, valid_to=today + dt.timedelta(days=300))
+    cert = services.certification_apply(actor=channel.cm, partner=partner, product_category="Campus Network",
+                                        valid_from=today, valid_to=today + dt.timedelta(days=300))
+    with pytest.raises(ValidationFailed) as refused:
+        services.certification_grant(actor=channel.cm, certification=cert)
+    assert refused.value.code == "experts_missing"
+
+
+def test_expiring_90_days_before_the_end_with_a_notice_then_renewed(channel):
+    cert = _cert(channel.p1)
+    day = cert.valid_to - dt.timedelta(days=91)
+    assert services.certification_sweep(day)["expiring"] == 0
+    assert services.certification_sweep(cert.valid_to - dt.timedelta(days=90))["expiring"] == 3
+    cert.refresh_from_db()
+    assert cert.status == "EXPIRING" and selectors.partner_certified(channel.p1, channel.campus)
+    assert Notification.objects.filter(recipient=channel.p1_user, kind="partners.certification").exists()
+    services.certification_renew(actor=channel.cm, certification=cert, valid_to=cert.valid_to + dt.timedelta(days=365))
+    cert.refresh_from_db()
+    assert cert.status == "ACTIVE"
+
+
+def test_a_missing_expert_for_90_days_makes_it_non_compliant_and_blocks_registrations(channel):
+    today = timezone.localdate()
+    expert = channel.p1.staff.get(name__endswith="专家1")  # the pre-sales expert leaves
+    services.staff_leave(actor=channel.cm, staff=expert, left_on=today)
+    services.certification_sweep(today + dt.timedelta(days=1))
+    cert = _cert(channel.p1)
+    assert cert.status == "ACTIVE" and cert.expert_missing_since == today + dt.timedelta(days=1)
+    assert services.certification_sweep(today + dt.timedelta(days=90))["non_compliant"] == 0
+    assert services.certification_sweep(today + dt.timedelta(days=91))["non_compliant"] == 1
+    cert.refresh_from_db()
+    assert cert.status == "NON_COMPLIANT"
+    assert not selectors.partner_certified(channel.p1, channel.campus)
+    blocked = register(channel, channel.p1, channel.p1_user)
+    assert blocked.status == "REJECTED" and blocked.rejection == "not_certified"
+    # A replacement passes the exam: compliance is restored and registrations open again.
+    replacement = services.staff_add(actor=channel.p1_user, partner=channel.p1, name="李四")
+    services.certificate_record(actor=channel.p1_user, staff=replacement, product_category="Campus Network",
+                                role="presales", valid_from=today, valid_to=today + dt.timedelta(days=700))
+    assert services.certification_sweep(today + dt.timedelta(days=92))["restored"] == 1
+    assert register(channel, channel.p1, channel.p1_user, name="上海市第十人民医院").status == "UNDER_REVIEW"
+
+
+def test_a_certification_past_its_end_lapses(channel):
+    cert = _cert(channel.p2)
+    services.certification_sweep(cert.valid_to + dt.timedelta(days=1))
+    cert.refresh_from_db()
+    assert cert.status == "LAPSED" and not selectors.partner_certified(channel.p2, channel.campus)
