@@ -231,8 +231,55 @@ def measure(deals: int, warmup: int, profile: bool) -> dict[str, Any]:
         buffer = io.StringIO()
         stats = pstats.Stats(profiler, stream=buffer)
         stats.sort_stats("tottime").print_stats(15)
+        stats.sort_stats("cumulative").print_stats(r"m2c", 45)
         out["profile"] = buffer.getvalue()
     return out
+
+
+class QueryLog:
+    """Every query of one deal, by step and by the code that made it (``--queries``)."""
+
+    def __init__(self, steps: Steps) -> None:
+        self.steps = steps
+        self.by_step: dict[str, int] = defaultdict(int)
+        self.by_kind: dict[str, int] = defaultdict(int)
+        self.by_site: dict[tuple[str, str], int] = defaultdict(int)
+        self.by_command: dict[str, int] = defaultdict(int)
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        import traceback
+
+        self.by_step[self.steps._name] += 1
+        self.by_kind[sql.split(None, 1)[0].upper()] += 1
+        stack = traceback.extract_stack()[:-1]
+        top = next((i for i, f in enumerate(stack) if f.name == "one_deal"), 0)
+        frames = [f for f in stack[top + 1:] if "/m2c/" in f.filename or "/benchmarks/" in f.filename]
+        command = frames[0].name if frames else "?"
+        inner = [f for f in frames if not any(x in f.filename for x in ("/core/state_machine", "/core/events",
+                                                                         "/core/bulk", "/core/models.py"))]
+        site = f"{inner[-1].filename.split('/m2c/')[-1]}:{inner[-1].lineno} {inner[-1].name}" if inner else "?"
+        if frames and "/core/" in frames[-1].filename:
+            site += f" → {frames[-1].filename.split('/m2c/')[-1]}:{frames[-1].lineno}"
+        self.by_site[(self.steps._name, site)] += 1
+        self.by_command[command] += 1
+        return execute(sql, params, many, context)
+
+
+def queries(warmup: int) -> dict[str, Any]:
+    """One deal after ``warmup`` deals, its queries counted per step, statement kind and call site."""
+    from django.db import connection
+
+    w = World()
+    for i in range(warmup):
+        one_deal(w, i, Steps())
+    steps = Steps()
+    log = QueryLog(steps)
+    with connection.execute_wrapper(log):
+        one_deal(w, warmup, steps)
+    top = sorted(log.by_site.items(), key=lambda kv: -kv[1])[:60]
+    return {"engine": connection.vendor, "by_step": dict(sorted(log.by_step.items())), "by_kind": dict(log.by_kind),
+            "total": sum(log.by_step.values()),
+            "commands": sorted(log.by_command.items(), key=lambda kv: -kv[1]), "sites": [[step, site, n] for (step, site), n in top]}
 
 
 def run(engine: str, deals: int, warmup: int, profile: bool) -> dict[str, Any]:
@@ -252,7 +299,25 @@ def main() -> None:
     parser.add_argument("--deals", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--queries", action="store_true", help="count one deal's queries per step and call site")
     args = parser.parse_args()
+    if args.queries:
+        for engine in args.engines.split(","):
+            url = prepare(engine)
+            code = (f"import django, json; django.setup(); from benchmarks.deal_flow import queries; "
+                    f"print('RESULT' + json.dumps(queries({args.warmup})))")
+            result = subprocess.run([sys.executable, "-c", code], env=_env(url), capture_output=True, text=True)
+            if result.returncode:
+                raise SystemExit(result.stderr[-4000:])
+            out = json.loads([x for x in result.stdout.splitlines() if x.startswith("RESULT")][-1][len("RESULT"):])
+            print(f"{engine}: {out['total']} queries {out['by_kind']}")
+            for step, n in out["by_step"].items():
+                print(f"    {step:<45} {n:>5}")
+            for command, n in out["commands"]:
+                print(f"  {n:>4}  {command}")
+            for step, site, n in out["sites"]:
+                print(f"  {n:>4}  {step[:1]}  {site}")
+        return
     rows = []
     for engine in args.engines.split(","):
         result = run(engine, args.deals, args.warmup, args.profile)
