@@ -71,12 +71,18 @@ def _notify_team(opportunity: Opportunity, title: Any, body: Any = "", *, exclud
 def _apply(opportunity: Opportunity, target: str, *, actor: Actor, reason: str = "", context: dict[str, Any] | None = None,
            changes: dict[str, Any] | None = None, payload: dict[str, Any] | None = None) -> Opportunity:
     conf = OpportunitySettings.current()
-    locked_now = Opportunity.objects.select_related("probability_override_review").get(pk=opportunity.pk)
-    fields = {**_stage_fields(locked_now, target, conf), **(changes or {})}
-    ctx = {"actor": actor, "reason": reason, "target": target, **(context or {})}
-    with totals.tracked(opportunity.pk):
-        return OPPORTUNITY_MACHINE.apply(opportunity, target, actor=actor, reason=reason, context=ctx, changes=fields,
-                                         payload=payload)
+    with transaction.atomic():
+        # One locked read serves the derived fields, the guards, the write and the pipeline buckets.
+        locked = (Opportunity.objects.select_for_update(of=("self",)).select_related("probability_override_review")
+                  .get(pk=opportunity.pk))
+        fields = {**_stage_fields(locked, target, conf), **(changes or {})}
+        ctx = {"actor": actor, "reason": reason, "target": target, **(context or {})}
+        with totals.tracked_row(locked):
+            result = OPPORTUNITY_MACHINE.apply(locked, target, actor=actor, reason=reason, context=ctx, changes=fields,
+                                               payload=payload, held=True)
+    for name in [OPPORTUNITY_MACHINE.field_name, *fields, "version"]:
+        setattr(opportunity, name, getattr(result, name))
+    return result
 
 
 @transaction.atomic
