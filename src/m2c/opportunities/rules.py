@@ -177,7 +177,13 @@ def unit_chain(unit: OrgUnit | None) -> list[OrgUnit]:
     """``unit`` and its ancestors, nearest first."""
     if unit is None:
         return []
-    return [unit, *reversed(unit.ancestors())]
+    # Remembered on the instance for its path: one command asks for the same deal's chain several times
+    # (bodies for the level, then the chosen body's coverage).
+    cached = unit.__dict__.get("_m2c_chain")
+    if cached is None or cached[0] != unit.path:
+        cached = (unit.path, [unit, *reversed(unit.ancestors())])
+        unit.__dict__["_m2c_chain"] = cached
+    return list(cached[1])
 
 
 def bodies_for(opportunity: Opportunity, *, min_level: str = DecisionLevel.REP_OFFICE) -> list[DecisionBody]:
