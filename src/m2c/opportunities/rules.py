@@ -235,8 +235,41 @@ def highest_level_for(user: Any, opportunity: Opportunity) -> str | None:
 
 
 def matrix_in_force(at: dt.datetime | None = None) -> AuthorityMatrix | None:
+    """The version in force: asked of the database each time, so a version another process publishes is
+    seen at once. Its rules come from :func:`matrix_rules` and :func:`matrix_discounts`."""
     moment = at or timezone.now()
     return AuthorityMatrix.objects.filter(effective_from__lte=moment).order_by("-version").first()
+
+
+# A published version is never edited (publishing makes a new one, with its rules, in one transaction;
+# the admin shows versions read-only), so its rows are kept per process by the version's id: a new
+# version is a new key, read on first use. Bounded, oldest dropped first.
+_MATRIX_ROWS: dict[tuple[Any, str], list[Any]] = {}
+_MATRIX_ROWS_MAX = 64
+
+
+def _matrix_rows(matrix: AuthorityMatrix, kind: str) -> list[Any]:
+    key = (matrix.pk, kind)
+    rows = _MATRIX_ROWS.get(key)
+    if rows is None:
+        if kind == "rules":
+            rows = list(matrix.rules.all().order_by("position", "pk"))
+        else:
+            rows = list(matrix.discount_authorities.all())
+        if len(_MATRIX_ROWS) >= _MATRIX_ROWS_MAX:
+            _MATRIX_ROWS.pop(next(iter(_MATRIX_ROWS)))
+        _MATRIX_ROWS[key] = rows
+    return rows
+
+
+def matrix_rules(matrix: AuthorityMatrix) -> list[AuthorityRule]:
+    """The version's rules in their order (read once per process per version)."""
+    return _matrix_rows(matrix, "rules")
+
+
+def matrix_discounts(matrix: AuthorityMatrix) -> list[Any]:
+    """The version's discount authorities (read once per process per version)."""
+    return _matrix_rows(matrix, "discounts")
 
 
 @dataclass
@@ -306,7 +339,7 @@ def evaluate(facts: Facts, *, gate_type: str = "", dimensions: Iterable[str] | N
     if matrix is None:
         return Verdict(level, None, reasons)
     wanted = set(dimensions) if dimensions is not None else None
-    for rule in matrix.rules.all().order_by("position", "pk"):
+    for rule in matrix_rules(matrix):
         if rule.gate_type and rule.gate_type != gate_type:
             continue
         if wanted is not None and rule.dimension not in wanted:
@@ -331,7 +364,7 @@ def discount_authority(user: Any, offering_line_ids: set[Any], matrix: Authority
     if matrix is None or user is None:
         return Decimal(0)
     roles = set(user.roles)
-    rows = list(matrix.discount_authorities.filter(role__in=roles))
+    rows = [r for r in matrix_discounts(matrix) if r.role in roles]
     if not rows:
         return Decimal(0)
     lines = offering_line_ids or {None}
