@@ -17,11 +17,11 @@ from . import flows
 # Measured when the budgets were set ("was": before the deal-flow work); a command that creeps past its
 # budget re-reads something its guards or its locked row already hold.
 ATB_SUBMIT = 21  # was 39
-ATB_DECIDE = 16  # was 24
+ATB_DECIDE = 13  # was 24
 ADVANCE_TO_O4 = 18  # was 24
-ATC_SUBMIT = 25  # was 42
-ATC_DECIDE = 15  # was 21
-WIN_WITH_CONTRACT = 47  # was 53
+ATC_SUBMIT = 24  # was 42
+ATC_DECIDE = 12  # was 21
+WIN_WITH_CONTRACT = 42  # was 53
 
 
 def _counted(budget: int, call):

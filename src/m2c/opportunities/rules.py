@@ -149,11 +149,16 @@ def current_bid(opportunity: Opportunity) -> Bid | None:
 
 def final_quote(opportunity: Opportunity) -> Quote | None:
     """The version the customer holds now: the submitted one (of the latest bid, if any)."""
-    qs = opportunity.quotes.filter(status=QuoteStatus.SUBMITTED)
+    # A deal has a handful of submitted versions: read them once, newest first, and pick here.
+    submitted = list(opportunity.quotes.filter(status=QuoteStatus.SUBMITTED).order_by("-submitted_at", "-number"))
+    if not submitted:
+        return None
     bid = current_bid(opportunity)
-    if bid is not None and qs.filter(bid=bid).exists():
-        qs = qs.filter(bid=bid)
-    return qs.order_by("-submitted_at", "-number").first()
+    if bid is not None:
+        for quote in submitted:
+            if quote.bid_id == bid.pk:
+                return quote
+    return submitted[0]
 
 
 def in_reporting(money: Money, on: dt.date | None = None) -> Money:

@@ -137,7 +137,7 @@ def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Actor) -> No
     core_events.record(events.REVIEW_DECIDED, opp, actor=actor,
                        payload={"gate": review.gate_type, "review": str(review.pk), "decision": review.decision,
                                 "authority_rule_version": review.authority_rule_version})
-    opp = Opportunity.objects.get(pk=opp.pk)
+    opp = Opportunity.objects.select_related("owner").get(pk=opp.pk)
     # A new decision replaces any probability override an earlier one set.
     if review.probability_override is not None or opp.probability_override_review_id:
         override = review if review.probability_override is not None else None

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from m2c.core import events as core_events
 from m2c.core.errors import FieldErrors, InvalidTransition, ValidationFailed
 from m2c.core.money import Money
-from m2c.core.notifications import message, notify
+from m2c.core.notifications import message, notify_many
 from m2c.core.roles import Actor
 
 from .. import events, rules, totals
@@ -58,11 +58,9 @@ def _notify_team(opportunity: Opportunity, title: Any, body: Any = "", *, exclud
     people = {opportunity.owner_id: opportunity.owner}
     for row in rules.active_team(opportunity):
         people[row.user_id] = row.user
-    for person in people.values():
-        if exclude is not None and person.pk == getattr(exclude, "pk", None):
-            continue
-        notify(person, title=title, body=body, url=link("opportunities:detail", opportunity.pk), kind="opportunities",
-               subject=opportunity)
+    notify_many([p for p in people.values() if exclude is None or p.pk != getattr(exclude, "pk", None)],
+                title=title, body=body, url=link("opportunities:detail", opportunity.pk), kind="opportunities",
+                subject=opportunity)
 
 
 # --- stage moves ------------------------------------------------------------------------------------
@@ -73,7 +71,7 @@ def _apply(opportunity: Opportunity, target: str, *, actor: Actor, reason: str =
     conf = OpportunitySettings.current()
     with transaction.atomic():
         # One locked read serves the derived fields, the guards, the write and the pipeline buckets.
-        locked = (Opportunity.objects.select_for_update(of=("self",)).select_related("probability_override_review")
+        locked = (Opportunity.objects.select_for_update(of=("self",)).select_related("probability_override_review", "owner")
                   .get(pk=opportunity.pk))
         fields = {**_stage_fields(locked, target, conf), **(changes or {})}
         ctx = {"actor": actor, "reason": reason, "target": target, **(context or {})}
