@@ -286,6 +286,115 @@ def queries(warmup: int) -> dict[str, Any]:
             "commands": sorted(log.by_command.items(), key=lambda kv: -kv[1]), "sites": [[step, site, n] for (step, site), n in top]}
 
 
+FLOOR_SQLITE = Path("/tmp/m2c_bench_deal_flow_floor.sqlite3")
+FLOOR_PG_DB = f"{PG_DB}_floor"
+
+
+def clone(engine: str) -> dict[str, Any]:
+    """A copy of the freshly prepared database (before any deal) that the floor replays the writes into."""
+    if engine == "sqlite":
+        import shutil
+
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{FLOOR_SQLITE}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(SQLITE_PATH, FLOOR_SQLITE)
+        return {"NAME": str(FLOOR_SQLITE)}
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {FLOOR_PG_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {FLOOR_PG_DB} TEMPLATE {PG_DB}")
+    return {"NAME": FLOOR_PG_DB}
+
+
+class WriteLog:
+    """Every INSERT, UPDATE and DELETE the deals make, with its parameters, grouped by transaction."""
+
+    def __init__(self) -> None:
+        self.deal = -1
+        self.statements: list[tuple[int, Any, str, Any, bool]] = []  # deal, transaction, sql, params, many
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        from django.db import connection
+
+        verb = sql.lstrip().split(None, 1)[0].upper()
+        if verb in ("INSERT", "UPDATE", "DELETE"):
+            # One group per outermost transaction (the command); a statement in autocommit is its own.
+            group = id(connection.atomic_blocks[0]) if connection.in_atomic_block else object()
+            self.statements.append((self.deal, group, sql, params, many))
+        return execute(sql, params, many, context)
+
+
+def _table(sql: str) -> str:
+    words = [w for w in sql.replace('"', " ").split() if w.upper() not in ("OR", "IGNORE")]
+    return words[2] if words[0].upper() in ("INSERT", "DELETE") else words[1]
+
+
+def _rows(verb: str, sql: str, params: Any, many: bool, rowcount: int) -> int:
+    """Rows a statement wrote (an INSERT ... RETURNING reports no rowcount on SQLite: count its VALUES)."""
+    if verb != "INSERT":
+        return max(rowcount, 0)
+    if many:
+        return len(params)
+    values = sql.upper().split(" VALUES ", 1)
+    return values[1].count("), (") + 1 if len(values) == 2 else max(rowcount, 0)
+
+
+def floor(warmup: int, deals: int, target: dict[str, Any]) -> dict[str, Any]:
+    """Run the deals capturing their writes, then replay just those writes (same statements, same
+    parameters, one transaction per command, no reads, no ORM) on a copy of the database as it was before
+    the first deal: what storing a deal's rows costs on this engine with nothing else."""
+    from django.db import connection, connections, transaction
+
+    w = World()
+    log = WriteLog()
+    with connection.execute_wrapper(log):
+        for i in range(warmup + deals):
+            log.deal = i
+            one_deal(w, i, Steps())
+    connections.settings["floor"] = {**connections.settings["default"], **target}
+    replica = connections["floor"]
+    rows: dict[str, dict[str, int]] = defaultdict(lambda: {"INSERT": 0, "UPDATE": 0, "DELETE": 0})
+    statements: dict[str, int] = defaultdict(int)
+
+    def replay(first: int, last: int, count: bool) -> int:
+        groups: list[list[tuple[str, Any, bool]]] = []
+        current = None
+        for deal, group, sql, params, many in log.statements:
+            if not first <= deal < last:
+                continue
+            if group != current:
+                groups.append([])
+                current = group
+            groups[-1].append((sql, params, many))
+        for group in groups:
+            with transaction.atomic(using="floor"), replica.cursor() as cursor:
+                for sql, params, many in group:
+                    if many:
+                        cursor.executemany(sql, params)
+                    else:
+                        cursor.execute(sql, params)
+                    if count:
+                        verb = sql.lstrip().split(None, 1)[0].upper()
+                        rows[_table(sql)][verb] += _rows(verb, sql, params, many, cursor.rowcount)
+                        statements[verb] += 1
+        return len(groups)
+
+    replay(0, warmup, False)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    transactions = replay(warmup, warmup + deals, True)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    per_deal = {table: {verb: round(n / deals, 1) for verb, n in counts.items() if n}
+                for table, counts in sorted(rows.items(), key=lambda kv: -sum(kv[1].values()))}
+    return {
+        "engine": connection.vendor, "deals": deals, "floor_ms_per_deal": round(elapsed / deals * 1000, 2),
+        "floor_cpu_ms_per_deal": round(cpu / deals * 1000, 2), "floor_deals_per_s": round(deals / elapsed, 1),
+        "transactions_per_deal": round(transactions / deals, 1),
+        "statements_per_deal": {k: round(v / deals, 1) for k, v in statements.items()},
+        "rows_per_deal": round(sum(sum(c.values()) for c in rows.values()) / deals, 1), "tables": per_deal,
+    }
+
+
 def run(engine: str, deals: int, warmup: int, profile: bool) -> dict[str, Any]:
     url = prepare(engine)
     code = (f"import django, json; django.setup(); from benchmarks.deal_flow import measure; "
@@ -304,6 +413,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--queries", action="store_true", help="count one deal's queries per step and call site")
+    parser.add_argument("--floor", action="store_true",
+                        help="replay only the deals' writes on a copy of the database: the storage floor")
     args = parser.parse_args()
     if args.queries:
         for engine in args.engines.split(","):
@@ -321,6 +432,22 @@ def main() -> None:
                 print(f"  {n:>4}  {command}")
             for step, site, n in out["sites"]:
                 print(f"  {n:>4}  {step[:1]}  {site}")
+        return
+    if args.floor:
+        for engine in args.engines.split(","):
+            url = prepare(engine)
+            target = clone(engine)
+            code = (f"import django, json; django.setup(); from benchmarks.deal_flow import floor; "
+                    f"print('RESULT' + json.dumps(floor({args.warmup}, {args.deals}, {target!r})))")
+            result = subprocess.run([sys.executable, "-c", code], env=_env(url), capture_output=True, text=True)
+            if result.returncode:
+                raise SystemExit(result.stderr[-4000:])
+            out = json.loads([x for x in result.stdout.splitlines() if x.startswith("RESULT")][-1][len("RESULT"):])
+            print(f"{engine}: storage floor {out['floor_ms_per_deal']} ms a deal = {out['floor_deals_per_s']} deals/s "
+                  f"(CPU {out['floor_cpu_ms_per_deal']} ms); {out['rows_per_deal']} rows a deal in "
+                  f"{out['transactions_per_deal']} transactions, statements {out['statements_per_deal']}")
+            for table, counts in out["tables"].items():
+                print(f"    {table:<40} {counts}")
         return
     rows = []
     for engine in args.engines.split(","):
