@@ -107,6 +107,11 @@ def added(opportunity_id: Any) -> None:
     move(None, _snapshot(opportunity_id))
 
 
+def added_row(opportunity: Any) -> None:
+    """:func:`added` for the instance just created in this transaction (its bucket read off the row)."""
+    move(None, _of_row(opportunity))
+
+
 @transaction.atomic
 def rebuild() -> int:
     """Recompute every bucket from the opportunities; returns the number of buckets.

@@ -154,7 +154,8 @@ REVIEW_FACT_COLUMNS = ("summary", "quote", "value_amount", "value_currency", "ma
 @transaction.atomic
 def gate_review_update(*, review: GateReview, actor: Actor, **changes: Any) -> GateReview:
     """Change a DRAFT review's answers, facts or summary. A decided review refuses every change."""
-    locked = GateReview.objects.select_for_update(of=("self",)).select_related("opportunity", "checklist").get(pk=review.pk)
+    locked = (GateReview.objects.select_for_update(of=("self",)).select_related("opportunity", "checklist", "quote")
+              .get(pk=review.pk))
     if locked.status != ReviewStatus.DRAFT:
         raise _immutable(locked)
     require_work(locked.opportunity, actor)
@@ -219,7 +220,7 @@ def gate_review_update(*, review: GateReview, actor: Actor, **changes: Any) -> G
     if changed:
         GateAnswer.objects.bulk_update(changed, ["item", "question", "answer_type", "answered_by", "answered_at",
                                                  "value_bool", "value_number", "value_text"])
-    diff = model_update(locked, REVIEW_FACT_COLUMNS, data)
+    diff = model_update(locked, REVIEW_FACT_COLUMNS, data, held=True)
     if updates and not diff:
         # Only answers changed: the review's own row still moves on a version.
         locked.version += 1
