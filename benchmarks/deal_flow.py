@@ -356,6 +356,7 @@ def floor(warmup: int, deals: int, target: dict[str, Any]) -> dict[str, Any]:
     replica = connections["floor"]
     rows: dict[str, dict[str, int]] = defaultdict(lambda: {"INSERT": 0, "UPDATE": 0, "DELETE": 0})
     statements: dict[str, int] = defaultdict(int)
+    spent: dict[str, float] = defaultdict(float)
 
     def replay(first: int, last: int, count: bool) -> int:
         groups: list[list[tuple[str, Any, bool]]] = []
@@ -370,14 +371,19 @@ def floor(warmup: int, deals: int, target: dict[str, Any]) -> dict[str, Any]:
         for group in groups:
             with transaction.atomic(using="floor"), replica.cursor() as cursor:
                 for sql, params, many in group:
+                    t0 = time.perf_counter()
                     if many:
                         cursor.executemany(sql, params)
                     else:
                         cursor.execute(sql, params)
                     if count:
                         verb = sql.lstrip().split(None, 1)[0].upper()
+                        spent[verb] += time.perf_counter() - t0
                         rows[_table(sql)][verb] += _rows(verb, sql, params, many, cursor.rowcount)
                         statements[verb] += 1
+                t0 = time.perf_counter()
+            if count:
+                spent["COMMIT"] += time.perf_counter() - t0
         return len(groups)
 
     replay(0, warmup, False)
@@ -391,6 +397,7 @@ def floor(warmup: int, deals: int, target: dict[str, Any]) -> dict[str, Any]:
         "floor_cpu_ms_per_deal": round(cpu / deals * 1000, 2), "floor_deals_per_s": round(deals / elapsed, 1),
         "transactions_per_deal": round(transactions / deals, 1),
         "statements_per_deal": {k: round(v / deals, 1) for k, v in statements.items()},
+        "ms_per_deal": {k: round(v / deals * 1000, 2) for k, v in spent.items()},
         "rows_per_deal": round(sum(sum(c.values()) for c in rows.values()) / deals, 1), "tables": per_deal,
     }
 
@@ -445,7 +452,8 @@ def main() -> None:
             out = json.loads([x for x in result.stdout.splitlines() if x.startswith("RESULT")][-1][len("RESULT"):])
             print(f"{engine}: storage floor {out['floor_ms_per_deal']} ms a deal = {out['floor_deals_per_s']} deals/s "
                   f"(CPU {out['floor_cpu_ms_per_deal']} ms); {out['rows_per_deal']} rows a deal in "
-                  f"{out['transactions_per_deal']} transactions, statements {out['statements_per_deal']}")
+                  f"{out['transactions_per_deal']} transactions, statements {out['statements_per_deal']}, "
+                  f"ms a deal {out['ms_per_deal']}")
             for table, counts in out["tables"].items():
                 print(f"    {table:<40} {counts}")
         return
