@@ -262,7 +262,10 @@ def _matrix_rows(matrix: AuthorityMatrix, kind: str) -> list[Any]:
         else:
             rows = list(matrix.discount_authorities.all())
         if len(_MATRIX_ROWS) >= _MATRIX_ROWS_MAX:
-            _MATRIX_ROWS.pop(next(iter(_MATRIX_ROWS)))
+            try:  # another thread may be trimming too
+                _MATRIX_ROWS.pop(next(iter(_MATRIX_ROWS)), None)
+            except (RuntimeError, StopIteration):
+                pass
         _MATRIX_ROWS[key] = rows
     return rows
 
