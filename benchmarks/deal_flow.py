@@ -210,6 +210,7 @@ def measure(deals: int, warmup: int, profile: bool) -> dict[str, Any]:
         one_deal(w, i, Steps())
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
+    cpu_started = time.process_time()
     durations = []
     if profiler:
         profiler.enable()
@@ -220,10 +221,13 @@ def measure(deals: int, warmup: int, profile: bool) -> dict[str, Any]:
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     out: dict[str, Any] = {
         "engine": connection.vendor, "deals": deals, "seconds": round(elapsed, 2),
         "deals_per_s": round(deals / elapsed, 2), "median_ms": round(statistics.median(durations) * 1000, 1),
         "p95_ms": round(sorted(durations)[int(len(durations) * 0.95) - 1] * 1000, 1),
+        # This process's CPU per deal: what a busy machine's wall clock hides (PostgreSQL's own work is not in it).
+        "cpu_ms_per_deal": round(cpu / deals * 1000, 1),
         "steps_ms_per_deal": {k: round(v / deals * 1000, 1) for k, v in sorted(steps.times.items())},
         "last": check(w, warmup + deals - 1),
     }
@@ -231,8 +235,171 @@ def measure(deals: int, warmup: int, profile: bool) -> dict[str, Any]:
         buffer = io.StringIO()
         stats = pstats.Stats(profiler, stream=buffer)
         stats.sort_stats("tottime").print_stats(15)
+        stats.sort_stats("cumulative").print_stats(r"m2c", 45)
         out["profile"] = buffer.getvalue()
     return out
+
+
+class QueryLog:
+    """Every query of one deal, by step and by the code that made it (``--queries``)."""
+
+    def __init__(self, steps: Steps) -> None:
+        self.steps = steps
+        self.by_step: dict[str, int] = defaultdict(int)
+        self.by_kind: dict[str, int] = defaultdict(int)
+        self.by_site: dict[tuple[str, str], int] = defaultdict(int)
+        self.by_command: dict[str, int] = defaultdict(int)
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        import traceback
+
+        self.by_step[self.steps._name] += 1
+        self.by_kind[sql.split(None, 1)[0].upper()] += 1
+        stack = traceback.extract_stack()[:-1]
+        top = next((i for i, f in enumerate(stack) if f.name == "one_deal"), 0)
+        frames = [f for f in stack[top + 1:] if "/m2c/" in f.filename or "/benchmarks/" in f.filename]
+        command = frames[0].name if frames else "?"
+        inner = [f for f in frames if not any(x in f.filename for x in ("/core/state_machine", "/core/events",
+                                                                         "/core/bulk", "/core/models.py"))]
+        site = f"{inner[-1].filename.split('/m2c/')[-1]}:{inner[-1].lineno} {inner[-1].name}" if inner else "?"
+        if frames and "/core/" in frames[-1].filename:
+            site += f" → {frames[-1].filename.split('/m2c/')[-1]}:{frames[-1].lineno}"
+        self.by_site[(self.steps._name, site)] += 1
+        self.by_command[command] += 1
+        return execute(sql, params, many, context)
+
+
+def queries(warmup: int) -> dict[str, Any]:
+    """One deal after ``warmup`` deals, its queries counted per step, statement kind and call site."""
+    from django.db import connection
+
+    w = World()
+    for i in range(warmup):
+        one_deal(w, i, Steps())
+    steps = Steps()
+    log = QueryLog(steps)
+    with connection.execute_wrapper(log):
+        one_deal(w, warmup, steps)
+    top = sorted(log.by_site.items(), key=lambda kv: -kv[1])[:60]
+    return {"engine": connection.vendor, "by_step": dict(sorted(log.by_step.items())), "by_kind": dict(log.by_kind),
+            "total": sum(log.by_step.values()),
+            "commands": sorted(log.by_command.items(), key=lambda kv: -kv[1]), "sites": [[step, site, n] for (step, site), n in top]}
+
+
+FLOOR_SQLITE = Path("/tmp/m2c_bench_deal_flow_floor.sqlite3")
+FLOOR_PG_DB = f"{PG_DB}_floor"
+
+
+def clone(engine: str) -> dict[str, Any]:
+    """A copy of the freshly prepared database (before any deal) that the floor replays the writes into."""
+    if engine == "sqlite":
+        import shutil
+
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{FLOOR_SQLITE}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(SQLITE_PATH, FLOOR_SQLITE)
+        return {"NAME": str(FLOOR_SQLITE)}
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {FLOOR_PG_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {FLOOR_PG_DB} TEMPLATE {PG_DB}")
+    return {"NAME": FLOOR_PG_DB}
+
+
+class WriteLog:
+    """Every INSERT, UPDATE and DELETE the deals make, with its parameters, grouped by transaction."""
+
+    def __init__(self) -> None:
+        self.deal = -1
+        self.statements: list[tuple[int, Any, str, Any, bool]] = []  # deal, transaction, sql, params, many
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        from django.db import connection
+
+        verb = sql.lstrip().split(None, 1)[0].upper()
+        if verb in ("INSERT", "UPDATE", "DELETE"):
+            # One group per outermost transaction (the command); a statement in autocommit is its own.
+            group = id(connection.atomic_blocks[0]) if connection.in_atomic_block else object()
+            self.statements.append((self.deal, group, sql, params, many))
+        return execute(sql, params, many, context)
+
+
+def _table(sql: str) -> str:
+    words = [w for w in sql.replace('"', " ").split() if w.upper() not in ("OR", "IGNORE")]
+    return words[2] if words[0].upper() in ("INSERT", "DELETE") else words[1]
+
+
+def _rows(verb: str, sql: str, params: Any, many: bool, rowcount: int) -> int:
+    """Rows a statement wrote (an INSERT ... RETURNING reports no rowcount on SQLite: count its VALUES)."""
+    if verb != "INSERT":
+        return max(rowcount, 0)
+    if many:
+        return len(params)
+    values = sql.upper().split(" VALUES ", 1)
+    return values[1].count("), (") + 1 if len(values) == 2 else max(rowcount, 0)
+
+
+def floor(warmup: int, deals: int, target: dict[str, Any]) -> dict[str, Any]:
+    """Run the deals capturing their writes, then replay just those writes (same statements, same
+    parameters, one transaction per command, no reads, no ORM) on a copy of the database as it was before
+    the first deal: what storing a deal's rows costs on this engine with nothing else."""
+    from django.db import connection, connections, transaction
+
+    w = World()
+    log = WriteLog()
+    with connection.execute_wrapper(log):
+        for i in range(warmup + deals):
+            log.deal = i
+            one_deal(w, i, Steps())
+    connections.settings["floor"] = {**connections.settings["default"], **target}
+    replica = connections["floor"]
+    rows: dict[str, dict[str, int]] = defaultdict(lambda: {"INSERT": 0, "UPDATE": 0, "DELETE": 0})
+    statements: dict[str, int] = defaultdict(int)
+    spent: dict[str, float] = defaultdict(float)
+
+    def replay(first: int, last: int, count: bool) -> int:
+        groups: list[list[tuple[str, Any, bool]]] = []
+        current = None
+        for deal, group, sql, params, many in log.statements:
+            if not first <= deal < last:
+                continue
+            if group != current:
+                groups.append([])
+                current = group
+            groups[-1].append((sql, params, many))
+        for group in groups:
+            with transaction.atomic(using="floor"), replica.cursor() as cursor:
+                for sql, params, many in group:
+                    t0 = time.perf_counter()
+                    if many:
+                        cursor.executemany(sql, params)
+                    else:
+                        cursor.execute(sql, params)
+                    if count:
+                        verb = sql.lstrip().split(None, 1)[0].upper()
+                        spent[verb] += time.perf_counter() - t0
+                        rows[_table(sql)][verb] += _rows(verb, sql, params, many, cursor.rowcount)
+                        statements[verb] += 1
+                t0 = time.perf_counter()
+            if count:
+                spent["COMMIT"] += time.perf_counter() - t0
+        return len(groups)
+
+    replay(0, warmup, False)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    transactions = replay(warmup, warmup + deals, True)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    per_deal = {table: {verb: round(n / deals, 1) for verb, n in counts.items() if n}
+                for table, counts in sorted(rows.items(), key=lambda kv: -sum(kv[1].values()))}
+    return {
+        "engine": connection.vendor, "deals": deals, "floor_ms_per_deal": round(elapsed / deals * 1000, 2),
+        "floor_cpu_ms_per_deal": round(cpu / deals * 1000, 2), "floor_deals_per_s": round(deals / elapsed, 1),
+        "transactions_per_deal": round(transactions / deals, 1),
+        "statements_per_deal": {k: round(v / deals, 1) for k, v in statements.items()},
+        "ms_per_deal": {k: round(v / deals * 1000, 2) for k, v in spent.items()},
+        "rows_per_deal": round(sum(sum(c.values()) for c in rows.values()) / deals, 1), "tables": per_deal,
+    }
 
 
 def run(engine: str, deals: int, warmup: int, profile: bool) -> dict[str, Any]:
@@ -252,13 +419,51 @@ def main() -> None:
     parser.add_argument("--deals", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--queries", action="store_true", help="count one deal's queries per step and call site")
+    parser.add_argument("--floor", action="store_true",
+                        help="replay only the deals' writes on a copy of the database: the storage floor")
     args = parser.parse_args()
+    if args.queries:
+        for engine in args.engines.split(","):
+            url = prepare(engine)
+            code = (f"import django, json; django.setup(); from benchmarks.deal_flow import queries; "
+                    f"print('RESULT' + json.dumps(queries({args.warmup})))")
+            result = subprocess.run([sys.executable, "-c", code], env=_env(url), capture_output=True, text=True)
+            if result.returncode:
+                raise SystemExit(result.stderr[-4000:])
+            out = json.loads([x for x in result.stdout.splitlines() if x.startswith("RESULT")][-1][len("RESULT"):])
+            print(f"{engine}: {out['total']} queries {out['by_kind']}")
+            for step, n in out["by_step"].items():
+                print(f"    {step:<45} {n:>5}")
+            for command, n in out["commands"]:
+                print(f"  {n:>4}  {command}")
+            for step, site, n in out["sites"]:
+                print(f"  {n:>4}  {step[:1]}  {site}")
+        return
+    if args.floor:
+        for engine in args.engines.split(","):
+            url = prepare(engine)
+            target = clone(engine)
+            code = (f"import django, json; django.setup(); from benchmarks.deal_flow import floor; "
+                    f"print('RESULT' + json.dumps(floor({args.warmup}, {args.deals}, {target!r})))")
+            result = subprocess.run([sys.executable, "-c", code], env=_env(url), capture_output=True, text=True)
+            if result.returncode:
+                raise SystemExit(result.stderr[-4000:])
+            out = json.loads([x for x in result.stdout.splitlines() if x.startswith("RESULT")][-1][len("RESULT"):])
+            print(f"{engine}: storage floor {out['floor_ms_per_deal']} ms a deal = {out['floor_deals_per_s']} deals/s "
+                  f"(CPU {out['floor_cpu_ms_per_deal']} ms); {out['rows_per_deal']} rows a deal in "
+                  f"{out['transactions_per_deal']} transactions, statements {out['statements_per_deal']}, "
+                  f"ms a deal {out['ms_per_deal']}")
+            for table, counts in out["tables"].items():
+                print(f"    {table:<40} {counts}")
+        return
     rows = []
     for engine in args.engines.split(","):
         result = run(engine, args.deals, args.warmup, args.profile)
         rows.append(result)
         print(f"{engine}: {result['deals']} deals in {result['seconds']} s = {result['deals_per_s']} deals/s "
-              f"(median {result['median_ms']} ms, p95 {result['p95_ms']} ms); last deal {result['last']}", flush=True)
+              f"(median {result['median_ms']} ms, p95 {result['p95_ms']} ms, CPU {result['cpu_ms_per_deal']} ms/deal); "
+              f"last deal {result['last']}", flush=True)
         for step, ms in result["steps_ms_per_deal"].items():
             print(f"    {step:<45} {ms:>8} ms/deal")
         if "profile" in result:

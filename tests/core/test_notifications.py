@@ -5,7 +5,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from m2c.core import tasks
-from m2c.core.notifications import Notification, notify, send_pending_emails
+from m2c.core.notifications import Notification, message, notify, notify_many, send_pending_emails
 
 from ..factories import UserFactory
 
@@ -53,3 +53,22 @@ def test_a_mail_outage_keeps_the_email_pending_for_the_next_sweep(db):
     assert send_pending_emails() == 0  # port 9 on 127.0.0.1 refuses the connection
     note.refresh_from_db()
     assert note.email_pending and note.emailed_at is None
+
+
+def test_notify_many_writes_what_notify_writes_one_by_one(db):
+    people = [UserFactory(username=f"nm.{i}", email=f"nm{i}@example.com" if i else "") for i in range(3)]
+    people.append(UserFactory(username="nm.gone", is_active=False))
+    title = message("Won: %(name)s", name="申江大学")
+
+    def rows(notes):
+        return [(n.recipient_id, n.title, n.body, n.url, n.kind, n.subject_type, n.subject_id, n.email_pending)
+                for n in notes]
+
+    one_by_one = [n for n in (notify(p, title=title, body="正文", url="/x/", kind="k", subject=people[0])
+                              for p in [*people, None]) if n is not None]
+    Notification.objects.all().delete()
+    many = notify_many([*people, None], title=title, body="正文", url="/x/", kind="k", subject=people[0])
+    assert rows(many) == rows(one_by_one) and len(many) == 3
+    stored = list(Notification.objects.order_by("id"))
+    assert rows(stored) == rows(one_by_one) and all(n.pk for n in many)
+    assert [n.email_pending for n in stored] == [False, True, True]

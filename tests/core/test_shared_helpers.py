@@ -58,6 +58,19 @@ def test_model_update_returns_the_diff_and_bumps_the_version(db):
     assert (stored.status, stored.version) == ("DONE", 2)
 
 
+def test_model_update_of_a_held_row_writes_it_without_reading_it_again(db, django_assert_num_queries):
+    from django.db import transaction
+
+    gadget = Gadget.objects.create()
+    with transaction.atomic():
+        locked = Gadget.objects.select_for_update().get(pk=gadget.pk)
+        with django_assert_num_queries(1):  # the UPDATE alone
+            diff = model_update(locked, ("status",), {"status": "DONE"}, held=True)
+    assert diff == {"status": ["DRAFT", "DONE"]}
+    stored = Gadget.objects.get(pk=gadget.pk)
+    assert (stored.status, stored.version, locked.version) == ("DONE", 2, 2)
+
+
 def test_model_update_with_nothing_changed_writes_nothing(db):
     gadget = Gadget.objects.create()
     assert model_update(gadget, ("status",), {"status": "DRAFT"}) == {}

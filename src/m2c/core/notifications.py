@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,6 +155,39 @@ class Notification(models.Model):
         return _text(Message.decode(stored.get("body") or ""))
 
 
+def _unsaved(recipient: User | None, *, title: str | Message, body: str | Message, url: str, kind: str,
+             subject: models.Model | None, email: bool) -> Notification | None:
+    """The notification row :func:`notify` writes for ``recipient`` (``None``: nobody to tell)."""
+    if recipient is None or not recipient.is_active:
+        return None
+    mail = bool(email and recipient.email)
+    # A lazy label (an abandon reason, a status) is a message id too: keep it, not its translation.
+    title = message(title) if isinstance(title, Promise) else title
+    body = message(body) if isinstance(body, Promise) else body
+    stored_body = str(body)
+    if isinstance(title, Message) or isinstance(body, Message):
+        stored_body = MESSAGE_MARK + json.dumps(
+            {"title": title.encode() if isinstance(title, Message) else str(title),
+             "body": body.encode() if isinstance(body, Message) else str(body)}, ensure_ascii=False)
+    with translation.override(settings.LANGUAGE_CODE):
+        stored_title = _text(title)
+    return Notification(
+        recipient=recipient,
+        title=stored_title[:200],
+        body=stored_body,
+        url=url,
+        kind=kind,
+        subject_type=subject._meta.label_lower if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None else "",
+        email_pending=mail,
+    )
+
+
+def _mail_after_commit(note: Notification) -> None:
+    if note.email_pending and _send_inline():
+        transaction.on_commit(lambda: _send_email(note.pk))
+
+
 def notify(
     recipient: User | None,
     *,
@@ -168,32 +202,33 @@ def notify(
 
     ``title`` and ``body`` are best given as ``message(...)``: then each reader sees them in their own language.
     """
-    if recipient is None or not recipient.is_active:
+    note = _unsaved(recipient, title=title, body=body, url=url, kind=kind, subject=subject, email=email)
+    if note is None:
         return None
-    mail = bool(email and recipient.email)
-    # A lazy label (an abandon reason, a status) is a message id too: keep it, not its translation.
-    title = message(title) if isinstance(title, Promise) else title
-    body = message(body) if isinstance(body, Promise) else body
-    stored_body = str(body)
-    if isinstance(title, Message) or isinstance(body, Message):
-        stored_body = MESSAGE_MARK + json.dumps(
-            {"title": title.encode() if isinstance(title, Message) else str(title),
-             "body": body.encode() if isinstance(body, Message) else str(body)}, ensure_ascii=False)
-    with translation.override(settings.LANGUAGE_CODE):
-        stored_title = _text(title)
-    note = Notification.objects.create(
-        recipient=recipient,
-        title=stored_title[:200],
-        body=stored_body,
-        url=url,
-        kind=kind,
-        subject_type=subject._meta.label_lower if subject is not None else "",
-        subject_id=str(subject.pk) if subject is not None else "",
-        email_pending=mail,
-    )
-    if mail and _send_inline():
-        transaction.on_commit(lambda: _send_email(note.pk))
+    note.save(force_insert=True)
+    _mail_after_commit(note)
     return note
+
+
+def notify_many(
+    recipients: Iterable[User | None],
+    *,
+    title: str | Message,
+    body: str | Message = "",
+    url: str = "",
+    kind: str = "",
+    subject: models.Model | None = None,
+    email: bool = True,
+) -> list[Notification]:
+    """:func:`notify` for several users with one message: the same rows, in the same order, written with
+    one INSERT (a stage move tells the whole team)."""
+    notes = [n for n in (_unsaved(r, title=title, body=body, url=url, kind=kind, subject=subject, email=email)
+                         for r in recipients) if n is not None]
+    if notes:
+        Notification.objects.bulk_create(notes)
+        for note in notes:
+            _mail_after_commit(note)
+    return notes
 
 
 def _send_inline() -> bool:

@@ -203,6 +203,7 @@ def model_update(
     data: dict[str, Any],
     *,
     before_save: Callable[[dict[str, list[Any]]], None] | None = None,
+    held: bool = False,
 ) -> dict[str, list[Any]]:
     """Apply ``data`` to the row of ``instance`` and return the diff ``{field: [old, new]}`` for the event.
 
@@ -212,6 +213,9 @@ def model_update(
     written. ``before_save(diff)`` may refuse the change (a permission that depends on which fields
     changed). A ``version`` column is bumped, ``updated_at`` kept current, and ``instance`` gets the
     new values. Call it inside the service's transaction, after validating the values.
+
+    ``held=True`` says ``instance`` is the row the caller's transaction already locked and read: it is
+    compared and written as it is, not locked and read again.
     """
     allowed = frozenset(fields)
     unknown = [key for key in data if key not in allowed]
@@ -221,7 +225,9 @@ def model_update(
             errors=[{"field": key, "reason": _("This field cannot be changed here.")} for key in unknown],
         )
     model = type(instance)
-    row = model._default_manager.select_for_update().get(pk=instance.pk) if instance.pk else instance
+    if held and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("held=True needs the caller's transaction holding the row lock")
+    row = model._default_manager.select_for_update().get(pk=instance.pk) if instance.pk and not held else instance
     diff: dict[str, list[Any]] = {}
     changed: list[str] = []
     for key, value in data.items():

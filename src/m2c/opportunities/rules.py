@@ -149,11 +149,16 @@ def current_bid(opportunity: Opportunity) -> Bid | None:
 
 def final_quote(opportunity: Opportunity) -> Quote | None:
     """The version the customer holds now: the submitted one (of the latest bid, if any)."""
-    qs = opportunity.quotes.filter(status=QuoteStatus.SUBMITTED)
+    # A deal has a handful of submitted versions: read them once, newest first, and pick here.
+    submitted = list(opportunity.quotes.filter(status=QuoteStatus.SUBMITTED).order_by("-submitted_at", "-number"))
+    if not submitted:
+        return None
     bid = current_bid(opportunity)
-    if bid is not None and qs.filter(bid=bid).exists():
-        qs = qs.filter(bid=bid)
-    return qs.order_by("-submitted_at", "-number").first()
+    if bid is not None:
+        for quote in submitted:
+            if quote.bid_id == bid.pk:
+                return quote
+    return submitted[0]
 
 
 def in_reporting(money: Money, on: dt.date | None = None) -> Money:
@@ -177,7 +182,13 @@ def unit_chain(unit: OrgUnit | None) -> list[OrgUnit]:
     """``unit`` and its ancestors, nearest first."""
     if unit is None:
         return []
-    return [unit, *reversed(unit.ancestors())]
+    # Remembered on the instance for its path: one command asks for the same deal's chain several times
+    # (bodies for the level, then the chosen body's coverage).
+    cached = unit.__dict__.get("_m2c_chain")
+    if cached is None or cached[0] != unit.path:
+        cached = (unit.path, [unit, *reversed(unit.ancestors())])
+        unit.__dict__["_m2c_chain"] = cached
+    return list(cached[1])
 
 
 def bodies_for(opportunity: Opportunity, *, min_level: str = DecisionLevel.REP_OFFICE) -> list[DecisionBody]:
@@ -229,8 +240,44 @@ def highest_level_for(user: Any, opportunity: Opportunity) -> str | None:
 
 
 def matrix_in_force(at: dt.datetime | None = None) -> AuthorityMatrix | None:
+    """The version in force: asked of the database each time, so a version another process publishes is
+    seen at once. Its rules come from :func:`matrix_rules` and :func:`matrix_discounts`."""
     moment = at or timezone.now()
     return AuthorityMatrix.objects.filter(effective_from__lte=moment).order_by("-version").first()
+
+
+# A published version is never edited (publishing makes a new one, with its rules, in one transaction;
+# the admin shows versions read-only), so its rows are kept per process by the version's id: a new
+# version is a new key, read on first use. Bounded, oldest dropped first.
+_MATRIX_ROWS: dict[tuple[Any, str], list[Any]] = {}
+_MATRIX_ROWS_MAX = 64
+
+
+def _matrix_rows(matrix: AuthorityMatrix, kind: str) -> list[Any]:
+    key = (matrix.pk, kind)
+    rows = _MATRIX_ROWS.get(key)
+    if rows is None:
+        if kind == "rules":
+            rows = list(matrix.rules.all().order_by("position", "pk"))
+        else:
+            rows = list(matrix.discount_authorities.all())
+        if len(_MATRIX_ROWS) >= _MATRIX_ROWS_MAX:
+            try:  # another thread may be trimming too
+                _MATRIX_ROWS.pop(next(iter(_MATRIX_ROWS)), None)
+            except (RuntimeError, StopIteration):
+                pass
+        _MATRIX_ROWS[key] = rows
+    return rows
+
+
+def matrix_rules(matrix: AuthorityMatrix) -> list[AuthorityRule]:
+    """The version's rules in their order (read once per process per version)."""
+    return _matrix_rows(matrix, "rules")
+
+
+def matrix_discounts(matrix: AuthorityMatrix) -> list[Any]:
+    """The version's discount authorities (read once per process per version)."""
+    return _matrix_rows(matrix, "discounts")
 
 
 @dataclass
@@ -300,7 +347,7 @@ def evaluate(facts: Facts, *, gate_type: str = "", dimensions: Iterable[str] | N
     if matrix is None:
         return Verdict(level, None, reasons)
     wanted = set(dimensions) if dimensions is not None else None
-    for rule in matrix.rules.all().order_by("position", "pk"):
+    for rule in matrix_rules(matrix):
         if rule.gate_type and rule.gate_type != gate_type:
             continue
         if wanted is not None and rule.dimension not in wanted:
@@ -325,7 +372,7 @@ def discount_authority(user: Any, offering_line_ids: set[Any], matrix: Authority
     if matrix is None or user is None:
         return Decimal(0)
     roles = set(user.roles)
-    rows = list(matrix.discount_authorities.filter(role__in=roles))
+    rows = [r for r in matrix_discounts(matrix) if r.role in roles]
     if not rows:
         return Decimal(0)
     lines = offering_line_ids or {None}

@@ -78,9 +78,38 @@ def tracked(opportunity_id: Any) -> Iterator[None]:
         move(before, _snapshot(opportunity_id))
 
 
+def _of_row(row: Any) -> tuple[tuple, Decimal]:
+    """The bucket and amount of an opportunity instance, typed as :func:`_snapshot` reads them."""
+    values = {}
+    for name in (*DIMENSIONS, "amount"):
+        value = getattr(row, name)
+        places = getattr(type(row)._meta.get_field(name.removesuffix("_id")), "decimal_places", None)
+        if places is not None and value is not None:
+            value = Decimal(value).quantize(Decimal(1).scaleb(-places))
+        values[name] = value
+    return _bucket(values), values["amount"]
+
+
+@contextmanager
+def tracked_row(locked: Any) -> Iterator[None]:
+    """:func:`tracked` for a caller that already holds the opportunity's row lock in this transaction and
+    keeps ``locked`` current (a state-machine move with ``held=True`` writes through it): the buckets are
+    read off the row instead of queried before and after."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("tracked_row needs the caller's transaction holding the row lock")
+    before = _of_row(locked)
+    yield
+    move(before, _of_row(locked))
+
+
 def added(opportunity_id: Any) -> None:
     """A new opportunity enters its bucket."""
     move(None, _snapshot(opportunity_id))
+
+
+def added_row(opportunity: Any) -> None:
+    """:func:`added` for the instance just created in this transaction (its bucket read off the row)."""
+    move(None, _of_row(opportunity))
 
 
 @transaction.atomic

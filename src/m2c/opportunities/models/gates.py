@@ -132,11 +132,22 @@ class GateReview(TrackedModel):
         return f"{self.gate_type} #{self.sequence}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding and self.pk:
-            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored == ReviewStatus.DECIDED:
-                raise DecidedReviewIsImmutable(f"gate review {self.pk} is decided and cannot change")
+        self._decided_refused = False
         super().save(*args, **kwargs)
+        if self._decided_refused:
+            # Raised out here, past Django's save machinery, so the caller's transaction stays usable.
+            raise DecidedReviewIsImmutable(f"gate review {self.pk} is decided and cannot change")
+
+    def _do_update(self, base_qs: Any, using: Any, pk_val: Any, values: Any, update_fields: Any,
+                   forced_update: Any) -> bool:
+        # The UPDATE itself skips a decided row (one statement instead of a read before every write);
+        # only when nothing matched is it worth asking why. Nothing is written either way.
+        updated = super()._do_update(base_qs.exclude(status=ReviewStatus.DECIDED), using, pk_val, values,
+                                     update_fields, forced_update)
+        if not updated and base_qs.filter(pk=pk_val, status=ReviewStatus.DECIDED).exists():
+            self._decided_refused = True
+            return True  # no INSERT attempt: save() raises DecidedReviewIsImmutable
+        return updated
 
     @property
     def is_decided(self) -> bool:

@@ -71,7 +71,9 @@ def gate_decide(
     the deal on hold until the re-review date; NO-GO at ATI or ATB abandons it (ATI NO-GO, no-bid).
     An ATB approval carries the floor price that O3 → O4 freezes.
     """
-    locked = GateReview.objects.select_related("opportunity", "quote", "decision_body").get(pk=review.pk)
+    # Locked once with what the guards read; the machine writes through this row (held=True).
+    locked = (GateReview.objects.select_for_update(of=("self",))
+              .select_related("opportunity", "quote", "decision_body", "bid").get(pk=review.pk))
     if locked.status == ReviewStatus.DECIDED:
         raise _immutable(locked)
     errors = FieldErrors()
@@ -111,6 +113,7 @@ def gate_decide(
         payload={"decision": decision, "authority_rule_version": locked.authority_rule_version,
                  "required_level": locked.required_level, "floor_price": str(floor_price) if floor_price else None,
                  "conditions": [c["text"] for c in parsed]},
+        held=True,
     )
     if others:
         result.co_deciders.set(others)
@@ -134,7 +137,7 @@ def _apply_decision(review: GateReview, opp: Opportunity, *, actor: Actor) -> No
     core_events.record(events.REVIEW_DECIDED, opp, actor=actor,
                        payload={"gate": review.gate_type, "review": str(review.pk), "decision": review.decision,
                                 "authority_rule_version": review.authority_rule_version})
-    opp = Opportunity.objects.get(pk=opp.pk)
+    opp = Opportunity.objects.select_related("owner").get(pk=opp.pk)
     # A new decision replaces any probability override an earlier one set.
     if review.probability_override is not None or opp.probability_override_review_id:
         override = review if review.probability_override is not None else None

@@ -154,7 +154,8 @@ REVIEW_FACT_COLUMNS = ("summary", "quote", "value_amount", "value_currency", "ma
 @transaction.atomic
 def gate_review_update(*, review: GateReview, actor: Actor, **changes: Any) -> GateReview:
     """Change a DRAFT review's answers, facts or summary. A decided review refuses every change."""
-    locked = GateReview.objects.select_for_update(of=("self",)).select_related("opportunity", "checklist").get(pk=review.pk)
+    locked = (GateReview.objects.select_for_update(of=("self",)).select_related("opportunity", "checklist", "quote")
+              .get(pk=review.pk))
     if locked.status != ReviewStatus.DRAFT:
         raise _immutable(locked)
     require_work(locked.opportunity, actor)
@@ -219,7 +220,7 @@ def gate_review_update(*, review: GateReview, actor: Actor, **changes: Any) -> G
     if changed:
         GateAnswer.objects.bulk_update(changed, ["item", "question", "answer_type", "answered_by", "answered_at",
                                                  "value_bool", "value_number", "value_text"])
-    diff = model_update(locked, REVIEW_FACT_COLUMNS, data)
+    diff = model_update(locked, REVIEW_FACT_COLUMNS, data, held=True)
     if updates and not diff:
         # Only answers changed: the review's own row still moves on a version.
         locked.version += 1
@@ -284,7 +285,10 @@ def _notify_body(review: GateReview, body: DecisionBody) -> None:
 def gate_review_submit(*, review: GateReview, actor: Actor) -> GateReview:
     """DRAFT → SUBMITTED: checklist complete, earlier conditions closed, gate rules met; the required level
     is computed from the authority matrix in force. Assigned at once when exactly one body fits."""
-    locked = GateReview.objects.select_related("opportunity", "quote", "bid").get(pk=review.pk)
+    # Locked once with everything its guards read; the machine then writes through this row (held=True).
+    locked = (GateReview.objects.select_for_update(of=("self",))
+              .select_related("opportunity__org_unit", "opportunity__customer", "quote", "bid", "checklist")
+              .prefetch_related("answers", "checklist__items").get(pk=review.pk))
     if locked.status != ReviewStatus.DRAFT:
         raise _immutable(locked)
     require_work(locked.opportunity, actor)
@@ -328,20 +332,22 @@ def gate_review_submit(*, review: GateReview, actor: Actor) -> GateReview:
         },
         payload={"required_level": verdict.level, "authority_rule_version": verdict.matrix.version if verdict.matrix else None,
                  "reasons": verdict.reasons},
+        held=True,
     )
     core_events.record(events.REVIEW_SUBMITTED, result.opportunity, actor=actor,
                        payload={"gate": result.gate_type, "review": str(result.pk), "required_level": verdict.level})
     candidates = [b for b in rules.bodies_for(result.opportunity, min_level=verdict.level) if b.level == verdict.level]
     if len(candidates) == 1:
-        result = _assign(result, candidates[0], actor=actor)
+        result = _assign(result, candidates[0], actor=actor, held=True)
     return result
 
 
-def _assign(review: GateReview, body: DecisionBody, *, actor: Actor) -> GateReview:
+def _assign(review: GateReview, body: DecisionBody, *, actor: Actor, held: bool = False) -> GateReview:
+    """``held``: ``review`` is the row this transaction locked (the submit that assigns at once)."""
     result = GATE_REVIEW_MACHINE.apply(
         review, ReviewStatus.IN_REVIEW, actor=actor, context={"actor": actor, "body": body},
         changes={"decision_body": body, "assigned_at": timezone.now()},
-        payload={"decision_body": str(body), "level": body.level},
+        payload={"decision_body": str(body), "level": body.level}, held=held,
     )
     _notify_body(result, body)
     return result

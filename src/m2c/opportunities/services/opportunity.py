@@ -136,7 +136,7 @@ def opportunity_create(
         **derived,
     )
     opportunity.offering_lines.set(lines)
-    totals.added(opportunity.pk)
+    totals.added_row(opportunity)
     TeamAssignment.objects.create(opportunity=opportunity, role=TeamRole.AR, user=owner)
     core_events.record(
         events.OPPORTUNITY_CREATED,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from m2c.core import events as core_events
 from m2c.core.errors import FieldErrors, InvalidTransition, ValidationFailed
 from m2c.core.money import Money
-from m2c.core.notifications import message, notify
+from m2c.core.notifications import message, notify_many
 from m2c.core.roles import Actor
 
 from .. import events, rules, totals
@@ -58,11 +58,9 @@ def _notify_team(opportunity: Opportunity, title: Any, body: Any = "", *, exclud
     people = {opportunity.owner_id: opportunity.owner}
     for row in rules.active_team(opportunity):
         people[row.user_id] = row.user
-    for person in people.values():
-        if exclude is not None and person.pk == getattr(exclude, "pk", None):
-            continue
-        notify(person, title=title, body=body, url=link("opportunities:detail", opportunity.pk), kind="opportunities",
-               subject=opportunity)
+    notify_many([p for p in people.values() if exclude is None or p.pk != getattr(exclude, "pk", None)],
+                title=title, body=body, url=link("opportunities:detail", opportunity.pk), kind="opportunities",
+                subject=opportunity)
 
 
 # --- stage moves ------------------------------------------------------------------------------------
@@ -71,12 +69,18 @@ def _notify_team(opportunity: Opportunity, title: Any, body: Any = "", *, exclud
 def _apply(opportunity: Opportunity, target: str, *, actor: Actor, reason: str = "", context: dict[str, Any] | None = None,
            changes: dict[str, Any] | None = None, payload: dict[str, Any] | None = None) -> Opportunity:
     conf = OpportunitySettings.current()
-    locked_now = Opportunity.objects.select_related("probability_override_review").get(pk=opportunity.pk)
-    fields = {**_stage_fields(locked_now, target, conf), **(changes or {})}
-    ctx = {"actor": actor, "reason": reason, "target": target, **(context or {})}
-    with totals.tracked(opportunity.pk):
-        return OPPORTUNITY_MACHINE.apply(opportunity, target, actor=actor, reason=reason, context=ctx, changes=fields,
-                                         payload=payload)
+    with transaction.atomic():
+        # One locked read serves the derived fields, the guards, the write and the pipeline buckets.
+        locked = (Opportunity.objects.select_for_update(of=("self",)).select_related("probability_override_review", "owner")
+                  .get(pk=opportunity.pk))
+        fields = {**_stage_fields(locked, target, conf), **(changes or {})}
+        ctx = {"actor": actor, "reason": reason, "target": target, **(context or {})}
+        with totals.tracked_row(locked):
+            result = OPPORTUNITY_MACHINE.apply(locked, target, actor=actor, reason=reason, context=ctx, changes=fields,
+                                               payload=payload, held=True)
+    for name in [OPPORTUNITY_MACHINE.field_name, *fields, "version"]:
+        setattr(opportunity, name, getattr(result, name))
+    return result
 
 
 @transaction.atomic
