@@ -181,7 +181,8 @@ def _english_between_tests() -> Any:
 
 @pytest.fixture(autouse=True)
 def _seeded_rows(request: Any) -> None:
-    """Rows the migrations seed (role groups, ISO currencies), present in every database test.
+    """Rows the migrations seed (role groups, ISO currencies, the default SPAN criteria), present in every
+    database test.
 
     A browser or other transactional test flushes every table when it ends, seeded rows included,
     so a later test on the same worker would otherwise find no CNY and no roles.
@@ -194,8 +195,16 @@ def _seeded_rows(request: Any) -> None:
 
     from django.apps import apps as django_apps
 
-    seed = import_module("m2c.core.migrations.0002_seed_roles_and_currencies")
-    seed.seed(django_apps, None)
+    for migration in SEEDING_MIGRATIONS:
+        import_module(migration).seed(django_apps, None)
+
+
+# Every data migration that seeds rows the code relies on (a new one goes here too).
+SEEDING_MIGRATIONS = (
+    "m2c.core.migrations.0002_seed_roles_and_currencies",
+    "m2c.core.migrations.0009_user_partner_channel_manager",
+    "m2c.insight.migrations.0003_default_span_criteria",
+)
 
 
 def _is_transactional(request: Any) -> bool:

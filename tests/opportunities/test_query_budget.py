@@ -21,7 +21,7 @@ ATB_DECIDE = 13  # was 24
 ADVANCE_TO_O4 = 18  # was 24
 ATC_SUBMIT = 24  # was 42
 ATC_DECIDE = 12  # was 21
-WIN_WITH_CONTRACT = 42  # was 53
+WIN_WITH_CONTRACT = 43  # was 53; +1 since the partners app follows a registered deal to WON
 
 
 def _counted(budget: int, call):
