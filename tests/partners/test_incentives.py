@@ -120,3 +120,25 @@ def test_s15_rebate_becomes_eligible_only_after_the_invoices_are_paid_and_blackl
     services.partner_blacklist(partner=channel.p1, actor=channel.cm, reason="串货")
     other.refresh_from_db()
     assert other.status == "CANCELLED"
+
+
+def test_the_statement_of_a_partner_and_period_as_pdf_and_xlsx_in_chinese(channel, planned):  # noqa: F811
+    import io
+
+    from openpyxl import load_workbook
+
+    from m2c.partners import statements
+
+    accrual = accrue(channel, planned, rebate(channel))
+    services.accrual_evaluate(accrual, today=TOMORROW())
+    data = statements.statement(channel.p1, TODAY() - dt.timedelta(days=90), TODAY())
+    assert [a.pk for a in data["accruals"]] == [accrual.pk]
+    assert data["totals"]["CNY"]["ACCRUED"] == accrual.amount
+    assert statements.statement(channel.p2, TODAY() - dt.timedelta(days=90), TODAY())["accruals"] == []
+    pdf = statements.render_pdf(data)
+    assert pdf.startswith(b"%PDF") and b"/FontFile" in pdf  # the CJK font is embedded
+    sheet = load_workbook(io.BytesIO(statements.render_xlsx(data))).active
+    cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert cells[0][:2] == ["激励对账单", channel.p1.legal_name]
+    row = next(r for r in cells if r and r[0] == accrual.number)
+    assert row[5] == accrual.amount and row[7] == "已计提" and "发票" in row[8]
