@@ -138,7 +138,7 @@ def test_the_statement_of_a_partner_and_period_as_pdf_and_xlsx_in_chinese(channe
     pdf = statements.render_pdf(data)
     assert pdf.startswith(b"%PDF") and b"/FontFile" in pdf  # the CJK font is embedded
     sheet = load_workbook(io.BytesIO(statements.render_xlsx(data))).active
-    cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert cells[0][:2] == ["激励对账单", channel.p1.legal_name]
     row = next(r for r in cells if r and r[0] == accrual.number)
     assert row[5] == accrual.amount and row[7] == "已计提" and "发票" in row[8]
