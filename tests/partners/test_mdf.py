@@ -76,7 +76,7 @@ def test_claim_lines_are_checked_with_reasons_and_reimbursement_stays_within_app
     lines = {line.description: line for line in app.claim_lines.all()}
     assert lines["场地"].eligible and lines["纪念品"].eligible  # 200 per person is allowed
     assert [r["code"] for r in lines["伴手礼"].reasons] == ["gift_cap"]
-    assert "240.00" in lines["伴手礼"].reasons[0]["text"]
+    assert "240.00" in lines["伴手礼"].reason_texts[0]
     assert [r["code"] for r in lines["差旅"].reasons] == ["expense_type"]
     assert [r["code"] for r in lines["茶歇"].reasons] == ["evidence"]
     assert lines["场地"].evidence_name == "收据.pdf" and lines["场地"].evidence.read().startswith(b"%PDF")

@@ -12,7 +12,13 @@ from pydantic import Field
 from m2c.core.schemas import Amount, InSchema, MoneyOut, OutSchema, RefOut, money_out, ref_out
 
 from .models import IncentiveAccrual, IncentivePolicy, MdfApplication, MdfQuota, SpecialPriceRequest
+from .reasons import reason_text
 from .states_channel import AccrualStatus, IncentiveKind, MdfStatus, SpqStatus
+
+
+def _texts(items: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Reasons with their text in the reader's language."""
+    return [{"code": i.get("code", ""), "text": reason_text(i)} for i in items or []]
 
 
 class SpqIn(InSchema):
@@ -149,7 +155,8 @@ def mdf_out(a: MdfApplication) -> dict[str, Any]:
             "decision_note": a.decision_note,
             "claim_lines": [{"id": x.pk, "expense_type": x.expense_type, "description": x.description,
                              "amount": x.amount, "persons": x.persons, "evidence_name": x.evidence_name,
-                             "eligible": x.eligible, "eligible_amount": x.eligible_amount, "reasons": x.reasons}
+                             "eligible": x.eligible, "eligible_amount": x.eligible_amount,
+                             "reasons": _texts(x.reasons)}
                             for x in a.claim_lines.all()]}
 
 
@@ -218,7 +225,7 @@ def accrual_out(a: IncentiveAccrual) -> dict[str, Any]:
             "partner": ref_out(a.partner, a.partner.legal_name),
             "contract": {"id": a.contract.pk, "code": getattr(a.contract, "number", ""), "name": str(a.contract)},
             "base": money_out(a.base, a.currency), "amount": money_out(a.amount, a.currency), "status": a.status,
-            "blockers": a.blockers, "evaluated_at": a.evaluated_at, "paid_on": a.paid_on,
+            "blockers": _texts(a.blockers), "evaluated_at": a.evaluated_at, "paid_on": a.paid_on,
             "payment_reference": a.payment_reference}
 
 

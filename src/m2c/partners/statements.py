@@ -17,6 +17,7 @@ from m2c.core.exports import neutralise_cell
 from m2c.core.formatting import format_money
 
 from .models import IncentiveAccrual, Partner
+from .reasons import reason_texts
 from .states_channel import AccrualStatus
 
 GREY = (110, 110, 110)
@@ -39,7 +40,7 @@ def statement(partner: Partner, start: dt.date, end: dt.date) -> dict[str, Any]:
 def _rows(data: dict[str, Any]) -> list[list[str]]:
     return [[a.number, a.policy.name, a.policy.get_kind_display(), str(a.contract),
              format_money(a.base, a.currency, with_currency=False), format_money(a.amount, a.currency, with_currency=False),
-             a.currency, a.get_status_display(), "；".join(b["text"] for b in a.blockers)] for a in data["accruals"]]
+             a.currency, a.get_status_display(), "；".join(reason_texts(a.blockers))] for a in data["accruals"]]
 
 
 def _headers() -> list[str]:

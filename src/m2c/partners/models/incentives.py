@@ -68,4 +68,10 @@ class IncentiveAccrual(TrackedModel):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def blocker_texts(self) -> list[str]:
+        from ..reasons import reason_texts
+
+        return reason_texts(self.blockers)
+
 

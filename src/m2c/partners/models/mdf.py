@@ -98,5 +98,11 @@ class MdfClaimLine(models.Model):
         return self.description
 
     @property
+    def reason_texts(self) -> list[str]:
+        from ..reasons import reason_texts
+
+        return reason_texts(self.reasons)
+
+    @property
     def expense_label(self) -> str:
         return str(dict(ExpenseType.choices).get(self.expense_type, self.expense_type))

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core.errors import FieldErrors, ValidationFailed
@@ -33,6 +34,7 @@ from m2c.core.roles import Actor, authenticated
 
 from .. import events_channel as ev
 from ..models import DealRegistration, IncentiveAccrual, IncentivePolicy, Partner, PartnerCertification
+from ..reasons import reason
 from ..states import CERTIFIED
 from ..states_channel import ACCRUAL_MACHINE, AccrualStatus, IncentiveKind
 from .numbering import create_numbered
@@ -124,24 +126,18 @@ def certification_gaps(partner: Partner, category: str, start: dt.date, end: dt.
     cert = (PartnerCertification.objects.filter(partner=partner, product_category=category)
             .order_by("-valid_to").first())
     if cert is None:
-        return [{"code": "not_certified", "text": _("No certification for %(c)s.") % {"c": category}}]
+        return [reason("not_certified", gettext_noop("No certification for %(c)s."), **{"c": category})]
     found = []
     if cert.status not in CERTIFIED:
-        found.append({"code": "certification_status", "text": _("The certification for %(c)s is %(s)s.")
-                      % {"c": category, "s": cert.get_status_display()}})
+        found.append(reason("certification_status", gettext_noop("The certification for %(c)s is %(s)s."), **{"c": category, "s": cert.get_status_display()}))
     if cert.valid_from > start or cert.valid_to < end:
-        found.append({"code": "certification_period",
-                      "text": _("The certification for %(c)s ran %(a)s to %(b)s, not the whole period.")
-                      % {"c": category, "a": cert.valid_from, "b": cert.valid_to}})
+        found.append(reason("certification_period", gettext_noop("The certification for %(c)s ran %(a)s to %(b)s, not the whole period."), **{"c": category, "a": cert.valid_from, "b": cert.valid_to}))
     if cert.expert_missing_since and cert.expert_missing_since <= end:
-        found.append({"code": "certification_gap",
-                      "text": _("A required expert was missing from %(d)s.") % {"d": cert.expert_missing_since}})
+        found.append(reason("certification_gap", gettext_noop("A required expert was missing from %(d)s."), **{"d": cert.expert_missing_since}))
     gap = (Event.objects.filter(subject_id=str(cert.pk), event_type__in=GAP_EVENTS,
                                 occurred_at__date__gte=start, occurred_at__date__lte=end).order_by("occurred_at").first())
     if gap is not None and not any(f["code"] == "certification_gap" for f in found):
-        found.append({"code": "certification_gap",
-                      "text": _("The certification for %(c)s was not in force on %(d)s.")
-                      % {"c": category, "d": timezone.localtime(gap.occurred_at).date()}})
+        found.append(reason("certification_gap", gettext_noop("The certification for %(c)s was not in force on %(d)s."), **{"c": category, "d": timezone.localtime(gap.occurred_at).date()}))
     return found
 
 
@@ -154,24 +150,23 @@ def blockers(accrual: IncentiveAccrual, *, today: dt.date | None = None,
     day = today or timezone.localdate()
     found: list[dict[str, str]] = []
     if day <= policy.period_end:
-        found.append({"code": "period_open", "text": _("The period runs until %(d)s.") % {"d": policy.period_end}})
+        found.append(reason("period_open", gettext_noop("The period runs until %(d)s."), **{"d": policy.period_end}))
     category = _category(accrual)
     if category:
         found += certification_gaps(accrual.partner, category, policy.period_start, policy.period_end)
     else:
-        found.append({"code": "no_category", "text": _("The policy names no product category.")})
+        found.append(reason("no_category", gettext_noop("The policy names no product category.")))
     reached = (IncentiveAccrual.objects.filter(policy=policy, partner=accrual.partner)
                .exclude(status=A.CANCELLED).aggregate(s=Sum("base"))["s"] or Decimal(0))
     if reached < policy.threshold:
-        found.append({"code": "threshold", "text": _("Sales of %(r)s are below the threshold of %(t)s %(c)s.")
-                      % {"r": f"{reached:,.2f}", "t": f"{policy.threshold:,.2f}", "c": policy.currency}})
+        found.append(reason("threshold", gettext_noop("Sales of %(r)s are below the threshold of %(t)s %(c)s."),
+                            r=f"{reached:,.2f}", t=f"{policy.threshold:,.2f}", c=policy.currency))
     state = (invoices if invoices is not None else invoice_states_by_contract([accrual.contract_id])).get(
         accrual.contract_id)
     if not state or not state["invoices"]:
-        found.append({"code": "not_invoiced", "text": _("The contract has no invoice yet.")})
+        found.append(reason("not_invoiced", gettext_noop("The contract has no invoice yet.")))
     elif state["paid"] < state["invoices"]:
-        found.append({"code": "unpaid", "text": _("%(n)s of %(t)s invoices of the contract are not fully paid.")
-                      % {"n": state["invoices"] - state["paid"], "t": state["invoices"]}})
+        found.append(reason("unpaid", gettext_noop("%(n)s of %(t)s invoices of the contract are not fully paid."), **{"n": state["invoices"] - state["paid"], "t": state["invoices"]}))
     return found
 
 

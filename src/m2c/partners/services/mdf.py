@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core.calendar import working_days_between
 from m2c.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationFailed
@@ -28,6 +29,7 @@ from m2c.core.money import Money, normalise_currency, to_decimal
 from m2c.core.roles import Actor, authenticated
 
 from ..models import MdfApplication, MdfClaimLine, MdfQuota, Partner
+from ..reasons import reason
 from ..states_channel import COMMITS_QUOTA, ELIGIBLE_EXPENSES, MDF_MACHINE, ExpenseType, MdfStatus
 from .numbering import create_numbered
 from .partners import require_channel
@@ -190,18 +192,15 @@ def check_line(*, expense_type: str, amount: Decimal, persons: int | None, has_e
     """(eligible, reasons) of one claimed expense under the MDF rules."""
     reasons: list[dict[str, str]] = []
     if expense_type not in ELIGIBLE_EXPENSES:
-        reasons.append({"code": "expense_type",
-                        "text": _("“%(t)s” is not a listed expense type.")
-                        % {"t": dict(ExpenseType.choices).get(expense_type, expense_type)}})
+        reasons.append(reason("expense_type", gettext_noop("“%(t)s” is not a listed expense type."), **{"t": dict(ExpenseType.choices).get(expense_type, expense_type)}))
     if expense_type == ExpenseType.GIFTS:
         if not persons:
-            reasons.append({"code": "gift_persons", "text": _("Give the number of people who received gifts.")})
+            reasons.append(reason("gift_persons", gettext_noop("Give the number of people who received gifts.")))
         elif currency == GIFT_CAP_PER_PERSON.currency and amount / persons > GIFT_CAP_PER_PERSON.amount:
-            reasons.append({"code": "gift_cap",
-                            "text": _("Gifts are limited to CNY %(cap)s per person; this is CNY %(each)s.")
-                            % {"cap": "200", "each": f"{amount / persons:,.2f}"}})
+            reasons.append(reason("gift_cap", gettext_noop("Gifts are limited to CNY %(cap)s per person; this is "
+                                                           "CNY %(each)s."), cap="200", each=f"{amount / persons:,.2f}"))
     if not has_evidence:
-        reasons.append({"code": "evidence", "text": _("Attach the proof: receipt, invoice, photo or publication.")})
+        reasons.append(reason("evidence", gettext_noop("Attach the proof: receipt, invoice, photo or publication.")))
     return not reasons, reasons
 
 
