@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 
 from .models import IncentiveAccrual, IncentivePolicy, MdfApplication, MdfQuota, Partner, SpecialPriceRequest
-from .selectors import _internal_scope, is_partner_user
+from .selectors import _internal_scope, is_channel_manager, is_partner_user
 from .states_channel import COMMITS_QUOTA, MdfStatus
 
 
@@ -36,10 +36,9 @@ def mdf_get(*, user: Any, mdf_id: Any) -> MdfApplication | None:
 
 
 def policy_queryset(user: Any) -> QuerySet[IncentivePolicy]:
-    """Policies are the programme's published terms: every partners reader sees them."""
-    if not getattr(user, "is_authenticated", False):
-        return IncentivePolicy.objects.none()
-    if is_partner_user(user) or _internal_scope(Partner.objects.all(), user, "pk").exists() or user.sees_everything:
+    """The programme's policies: channel managers and read-all roles (a partner reads its own accruals)."""
+    if getattr(user, "is_authenticated", False) and not is_partner_user(user) and (
+            user.sees_everything or is_channel_manager(user)):
         return IncentivePolicy.objects.all()
     return IncentivePolicy.objects.none()
 
