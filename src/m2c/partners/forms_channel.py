@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.forms import DateField, M2CForm, MoneyAmountField
 
@@ -70,4 +71,4 @@ class SpqForm(M2CForm):
 
 class StatementForm(M2CForm):
     start = DateField(label=_("From"))
-    end = DateField(label=_("To"))
+    end = DateField(label=pgettext_lazy("period", "To"))

@@ -54,9 +54,9 @@ class IncentiveAccrual(TrackedModel):
                               default=AccrualStatus.ACCRUED, db_index=True)
     # Why it is not yet eligible, from the last evaluation: [{"code": ..., "text": ...}].
     blockers = models.JSONField(_("blockers"), default=list, blank=True)
-    evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
+    evaluated_at = models.DateTimeField(_("eligibility checked at"), null=True, blank=True)
     eligible_at = models.DateTimeField(_("eligible at"), null=True, blank=True)
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = models.DateField(_("incentive paid on"), null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=60, blank=True)
 
     class Meta:

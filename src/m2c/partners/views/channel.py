@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from m2c.campaigns import selectors as campaign_selectors
@@ -71,7 +72,7 @@ def mdf_list(request: HttpRequest) -> HttpResponse:
                "quotas": quotas, "manager": manager, "portal": own is not None, "roi": roi,
                "charts": {"chart-mdf-quota": {
                    "kind": "bar", "stacked": True, "labels": [q["quota"].partner.legal_name for q in quotas],
-                   "series": [{"name": _("Committed"), "data": [float(q["used"]) for q in quotas]},
+                   "series": [{"name": pgettext("quota", "Committed"), "data": [float(q["used"]) for q in quotas]},
                               {"name": _("Left"), "data": [float(q["left"]) for q in quotas]}]}} if quotas else {}}
     return render(request, "partners/mdf_list.html", context, status=422 if form is not None and form.errors else 200)
 
