@@ -74,3 +74,8 @@ def test_incentive_and_special_price_pages(channel):
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
     assert p1.get("/partners/special-prices/").status_code == 200
     assert cm.get("/partners/special-prices/").status_code == 200
+
+
+def test_the_partner_page_shows_its_mdf_return(channel):
+    page = _client(channel.cm).get(f"/partners/{channel.p1.pk}/").content.decode()
+    assert 'id="mdf-roi"' in page and "MDF 回报" in page
