@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from m2c.core.errors import DomainError
 
 from .. import selectors, services
-from ..selectors_channel import mdf_roi
 from ..forms import PartnerForm, ReasonForm
 from ..models import ExpertRole
+from ..selectors_channel import mdf_roi
 from ..states import CertificationStatus, PartnerStatus, RegistrationStatus
 
 
