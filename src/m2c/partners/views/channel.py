@@ -202,8 +202,8 @@ def incentives(request: HttpRequest) -> HttpResponse:
                "policies": sel.policy_queryset(request.user)[:50], "manager": selectors.is_channel_manager(request.user),
                "portal": selectors.is_partner_user(request.user), "statement": StatementForm(),
                "partners": selectors.partner_queryset(request.user) if not selectors.is_partner_user(request.user) else [],
-               "charts": {"chart-accruals": {"kind": "donut", "labels": list(totals),
-                                             "series": [{"name": _("Incentive"), "data": list(totals.values())}]}}
+               "charts": {"chart-accruals": {"kind": "donut", "data": [{"name": k, "value": round(v, 2)}
+                                                                          for k, v in totals.items()]}}
                if totals else {}}
     return render(request, "partners/incentives.html", context)
 
