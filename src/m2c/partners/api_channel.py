@@ -11,7 +11,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Form, Query, Router, Status
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 
 from m2c.campaigns import selectors as campaign_selectors
 from m2c.contracts.selectors import contracts as contract_selectors
@@ -160,14 +161,16 @@ def reject_mdf(request: HttpRequest, mdf_id: uuid.UUID, payload: MdfReasonIn):
 def execute_mdf(request: HttpRequest, mdf_id: uuid.UUID, payload: MdfExecuteIn):
     campaign = campaign_selectors.campaign_list().filter(pk=payload.campaign).first()
     if campaign is None:
-        raise ValidationFailed(_("Unknown campaign."), field="campaign")
+        raise NotFound(_("Unknown campaign."))
     services.mdf_execute(actor=request.user, application=_mdf(request, mdf_id), campaign=campaign)
     return mdf_out(_mdf(request, mdf_id))
 
 
 @router.post("/mdf/{mdf_id}/claim", response={200: MdfOut, **ERRORS},
              summary="Claim the expenses (multipart: lines as JSON, evidence files evidence_0, evidence_1…)")
-def claim_mdf(request: HttpRequest, mdf_id: uuid.UUID, lines: Form[str]):
+def claim_mdf(request: HttpRequest, mdf_id: uuid.UUID, lines: Form[str] = "[]",
+              evidence_0: UploadedFile | None = File(None)):
+    """``lines``: [{"expense_type", "description", "amount", "persons"}]; line N's proof is ``evidence_N``."""
     app = _mdf(request, mdf_id)
     try:
         rows = json.loads(lines)
@@ -218,7 +221,7 @@ def create_accrual(request: HttpRequest, payload: AccrualIn):
     partner = selectors.partner_get(user=request.user, partner_id=payload.partner)
     contract = contract_selectors.contract_by_id(payload.contract)
     if policy is None or partner is None or contract is None:
-        raise ValidationFailed(_("Unknown policy, partner or contract."), field="policy")
+        raise NotFound(_("Unknown policy, partner or contract."))
     registration = None
     if payload.registration:
         registration = _found(selectors.registration_get(user=request.user, registration_id=payload.registration))
