@@ -185,6 +185,9 @@ def _register_routers() -> None:
     api.add_router("/", billing_router)
     api.add_router("/", enablement_router)
     api.add_router("/", partners_router)
+    from m2c.partners.api_channel import router as channel_router
+
+    api.add_router("/", channel_router)
 
 
 _register_routers()

@@ -350,6 +350,11 @@ NOT_EDIT_FORMS = {
     "partners:registrations": "list", "partners:registration-create": "creates",
     "partners:registration": "record page; its forms are commands", "partners:registration-command": "commands",
     "partners:offers": "list; its forms are commands", "partners:offer-command": "commands (accept, return)",
+    "partners:mdf": "list; its form creates an MDF application", "partners:mdf-detail": "record page; its forms are "
+    "commands and the one-time claim", "partners:mdf-command": "commands (approve, reject, execute, reimburse…)",
+    "partners:spq": "list; its form creates a special-price request", "partners:spq-command": "commands (approve, reject)",
+    "partners:incentives": "list; its forms are commands and the statement download",
+    "partners:incentive-statement": "download (PDF, XLSX)", "partners:accrual-command": "commands (pay, evaluate)",
 }
 
 

@@ -58,7 +58,15 @@ from m2c.opportunities.models import (
     TeamAssignment,
 )
 from m2c.partners import services as partner_services
-from m2c.partners.models import DealRegistration, LeadOffer, Partner
+from m2c.partners.models import (
+    DealRegistration,
+    IncentiveAccrual,
+    IncentivePolicy,
+    LeadOffer,
+    MdfApplication,
+    Partner,
+    SpecialPriceRequest,
+)
 from tests import demo_data
 from tests.api.scoping import api_walk
 from tests.conftest import ApiClient
@@ -119,6 +127,7 @@ def world(transactional_db: Any) -> dict[str, Any]:
         billing_services.dispute_open(invoice=invoice, actor=None, category="QUALITY", reason="到货破损",
                                       amount_=(invoice.open_amount / 10).quantize(Decimal("0.01")))
     own = _partner_a(partner, owner)
+    _channel_of_b()
     clients = {}
     for key, user in (("admin", admin), ("outsider", outsider), ("partner", partner)):
         clients[key] = Client()
@@ -132,6 +141,8 @@ def world(transactional_db: Any) -> dict[str, Any]:
     others = DealRegistration.objects.exclude(partner__code=WALK_PARTNER)
     secrets += [p.legal_name for p in Partner.objects.exclude(code=WALK_PARTNER)]
     secrets += [r.number for r in others] + [r.customer_name for r in others]
+    secrets += [a.activity for a in MdfApplication.objects.all()] + [a.number for a in MdfApplication.objects.all()]
+    secrets += [a.number for a in IncentiveAccrual.objects.all()] + [s.number for s in SpecialPriceRequest.objects.all()]
     secrets = [s for s in secrets if s not in own["names"]]
     return {"clients": clients, "secrets": [s for s in secrets if len(s) >= 4], "owner": owner, "own": own}
 
@@ -160,6 +171,25 @@ def _partner_a(user: Any, owner: Any) -> dict[str, Any]:
     ids = {str(a.pk), str(registration.pk), str(registration.offering_line_id)}  # its line: reference data
     ids |= {str(pk) for pk in a.staff.values_list("pk", flat=True)}
     return {"ids": ids, "names": {a.legal_name, registration.customer_name, registration.number}}
+
+
+def _channel_of_b() -> None:
+    """Partner B's MDF application (the demo's), special-price request and incentive accrual."""
+    b = Partner.objects.exclude(code=WALK_PARTNER).filter(registrations__status="APPROVED").first()
+    registration = b.registrations.filter(status="APPROVED").first()
+    if not SpecialPriceRequest.objects.exists():  # the small demo has no quote on a registered deal
+        quote = Quote.objects.order_by("pk").first()
+        SpecialPriceRequest.objects.create(number="SPQWALK0001", registration=registration, base_quote=quote,
+                                           quote=quote, requested=[{"position": 1, "discount_pct": "10"}],
+                                           justification="乙方特价理由")
+    if not IncentiveAccrual.objects.exists():
+        cm = User.objects.get(username="cm.walk")
+        policy = IncentivePolicy.objects.first() or partner_services.policy_create(
+            actor=cm, code="walk-rebate", name="乙方返利", kind="SALES_REBATE", product_category="Campus Network",
+            rate_pct="2", period_start=timezone.localdate(), period_end=timezone.localdate())
+        partner_services.accrual_record(actor=cm, policy=policy, partner=b, contract=Contract.objects.order_by("number")
+                                        .first(), base="1000000")
+    assert MdfApplication.objects.exclude(partner__code=WALK_PARTNER).exists()
 
 
 def _accept_a_site(actor: Any) -> None:
@@ -244,6 +274,9 @@ FILL: dict[str, Callable[[], Any]] = {
     "partner_id": lambda: _first(Partner.objects.exclude(code=WALK_PARTNER)).pk,
     "registration_id": lambda: _first(DealRegistration.objects.exclude(partner__code=WALK_PARTNER)).pk,
     "offer_id": lambda: _first(LeadOffer.objects.exclude(partner__code=WALK_PARTNER)).pk,
+    "mdf_id": lambda: _first(MdfApplication.objects.exclude(partner__code=WALK_PARTNER)).pk,
+    "spq_id": lambda: _first(SpecialPriceRequest.objects.exclude(registration__partner__code=WALK_PARTNER)).pk,
+    "accrual_id": lambda: _first(IncentiveAccrual.objects.exclude(partner__code=WALK_PARTNER)).pk,
     # The admin site refuses every non-staff visitor before it reads an object.
     "object_id": lambda: "1",
     "content_type_id": lambda: "1",

@@ -47,8 +47,10 @@ def _user(username: str, display: str, role: str) -> User:
 
 
 def load(progress: bool = True) -> str:
+    from .demo_channel import load as load_channel
+
     if Partner.objects.filter(code=PARTNERS[0][0]).exists():
-        return "partners +0"
+        return f"partners +0, {load_channel()}"
     today = timezone.localdate()
     cm = _user("cm.zhou", "周渠道", Role.CHANNEL_MANAGER)
     made: dict[str, Partner] = {}
@@ -81,7 +83,7 @@ def load(progress: bool = True) -> str:
                 services.certification_grant(actor=cm, certification=cert)
     services.certification_sweep(today)
     _registrations(cm, made)
-    return f"partners +{len(made)}"
+    return f"partners +{len(made)}, {load_channel()}"
 
 
 def _registrations(cm: User, made: dict[str, Partner]) -> None:

@@ -27,3 +27,11 @@ def offer_sweep() -> int:
     from .services import offer_sweep as sweep
 
     return sweep()
+
+
+@every(6 * 3600, name="partners.incentive_sweep")
+def incentive_sweep() -> int:
+    """Accruals whose certification, threshold and paid invoices all hold become ELIGIBLE."""
+    from .services import incentive_sweep as sweep
+
+    return sweep()

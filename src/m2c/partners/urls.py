@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .urls_channel import urlpatterns as channel_urlpatterns
 
 app_name = "partners"
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
          name="registration-command"),
     path("leads/", views.offer_list, name="offers"),
     path("leads/<int:offer_id>/<slug:action>/", views.offer_command, name="offer-command"),
+    *channel_urlpatterns,
     path("<uuid:partner_id>/", views.partner_detail, name="detail"),
     path("<uuid:partner_id>/do/<slug:command>/", views.partner_command, name="command"),
 ]

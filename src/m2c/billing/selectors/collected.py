@@ -21,3 +21,20 @@ def collected_by_contract(contract_ids: list[Any], *, on: dt.date | None = None)
         qs = qs.filter(allocated_on__lte=on)
     rows = qs.values("invoice__contract_id", "invoice__currency").annotate(s=Sum("invoice_amount")).order_by()
     return {row["invoice__contract_id"]: (row["s"] or Decimal(0), row["invoice__currency"]) for row in rows}
+
+
+def invoice_states_by_contract(contract_ids: list[Any]) -> dict[Any, dict[str, Any]]:
+    """Contract id → its invoices that carry money (not cancelled): how many, how many PAID, and their
+    amount, for rules that pay on collected cash only (partner incentives)."""
+    from django.db.models import Count, Q
+
+    from ..models import Invoice
+    from ..states import InvoiceStatus
+
+    if not contract_ids:
+        return {}
+    rows = (Invoice.objects.filter(contract_id__in=contract_ids).exclude(status=InvoiceStatus.CANCELLED)
+            .values("contract_id").annotate(n=Count("id"), paid=Count("id", filter=Q(status=InvoiceStatus.PAID)),
+                                            amount=Sum("total")).order_by())
+    return {row["contract_id"]: {"invoices": row["n"], "paid": row["paid"], "amount": row["amount"] or Decimal(0)}
+            for row in rows}

@@ -7,6 +7,25 @@ from .certification import (  # noqa: F401
     certification_renew,
     certification_sweep,
 )
+from .incentives import (  # noqa: F401
+    accrual_evaluate,
+    accrual_pay,
+    accrual_record,
+    cancel_on_blacklist,
+    incentive_sweep,
+    policy_create,
+)
+from .mdf import (  # noqa: F401
+    mdf_apply,
+    mdf_approve,
+    mdf_claim,
+    mdf_execute,
+    mdf_reimburse,
+    mdf_reject,
+    mdf_reject_claim,
+    mdf_submit,
+    quota_set,
+)
 from .offers import offer_accept, offer_make, offer_return, offer_sweep, partner_may_receive  # noqa: F401
 from .partners import (  # noqa: F401
     BLACKLIST_HOOKS,
@@ -38,3 +57,4 @@ from .registrations import (  # noqa: F401
     registration_submit,
     spq_allowed,
 )
+from .spq import spq_approve, spq_reject, spq_submit  # noqa: F401

@@ -20,6 +20,7 @@ from m2c.core.errors import DomainError
 from .. import selectors, services
 from ..forms import PartnerForm, ReasonForm
 from ..models import ExpertRole
+from ..selectors_channel import mdf_roi
 from ..states import CertificationStatus, PartnerStatus, RegistrationStatus
 
 
@@ -101,6 +102,7 @@ def partner_detail(request: HttpRequest, partner_id: Any) -> HttpResponse:
         "offers": selectors.offer_queryset(request.user).filter(partner=partner, status="OFFERED"),
         "manager": selectors.is_channel_manager(request.user), "portal": selectors.is_partner_user(request.user),
         "today": today, "reason_form": ReasonForm(),
+        "roi": mdf_roi(partner),  # MDF return (selectors_channel)
     }
     return render(request, "partners/partner_detail.html", context)
 
