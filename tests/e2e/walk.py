@@ -28,6 +28,7 @@ ALLOWED = {
     # credit ratings, encodings, the HTTP header of the API example, the service desk process (ITR)
     "aaa", "aa", "bbb", "bb", "ccc", "bom", "gbk", "utf", "authorization", "bearer", "itr", "cfo", "rr",
     "english",  # a language named in its own language (the PDF and language menus)
+    "zh", "en",  # the language codes a person types into an invitation list (the form names them)
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 # Addresses, paths, e-mail addresses and hex ids are not words to translate.

@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
                 ('reason', models.TextField(blank=True, verbose_name='reason')),
                 ('lead', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='leads.lead', verbose_name='lead')),
-                ('offered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='offered by')),
+                ('offered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='offered by (person)')),
                 ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='partners.partner', verbose_name='partner')),
             ],
             options={

@@ -88,7 +88,7 @@ class LeadOffer(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("offered by"))
+                                   related_name="+", verbose_name=_("offered by (person)"))
 
     class Meta:
         verbose_name = _("lead offer")
