@@ -316,6 +316,8 @@ NOT_EDIT_FORMS = {
     "resolve, escalate, decide, close)", "billing:dispute-command": "commands",
     "billing:receivables": "report", "billing:receivables-export": "XLSX",
     "billing:contract-flows": "report", "billing:workbench": "lists", "billing:milestone-add": "creates",
+    "insight:backlog": "list and chart", "insight:backlog-export": "CSV/XLSX",
+    "insight:requirement-raise": "creates (tests/insight/test_backlog.py saves it in Chinese)",
 }
 
 

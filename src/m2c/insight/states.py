@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.models import Role
 from m2c.core.state_machine import StateMachine, t
@@ -138,4 +139,39 @@ SEGMENT_MACHINE = StateMachine(
           event=events.SEGMENT_RETIRED),
     ],
     terminal=frozenset({SegmentStatus.RETIRED}),
+)
+
+
+# --- business and key-account plans (issue 13 item 6) ---------------------------------------------
+
+class KeyAccountPlanStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Draft")
+    ACTIVE = "ACTIVE", pgettext_lazy("plan", "Active")
+    CLOSED = "CLOSED", _("Closed")
+
+
+class Influence(models.TextChoices):
+    HIGH = "high", _("High influence")
+    MEDIUM = "medium", _("Medium influence")
+    LOW = "low", _("Low influence")
+
+
+class Attitude(models.TextChoices):
+    CHAMPION = "champion", _("Champion")
+    SUPPORTER = "supporter", _("Supporter")
+    NEUTRAL = "neutral", _("Neutral")
+    SCEPTIC = "sceptic", _("Sceptic")
+    OPPONENT = "opponent", _("Opponent")
+
+
+KEY_ACCOUNT_MACHINE = StateMachine(
+    name=_("Key-account plan"),
+    labels=dict(KeyAccountPlanStatus.choices),
+    default_event=events.KEY_ACCOUNT_PLAN_STATUS_CHANGED,
+    transitions=[
+        t(KeyAccountPlanStatus.DRAFT, KeyAccountPlanStatus.ACTIVE, event=events.KEY_ACCOUNT_PLAN_ACTIVATED),
+        t([KeyAccountPlanStatus.DRAFT, KeyAccountPlanStatus.ACTIVE], KeyAccountPlanStatus.CLOSED,
+          event=events.KEY_ACCOUNT_PLAN_CLOSED),
+    ],
+    terminal=frozenset({KeyAccountPlanStatus.CLOSED}),
 )

@@ -1,5 +1,6 @@
 """Market insight and management tables: requirements, segments with SPAN and $APPEALS, target-account lists."""
 
+from .backlog import RequirementLink
 from .market import (
     AppealsScore,
     Competitor,
@@ -10,10 +11,12 @@ from .market import (
     SpanRating,
     SpanSettings,
 )
+from .plans import BusinessPlan, KeyAccountAction, KeyAccountContact, KeyAccountLink, KeyAccountPlan
 from .requirements import Requirement
 from .targets import TargetList, TargetListMember
 
 __all__ = [
-    "AppealsScore", "Competitor", "CompetitorShare", "Requirement", "Segment", "SegmentSizing", "SpanCriterion",
+    "BusinessPlan", "KeyAccountAction", "KeyAccountContact", "KeyAccountLink", "KeyAccountPlan",
+    "AppealsScore", "Competitor", "CompetitorShare", "Requirement", "RequirementLink", "Segment", "SegmentSizing", "SpanCriterion",
     "SpanRating", "SpanSettings", "TargetList", "TargetListMember",
 ]

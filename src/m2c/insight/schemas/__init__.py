@@ -1,6 +1,15 @@
 """API schemas of the insight app."""
 
 from .market import *  # noqa: F403
-from .requirements import DisposeIn, RequirementNoteIn, RequirementOut, Text
+from .requirements import (
+    BacklogDealOut,
+    BacklogRowOut,
+    DisposeIn,
+    RequirementLinkIn,
+    RequirementNoteIn,
+    RequirementOut,
+    RequirementRaiseIn,
+    Text,
+)
 
-__all__ = ["DisposeIn", "RequirementNoteIn", "RequirementOut", "Text"]  # the market schemas: see .market
+__all__ = ["BacklogDealOut", "BacklogRowOut", "RequirementLinkIn", "RequirementRaiseIn", "DisposeIn", "RequirementNoteIn", "RequirementOut", "Text"]  # the market schemas: see .market

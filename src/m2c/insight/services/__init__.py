@@ -1,5 +1,6 @@
 """Commands of the insight app: requirements (7.6), market management (7.3) and target-account lists."""
 
+from .backlog import requirement_link_opportunity, requirement_raise, requirement_revalue
 from .market import (
     competitor_create,
     require_financial_gate,
@@ -14,6 +15,18 @@ from .market import (
     span_criterion_save,
     span_settings_update,
 )
+from .plans import (
+    business_plan_create,
+    business_plan_update,
+    key_account_action_add,
+    key_account_action_done,
+    key_account_contact_add,
+    key_account_link_add,
+    key_account_plan_activate,
+    key_account_plan_close,
+    key_account_plan_create,
+    key_account_plan_update,
+)
 from .requirements import (
     requirement_close,
     requirement_create,
@@ -25,6 +38,10 @@ from .requirements import (
 from .targets import target_list_create, target_list_refresh, target_list_to_leads, target_list_update
 
 __all__ = [
+    "business_plan_create", "business_plan_update", "key_account_action_add", "key_account_action_done",
+    "key_account_contact_add", "key_account_link_add", "key_account_plan_activate", "key_account_plan_close",
+    "key_account_plan_create", "key_account_plan_update",
+    "requirement_link_opportunity", "requirement_raise", "requirement_revalue",
     "competitor_create", "require_financial_gate", "requirement_close", "requirement_create", "requirement_dispose",
     "requirement_implement", "requirement_start_analysis", "requirement_verify", "segment_create",
     "segment_deprioritise", "segment_prioritise", "segment_rate", "segment_retire", "segment_score_appeals",

@@ -1,10 +1,12 @@
 """Pages of the insight app: requirements, segments (SPAN, $APPEALS) and target-account lists."""
 
+from .backlog import backlog, backlog_export, requirement_raise
 from .market import segment_create, segment_detail, segment_edit, segment_list
 from .requirements import requirement_detail, requirement_export, requirement_list
 from .targets import target_list_create, target_list_detail, target_list_edit, target_list_list
 
 __all__ = [
+    "backlog", "backlog_export", "requirement_raise",
     "requirement_detail", "requirement_export", "requirement_list", "segment_create", "segment_detail",
     "segment_edit", "segment_list", "target_list_create", "target_list_detail", "target_list_edit",
     "target_list_list",
