@@ -224,6 +224,26 @@ def _target_list(world: SimpleNamespace) -> Target:
                   "#target-list-form", "#save-target-list")
 
 
+def _business_plan(world: SimpleNamespace) -> Target:
+    from m2c.insight import services as insight_services
+
+    plan = insight_services.business_plan_create(
+        actor=world.users.marketing, name="华东园区网经营计划", org_unit=world.org.east,
+        offering_line=world.lines.campus, period="2027", revenue_target="12345678.90", currency="CNY",
+        margin_target_pct="27.5", note="含新校区一期")
+    return Target(f"/insight/plans/{plan.pk}/edit/", world.users.marketing.username, [plan], "#plan-form",
+                  "#save-plan")
+
+
+def _key_account_plan(world: SimpleNamespace) -> Target:
+    from m2c.insight import services as insight_services
+
+    plan = insight_services.key_account_plan_create(
+        actor=world.deal.ar, customer=world.deal.customer, year=2027, goals="成为首选网络供应商\n拿下新校区一期",
+        revenue_goal="30000000.50", currency="CNY")
+    return Target(f"/insight/accounts/{plan.pk}/edit/", world.deal.ar.username, [plan], "#plan-form", "#save-plan")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
@@ -243,6 +263,8 @@ EDIT_FORMS = [
     EditForm("billing:milestone-edit", _milestone),
     EditForm("insight:segment-edit", _segment),
     EditForm("insight:target-list-edit", _target_list),
+    EditForm("insight:business-plan-edit", _business_plan),
+    EditForm("insight:key-account-edit", _key_account_plan),
 ]
 # Configuration records with no date of their own: the round trip still proves nothing else changed.
 UNDATED = {RoutingRule, Territory, Product}
@@ -318,6 +340,9 @@ NOT_EDIT_FORMS = {
     "billing:contract-flows": "report", "billing:workbench": "lists", "billing:milestone-add": "creates",
     "insight:backlog": "list and chart", "insight:backlog-export": "CSV/XLSX",
     "insight:requirement-raise": "creates (tests/insight/test_backlog.py saves it in Chinese)",
+    "insight:business-plans": "list and chart", "insight:business-plan-create": "creates",
+    "insight:key-accounts": "list", "insight:key-account-create": "creates",
+    "insight:key-account-detail": "record page; its forms add contacts, links and actions (commands)",
 }
 
 

@@ -98,3 +98,46 @@ def test_a_key_account_plan_maps_the_decision_chain_and_its_actions(deal, users)
     with pytest.raises(PermissionDenied):
         services.key_account_plan_create(actor=users.ar_north, customer=deal.customer, year=2028, goals="x",
                                          owner=ar)
+
+
+def test_plan_pages_render_and_the_detail_takes_commands(plan, deal, users, client):
+    client.force_login(users.marketing)
+    page = client.get("/insight/plans/").content.decode()
+    assert "华东园区网" in page and 'id="plans-chart"' in page
+    assert client.get(f"/insight/plans/{plan.pk}/edit/").status_code == 200
+    client.force_login(deal.ar)
+    response = client.post("/insight/accounts/new/", {"customer": str(deal.customer.pk), "year": "2027",
+                                                      "goals": "成为首选供应商", "currency": "CNY",
+                                                      "revenue_goal": "1000000"})
+    kap = KeyAccountPlan.objects.get(customer=deal.customer, year=2027)
+    assert response.status_code == 302 and kap.owner == deal.ar
+    url = f"/insight/accounts/{kap.pk}/"
+    client.post(url, {"action": "contact", "name": "王主任", "title": "主任", "role": "decision_maker",
+                      "influence": "high", "attitude": "champion", "our_owner": str(deal.ar.pk)})
+    client.post(url, {"action": "action", "description": "高层拜访", "owner": str(deal.sr.pk), "due_on": "2027-03-01"})
+    client.post(url, {"action": "activate"})
+    kap.refresh_from_db()
+    assert kap.status == "ACTIVE" and kap.contacts.get().our_owner == deal.ar and kap.actions.get().owner == deal.sr
+    page = client.get(url).content.decode()
+    assert "王主任" in page and 'id="decision-chain"' in page
+    client.force_login(users.ar_north)
+    assert client.get(url).status_code == 404
+
+
+def test_plans_api(api, plan, deal, users):
+    body = api(users.marketing).get(f"/business-plans/{plan.pk}").json()
+    assert Decimal(body["target_reporting"]["amount"]) == Decimal("7200000") and body["period"] == plan.period
+    assert api(users.ar_north).get(f"/business-plans/{plan.pk}").status_code == 404
+    created = api(deal.ar).post("/key-account-plans", {"customer": str(deal.customer.pk), "year": 2027,
+                                                       "goals": "Top supplier", "revenue_goal": "1000000"})
+    assert created.status_code == 201, created.json()
+    pid = created.json()["id"]
+    body = api(deal.ar).post(f"/key-account-plans/{pid}/contacts", {"name": "Wang", "role": "decision_maker",
+                                                                     "influence": "high", "our_owner": "ar.li"}).json()
+    boss = body["contacts"][0]["id"]
+    body = api(deal.ar).post(f"/key-account-plans/{pid}/contacts", {"name": "Liu", "reports_to": boss}).json()
+    assert [(c["name"], c["reports_to"]) for c in body["contacts"]] == [("Wang", None), ("Liu", boss)]
+    bad = api(deal.ar).post(f"/key-account-plans/{pid}/actions", {"description": "Visit", "owner": "nobody",
+                                                                   "due_on": "2027-03-01"})
+    assert bad.status_code == 422
+    assert api(users.ar_north).get(f"/key-account-plans/{pid}").status_code == 404

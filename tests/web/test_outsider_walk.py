@@ -32,7 +32,7 @@ from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
 from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
 from m2c.customers.models import Customer, Territory
-from m2c.insight.models import Requirement, Segment, TargetList
+from m2c.insight.models import BusinessPlan, KeyAccountPlan, Requirement, Segment, TargetList
 from m2c.insight.services import requirement_create
 from m2c.leads import services as lead_services
 from m2c.leads.models import Lead, LeadImport, LeadMerge, RoutingRule, SavedView
@@ -188,6 +188,8 @@ FILL: dict[str, Callable[[], Any]] = {
     "change_id": lambda: _first(ChangeRequest.objects).pk,
     "file_kind": lambda: "certificate",
     "file_id": lambda: _first(AcceptanceCertificate.objects.exclude(evidence="")).pk,
+    "business_plan_id": lambda: _first(BusinessPlan.objects).pk,
+    "account_plan_id": lambda: _first(KeyAccountPlan.objects).pk,
     # The admin site refuses every non-staff visitor before it reads an object.
     "object_id": lambda: "1",
     "content_type_id": lambda: "1",

@@ -18,4 +18,11 @@ urlpatterns = [
     path("target-lists/new/", views.target_list_create, name="target-list-create"),
     path("target-lists/<uuid:target_list_id>/", views.target_list_detail, name="target-list-detail"),
     path("target-lists/<uuid:target_list_id>/edit/", views.target_list_edit, name="target-list-edit"),
+    path("plans/", views.business_plan_list, name="business-plans"),
+    path("plans/new/", views.business_plan_create, name="business-plan-create"),
+    path("plans/<uuid:business_plan_id>/edit/", views.business_plan_edit, name="business-plan-edit"),
+    path("accounts/", views.key_account_list, name="key-accounts"),
+    path("accounts/new/", views.key_account_create, name="key-account-create"),
+    path("accounts/<uuid:account_plan_id>/", views.key_account_detail, name="key-account-detail"),
+    path("accounts/<uuid:account_plan_id>/edit/", views.key_account_edit, name="key-account-edit"),
 ]

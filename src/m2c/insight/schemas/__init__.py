@@ -13,3 +13,18 @@ from .requirements import (
 )
 
 __all__ = ["BacklogDealOut", "BacklogRowOut", "RequirementLinkIn", "RequirementRaiseIn", "DisposeIn", "RequirementNoteIn", "RequirementOut", "Text"]  # the market schemas: see .market
+from .plans import (  # noqa: E402
+    AccountActionIn,
+    AccountActionOut,
+    AccountContactIn,
+    AccountContactOut,
+    AccountLinkIn,
+    BusinessPlanIn,
+    BusinessPlanOut,
+    BusinessPlanPatch,
+    KeyAccountPlanIn,
+    KeyAccountPlanOut,
+)
+
+__all__ += ["AccountActionIn", "AccountActionOut", "AccountContactIn", "AccountContactOut", "AccountLinkIn",
+            "BusinessPlanIn", "BusinessPlanOut", "BusinessPlanPatch", "KeyAccountPlanIn", "KeyAccountPlanOut"]

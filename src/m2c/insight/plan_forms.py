@@ -1,0 +1,67 @@
+"""Forms of the plan pages: business plans and key-account plans. They parse; ``services.plans`` decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from m2c.core.forms import DecimalField, M2CForm, MoneyAmountField
+from m2c.core.models import OrgUnit
+from m2c.core.selectors import currency_list, offering_line_list, org_unit_list
+from m2c.customers import selectors as customer_selectors
+
+from .models import Segment
+
+
+class BusinessPlanForm(M2CForm):
+    name = forms.CharField(label=pgettext_lazy("record", "Name"), max_length=200)
+    org_unit = forms.ModelChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none())
+    offering_line = forms.ModelChoiceField(label=_("Offering line"), queryset=None)
+    segment = forms.ModelChoiceField(label=_("Segment"), queryset=Segment.objects.none(), required=False)
+    period = forms.CharField(label=_("Period"), max_length=6, help_text=_("A year (2026) or a quarter (2026Q3)."))
+    currency = forms.ChoiceField(label=_("Currency"), initial="CNY")
+    revenue_target = MoneyAmountField(label=_("Revenue target"), max_digits=20)
+    margin_target_pct = DecimalField(label=_("Gross margin target %"), min_value=-100, max_value=100,
+                                     decimal_places=2, initial=0)
+    note = forms.CharField(label=_("Note"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    WIDE = ("name", "note")
+    CREATE_ONLY = ("org_unit", "offering_line", "segment", "period")
+
+    def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if creating:
+            self.fields["org_unit"].queryset = org_unit_list().filter(
+                type__in=(OrgUnit.Type.HQ, OrgUnit.Type.REGION, OrgUnit.Type.REP_OFFICE))
+            self.fields["org_unit"].label_from_instance = lambda unit: unit.label
+            self.fields["offering_line"].queryset = offering_line_list()
+            self.fields["offering_line"].label_from_instance = lambda line: line.label
+            self.fields["segment"].queryset = Segment.objects.exclude(status="RETIRED").order_by("name")
+        else:
+            for name in self.CREATE_ONLY:
+                del self.fields[name]
+        self.fields["currency"].choices = [(c.code, c.code) for c in currency_list()]
+
+
+class KeyAccountPlanForm(M2CForm):
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    goals = forms.CharField(label=_("Goals"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    currency = forms.ChoiceField(label=_("Currency"), initial="CNY")
+    revenue_goal = MoneyAmountField(label=_("Revenue goal"), max_digits=20, initial=0)
+
+    WIDE = ("goals",)
+    CREATE_ONLY = ("customer", "year")
+
+    def __init__(self, *args: Any, user: Any = None, creating: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if creating:
+            self.fields["customer"].queryset = customer_selectors.customer_queryset(user).order_by("legal_name")
+            self.fields["customer"].label_from_instance = lambda c: c.legal_name
+        else:
+            for name in self.CREATE_ONLY:
+                del self.fields[name]
+        self.fields["currency"].choices = [(c.code, c.code) for c in currency_list()]
