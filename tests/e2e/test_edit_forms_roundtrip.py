@@ -244,6 +244,18 @@ def _key_account_plan(world: SimpleNamespace) -> Target:
     return Target(f"/insight/accounts/{plan.pk}/edit/", world.deal.ar.username, [plan], "#plan-form", "#save-plan")
 
 
+def _insight_report(world: SimpleNamespace) -> Target:
+    from m2c.insight import services as insight_services
+
+    report = insight_services.insight_report_create(
+        actor=world.users.marketing, title="华东高校园区网行业洞察", report_type="industry", org_unit=world.org.east,
+        due_on=dt.date(2027, 3, 23), summary="摘要", look_trends="Wi-Fi 7 普及", look_market="双一流高校扩建",
+        look_competitors="Vendor Z 降价", look_self="交付能力强", look_opportunities="新校区",
+        decide_control_points="方案设计权", decide_goals="份额 60%", decide_strategy="高层拜访 + 样板点")
+    return Target(f"/insight/reports/{report.pk}/edit/", world.users.marketing.username, [report], "#report-form",
+                  "#save-report")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
@@ -265,6 +277,7 @@ EDIT_FORMS = [
     EditForm("insight:target-list-edit", _target_list),
     EditForm("insight:business-plan-edit", _business_plan),
     EditForm("insight:key-account-edit", _key_account_plan),
+    EditForm("insight:report-edit", _insight_report),
 ]
 # Configuration records with no date of their own: the round trip still proves nothing else changed.
 UNDATED = {RoutingRule, Territory, Product}
@@ -343,6 +356,8 @@ NOT_EDIT_FORMS = {
     "insight:business-plans": "list and chart", "insight:business-plan-create": "creates",
     "insight:key-accounts": "list", "insight:key-account-create": "creates",
     "insight:key-account-detail": "record page; its forms add contacts, links and actions (commands)",
+    "insight:reports": "list", "insight:report-create": "creates",
+    "insight:report-detail": "record page; its forms are commands (publish, attach)", "insight:report-file": "download",
 }
 
 

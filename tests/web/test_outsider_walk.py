@@ -32,7 +32,7 @@ from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
 from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
 from m2c.customers.models import Customer, Territory
-from m2c.insight.models import BusinessPlan, KeyAccountPlan, Requirement, Segment, TargetList
+from m2c.insight.models import BusinessPlan, InsightReport, KeyAccountPlan, Requirement, Segment, TargetList
 from m2c.insight.services import requirement_create
 from m2c.leads import services as lead_services
 from m2c.leads.models import Lead, LeadImport, LeadMerge, RoutingRule, SavedView
@@ -190,6 +190,9 @@ FILL: dict[str, Callable[[], Any]] = {
     "file_id": lambda: _first(AcceptanceCertificate.objects.exclude(evidence="")).pk,
     "business_plan_id": lambda: _first(BusinessPlan.objects).pk,
     "account_plan_id": lambda: _first(KeyAccountPlan.objects).pk,
+    "report_id": lambda: _first(InsightReport.objects).pk,
+    # The report in the same URL is what the walk must be refused.
+    "attachment_id": lambda: "00000000-0000-4000-8000-000000000002",
     # The admin site refuses every non-staff visitor before it reads an object.
     "object_id": lambda: "1",
     "content_type_id": lambda: "1",

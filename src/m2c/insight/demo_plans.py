@@ -25,6 +25,23 @@ REQUIREMENTS = [
     ("无线定位精度 1 米", "医院资产定位项目要求", "medium", "wlan"),
 ]
 
+FIVE_LOOKS = {
+    "look_trends": "Wi-Fi 7 与园区网融合加速，高校新校区建设进入高峰",
+    "look_market": "华东双一流高校 42 所，三年内 18 所有新校区或宿舍网络改造计划",
+    "look_competitors": "Vendor Z 以低价切入宿舍网，Vendor Y 在中小高校渠道覆盖广",
+    "look_self": "方案完整、交付口碑好；宿舍高密场景成本偏高",
+    "look_opportunities": "新校区一体化园区网、宿舍 Wi-Fi 7 改造、数据中心一期",
+    "decide_control_points": "掌握新校区网络规划设计权；与信息中心共建样板点",
+    "decide_goals": "华东高校园区网份额从 22% 提升到 30%，订货 6000 万",
+    "decide_strategy": "重点客户高层拜访 + 样板点参观 + 联合创新宿舍高密方案",
+}
+REPORTS = [
+    ("2026 华东高校园区网行业洞察", "industry", -20, {**FIVE_LOOKS, "summary": "五看三定：华东高校园区网"}),
+    ("Vendor Z 宿舍网低价策略分析", "competitor", 10, {"summary": "竞争对手洞察草稿",
+                                                   "look_competitors": "Vendor Z 宿舍网报价低 15%"}),
+    ("申江大学新校区客户洞察", "customer", 25, {"summary": "客户洞察草稿"}),
+]
+
 
 def load(progress: bool = True) -> str:
     from django.db import transaction
@@ -40,9 +57,11 @@ def load(progress: bool = True) -> str:
 
     mkt = User.objects.filter(username="mkt.hq").first() or User.objects.filter(is_superuser=True).first()
     year = timezone.localdate().year
-    admin = User.objects.filter(is_superuser=True).order_by("username").first()
-    deals_of = opportunity_queryset(admin)  # the demo loader reads every deal, as an administrator would
-    made = {"plans": 0, "accounts": 0, "requirements": 0}
+    reader = (User.objects.filter(is_superuser=True).order_by("username").first()
+              or User.objects.filter(groups__name__in=["administrator", "executive"]).order_by("username").first()
+              or User.objects.filter(username="exec.liu").first())
+    deals_of = opportunity_queryset(reader)  # the demo loader reads every deal, as an executive would
+    made = {"plans": 0, "accounts": 0, "requirements": 0, "reports": 0}
     with transaction.atomic():
         for unit, line, segment_code, name, target, margin in BUSINESS_PLANS:
             org, offering = OrgUnit.objects.filter(code=unit).first(), OfferingLine.objects.filter(code=line).first()
@@ -53,9 +72,9 @@ def load(progress: bool = True) -> str:
                                           period=str(year), revenue_target=target, margin_target_pct=margin)
             made["plans"] += 1
 
-        owner = User.objects.filter(username="ar.li").first()
-        deal = (deals_of.filter(owner=owner).order_by("-amount_reporting", "pk").first()
-                if owner is not None else None)
+        deal = (deals_of.filter(owner__username="ar.li").order_by("-amount_reporting", "pk").first()
+                or deals_of.order_by("-amount_reporting", "pk").first())
+        owner = deal.owner if deal is not None else None
         if deal is not None and not KeyAccountPlan.objects.filter(customer=deal.customer, year=year).exists():
             plan = services.key_account_plan_create(
                 actor=owner, customer=deal.customer, year=year, revenue_goal="30000000",
@@ -91,7 +110,23 @@ def load(progress: bool = True) -> str:
                                            offering_line=offering, opportunities=deals,
                                            estimate=Money("5000000", "CNY"))
                 made["requirements"] += 1
-    return "plans +{plans}, key accounts +{accounts}, requirements +{requirements}".format(**made)
+        from .models import InsightReport
+
+        if not InsightReport.objects.exists():
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            east = OrgUnit.objects.filter(code="east").first()
+            for title, kind, due, text in REPORTS:
+                report = services.insight_report_create(
+                    actor=mkt, title=title, report_type=kind, org_unit=east,
+                    due_on=timezone.localdate() + dt.timedelta(days=due),
+                    segments=list(Segment.objects.filter(code="edu-east-campus")), **text)
+                if kind == "industry":
+                    services.insight_report_attach(report=report, actor=mkt, upload=SimpleUploadedFile(
+                        "高校园区网市场调研.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
+                    services.insight_report_publish(report=report, actor=mkt)
+                made["reports"] += 1
+    return "plans +{plans}, key accounts +{accounts}, requirements +{requirements}, insight reports +{reports}".format(**made)
 
 
 __all__ = ["load"]

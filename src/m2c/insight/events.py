@@ -95,3 +95,11 @@ KEY_ACCOUNT_PLAN_ITEM_ADDED = register("insight.key_account_plan.item_added",
                                        _("Key-account plan: contact, link or action added"), PlanRecorded)
 KEY_ACCOUNT_ACTION_DONE = register("insight.key_account_plan.action_done", _("Key-account action done"),
                                    PlanRecorded)
+
+INSIGHT_REPORT_CREATED = register("insight.report.created", _("Insight report created"), PlanRecorded)
+INSIGHT_REPORT_UPDATED = register("insight.report.updated", _("Insight report changed"), PlanRecorded)
+INSIGHT_REPORT_PUBLISHED = register("insight.report.published", _("Insight report published"), NoPayload)
+INSIGHT_REPORT_WITHDRAWN = register("insight.report.withdrawn", _("Insight report back to draft"), NoPayload)
+INSIGHT_REPORT_STATUS_CHANGED = register("insight.report.status_changed", _("Insight report status changed"),
+                                         NoPayload)
+INSIGHT_REPORT_ATTACHED = register("insight.report.attached", _("File attached to an insight report"), PlanRecorded)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from m2c.core.forms import DecimalField, M2CForm, MoneyAmountField
+from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField
 from m2c.core.models import OrgUnit
 from m2c.core.selectors import currency_list, offering_line_list, org_unit_list
 from m2c.customers import selectors as customer_selectors
@@ -65,3 +65,48 @@ class KeyAccountPlanForm(M2CForm):
             for name in self.CREATE_ONLY:
                 del self.fields[name]
         self.fields["currency"].choices = [(c.code, c.code) for c in currency_list()]
+
+
+class InsightReportForm(M2CForm):
+    """The five looks, three decisions template."""
+
+    title = forms.CharField(label=pgettext_lazy("record", "Title"), max_length=200)
+    report_type = forms.ChoiceField(label=_("Report type"), choices=())
+    org_unit = forms.ModelChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none())
+    due_on = DateField(label=_("Due date"), required=False)
+    segments = forms.ModelMultipleChoiceField(label=_("Segments"), queryset=Segment.objects.none(), required=False)
+    summary = forms.CharField(label=_("Summary"), max_length=5000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    look_trends = forms.CharField(label=_("Look at trends"), max_length=20000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    look_market = forms.CharField(label=_("Look at the market and customers"), max_length=20000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    look_competitors = forms.CharField(label=_("Look at competitors"), max_length=20000, required=False,
+                                       widget=forms.Textarea(attrs={"rows": 3}))
+    look_self = forms.CharField(label=_("Look at ourselves"), max_length=20000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    look_opportunities = forms.CharField(label=_("Look at opportunities"), max_length=20000, required=False,
+                                         widget=forms.Textarea(attrs={"rows": 3}))
+    decide_control_points = forms.CharField(label=_("Decide the control points"), max_length=20000, required=False,
+                                            widget=forms.Textarea(attrs={"rows": 3}))
+    decide_goals = forms.CharField(label=_("Decide the goals"), max_length=20000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
+    decide_strategy = forms.CharField(label=_("Decide the strategy"), max_length=20000, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+
+    WIDE = ("title", "summary", "look_trends", "look_market", "look_competitors", "look_self", "look_opportunities",
+            "decide_control_points", "decide_goals", "decide_strategy")
+    CREATE_ONLY = ("report_type", "org_unit")
+
+    def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
+        from .states import InsightReportType
+
+        super().__init__(*args, **kwargs)
+        if creating:
+            self.fields["report_type"].choices = InsightReportType.choices
+            self.fields["org_unit"].queryset = org_unit_list()
+            self.fields["org_unit"].label_from_instance = lambda unit: unit.label
+        else:
+            for name in self.CREATE_ONLY:
+                del self.fields[name]
+        self.fields["segments"].queryset = Segment.objects.exclude(status="RETIRED").order_by("name")

@@ -175,3 +175,39 @@ KEY_ACCOUNT_MACHINE = StateMachine(
     ],
     terminal=frozenset({KeyAccountPlanStatus.CLOSED}),
 )
+
+
+# --- insight reports: five looks, three decisions (issue 13 item 4) ---------------------------------
+
+class InsightReportType(models.TextChoices):
+    INDUSTRY = "industry", _("Industry insight")
+    CUSTOMER = "customer", _("Customer insight")
+    COMPETITOR = "competitor", _("Competitor insight")
+    SELF = "self", _("Self insight")
+    OPPORTUNITY = "opportunity", _("Opportunity insight")
+
+
+class InsightReportStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Draft")
+    PUBLISHED = "PUBLISHED", _("Published")
+
+
+def report_complete(report: Any, context: dict[str, Any]) -> None:
+    """Guard: a report is published only with its five looks and three decisions written."""
+    from .services.reports import require_complete
+
+    require_complete(report)
+
+
+INSIGHT_REPORT_MACHINE = StateMachine(
+    name=_("Insight report"),
+    labels=dict(InsightReportStatus.choices),
+    default_event=events.INSIGHT_REPORT_STATUS_CHANGED,
+    transitions=[
+        t(InsightReportStatus.DRAFT, InsightReportStatus.PUBLISHED, guards=[report_complete],
+          event=events.INSIGHT_REPORT_PUBLISHED),
+        t(InsightReportStatus.PUBLISHED, InsightReportStatus.DRAFT, roles=MARKET_ROLES,
+          event=events.INSIGHT_REPORT_WITHDRAWN),
+    ],
+    terminal=frozenset(),
+)

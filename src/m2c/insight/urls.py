@@ -25,4 +25,9 @@ urlpatterns = [
     path("accounts/new/", views.key_account_create, name="key-account-create"),
     path("accounts/<uuid:account_plan_id>/", views.key_account_detail, name="key-account-detail"),
     path("accounts/<uuid:account_plan_id>/edit/", views.key_account_edit, name="key-account-edit"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/new/", views.report_create, name="report-create"),
+    path("reports/<uuid:report_id>/", views.report_detail, name="report-detail"),
+    path("reports/<uuid:report_id>/edit/", views.report_edit, name="report-edit"),
+    path("reports/<uuid:report_id>/files/<uuid:attachment_id>/", views.report_file, name="report-file"),
 ]

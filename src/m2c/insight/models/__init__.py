@@ -12,10 +12,12 @@ from .market import (
     SpanSettings,
 )
 from .plans import BusinessPlan, KeyAccountAction, KeyAccountContact, KeyAccountLink, KeyAccountPlan
+from .reports import InsightAttachment, InsightReport
 from .requirements import Requirement
 from .targets import TargetList, TargetListMember
 
 __all__ = [
+    "InsightAttachment", "InsightReport",
     "BusinessPlan", "KeyAccountAction", "KeyAccountContact", "KeyAccountLink", "KeyAccountPlan",
     "AppealsScore", "Competitor", "CompetitorShare", "Requirement", "RequirementLink", "Segment", "SegmentSizing", "SpanCriterion",
     "SpanRating", "SpanSettings", "TargetList", "TargetListMember",

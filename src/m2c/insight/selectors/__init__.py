@@ -39,6 +39,12 @@ from .plans import (
     key_account_queryset,
     period_range,
 )
+from .reports import (
+    insight_report_get,
+    insight_report_list,
+    insight_report_queryset,
+    insight_reports_due,
+)
 from .requirements import (
     REQUIREMENT_SCOPE,
     requirement_counts_by_status,
@@ -56,6 +62,7 @@ from .targets import (
 )
 
 __all__ = [
+    "insight_report_get", "insight_report_list", "insight_report_queryset", "insight_reports_due",
     "PlanProgress", "business_plan_get", "business_plan_list", "business_plan_progress", "business_plan_queryset",
     "key_account_detail", "key_account_get", "key_account_linkable", "key_account_list", "key_account_queryset",
     "period_range",

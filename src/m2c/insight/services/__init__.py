@@ -27,6 +27,13 @@ from .plans import (
     key_account_plan_create,
     key_account_plan_update,
 )
+from .reports import (
+    insight_report_attach,
+    insight_report_create,
+    insight_report_publish,
+    insight_report_update,
+    insight_report_withdraw,
+)
 from .requirements import (
     requirement_close,
     requirement_create,
@@ -38,6 +45,8 @@ from .requirements import (
 from .targets import target_list_create, target_list_refresh, target_list_to_leads, target_list_update
 
 __all__ = [
+    "insight_report_attach", "insight_report_create", "insight_report_publish", "insight_report_update",
+    "insight_report_withdraw",
     "business_plan_create", "business_plan_update", "key_account_action_add", "key_account_action_done",
     "key_account_contact_add", "key_account_link_add", "key_account_plan_activate", "key_account_plan_close",
     "key_account_plan_create", "key_account_plan_update",

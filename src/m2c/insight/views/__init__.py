@@ -11,10 +11,12 @@ from .plans import (
     key_account_edit,
     key_account_list,
 )
+from .reports import report_create, report_detail, report_edit, report_file, report_list
 from .requirements import requirement_detail, requirement_export, requirement_list
 from .targets import target_list_create, target_list_detail, target_list_edit, target_list_list
 
 __all__ = [
+    "report_create", "report_detail", "report_edit", "report_file", "report_list",
     "business_plan_create", "business_plan_edit", "business_plan_list", "key_account_create", "key_account_detail",
     "key_account_edit", "key_account_list",
     "backlog", "backlog_export", "requirement_raise",
