@@ -357,6 +357,7 @@ NOT_EDIT_FORMS = {
     "insight:key-accounts": "list", "insight:key-account-create": "creates",
     "insight:key-account-detail": "record page; its forms add contacts, links and actions (commands)",
     "insight:reports": "list", "insight:report-create": "creates",
+    "insight:centers": "list", "insight:center-home": "read-only queue",
     "insight:report-detail": "record page; its forms are commands (publish, attach)", "insight:report-file": "download",
 }
 

@@ -191,6 +191,7 @@ FILL: dict[str, Callable[[], Any]] = {
     "business_plan_id": lambda: _first(BusinessPlan.objects).pk,
     "account_plan_id": lambda: _first(KeyAccountPlan.objects).pk,
     "report_id": lambda: _first(InsightReport.objects).pk,
+    "center_id": lambda: _first(OrgUnit.objects.filter(type="strategy_center", parent__code="east")).pk,
     # The report in the same URL is what the walk must be refused.
     "attachment_id": lambda: "00000000-0000-4000-8000-000000000002",
     # The admin site refuses every non-staff visitor before it reads an object.

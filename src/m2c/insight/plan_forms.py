@@ -31,7 +31,9 @@ class BusinessPlanForm(M2CForm):
     WIDE = ("name", "note")
     CREATE_ONLY = ("org_unit", "offering_line", "segment", "period")
 
-    def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, creating: bool = False, **kwargs: Any) -> None:
+        from .selectors import segment_queryset
+
         super().__init__(*args, **kwargs)
         if creating:
             self.fields["org_unit"].queryset = org_unit_list().filter(
@@ -39,7 +41,7 @@ class BusinessPlanForm(M2CForm):
             self.fields["org_unit"].label_from_instance = lambda unit: unit.label
             self.fields["offering_line"].queryset = offering_line_list()
             self.fields["offering_line"].label_from_instance = lambda line: line.label
-            self.fields["segment"].queryset = Segment.objects.exclude(status="RETIRED").order_by("name")
+            self.fields["segment"].queryset = segment_queryset(user).exclude(status="RETIRED").order_by("name")
         else:
             for name in self.CREATE_ONLY:
                 del self.fields[name]
@@ -98,7 +100,8 @@ class InsightReportForm(M2CForm):
             "decide_control_points", "decide_goals", "decide_strategy")
     CREATE_ONLY = ("report_type", "org_unit")
 
-    def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, creating: bool = False, **kwargs: Any) -> None:
+        from .selectors import segment_queryset
         from .states import InsightReportType
 
         super().__init__(*args, **kwargs)
@@ -109,4 +112,4 @@ class InsightReportForm(M2CForm):
         else:
             for name in self.CREATE_ONLY:
                 del self.fields[name]
-        self.fields["segments"].queryset = Segment.objects.exclude(status="RETIRED").order_by("name")
+        self.fields["segments"].queryset = segment_queryset(user).exclude(status="RETIRED").order_by("name")

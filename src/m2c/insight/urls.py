@@ -30,4 +30,6 @@ urlpatterns = [
     path("reports/<uuid:report_id>/", views.report_detail, name="report-detail"),
     path("reports/<uuid:report_id>/edit/", views.report_edit, name="report-edit"),
     path("reports/<uuid:report_id>/files/<uuid:attachment_id>/", views.report_file, name="report-file"),
+    path("centers/", views.center_list, name="centers"),
+    path("centers/<uuid:center_id>/", views.center_home, name="center-home"),
 ]

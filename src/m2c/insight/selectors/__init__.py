@@ -10,6 +10,7 @@ from .backlog import (
     requirement_value,
     solution_gaps,
 )
+from .centers import center_get, center_list, center_queryset, center_queue
 from .market import (
     SEGMENT_SCOPE,
     SpanPoint,
@@ -62,6 +63,7 @@ from .targets import (
 )
 
 __all__ = [
+    "center_get", "center_list", "center_queryset", "center_queue",
     "insight_report_get", "insight_report_list", "insight_report_queryset", "insight_reports_due",
     "PlanProgress", "business_plan_get", "business_plan_list", "business_plan_progress", "business_plan_queryset",
     "key_account_detail", "key_account_get", "key_account_linkable", "key_account_list", "key_account_queryset",

@@ -1,6 +1,7 @@
 """Pages of the insight app: requirements, segments (SPAN, $APPEALS) and target-account lists."""
 
 from .backlog import backlog, backlog_export, requirement_raise
+from .centers import center_home, center_list
 from .market import segment_create, segment_detail, segment_edit, segment_list
 from .plans import (
     business_plan_create,
@@ -16,6 +17,7 @@ from .requirements import requirement_detail, requirement_export, requirement_li
 from .targets import target_list_create, target_list_detail, target_list_edit, target_list_list
 
 __all__ = [
+    "center_home", "center_list",
     "report_create", "report_detail", "report_edit", "report_file", "report_list",
     "business_plan_create", "business_plan_edit", "business_plan_list", "key_account_create", "key_account_detail",
     "key_account_edit", "key_account_list",

@@ -62,7 +62,7 @@ def _business_initial(plan: Any) -> dict[str, Any]:
 @login_required
 def business_plan_create(request: HttpRequest) -> HttpResponse:
     _planner(request)
-    form = BusinessPlanForm(request.POST or None, creating=True, initial={"period": str(timezone.localdate().year)})
+    form = BusinessPlanForm(request.POST or None, user=request.user, creating=True, initial={"period": str(timezone.localdate().year)})
     if request.method == "POST" and form.is_valid():
         try:
             services.business_plan_create(actor=request.user, **form.cleaned_data)

@@ -38,7 +38,7 @@ def _data(form: InsightReportForm) -> dict[str, Any]:
 def report_create(request: HttpRequest) -> HttpResponse:
     initial = {"report_type": request.GET.get("type", InsightReportType.INDUSTRY)[:12],
                "org_unit": getattr(request.user, "org_unit_id", None)}
-    form = InsightReportForm(request.POST or None, creating=True, initial=initial)
+    form = InsightReportForm(request.POST or None, user=request.user, creating=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.insight_report_create(actor=request.user, **_data(form))
@@ -57,7 +57,7 @@ def report_edit(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     report = selectors.insight_report_get(user=request.user, report_id=report_id)
     initial = {name: getattr(report, name) for name in ("title", "due_on", "summary", *LOOKS, *DECISIONS)}
     initial["segments"] = list(report.segments.values_list("pk", flat=True))
-    form = InsightReportForm(request.POST or None, initial=initial)
+    form = InsightReportForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in _data(form).items() if k in form.changed_data}
         try:
@@ -91,7 +91,7 @@ def report_detail(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("Insight report updated."))
         return redirect("insight:report-detail", report.pk)
-    form = InsightReportForm(initial={})
+    form = InsightReportForm(user=request.user, initial={})
     parts = [(form.fields[name].label, getattr(report, name)) for name in LOOKS]
     decisions = [(form.fields[name].label, getattr(report, name)) for name in DECISIONS]
     raise_url = reverse("insight:requirement-raise") + f"?source_type=insight&source_id={report.pk}"
