@@ -256,6 +256,17 @@ def _insight_report(world: SimpleNamespace) -> Target:
                   "#save-report")
 
 
+def _innovation(world: SimpleNamespace) -> Target:
+    from m2c.insight import services as insight_services
+
+    project = insight_services.innovation_create(
+        actor=world.deal.ar, name="宿舍高密 Wi-Fi 7 联合创新", customer=world.deal.customer,
+        offering_line=world.lines.campus, objective="验证 2000 终端/楼层\n形成样板点", starts_on=dt.date(2027, 1, 4),
+        ends_on=dt.date(2027, 6, 30))
+    return Target(f"/insight/innovation/{project.pk}/edit/", world.deal.ar.username, [project], "#innovation-form",
+                  "#save-innovation")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
@@ -278,6 +289,7 @@ EDIT_FORMS = [
     EditForm("insight:business-plan-edit", _business_plan),
     EditForm("insight:key-account-edit", _key_account_plan),
     EditForm("insight:report-edit", _insight_report),
+    EditForm("insight:innovation-edit", _innovation),
 ]
 # Configuration records with no date of their own: the round trip still proves nothing else changed.
 UNDATED = {RoutingRule, Territory, Product}
@@ -358,6 +370,8 @@ NOT_EDIT_FORMS = {
     "insight:key-account-detail": "record page; its forms add contacts, links and actions (commands)",
     "insight:reports": "list", "insight:report-create": "creates",
     "insight:centers": "list", "insight:center-home": "read-only queue",
+    "insight:innovation": "list", "insight:innovation-create": "creates",
+    "insight:innovation-detail": "record page; its forms add milestones, participants, outputs (commands)",
     "insight:report-detail": "record page; its forms are commands (publish, attach)", "insight:report-file": "download",
 }
 

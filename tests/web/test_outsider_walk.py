@@ -32,7 +32,15 @@ from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
 from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
 from m2c.customers.models import Customer, Territory
-from m2c.insight.models import BusinessPlan, InsightReport, KeyAccountPlan, Requirement, Segment, TargetList
+from m2c.insight.models import (
+    BusinessPlan,
+    InnovationProject,
+    InsightReport,
+    KeyAccountPlan,
+    Requirement,
+    Segment,
+    TargetList,
+)
 from m2c.insight.services import requirement_create
 from m2c.leads import services as lead_services
 from m2c.leads.models import Lead, LeadImport, LeadMerge, RoutingRule, SavedView
@@ -191,6 +199,7 @@ FILL: dict[str, Callable[[], Any]] = {
     "business_plan_id": lambda: _first(BusinessPlan.objects).pk,
     "account_plan_id": lambda: _first(KeyAccountPlan.objects).pk,
     "report_id": lambda: _first(InsightReport.objects).pk,
+    "innovation_id": lambda: _first(InnovationProject.objects).pk,
     "center_id": lambda: _first(OrgUnit.objects.filter(type="strategy_center", parent__code="east")).pk,
     # The report in the same URL is what the walk must be refused.
     "attachment_id": lambda: "00000000-0000-4000-8000-000000000002",

@@ -61,7 +61,7 @@ def load(progress: bool = True) -> str:
               or User.objects.filter(groups__name__in=["administrator", "executive"]).order_by("username").first()
               or User.objects.filter(username="exec.liu").first())
     deals_of = opportunity_queryset(reader)  # the demo loader reads every deal, as an executive would
-    made = {"plans": 0, "accounts": 0, "requirements": 0, "reports": 0}
+    made = {"plans": 0, "accounts": 0, "requirements": 0, "reports": 0, "innovation": 0}
     with transaction.atomic():
         for unit, line, segment_code, name, target, margin in BUSINESS_PLANS:
             org, offering = OrgUnit.objects.filter(code=unit).first(), OfferingLine.objects.filter(code=line).first()
@@ -126,7 +126,31 @@ def load(progress: bool = True) -> str:
                         "高校园区网市场调研.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
                     services.insight_report_publish(report=report, actor=mkt)
                 made["reports"] += 1
-    return "plans +{plans}, key accounts +{accounts}, requirements +{requirements}, insight reports +{reports}".format(**made)
+        from .models import InnovationProject
+
+        if deal is not None and not InnovationProject.objects.exists():
+            project = services.innovation_create(
+                actor=owner, name="宿舍高密 Wi-Fi 7 联合创新", customer=deal.customer, offering_line=deal.offering_line
+                or OfferingLine.objects.filter(code="campus").first(),
+                objective="与客户信息中心共同验证单楼层 2000 终端的高密接入方案，形成可复制的样板点与解决方案",
+                starts_on=timezone.localdate() - dt.timedelta(days=30),
+                ends_on=timezone.localdate() + dt.timedelta(days=150))
+            services.innovation_start(project=project, actor=owner)
+            for name, days in (("联合方案设计评审", -10), ("样板楼层部署", 30), ("性能测试与联合发布", 120)):
+                milestone = services.innovation_milestone_add(project=project, actor=owner, name=name,
+                                                              due_on=timezone.localdate() + dt.timedelta(days=days))
+                if days < 0:
+                    services.innovation_milestone_done(milestone=milestone, actor=owner,
+                                                       done_on=timezone.localdate() + dt.timedelta(days=days))
+            services.innovation_participant_add(project=project, actor=owner, side="ours", user=owner, role="项目经理")
+            services.innovation_participant_add(project=project, actor=owner, side="customer", name="陈晓",
+                                                role="信息中心主任")
+            services.innovation_output_add(project=project, actor=owner, kind="reference_case",
+                                           title="高校宿舍高密无线样板点", reference="案例库 RC-2026-018")
+            services.innovation_raise_requirement(project=project, actor=owner, title="AP 支持 2000 终端/楼层调度",
+                                                  description="联合创新中发现的高密调度能力缺口", urgency="high")
+            made["innovation"] = 1
+    return "plans +{plans}, key accounts +{accounts}, requirements +{requirements}, insight reports +{reports}, joint innovation +{innovation}".format(**made)
 
 
 __all__ = ["load"]

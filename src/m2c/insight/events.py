@@ -103,3 +103,13 @@ INSIGHT_REPORT_WITHDRAWN = register("insight.report.withdrawn", _("Insight repor
 INSIGHT_REPORT_STATUS_CHANGED = register("insight.report.status_changed", _("Insight report status changed"),
                                          NoPayload)
 INSIGHT_REPORT_ATTACHED = register("insight.report.attached", _("File attached to an insight report"), PlanRecorded)
+
+INNOVATION_CREATED = register("insight.innovation.created", _("Joint innovation project created"), PlanRecorded)
+INNOVATION_UPDATED = register("insight.innovation.updated", _("Joint innovation project changed"), PlanRecorded)
+INNOVATION_STARTED = register("insight.innovation.started", _("Joint innovation project started"), NoPayload)
+INNOVATION_COMPLETED = register("insight.innovation.completed", _("Joint innovation project completed"), NoPayload)
+INNOVATION_CANCELLED = register("insight.innovation.cancelled", _("Joint innovation project cancelled"), NoPayload)
+INNOVATION_STATUS_CHANGED = register("insight.innovation.status_changed",
+                                     _("Joint innovation project status changed"), NoPayload)
+INNOVATION_ITEM_ADDED = register("insight.innovation.item_added",
+                                 _("Joint innovation: milestone, participant or output added"), PlanRecorded)

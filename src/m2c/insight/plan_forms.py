@@ -113,3 +113,26 @@ class InsightReportForm(M2CForm):
             for name in self.CREATE_ONLY:
                 del self.fields[name]
         self.fields["segments"].queryset = segment_queryset(user).exclude(status="RETIRED").order_by("name")
+
+
+class InnovationProjectForm(M2CForm):
+    name = forms.CharField(label=pgettext_lazy("record", "Name"), max_length=200)
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=None)
+    offering_line = forms.ModelChoiceField(label=_("Offering line"), queryset=None)
+    objective = forms.CharField(label=_("Objective"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    starts_on = DateField(label=_("Start date"), required=False)
+    ends_on = DateField(label=_("End date"), required=False)
+
+    WIDE = ("name", "objective")
+    CREATE_ONLY = ("customer", "offering_line")
+
+    def __init__(self, *args: Any, user: Any = None, creating: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if creating:
+            self.fields["customer"].queryset = customer_selectors.customer_queryset(user).order_by("legal_name")
+            self.fields["customer"].label_from_instance = lambda c: c.legal_name
+            self.fields["offering_line"].queryset = offering_line_list()
+            self.fields["offering_line"].label_from_instance = lambda line: line.label
+        else:
+            for name in self.CREATE_ONLY:
+                del self.fields[name]

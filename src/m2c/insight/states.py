@@ -211,3 +211,37 @@ INSIGHT_REPORT_MACHINE = StateMachine(
     ],
     terminal=frozenset(),
 )
+
+
+# --- joint innovation (issue 13 item 9) -------------------------------------------------------------
+
+class InnovationStatus(models.TextChoices):
+    PLANNED = "PLANNED", _("Planned")
+    ACTIVE = "ACTIVE", pgettext_lazy("project", "Active")
+    COMPLETED = "COMPLETED", _("Completed")
+    CANCELLED = "CANCELLED", _("Cancelled")
+
+
+class ParticipantSide(models.TextChoices):
+    OURS = "ours", _("Our side")
+    CUSTOMER = "customer", _("Customer side")
+
+
+class InnovationOutputKind(models.TextChoices):
+    ASSET = "asset", _("Marketing asset")
+    REFERENCE_CASE = "reference_case", _("Reference case")
+    OTHER = "other", _("Other output")
+
+
+INNOVATION_MACHINE = StateMachine(
+    name=_("Joint innovation project"),
+    labels=dict(InnovationStatus.choices),
+    default_event=events.INNOVATION_STATUS_CHANGED,
+    transitions=[
+        t(InnovationStatus.PLANNED, InnovationStatus.ACTIVE, event=events.INNOVATION_STARTED),
+        t(InnovationStatus.ACTIVE, InnovationStatus.COMPLETED, event=events.INNOVATION_COMPLETED),
+        t([InnovationStatus.PLANNED, InnovationStatus.ACTIVE], InnovationStatus.CANCELLED,
+          event=events.INNOVATION_CANCELLED),
+    ],
+    terminal=frozenset({InnovationStatus.COMPLETED, InnovationStatus.CANCELLED}),
+)

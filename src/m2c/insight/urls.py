@@ -32,4 +32,8 @@ urlpatterns = [
     path("reports/<uuid:report_id>/files/<uuid:attachment_id>/", views.report_file, name="report-file"),
     path("centers/", views.center_list, name="centers"),
     path("centers/<uuid:center_id>/", views.center_home, name="center-home"),
+    path("innovation/", views.innovation_list, name="innovation"),
+    path("innovation/new/", views.innovation_create, name="innovation-create"),
+    path("innovation/<uuid:innovation_id>/", views.innovation_detail, name="innovation-detail"),
+    path("innovation/<uuid:innovation_id>/edit/", views.innovation_edit, name="innovation-edit"),
 ]

@@ -11,6 +11,7 @@ from .backlog import (
     solution_gaps,
 )
 from .centers import center_get, center_list, center_queryset, center_queue
+from .innovation import innovation_get, innovation_list, innovation_queryset, innovation_requirements
 from .market import (
     SEGMENT_SCOPE,
     SpanPoint,
@@ -63,6 +64,7 @@ from .targets import (
 )
 
 __all__ = [
+    "innovation_get", "innovation_list", "innovation_queryset", "innovation_requirements",
     "center_get", "center_list", "center_queryset", "center_queue",
     "insight_report_get", "insight_report_list", "insight_report_queryset", "insight_reports_due",
     "PlanProgress", "business_plan_get", "business_plan_list", "business_plan_progress", "business_plan_queryset",

@@ -42,7 +42,7 @@ def _account_owner(plan: KeyAccountPlan, actor: Actor) -> None:
 
 def _clean_business(data: dict[str, Any]) -> dict[str, Any]:
     errors = FieldErrors()
-    clean = dict(data)
+    clean = {k: v.replace("\r\n", "\n") if isinstance(v, str) else v for k, v in data.items()}
     if "name" in clean and not (clean["name"] or "").strip():
         errors.add("name", _("A name is required."))
     if "revenue_target" in clean:
@@ -88,7 +88,8 @@ def business_plan_create(*, actor: Actor, name: str, org_unit: Any, offering_lin
             plan = BusinessPlan.objects.create(
                 name=data["name"].strip()[:200], org_unit=org_unit, offering_line=offering_line, segment=segment,
                 period=period, currency=currency, revenue_target=data["revenue_target"],
-                margin_target_pct=data["margin_target_pct"], owner=owner or actor, note=(note or "").strip(),
+                margin_target_pct=data["margin_target_pct"], owner=owner or actor,
+                note=(note or "").replace("\r\n", "\n").strip(),
                 created_by=actor if getattr(actor, "is_authenticated", False) else None)
     except IntegrityError:
         raise ValidationFailed(_("This org unit already has a plan for the offering line, segment and period."),
@@ -132,7 +133,7 @@ def key_account_plan_create(*, actor: Actor, customer: Any, year: int, goals: st
     try:
         with transaction.atomic():
             plan = KeyAccountPlan.objects.create(
-                customer=customer, year=int(year), owner=owner, org_unit=customer.org_unit, goals=goals.strip(),
+                customer=customer, year=int(year), owner=owner, org_unit=customer.org_unit, goals=goals.replace("\r\n", "\n").strip(),
                 revenue_goal=goal, currency=currency,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None)
     except IntegrityError:
@@ -154,6 +155,8 @@ def key_account_plan_update(*, plan: KeyAccountPlan, actor: Actor, **data: Any) 
         data["revenue_goal"] = to_decimal(data["revenue_goal"], field="revenue_goal")
         if data["revenue_goal"] < 0:
             raise ValidationFailed(_("The revenue goal cannot be negative."), field="revenue_goal")
+    if "goals" in data:
+        data["goals"] = data["goals"].replace("\r\n", "\n").strip()  # browsers send CRLF from a textarea
     diff = model_update(plan, ACCOUNT_FIELDS, data)
     if diff:
         core_events.record(events.KEY_ACCOUNT_PLAN_UPDATED, plan, actor=actor,

@@ -69,7 +69,7 @@ def insight_report_create(*, actor: Actor, title: str, report_type: str, org_uni
             with transaction.atomic():
                 report = InsightReport.objects.create(
                     number=_next_number(), title=title.strip()[:200], report_type=report_type, org_unit=unit,
-                    author=actor, created_by=actor, **{k: (v.strip() if isinstance(v, str) else v)
+                    author=actor, created_by=actor, **{k: (v.replace("\r\n", "\n").strip() if isinstance(v, str) else v)
                                                         for k, v in text.items()})
                 break
         except IntegrityError:
@@ -88,7 +88,7 @@ def insight_report_update(*, report: InsightReport, actor: Actor, segments: Any 
     _may_edit(report, actor)
     if "title" in data and not (data["title"] or "").strip():
         raise ValidationFailed(_("A title is required."), field="title")
-    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    clean = {k: (v.replace("\r\n", "\n").strip() if isinstance(v, str) else v) for k, v in data.items()}
     diff = model_update(report, TEXT_FIELDS, clean)
     if segments is not None:
         report.segments.set(list(segments))
