@@ -60,3 +60,25 @@ def test_pages(project, deal, users, client):
     assert "联合白皮书" in page and "高密调度" in page and 'id="innovation-requirements"' in page
     client.force_login(users.ar_north)
     assert client.get(url).status_code == 404
+
+
+def test_api_for_innovation_reports_and_centers(api, deal, users, org):
+    body = api(deal.ar).post("/innovation-projects", {"name": "Wi-Fi 7 lab", "customer": str(deal.customer.pk),
+                                                      "offering_line": "campus", "objective": "Prove density"})
+    assert body.status_code == 201, body.json()
+    pid = body.json()["id"]
+    assert api(deal.ar).post(f"/innovation-projects/{pid}/start").json()["status"] == "ACTIVE"
+    body = api(deal.ar).post(f"/innovation-projects/{pid}/milestones", {"name": "Pilot", "due_on": "2027-03-01"})
+    assert [m["name"] for m in body.json()["milestones"]] == ["Pilot"]
+    assert api(users.ar_north).get(f"/innovation-projects/{pid}").status_code == 404
+
+    report = api(users.marketing).post("/insight-reports", {"title": "Trends", "report_type": "industry",
+                                                             "org_unit": "east", "look_trends": "Wi-Fi 7"})
+    assert report.status_code == 201, report.json()
+    rid = report.json()["id"]
+    refused = api(users.marketing).post(f"/insight-reports/{rid}/publish")
+    assert refused.status_code == 409 and {e["field"] for e in refused.json()["errors"]} >= {"decide_goals"}
+    api(users.marketing).patch(f"/insight-reports/{rid}", dict.fromkeys(("look_market", "look_competitors", "look_self", "look_opportunities", "decide_control_points", "decide_goals", "decide_strategy"), "done"))
+    assert api(users.marketing).post(f"/insight-reports/{rid}/publish").json()["status"] == "PUBLISHED"
+    assert api(users.ar_north).get(f"/insight-reports/{rid}").status_code == 404
+    assert api(users.ar_north).get("/centers").json() == []

@@ -12,7 +12,7 @@ from ninja import Query, Schema, Status
 from pydantic import Field
 
 from m2c.campaigns.selectors import campaign_list
-from m2c.core.errors import ValidationFailed
+from m2c.core.errors import NotFound, ValidationFailed
 from m2c.core.models import OfferingLine, OrgUnit
 from m2c.core.schemas import ERRORS
 from m2c.customers import selectors as customer_selectors
@@ -127,6 +127,8 @@ def get_key_account(request: HttpRequest, account_plan_id: uuid.UUID):
 def create_key_account(request: HttpRequest, payload: KeyAccountPlanIn):
     data = payload.model_dump()
     customer = customer_selectors.customer_queryset(request.user).filter(pk=data.pop("customer")).first()
+    if customer is None:
+        raise NotFound(_("No such customer you can see."))
     plan = services.key_account_plan_create(actor=request.user, customer=customer, **data)
     return Status(201, key_account_out(request, plan))
 

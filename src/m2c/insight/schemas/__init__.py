@@ -28,3 +28,18 @@ from .plans import (  # noqa: E402
 
 __all__ += ["AccountActionIn", "AccountActionOut", "AccountContactIn", "AccountContactOut", "AccountLinkIn",
             "BusinessPlanIn", "BusinessPlanOut", "BusinessPlanPatch", "KeyAccountPlanIn", "KeyAccountPlanOut"]
+from .plans import (  # noqa: E402
+    CenterOut,
+    InnovationMilestoneIn,
+    InnovationMilestoneOut,
+    InnovationOutputIn,
+    InnovationProjectIn,
+    InnovationProjectOut,
+    InsightReportIn,
+    InsightReportOut,
+    InsightReportPatch,
+)
+
+__all__ += ["CenterOut", "InnovationMilestoneIn", "InnovationMilestoneOut", "InnovationOutputIn",
+            "InnovationProjectIn", "InnovationProjectOut", "InsightReportIn", "InsightReportOut",
+            "InsightReportPatch"]

@@ -75,15 +75,15 @@ class BacklogRowOut(OutSchema):
 class RequirementRaiseIn(InSchema):
     title: Text = Field(max_length=200)
     description: Text = Field(max_length=5000)
-    source_type: str = Field(pattern="^(insight|joint_innovation|lead|opportunity|contract|loss)$")
+    source_type: str = Field(pattern="^(insight|joint_innovation|lead|opportunity|contract|loss)$", examples=["lead"])
     source_id: uuid.UUID | None = None
-    urgency: str = Field("medium", pattern="^(low|medium|high|critical)$")
+    urgency: str = Field("medium", pattern="^(low|medium|high|critical)$", examples=["high"])
     offering_line: str | None = Field(None, max_length=64, description="Offering-line code")
     opportunities: list[uuid.UUID] = Field(default_factory=list, max_length=50,
                                            description="Deals that need it; the first becomes its opportunity")
     estimate: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=4,
                                      description="Business value when no deal is linked")
-    currency: str = Field("CNY", pattern="^[A-Z]{3}$")
+    currency: str = Field("CNY", pattern="^[A-Z]{3}$", examples=["CNY"])
 
 
 class RequirementLinkIn(InSchema):
