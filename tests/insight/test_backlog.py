@@ -167,3 +167,21 @@ def test_raising_from_a_deal_page_in_chinese_links_the_deal(loop, deal, client):
     bad = client.post(url, {"title": "", "description": "x", "source_type": "opportunity", "urgency": "high",
                             "currency": "CNY"})
     assert bad.status_code == 200 and Requirement.objects.count() == 2
+
+
+def test_the_backlog_costs_the_same_queries_for_twenty_rows_as_for_one(deal, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.backlog(user=users.executive)
+        return len(ctx.captured_queries)
+
+    services.requirement_raise(actor=deal.ar, title="one", description="d", source_type="lead",
+                               estimate=Money("1", "CNY"))
+    one = cost()
+    for n in range(19):
+        services.requirement_raise(actor=deal.ar, title=f"more {n}", description="d", source_type="lead",
+                                   estimate=Money("1", "USD"))
+    assert cost() <= one + 1  # one more FX lookup for the second currency
