@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-# org unit, line, segment code or None, name, revenue target (CNY), margin target %
 BUSINESS_PLANS = [
-    ("east", "campus", "edu-east-campus", "华东高校园区网经营计划", "60000000", "32"),
-    ("east", "dc", "fin-east-dc", "华东金融数据中心经营计划", "85000000", "38"),
-    ("north", "campus", None, "华北园区网经营计划", "40000000", "27"),
-    ("south", "wlan", None, "华南无线经营计划", "18000000", "30"),
+    # org unit, line, segment code or None, name, revenue target (CNY), margin target %, year offset
+    ("east", "campus", "edu-east-campus", "华东高校园区网经营计划", "60000000", "32", 0),
+    ("east", "cloud", None, "华东云网络经营计划", "30000000", "35", 0),
+    ("east", "storage", None, "华东存储经营计划", "20000000", "30", 0),
+    ("north", "dc", None, "华北数据中心经营计划", "45000000", "33", 0),
+    ("south", "security", None, "华南网络安全经营计划", "15000000", "40", 0),
+    ("west", "campus", None, "西部园区网经营计划", "25000000", "28", 1),
+    ("overseas", "campus", None, "海外园区网经营计划", "30000000", "26", 1),
 ]
 # name, title, role, influence, attitude, our owner, reports to (index)
 CHAIN = [
@@ -63,13 +66,14 @@ def load(progress: bool = True) -> str:
     deals_of = opportunity_queryset(reader)  # the demo loader reads every deal, as an executive would
     made = {"plans": 0, "accounts": 0, "requirements": 0, "reports": 0, "innovation": 0}
     with transaction.atomic():
-        for unit, line, segment_code, name, target, margin in BUSINESS_PLANS:
+        for unit, line, segment_code, name, target, margin, offset in BUSINESS_PLANS:
             org, offering = OrgUnit.objects.filter(code=unit).first(), OfferingLine.objects.filter(code=line).first()
-            if org is None or offering is None or BusinessPlan.objects.filter(name=name, period=str(year)).exists():
+            period = str(year + offset)
+            if org is None or offering is None or BusinessPlan.objects.filter(name=name, period=period).exists():
                 continue
             services.business_plan_create(actor=mkt, name=name, org_unit=org, offering_line=offering,
                                           segment=Segment.objects.filter(code=segment_code).first(),
-                                          period=str(year), revenue_target=target, margin_target_pct=margin)
+                                          period=period, revenue_target=target, margin_target_pct=margin)
             made["plans"] += 1
 
         deal = (deals_of.filter(owner__username="ar.li").order_by("-amount_reporting", "pk").first()
