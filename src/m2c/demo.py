@@ -307,6 +307,9 @@ def load_demo(*, customers: int = 320, progress: bool = True) -> str:
     extra = []
     for loader in _extra_loaders():
         extra.append(loader(progress=progress))
+    from m2c.insight.demo_plans import load as load_plans  # needs the deals of the loaders above
+
+    extra.append(load_plans(progress=progress))
     parts = [f"{k} +{v}" for k, v in reference.items()] + [f"users +{users}", f"customers +{new_customers}", *extra]
     return "demo data loaded: " + ", ".join(parts) + f"  (demo users' password: {DEMO_PASSWORD})"
 

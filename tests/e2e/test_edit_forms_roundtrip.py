@@ -234,6 +234,49 @@ def _target_list(world: SimpleNamespace) -> Target:
                   "#target-list-form", "#save-target-list")
 
 
+def _business_plan(world: SimpleNamespace) -> Target:
+    from m2c.insight import services as insight_services
+
+    plan = insight_services.business_plan_create(
+        actor=world.users.marketing, name="华东园区网经营计划", org_unit=world.org.east,
+        offering_line=world.lines.campus, period="2027", revenue_target="12345678.90", currency="CNY",
+        margin_target_pct="27.5", note="含新校区一期")
+    return Target(f"/insight/plans/{plan.pk}/edit/", world.users.marketing.username, [plan], "#plan-form",
+                  "#save-plan")
+
+
+def _key_account_plan(world: SimpleNamespace) -> Target:
+    from m2c.insight import services as insight_services
+
+    plan = insight_services.key_account_plan_create(
+        actor=world.deal.ar, customer=world.deal.customer, year=2027, goals="成为首选网络供应商\n拿下新校区一期",
+        revenue_goal="30000000.50", currency="CNY")
+    return Target(f"/insight/accounts/{plan.pk}/edit/", world.deal.ar.username, [plan], "#plan-form", "#save-plan")
+
+
+def _insight_report(world: SimpleNamespace) -> Target:
+    from m2c.insight import services as insight_services
+
+    report = insight_services.insight_report_create(
+        actor=world.users.marketing, title="华东高校园区网行业洞察", report_type="industry", org_unit=world.org.east,
+        due_on=dt.date(2027, 3, 23), summary="摘要", look_trends="Wi-Fi 7 普及", look_market="双一流高校扩建",
+        look_competitors="Vendor Z 降价", look_self="交付能力强", look_opportunities="新校区",
+        decide_control_points="方案设计权", decide_goals="份额 60%", decide_strategy="高层拜访 + 样板点")
+    return Target(f"/insight/reports/{report.pk}/edit/", world.users.marketing.username, [report], "#report-form",
+                  "#save-report")
+
+
+def _innovation(world: SimpleNamespace) -> Target:
+    from m2c.insight import services as insight_services
+
+    project = insight_services.innovation_create(
+        actor=world.deal.ar, name="宿舍高密 Wi-Fi 7 联合创新", customer=world.deal.customer,
+        offering_line=world.lines.campus, objective="验证 2000 终端/楼层\n形成样板点", starts_on=dt.date(2027, 1, 4),
+        ends_on=dt.date(2027, 6, 30))
+    return Target(f"/insight/innovation/{project.pk}/edit/", world.deal.ar.username, [project], "#innovation-form",
+                  "#save-innovation")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
@@ -254,6 +297,10 @@ EDIT_FORMS = [
     EditForm("billing:milestone-edit", _milestone),
     EditForm("insight:segment-edit", _segment),
     EditForm("insight:target-list-edit", _target_list),
+    EditForm("insight:business-plan-edit", _business_plan),
+    EditForm("insight:key-account-edit", _key_account_plan),
+    EditForm("insight:report-edit", _insight_report),
+    EditForm("insight:innovation-edit", _innovation),
 ]
 # Configuration records with no date of their own: the round trip still proves nothing else changed.
 UNDATED = {RoutingRule, Territory, Product}
@@ -355,6 +402,16 @@ NOT_EDIT_FORMS = {
     "partners:spq": "list; its form creates a special-price request", "partners:spq-command": "commands (approve, reject)",
     "partners:incentives": "list; its forms are commands and the statement download",
     "partners:incentive-statement": "download (PDF, XLSX)", "partners:accrual-command": "commands (pay, evaluate)",
+    "insight:backlog": "list and chart", "insight:backlog-export": "CSV/XLSX",
+    "insight:requirement-raise": "creates (tests/insight/test_backlog.py saves it in Chinese)",
+    "insight:business-plans": "list and chart", "insight:business-plan-create": "creates",
+    "insight:key-accounts": "list", "insight:key-account-create": "creates",
+    "insight:key-account-detail": "record page; its forms add contacts, links and actions (commands)",
+    "insight:reports": "list", "insight:report-create": "creates",
+    "insight:centers": "list", "insight:center-home": "read-only queue",
+    "insight:innovation": "list", "insight:innovation-create": "creates",
+    "insight:innovation-detail": "record page; its forms add milestones, participants, outputs (commands)",
+    "insight:report-detail": "record page; its forms are commands (publish, attach)", "insight:report-file": "download",
 }
 
 

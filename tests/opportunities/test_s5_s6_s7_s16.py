@@ -13,6 +13,7 @@ from m2c.core.errors import InvalidTransition, PermissionDenied, ValidationFaile
 from m2c.core.models import Event, Role
 from m2c.core.money import Money
 from m2c.core.notifications import Notification
+from m2c.insight import selectors as insight_selectors
 from m2c.insight import services as insight_services
 from m2c.insight.models import Requirement
 from m2c.opportunities import selectors, services
@@ -212,6 +213,11 @@ def test_s16_lost_deal_raises_a_requirement_that_analysts_dispose(deal, users, l
     opp = flows.to_o2(deal, customer=museum, name="Provincial Museum", amount="4000000")
     mi = UserFactory(username="mi.analyst", roles=[Role.MARKETING], org_unit=deal.customer.org_unit.parent)
 
+    def gaps() -> int:
+        return sum(g["lost"] for g in insight_selectors.solution_gaps(user=users.executive)
+                   if g["offering_line_id"] == lines.campus.pk)
+
+    assert gaps() == 0
     opp = services.opportunity_lose(
         opportunity=opp, actor=deal.ar, loss_reason="solution", detail="missing feature X", competitor="Vendor Z",
         price_gap=Money("300000", "CNY"), raise_requirement=True,
@@ -219,6 +225,10 @@ def test_s16_lost_deal_raises_a_requirement_that_analysts_dispose(deal, users, l
     assert (opp.stage, opp.loss_reason, opp.loss_detail) == ("LOST", "solution", "missing feature X")
     rr = Requirement.objects.get(opportunity=opp)
     assert (rr.source_type, rr.business_value, rr.status, rr.offering_line) == ("loss", 4 * M, "NEW", lines.campus)
+
+    assert gaps() == 1  # the solution-gap count of the offering line went up by one
+    [row] = insight_selectors.backlog(user=mi)
+    assert (row.requirement, row.value, row.score) == (rr, 4 * M, 8 * M)  # 4M × medium (2)
 
     rr = insight_services.requirement_start_analysis(requirement=rr, actor=mi)
     mail.outbox.clear()

@@ -40,7 +40,15 @@ from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
 from m2c.customers.models import Customer, Territory
 from m2c.enablement.models import Attempt, Course, Exam
-from m2c.insight.models import Requirement, Segment, TargetList
+from m2c.insight.models import (
+    BusinessPlan,
+    InnovationProject,
+    InsightReport,
+    KeyAccountPlan,
+    Requirement,
+    Segment,
+    TargetList,
+)
 from m2c.insight.services import requirement_create
 from m2c.leads import services as lead_services
 from m2c.leads.models import Lead, LeadImport, LeadMerge, RoutingRule, SavedView
@@ -277,6 +285,13 @@ FILL: dict[str, Callable[[], Any]] = {
     "mdf_id": lambda: _first(MdfApplication.objects.exclude(partner__code=WALK_PARTNER)).pk,
     "spq_id": lambda: _first(SpecialPriceRequest.objects.exclude(registration__partner__code=WALK_PARTNER)).pk,
     "accrual_id": lambda: _first(IncentiveAccrual.objects.exclude(partner__code=WALK_PARTNER)).pk,
+    "business_plan_id": lambda: _first(BusinessPlan.objects).pk,
+    "account_plan_id": lambda: _first(KeyAccountPlan.objects).pk,
+    "report_id": lambda: _first(InsightReport.objects).pk,
+    "innovation_id": lambda: _first(InnovationProject.objects).pk,
+    "center_id": lambda: _first(OrgUnit.objects.filter(type="strategy_center", parent__code="east")).pk,
+    # The report in the same URL is what the walk must be refused.
+    "attachment_id": lambda: "00000000-0000-4000-8000-000000000002",
     # The admin site refuses every non-staff visitor before it reads an object.
     "object_id": lambda: "1",
     "content_type_id": lambda: "1",

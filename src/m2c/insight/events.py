@@ -66,3 +66,50 @@ TARGET_LIST_UPDATED = register("insight.target_list.updated", _("Target-account 
 TARGET_LIST_REFRESHED = register("insight.target_list.refreshed", _("Target-account list refreshed"), TargetListRefreshed)
 TARGET_LIST_LEADS = register("insight.target_list.leads_created", _("Leads created from a target-account list"),
                              TargetListLeads)
+
+
+class RequirementLinked(EventPayload):
+    opportunity: str
+    business_value: str
+    currency: str
+
+
+REQUIREMENT_LINKED = register("insight.requirement.opportunity_linked", _("Opportunity linked to a requirement"),
+                              RequirementLinked)
+
+
+class PlanRecorded(EventPayload):
+    changes: dict = {}
+
+
+BUSINESS_PLAN_CREATED = register("insight.business_plan.created", _("Business plan created"), PlanRecorded)
+BUSINESS_PLAN_UPDATED = register("insight.business_plan.updated", _("Business plan changed"), PlanRecorded)
+KEY_ACCOUNT_PLAN_CREATED = register("insight.key_account_plan.created", _("Key-account plan created"), PlanRecorded)
+KEY_ACCOUNT_PLAN_UPDATED = register("insight.key_account_plan.updated", _("Key-account plan changed"), PlanRecorded)
+KEY_ACCOUNT_PLAN_ACTIVATED = register("insight.key_account_plan.activated", _("Key-account plan activated"),
+                                      NoPayload)
+KEY_ACCOUNT_PLAN_CLOSED = register("insight.key_account_plan.closed", _("Key-account plan closed"), NoPayload)
+KEY_ACCOUNT_PLAN_STATUS_CHANGED = register("insight.key_account_plan.status_changed",
+                                           _("Key-account plan status changed"), NoPayload)
+KEY_ACCOUNT_PLAN_ITEM_ADDED = register("insight.key_account_plan.item_added",
+                                       _("Key-account plan: contact, link or action added"), PlanRecorded)
+KEY_ACCOUNT_ACTION_DONE = register("insight.key_account_plan.action_done", _("Key-account action done"),
+                                   PlanRecorded)
+
+INSIGHT_REPORT_CREATED = register("insight.report.created", _("Insight report created"), PlanRecorded)
+INSIGHT_REPORT_UPDATED = register("insight.report.updated", _("Insight report changed"), PlanRecorded)
+INSIGHT_REPORT_PUBLISHED = register("insight.report.published", _("Insight report published"), NoPayload)
+INSIGHT_REPORT_WITHDRAWN = register("insight.report.withdrawn", _("Insight report back to draft"), NoPayload)
+INSIGHT_REPORT_STATUS_CHANGED = register("insight.report.status_changed", _("Insight report status changed"),
+                                         NoPayload)
+INSIGHT_REPORT_ATTACHED = register("insight.report.attached", _("File attached to an insight report"), PlanRecorded)
+
+INNOVATION_CREATED = register("insight.innovation.created", _("Joint innovation project created"), PlanRecorded)
+INNOVATION_UPDATED = register("insight.innovation.updated", _("Joint innovation project changed"), PlanRecorded)
+INNOVATION_STARTED = register("insight.innovation.started", _("Joint innovation project started"), NoPayload)
+INNOVATION_COMPLETED = register("insight.innovation.completed", _("Joint innovation project completed"), NoPayload)
+INNOVATION_CANCELLED = register("insight.innovation.cancelled", _("Joint innovation project cancelled"), NoPayload)
+INNOVATION_STATUS_CHANGED = register("insight.innovation.status_changed",
+                                     _("Joint innovation project status changed"), NoPayload)
+INNOVATION_ITEM_ADDED = register("insight.innovation.item_added",
+                                 _("Joint innovation: milestone, participant or output added"), PlanRecorded)

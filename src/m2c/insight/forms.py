@@ -140,3 +140,28 @@ class TargetListForm(M2CForm):
         if changed_only:
             data = {k: v for k, v in data.items() if k in self.changed_data}
         return data
+
+
+class RequirementRaiseForm(M2CForm):
+    """Raise a requirement from any record; the source comes from the page that links here."""
+
+    title = forms.CharField(label=pgettext_lazy("record", "Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    source_type = forms.ChoiceField(label=_("Source"), choices=())
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=(), initial="medium")
+    offering_line = forms.ModelChoiceField(label=_("Offering line"), queryset=None, required=False)
+    currency = forms.ChoiceField(label=_("Currency"), initial="CNY")
+    estimate = MoneyAmountField(label=_("Estimated business value (when no deal is linked)"), max_digits=20,
+                                required=False, initial=0)
+
+    WIDE = ("title", "description")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .states import RequirementSource, Urgency
+
+        super().__init__(*args, **kwargs)
+        self.fields["source_type"].choices = RequirementSource.choices
+        self.fields["urgency"].choices = Urgency.choices
+        self.fields["offering_line"].queryset = offering_line_list()
+        self.fields["offering_line"].label_from_instance = lambda line: line.label
+        self.fields["currency"].choices = [(c.code, c.code) for c in currency_list()]

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from m2c.core.models import Role
 from m2c.core.state_machine import StateMachine, t
@@ -138,4 +139,109 @@ SEGMENT_MACHINE = StateMachine(
           event=events.SEGMENT_RETIRED),
     ],
     terminal=frozenset({SegmentStatus.RETIRED}),
+)
+
+
+# --- business and key-account plans (issue 13 item 6) ---------------------------------------------
+
+class KeyAccountPlanStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Draft")
+    ACTIVE = "ACTIVE", pgettext_lazy("plan", "Active")
+    CLOSED = "CLOSED", _("Closed")
+
+
+class Influence(models.TextChoices):
+    HIGH = "high", _("High influence")
+    MEDIUM = "medium", _("Medium influence")
+    LOW = "low", _("Low influence")
+
+
+class Attitude(models.TextChoices):
+    CHAMPION = "champion", _("Champion")
+    SUPPORTER = "supporter", _("Supporter")
+    NEUTRAL = "neutral", _("Neutral")
+    SCEPTIC = "sceptic", _("Sceptic")
+    OPPONENT = "opponent", _("Opponent")
+
+
+KEY_ACCOUNT_MACHINE = StateMachine(
+    name=_("Key-account plan"),
+    labels=dict(KeyAccountPlanStatus.choices),
+    default_event=events.KEY_ACCOUNT_PLAN_STATUS_CHANGED,
+    transitions=[
+        t(KeyAccountPlanStatus.DRAFT, KeyAccountPlanStatus.ACTIVE, event=events.KEY_ACCOUNT_PLAN_ACTIVATED),
+        t([KeyAccountPlanStatus.DRAFT, KeyAccountPlanStatus.ACTIVE], KeyAccountPlanStatus.CLOSED,
+          event=events.KEY_ACCOUNT_PLAN_CLOSED),
+    ],
+    terminal=frozenset({KeyAccountPlanStatus.CLOSED}),
+)
+
+
+# --- insight reports: five looks, three decisions (issue 13 item 4) ---------------------------------
+
+class InsightReportType(models.TextChoices):
+    INDUSTRY = "industry", _("Industry insight")
+    CUSTOMER = "customer", _("Customer insight")
+    COMPETITOR = "competitor", _("Competitor insight")
+    SELF = "self", _("Self insight")
+    OPPORTUNITY = "opportunity", _("Opportunity insight")
+
+
+class InsightReportStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Draft")
+    PUBLISHED = "PUBLISHED", _("Published")
+
+
+def report_complete(report: Any, context: dict[str, Any]) -> None:
+    """Guard: a report is published only with its five looks and three decisions written."""
+    from .services.reports import require_complete
+
+    require_complete(report)
+
+
+INSIGHT_REPORT_MACHINE = StateMachine(
+    name=_("Insight report"),
+    labels=dict(InsightReportStatus.choices),
+    default_event=events.INSIGHT_REPORT_STATUS_CHANGED,
+    transitions=[
+        t(InsightReportStatus.DRAFT, InsightReportStatus.PUBLISHED, guards=[report_complete],
+          event=events.INSIGHT_REPORT_PUBLISHED),
+        t(InsightReportStatus.PUBLISHED, InsightReportStatus.DRAFT, roles=MARKET_ROLES,
+          event=events.INSIGHT_REPORT_WITHDRAWN),
+    ],
+    terminal=frozenset(),
+)
+
+
+# --- joint innovation (issue 13 item 9) -------------------------------------------------------------
+
+class InnovationStatus(models.TextChoices):
+    PLANNED = "PLANNED", _("Planned")
+    ACTIVE = "ACTIVE", pgettext_lazy("project", "Active")
+    COMPLETED = "COMPLETED", _("Completed")
+    CANCELLED = "CANCELLED", _("Cancelled")
+
+
+class ParticipantSide(models.TextChoices):
+    OURS = "ours", _("Our side")
+    CUSTOMER = "customer", _("Customer side")
+
+
+class InnovationOutputKind(models.TextChoices):
+    ASSET = "asset", _("Marketing asset")
+    REFERENCE_CASE = "reference_case", _("Reference case")
+    OTHER = "other", _("Other output")
+
+
+INNOVATION_MACHINE = StateMachine(
+    name=_("Joint innovation project"),
+    labels=dict(InnovationStatus.choices),
+    default_event=events.INNOVATION_STATUS_CHANGED,
+    transitions=[
+        t(InnovationStatus.PLANNED, InnovationStatus.ACTIVE, event=events.INNOVATION_STARTED),
+        t(InnovationStatus.ACTIVE, InnovationStatus.COMPLETED, event=events.INNOVATION_COMPLETED),
+        t([InnovationStatus.PLANNED, InnovationStatus.ACTIVE], InnovationStatus.CANCELLED,
+          event=events.INNOVATION_CANCELLED),
+    ],
+    terminal=frozenset({InnovationStatus.COMPLETED, InnovationStatus.CANCELLED}),
 )

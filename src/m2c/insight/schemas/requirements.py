@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -52,3 +53,38 @@ class DisposeIn(InSchema):
 
 class RequirementNoteIn(InSchema):
     note: Text = Field("", max_length=5000)
+
+
+class BacklogDealOut(OutSchema):
+    id: uuid.UUID
+    name: str
+    amount: MoneyOut
+    stage: str
+
+
+class BacklogRowOut(OutSchema):
+    rank: int
+    requirement: RequirementOut
+    business_value: MoneyOut
+    urgency_weight: int
+    priority_score: MoneyOut
+    deals: list[BacklogDealOut]
+    duplicates: list[str]
+
+
+class RequirementRaiseIn(InSchema):
+    title: Text = Field(max_length=200)
+    description: Text = Field(max_length=5000)
+    source_type: str = Field(pattern="^(insight|joint_innovation|lead|opportunity|contract|loss)$", examples=["lead"])
+    source_id: uuid.UUID | None = None
+    urgency: str = Field("medium", pattern="^(low|medium|high|critical)$", examples=["high"])
+    offering_line: str | None = Field(None, max_length=64, description="Offering-line code")
+    opportunities: list[uuid.UUID] = Field(default_factory=list, max_length=50,
+                                           description="Deals that need it; the first becomes its opportunity")
+    estimate: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=4,
+                                     description="Business value when no deal is linked")
+    currency: str = Field("CNY", pattern="^[A-Z]{3}$", examples=["CNY"])
+
+
+class RequirementLinkIn(InSchema):
+    opportunity: uuid.UUID

@@ -110,6 +110,8 @@ def _recipients(requirement: Requirement) -> list[Any]:
     people = [requirement.submitted_by, requirement.analyst]
     if requirement.opportunity_id:
         people.append(requirement.opportunity.owner)
+    # The owners of every other deal linked to it hear about it too (services.backlog links them).
+    people.extend(link.opportunity.owner for link in requirement.links.select_related("opportunity__owner"))
     unique: dict[Any, Any] = {}
     for person in people:
         if person is not None:
@@ -173,6 +175,10 @@ def requirement_dispose(
         },
         payload={"disposition": disposition, "target_release": target_release.strip()},
     )
+    if disposition == RequirementStatus.DUPLICATE:
+        from .backlog import requirement_revalue
+
+        requirement_revalue(duplicate_of)  # the duplicate's deals roll up into the requirement it duplicates
     label = RequirementStatus(disposition).label
     body = _("%(number)s “%(title)s”: %(status)s.") % {"number": result.number, "title": result.title, "status": label}
     if target_release:

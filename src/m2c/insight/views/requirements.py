@@ -80,6 +80,14 @@ def requirement_detail(request: HttpRequest, requirement_id: uuid.UUID) -> HttpR
                                              disposition=request.POST.get("disposition", ""), note=note,
                                              target_release=request.POST.get("target_release", "")[:40],
                                              duplicate_of=duplicate)
+            elif action == "link":
+                deal = None
+                try:
+                    deal = selectors.opportunity_visible(user=request.user,
+                                                         opportunity_id=uuid.UUID(request.POST.get("opportunity", "")))
+                except ValueError:
+                    pass
+                services.requirement_link_opportunity(requirement=requirement, actor=request.user, opportunity=deal)
             elif action == "implement":
                 services.requirement_implement(requirement=requirement, actor=request.user, note=note)
             elif action == "verify":
@@ -92,7 +100,14 @@ def requirement_detail(request: HttpRequest, requirement_id: uuid.UUID) -> HttpR
             messages.success(request, _("Requirement updated."))
         return redirect("insight:requirement-detail", requirement.pk)
     timeline = core_events.timeline_labelled(requirement)
+    try:
+        value = selectors.requirement_value(requirement)
+    except DomainError:  # a missing FX rate
+        value = None
+    open_ = requirement.status in selectors.BACKLOG_STATUSES
+    linkable = selectors.linkable_opportunities(user=request.user, requirement=requirement) if open_ else []
     return render(request, "insight/requirement_detail.html", {
         "requirement": requirement, "timeline": timeline, "targets": REQUIREMENT_MACHINE.targets(requirement.status),
-        "dispositions": [(d, RequirementStatus(d).label) for d in DISPOSITIONS],
+        "dispositions": [(d, RequirementStatus(d).label) for d in DISPOSITIONS], "value": value,
+        "linkable": linkable,
     })
