@@ -31,3 +31,23 @@ def test_the_strategy_center_queue_and_its_scope(users, org, deal, client):
     assert "行业洞察" in page and 'id="reports-due"' in page
     client.force_login(users.ar_north)
     assert client.get(f"/insight/centers/{center.pk}/").status_code == 404
+
+
+def test_the_enablement_center_lists_its_regions_certificates_about_to_expire(users, org, lines, client):
+    from m2c.enablement import services as enablement
+
+    center = OrgUnitFactory(code="east-enable", name="华东赋能中心", type=OrgUnit.Type.ENABLEMENT_CENTER, parent=org.east)
+    today = timezone.localdate()
+    expiring = enablement.certificate_issue(actor=None, system=True, offering_line=lines.campus, track="sales",
+                                            level="associate", holder_user=users.ar, org_unit=org.shanghai,
+                                            valid_from=today - dt.timedelta(days=700), validity_days=720)
+    enablement.certificate_issue(actor=None, system=True, offering_line=lines.campus, track="sales",
+                                 level="associate", holder_user=users.ar_north, org_unit=org.beijing,
+                                 valid_from=today - dt.timedelta(days=700), validity_days=720)
+    enablement.certificate_issue(actor=None, system=True, offering_line=lines.wlan, track="sales", level="associate",
+                                 holder_user=users.sr, org_unit=org.east, valid_from=today)
+    queue = selectors.center_queue(user=users.admin, center=center)
+    assert [c.pk for c in queue["certificates_expiring"]] == [expiring.pk]  # East only, and only the one due
+    client.force_login(users.admin)
+    page = client.get(f"/insight/centers/{center.pk}/").content.decode()
+    assert expiring.number in page

@@ -35,16 +35,12 @@ def center_get(*, user: Any, center_id: Any) -> OrgUnit:
     return get_object_or_404(center_queryset(user), pk=center_id)
 
 
-def _expiring_certificates(region: OrgUnit, days: int) -> list[Any] | None:
-    """Certifications expiring in the region, from the enablement app; None when it is not installed."""
-    try:
-        from m2c.enablement import selectors as enablement  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    reader = getattr(enablement, "certificates_expiring", None)
-    if reader is None:
-        return None
-    return list(reader(org_unit=region, within_days=days))[:50]
+def _expiring_certificates(user: Any, region: OrgUnit, days: int) -> list[Any]:
+    """Certificates expiring within ``days`` in the region, of those the reader may see (enablement's selector)."""
+    from m2c.enablement import selectors as enablement
+
+    return list(enablement.certificates_expiring(user=user, within_days=days)
+                .filter(org_unit__path__startswith=region.path)[:50])
 
 
 def center_queue(*, user: Any, center: OrgUnit, days: int = 30) -> dict[str, Any]:
@@ -67,6 +63,6 @@ def center_queue(*, user: Any, center: OrgUnit, days: int = 30) -> dict[str, Any
             campaign_list().filter(org_unit__path__startswith=region.path, status__in=PLANNING)
             .filter(start_date__lte=today + dt.timedelta(days=days * 3)).order_by("start_date", "code")[:50])
     elif center.type == OrgUnit.Type.ENABLEMENT_CENTER:
-        queue["certificates_expiring"] = _expiring_certificates(region, days * 3)
+        queue["certificates_expiring"] = _expiring_certificates(user, region, days * 3)
     queue["count"] = sum(len(v) for k, v in queue.items() if isinstance(v, list))
     return queue
