@@ -69,6 +69,11 @@ class KeyAccountPlanForm(M2CForm):
         self.fields["currency"].choices = [(c.code, c.code) for c in currency_list()]
 
 
+def _part(label: Any) -> forms.CharField:
+    """One of the eight parts of a five-looks, three-decisions report: a long optional text."""
+    return forms.CharField(label=label, max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class InsightReportForm(M2CForm):
     """The five looks, three decisions template."""
 
@@ -79,22 +84,14 @@ class InsightReportForm(M2CForm):
     segments = forms.ModelMultipleChoiceField(label=_("Segments"), queryset=Segment.objects.none(), required=False)
     summary = forms.CharField(label=_("Summary"), max_length=5000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
-    look_trends = forms.CharField(label=_("Look at trends"), max_length=20000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
-    look_market = forms.CharField(label=_("Look at the market and customers"), max_length=20000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
-    look_competitors = forms.CharField(label=_("Look at competitors"), max_length=20000, required=False,
-                                       widget=forms.Textarea(attrs={"rows": 3}))
-    look_self = forms.CharField(label=_("Look at ourselves"), max_length=20000, required=False,
-                                widget=forms.Textarea(attrs={"rows": 3}))
-    look_opportunities = forms.CharField(label=_("Look at opportunities"), max_length=20000, required=False,
-                                         widget=forms.Textarea(attrs={"rows": 3}))
-    decide_control_points = forms.CharField(label=_("Decide the control points"), max_length=20000, required=False,
-                                            widget=forms.Textarea(attrs={"rows": 3}))
-    decide_goals = forms.CharField(label=_("Decide the goals"), max_length=20000, required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
-    decide_strategy = forms.CharField(label=_("Decide the strategy"), max_length=20000, required=False,
-                                      widget=forms.Textarea(attrs={"rows": 3}))
+    look_trends = _part(_("Look at trends"))
+    look_market = _part(_("Look at the market and customers"))
+    look_competitors = _part(_("Look at competitors"))
+    look_self = _part(_("Look at ourselves"))
+    look_opportunities = _part(_("Look at opportunities"))
+    decide_control_points = _part(_("Decide the control points"))
+    decide_goals = _part(_("Decide the goals"))
+    decide_strategy = _part(_("Decide the strategy"))
 
     WIDE = ("title", "summary", "look_trends", "look_market", "look_competitors", "look_self", "look_opportunities",
             "decide_control_points", "decide_goals", "decide_strategy")
