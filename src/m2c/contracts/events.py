@@ -17,6 +17,7 @@ class ContractCreated(EventPayload):
     atc_review: str | None = None
     total: str
     currency: str
+    registered_partner: str | None = None
 
 
 class ContractStatusChanged(EventPayload):

@@ -70,6 +70,7 @@ class ContractOut(OutSchema):
     customer: RefOut
     opportunity: uuid.UUID | None
     campaign: RefOut | None
+    registered_partner_id: uuid.UUID | None = None
     owner: UserRefOut | None
     currency: str
     total_value: MoneyOut
@@ -176,6 +177,7 @@ def contract_out(c: Contract) -> dict[str, Any]:
         "id": c.pk, "number": c.number, "title": c.title, "status": c.status,
         "customer": ref_out(c.customer, c.customer.legal_name), "opportunity": c.opportunity_id,
         "campaign": ref_out(c.campaign, c.campaign.name) if c.campaign_id else None,
+        "registered_partner_id": c.registered_partner_id,
         "owner": user_ref_out(c.owner), "currency": c.currency, "total_value": money_out(c.total_value, c.currency),
         "margin_pct": c.margin_pct, "signed_on": c.signed_on, "payment_terms": c.payment_terms,
         "retention_pct": c.retention_pct, "terms": c.terms, "current_version": c.current_version, "version": c.version,

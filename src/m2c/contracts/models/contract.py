@@ -40,6 +40,9 @@ class Contract(TrackedModel):
                                    related_name="+", verbose_name=_("ATC review"))
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("source campaign"))
+    # The partner whose approved deal registration the deal came from (domain.md 8.2 rule 7), carried from the
+    # opportunity for rebate and deal-registration reward eligibility; a plain id, as on the opportunity.
+    registered_partner_id = models.UUIDField(_("registered partner"), null=True, blank=True, db_index=True)
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("owner"))

@@ -98,7 +98,8 @@ def contract_create_from_won(*, opportunity_id: Any, quote_id: Any, atc_review_i
     cost = sum((line["unit_cost"] * line["quantity"] for line in deal.lines), Decimal(0)).quantize(CENT, ROUND_HALF_UP)
     contract = Contract.objects.create(
         number=_next_number(today), title=opp.name[:200], customer=opp.customer, opportunity=opp, quote=quote,
-        atc_review=deal.atc_review, campaign=opp.source_campaign, org_unit=opp.org_unit, owner=opp.owner,
+        atc_review=deal.atc_review, campaign=opp.source_campaign, registered_partner_id=opp.registered_partner_id,
+        org_unit=opp.org_unit, owner=opp.owner,
         currency=quote.currency, total_value=total, total_cost=cost,
         total_reporting=fx.to_reporting(Money(total, quote.currency), today).amount,
         margin_pct=((total - cost) / total * 100).quantize(SHARE) if total else None,
@@ -119,6 +120,7 @@ def contract_create_from_won(*, opportunity_id: Any, quote_id: Any, atc_review_i
         "number": contract.number, "opportunity": str(opp.pk), "quote": str(quote.pk), "quote_version": quote.number,
         "atc_review": str(deal.atc_review.pk) if deal.atc_review else None, "total": str(total),
         "currency": contract.currency,
+        "registered_partner": str(opp.registered_partner_id) if opp.registered_partner_id else None,
     })
     contract_version_create(contract=contract, actor=actor, reason=_("Signed from the ATC-approved quote version"))
     return contract

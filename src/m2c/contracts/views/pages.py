@@ -102,6 +102,15 @@ def contract_export(request: HttpRequest) -> HttpResponse:
     return export_response(rows=qs, columns=EXPORT_COLUMNS, filename="contracts", format=export_format(request))
 
 
+def _registered_partner(contract: Contract) -> Any:
+    """The partner the deal was registered by (domain.md 8.2 rule 7), read through partners' selector."""
+    if not contract.registered_partner_id:
+        return None
+    from m2c.partners import selectors as partner_selectors
+
+    return partner_selectors.partner_by_id(contract.registered_partner_id)
+
+
 def _page(request: HttpRequest, contract: Contract, **forms: Any) -> HttpResponse:
     sites = list(contract.sites.all())
     initial = {"currency": contract.currency}
@@ -120,6 +129,7 @@ def _page(request: HttpRequest, contract: Contract, **forms: Any) -> HttpRespons
         "moves": CONTRACT_MACHINE.targets(contract.status),
         "timeline": core_events.timeline_labelled(contract),
         "exposure": selectors.credit_exposure(customer=contract.customer),
+        "registered_partner": _registered_partner(contract),
         "handover_form": forms.get("handover_form") or HandoverForm(initial={"handover_on": timezone.localdate()}),
         "site_form": forms.get("site_form") or SiteForm(),
         "po_form": forms.get("po_form") or PurchaseOrderForm(initial=initial),

@@ -7,6 +7,7 @@ from .certification import (  # noqa: F401
     certification_renew,
     certification_sweep,
 )
+from .deal_won import accrue_registered_deal, applicable_policies  # noqa: F401
 from .incentives import (  # noqa: F401
     accrual_evaluate,
     accrual_pay,

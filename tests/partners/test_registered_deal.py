@@ -1,0 +1,130 @@
+"""A registered deal won end to end: registration → opportunity → ATC GO → contract carrying the registered
+partner → incentives accrued by themselves → invoice PAID → ELIGIBLE → PAID (domain.md 8.2 rule 7, 8.3, 11.11)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from m2c.billing import services as billing
+from m2c.contracts.models import Contract
+from m2c.core.models import Event
+from m2c.opportunities import services as opportunities
+from m2c.opportunities.states import TeamRole
+from m2c.partners import services
+from m2c.partners.models import IncentiveAccrual
+from tests.billing.conftest import TERMS, invoice, pay
+from tests.contracts.conftest import deal, rates, two_site_quote  # noqa: F401 - fixtures reused
+from tests.opportunities import flows
+
+from .conftest import register
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def policies(channel):
+    """Campus rebate 2% (threshold 1M), a fixed deal-registration reward, and two that must not accrue."""
+    today = TODAY()
+    start, end = today - dt.timedelta(days=25), today + dt.timedelta(days=5)
+    common = {"actor": channel.cm, "period_start": start, "period_end": end}
+    return SimpleNamespace(
+        rebate=services.policy_create(code="campus-rebate", name="园区网络销售返利", kind="SALES_REBATE",
+                                      product_category="Campus Network", rate_pct="2", threshold="1000000", **common),
+        drr=services.policy_create(code="drr", name="报备奖励", kind="DRR", fixed="50000", **common),
+        other_category=services.policy_create(code="dc-specialty", name="数据中心专项返利", kind="SPECIALTY_REBATE",
+                                              product_category="Data Center", rate_pct="3", **common),
+        other_currency=services.policy_create(code="usd-rebate", name="美元返利", kind="SALES_REBATE",
+                                              rate_pct="1", currency="USD", **common),
+    )
+
+
+def win_registered(deal, opp):  # noqa: F811
+    """The converted opportunity through ATI, ATB and ATC GO to WON, on the two-site 10.0M quote."""
+    opportunities.team_assign(opportunity=opp, actor=deal.ar, role=TeamRole.SR, user=deal.sr)
+    flows.decide(flows.submit(opp, "ATI", deal.ar, margin_pct="30"), deal.sdt_shanghai, "GO")
+    opp = opportunities.opportunity_advance(opportunity=opp, actor=deal.ar)
+    opportunities.bid_record(opportunity=opp, actor=deal.ar, rfp_received_on=TODAY(), deadline=deal.deadline,
+                             reference="SJU-2026-017")
+    flows.quote(opp, deal, approve=False)
+    opp = opportunities.opportunity_advance(opportunity=opp, actor=deal.ar)
+    q = two_site_quote(opp, deal)
+    opportunities.team_assign(opportunity=opp, actor=deal.ar, role=TeamRole.FR, user=deal.fr)
+    flows.decide(flows.submit(opp, "ATB", deal.ar), deal.sdt_shanghai, "GO", floor_price=Decimal("9400000"))
+    opportunities.bid_submit(bid=opp.bids.get(), actor=deal.ar, quote=q)
+    opp = opportunities.opportunity_advance(opportunity=opp, actor=deal.ar)
+    review = flows.submit(opp, "ATC", deal.ar, answers={"credit_used": "1000000", "retention_pct": "10"})
+    flows.decide(review, deal.sdt_east, "GO")
+    return opportunities.opportunity_win(opportunity=opp, actor=deal.ar)
+
+
+def test_a_won_registered_deal_accrues_and_pays_only_on_collected_cash(channel, deal, users):  # noqa: F811
+    plan = policies(channel)
+    # The partner registers University A under another spelling; the channel manager approves and converts.
+    reg = register(channel, channel.p1, channel.p1_user, name="申江大学 ")
+    assert reg.status == "UNDER_REVIEW" and reg.customer == deal.customer
+    services.registration_approve(registration=reg, actor=channel.cm)
+    services.registration_convert(registration=reg, actor=channel.cm)
+    reg.refresh_from_db()
+    assert reg.opportunity.registered_partner_id == channel.p1.pk
+    assert not IncentiveAccrual.objects.exists()
+
+    opp = win_registered(deal, reg.opportunity)
+    contract = Contract.objects.get(opportunity=opp)
+    reg.refresh_from_db()
+    assert reg.status == "WON"
+    # The contract carries the registered partner, and says so on its creation event.
+    assert contract.registered_partner_id == channel.p1.pk
+    created = Event.objects.get(event_type="contracts.contract.created", subject_id=str(contract.pk))
+    assert created.payload["registered_partner"] == str(channel.p1.pk)
+    # The applicable policies accrued by themselves: the campus rebate (2% of 10.0M) and the reward, nothing else.
+    accruals = {a.policy.code: a for a in IncentiveAccrual.objects.filter(contract_id=contract.pk)}
+    assert sorted(accruals) == ["campus-rebate", "drr"]
+    assert accruals["campus-rebate"].amount == Decimal("200000.00") and accruals["campus-rebate"].base == Decimal("10000000.00")
+    assert accruals["drr"].amount == Decimal("50000.00") and accruals["drr"].registration_id == reg.pk
+    assert {a.partner_id for a in accruals.values()} == {channel.p1.pk}
+    assert {a.status for a in accruals.values()} == {"ACCRUED"}
+    assert Event.objects.filter(event_type="partners.accrual.created").count() == 2
+    # Accruing again (a replayed event) adds nothing.
+    assert services.accrue_registered_deal(contract_id=contract.pk, partner_id=channel.p1.pk) == []
+    assert plan.other_category.accruals.count() == plan.other_currency.accruals.count() == 0
+
+    # After the period: not payable while the contract is not invoiced, nor while its invoice is unpaid.
+    after = plan.rebate.period_end + dt.timedelta(days=1)
+    assert services.incentive_sweep(today=after) == 0
+    assert [b["code"] for b in IncentiveAccrual.objects.get(pk=accruals["drr"].pk).blockers] == ["not_invoiced"]
+    day0 = TODAY() - dt.timedelta(days=10)  # signed ten days back, so invoice and receipts fall in the past
+    Contract.objects.filter(pk=contract.pk).update(signed_on=day0)
+    contract.refresh_from_db()
+    s = SimpleNamespace(contract=contract, deal=deal, finance=users.finance, day=lambda n: day0 + dt.timedelta(days=n))
+    billing.milestone_plan(contract=contract, actor=users.finance, rows=TERMS)
+    inv = invoice(s, 2, "26312000000000000001")
+    pay(s, inv, "1000000", 5, "B-5")
+    assert inv.status == "PARTIALLY_PAID"
+    assert services.incentive_sweep(today=after) == 0
+    assert [b["code"] for b in IncentiveAccrual.objects.get(pk=accruals["drr"].pk).blockers] == ["unpaid"]
+    pay(s, inv, "2000000", 8, "B-8")
+    assert inv.status == "PAID"
+    assert services.incentive_sweep(today=after) == 2
+    rebate = IncentiveAccrual.objects.get(pk=accruals["campus-rebate"].pk)
+    assert rebate.status == "ELIGIBLE"
+    services.accrual_pay(actor=channel.cm, accrual=rebate, reference="FK-2026-007")
+    rebate.refresh_from_db()
+    assert rebate.status == "PAID" and rebate.paid_on == TODAY()
+
+
+def test_a_blacklisted_partner_accrues_nothing_on_its_registered_deal(channel, deal):  # noqa: F811
+    policies(channel)
+    reg = register(channel, channel.p1, channel.p1_user, name="申江大学")
+    services.registration_approve(registration=reg, actor=channel.cm)
+    services.registration_convert(registration=reg, actor=channel.cm)
+    reg.refresh_from_db()
+    services.partner_blacklist(partner=channel.p1, actor=channel.cm, reason="虚假报备")
+    opp = win_registered(deal, reg.opportunity)
+    contract = Contract.objects.get(opportunity=opp)
+    assert contract.registered_partner_id == channel.p1.pk
+    assert not IncentiveAccrual.objects.exists()
