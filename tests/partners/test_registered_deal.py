@@ -8,6 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from m2c.billing import services as billing
@@ -81,6 +82,14 @@ def test_a_won_registered_deal_accrues_and_pays_only_on_collected_cash(channel, 
     assert contract.registered_partner_id == channel.p1.pk
     created = Event.objects.get(event_type="contracts.contract.created", subject_id=str(contract.pk))
     assert created.payload["registered_partner"] == str(channel.p1.pk)
+    # The AR reads it on the contract page (in Chinese) and in the contract API.
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.cookies["m2c_language"] = "zh-hans"
+    client.force_login(deal.ar)
+    page = client.get(f"/contracts/{contract.pk}/").content.decode()
+    assert "报备合作伙伴" in page and channel.p1.legal_name in page
+    assert client.get(f"/api/v1/contracts/{contract.pk}").json()["registered_partner_id"] == str(channel.p1.pk)
+    assert client.get("/api/v1/contracts").json()["items"][0]["registered_partner_id"] == str(channel.p1.pk)
     # The applicable policies accrued by themselves: the campus rebate (2% of 10.0M) and the reward, nothing else.
     accruals = {a.policy.code: a for a in IncentiveAccrual.objects.filter(contract_id=contract.pk)}
     assert sorted(accruals) == ["campus-rebate", "drr"]

@@ -35,6 +35,7 @@ class Route(LeadPayload):
     owner: str | None = None
     queue: str | None = None
     rule: str | None = None
+    partner: str | None = None
 
 
 class LeadCaptured(LeadPayload):
@@ -49,6 +50,8 @@ class LeadCaptured(LeadPayload):
     # Offering lines the input did not name (issue 9): {"line": code, "word": the matched keyword} or
     # {"line": code, "default": true} for the import's default line.
     lines_inferred: list[dict[str, Any]] | None = None
+    # Partner rules routing passed over, with why (the partner not active or not certified for the lead's line).
+    routing_skipped: list[dict[str, Any]] | None = None
 
 
 class LeadMerged(LeadPayload):
@@ -94,6 +97,13 @@ class LeadAssigned(LeadPayload):
     how: str
     owner: str | None = None
     queue: str | None = None
+    partner: str | None = None
+
+
+class RoutingSkipped(LeadPayload):
+    """Partner rules routing passed over: [{"rule", "name", "partner", "code", "text"}]."""
+
+    skipped: list[dict[str, Any]]
 
 
 class LeadReturned(LeadPayload):
@@ -192,6 +202,7 @@ LEAD_REVIEWED = register("leads.lead.reviewed", _("Reviewed"), NoLeadPayload)
 LEAD_REVALIDATED = register(
     "leads.lead.revalidated", _("Corrected and sent back to validation"), LeadRevalidated
 )
+LEAD_ROUTING_SKIPPED = register("leads.lead.routing_skipped", _("Routing rule skipped"), RoutingSkipped)
 LEAD_REVIEW_FLAGGED = register("leads.lead.review_flagged", _("Put on the review board"), ReviewFlagged)
 ACTIVITY_LOGGED = register("leads.activity.logged", _("Activity logged"), ActivityLogged)
 CONTACT_ADDED = register("leads.contact.added", _("Decision-chain contact added"), ContactAdded)

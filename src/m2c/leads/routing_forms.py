@@ -32,6 +32,9 @@ class RoutingRuleForm(M2CForm):
     target = forms.ChoiceField(label=_("Route to"), choices=RoutingRule.Target.choices)
     target_user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
     target_unit = forms.ModelChoiceField(label=_("Queue or team"), queryset=OrgUnit.objects.none(), required=False)
+    target_partner_id = forms.ChoiceField(label=_("Partner"), required=False, choices=ANY,
+                                          help_text=_("Only if it is active and certified for the lead's offering line; "
+                                                      "else the rule is skipped."))
     capacity = forms.IntegerField(label=_("Capacity per person"), min_value=1, max_value=10_000, required=False,
                                   help_text=_("Open leads per person; empty: the default."))
 
@@ -45,6 +48,9 @@ class RoutingRuleForm(M2CForm):
         self.fields["offering_line"].queryset = offering_line_list()
         self.fields["target_user"].queryset = User.objects.filter(
             is_active=True, groups__name__in=[Role.AR, Role.SR, Role.MARKETING]).distinct().order_by("username")
+        from m2c.partners import selectors as partner_selectors
+
+        self.fields["target_partner_id"].choices = ANY + partner_selectors.partner_choices()
         for name in ("region", "customer_group", "target_unit", "offering_line"):
             self.fields[name].label_from_instance = lambda record: record.label
 
@@ -52,8 +58,12 @@ class RoutingRuleForm(M2CForm):
         data = dict(self.cleaned_data)
         if changed_only:
             data = {k: v for k, v in data.items() if k in self.changed_data}
+        if data.get("target_partner_id") == "":
+            data["target_partner_id"] = None
         return data
 
 
 def rule_initial(rule: RoutingRule) -> dict[str, Any]:
-    return {name: getattr(rule, name) for name in RoutingRuleForm.base_fields}
+    initial = {name: getattr(rule, name) for name in RoutingRuleForm.base_fields}
+    initial["target_partner_id"] = str(rule.target_partner_id) if rule.target_partner_id else ""
+    return initial

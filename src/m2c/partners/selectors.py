@@ -176,3 +176,33 @@ def coverage() -> list[dict[str, Any]]:
                         | set(counts))
     return [{"category": c, "counts": {s: counts[c].get(s, 0) for s in CertificationStatus.values}}
             for c in categories]
+
+
+# --- lead routing -------------------------------------------------------------------------------------
+
+
+def routing_refusal(partner_id: Any, line_ids: Any, *, on: dt.date | None = None) -> dict[str, str] | None:
+    """Why lead routing may not send a lead of the offering lines ``line_ids`` to the partner (None: it may).
+
+    The partner must be ACTIVE and certified (ACTIVE or EXPIRING, in its dates; not NON_COMPLIANT, lapsed or
+    revoked) for the product category of at least one of the lines. The reason is a code and an English text
+    (``gettext_noop``) the lead's timeline translates when shown.
+    """
+    from django.utils.translation import gettext_noop
+
+    partner = partner_by_id(partner_id)
+    if partner is None:
+        return {"code": "partner_unknown", "text": gettext_noop("The partner no longer exists.")}
+    if partner.status != PartnerStatus.ACTIVE:
+        return {"code": "partner_not_active", "text": gettext_noop("The partner is not active.")}
+    lines = list(OfferingLine.objects.filter(pk__in=list(line_ids or ())))
+    if not any(partner_certified(partner, line, on=on) for line in lines):
+        return {"code": "partner_not_certified",
+                "text": gettext_noop("The partner is not certified for the lead's offering line.")}
+    return None
+
+
+def partner_choices() -> list[tuple[str, str]]:
+    """(id, legal name) of the partners a routing rule may name (any not blacklisted; routing checks the rest)."""
+    return [(str(pk), name) for pk, name in Partner.objects.exclude(status=PartnerStatus.BLACKLISTED)
+            .order_by("legal_name").values_list("pk", "legal_name")]

@@ -120,6 +120,7 @@ def capture(
     event_rows: list[dict[str, Any]] = []
     survivors: dict[Any, int] = defaultdict(int)
     assigned: dict[Any, list[Any]] = defaultdict(list)
+    partner_offers: list[tuple[Any, Any]] = []
     request_id = core_events.request_id_var.get()
     due = None
     ids = _uuid_batch(len(todo) * 3)
@@ -216,7 +217,16 @@ def capture(
                     path.append(S.RECYCLED)
                 else:
                     found = route(v, p.line_set, customer, value, ref, _NO_ONE)
-                    if found.owner_id or found.queue_id:
+                    if found.skipped:
+                        payload["routing_skipped"] = found.skipped
+                    if found.partner_id:  # offered to the partner once the lead is stored (below)
+                        path.append(S.ASSIGNED)
+                        v.update(owner_id=None, queue_id=None, routing_rule_id=found.rule_id, assigned_at=ref.now,
+                                 accept_due_at=None)
+                        payload["route"] = {"how": "partner", "partner": str(found.partner_id),
+                                            "rule": str(found.rule_id)}
+                        partner_offers.append((lead_id, found.partner_id))
+                    elif found.owner_id or found.queue_id:
                         path.append(S.ASSIGNED)
                         due = due or ref.accept_due()
                         v.update(owner_id=found.owner_id, queue_id=found.queue_id, routing_rule_id=found.rule_id,
@@ -272,10 +282,22 @@ def capture(
             outcomes[i].status, outcomes[i].invalid_reasons = corrected.status, list(corrected.invalid_reasons or [])  # type: ignore[union-attr]
         if notify and assigned:
             _notify_assignees(assigned)
+        if partner_offers:
+            _offer_to_partners(partner_offers)
     return [o for o in outcomes if o is not None]
 
 
 _NO_ONE: frozenset = frozenset()
+
+
+def _offer_to_partners(offers: list[tuple[Any, Any]]) -> None:
+    """Leads routed to a partner by a partner rule become the partner's lead offers (partners' service)."""
+    from m2c.partners import selectors as partner_selectors
+    from m2c.partners import services as partner_services
+
+    leads = Lead.objects.in_bulk([lead_id for lead_id, _partner in offers])
+    for lead_id, partner_id in offers:
+        partner_services.offer_make(actor=None, lead=leads[lead_id], partner=partner_selectors.partner_by_id(partner_id))
 
 
 def correctable_leads(pool: CandidatePool, actor: User | None) -> set[Any]:

@@ -7,7 +7,7 @@ province and its customer group from its industry (``customers.Territory``, see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from m2c.customers.identity import CustomerRow
@@ -24,11 +24,27 @@ class RouteResult:
     queue_id: Any = None
     rule_id: Any = None
     how: str = ""
+    partner_id: Any = None
+    # Rules passed over on the way, with why: [{"rule": id, "name": ..., "partner": id, "code": ..., "text": ...}].
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def routed(self) -> bool:
+        return bool(self.owner_id or self.queue_id or self.partner_id)
 
 
 def route(values: dict[str, Any], line_ids: Any, customer: CustomerRow | None, score: int, ref: Reference,
           exclude: set[Any]) -> RouteResult:
-    """The first rule whose conditions hold and whose target yields someone not excluded."""
+    """The first rule whose conditions hold and whose target yields someone not excluded (a partner rule
+    whose partner may not take the lead is skipped, its reason kept in ``skipped``)."""
+    skipped: list[dict[str, Any]] = []
+    found = _first(values, line_ids, customer, score, ref, exclude, skipped)
+    found.skipped = skipped
+    return found
+
+
+def _first(values: dict[str, Any], line_ids: Any, customer: CustomerRow | None, score: int, ref: Reference,
+           exclude: set[Any], skipped: list[dict[str, Any]]) -> RouteResult:
     rules = ref.rules
     region = ref.unit_by_id(values.get("region_id")) if rules else None
     for rule in rules:
@@ -44,7 +60,10 @@ def route(values: dict[str, Any], line_ids: Any, customer: CustomerRow | None, s
             continue
         if rule.tier and (customer is None or customer.tier != rule.tier):
             continue
-        found = _target(rule, customer, ref, exclude)
+        if rule.target == RoutingRule.Target.PARTNER:
+            found = _partner(rule, line_ids, exclude, skipped)
+        else:
+            found = _target(rule, customer, ref, exclude)
         if found:
             return found
     # The defaults of domain.md 3.4: a named account goes to its AR; anything else to its team's queue.
@@ -54,6 +73,19 @@ def route(values: dict[str, Any], line_ids: Any, customer: CustomerRow | None, s
     if queue:
         return RouteResult(queue_id=queue, how="queue")
     return RouteResult()
+
+
+def _partner(rule: RoutingRule, line_ids: Any, exclude: set[Any], skipped: list[dict[str, Any]]) -> RouteResult | None:
+    """A partner rule: only to an ACTIVE partner certified for one of the lead's lines (partners' selector)."""
+    from m2c.partners import selectors as partner_selectors
+
+    if not rule.target_partner_id or rule.target_partner_id in exclude:
+        return None
+    refusal = partner_selectors.routing_refusal(rule.target_partner_id, line_ids)
+    if refusal is not None:
+        skipped.append({"rule": str(rule.pk), "name": rule.name, "partner": str(rule.target_partner_id), **refusal})
+        return None
+    return RouteResult(partner_id=rule.target_partner_id, rule_id=rule.pk, how="partner")
 
 
 def _target(rule: RoutingRule, customer: CustomerRow | None, ref: Reference, exclude: set[Any]) -> RouteResult | None:

@@ -56,6 +56,7 @@ class RoutingRule(models.Model):
         USER = "user", _("A person")
         QUEUE = "queue", _("A queue (org unit)")
         ROUND_ROBIN = "round_robin", _("Round-robin within a team")
+        PARTNER = "partner", _("A partner certified for the lead's offering line")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     priority = models.PositiveIntegerField(_("order"), default=100)
@@ -81,6 +82,10 @@ class RoutingRule(models.Model):
     target_unit = models.ForeignKey(
         OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("queue or team")
     )
+    # The partner a PARTNER rule offers leads to (a plain id: leads reads partners only through its selectors).
+    # The rule is skipped, with its reason on the lead's timeline, unless the partner is ACTIVE and certified
+    # (not NON_COMPLIANT) for one of the lead's offering lines.
+    target_partner_id = models.UUIDField(_("partner"), null=True, blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity per person"), null=True, blank=True, help_text=_("Open leads per person; empty: the default.")
     )

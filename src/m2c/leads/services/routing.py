@@ -37,6 +37,11 @@ def _route_and_assign(lead: Lead, actor: User | None, ref: capture.Reference, *,
     lines = frozenset(lead.offering_lines.values_list("pk", flat=True))
     exclude = {_uuid(x) for x in lead.previous_owner_ids}
     found = capture.route(values, lines, _customer_row(lead), lead.score, ref, exclude)
+    if found.skipped:
+        core_events.record(events.LEAD_ROUTING_SKIPPED, lead, actor=actor, payload={"skipped": found.skipped},
+                           reason="; ".join(s["code"] for s in found.skipped))
+    if found.partner_id:
+        return _offer_to_partner(lead, actor, found, ref, reason=reason)
     if not (found.owner_id or found.queue_id):
         _flag_for_review(lead, actor, "unrouted", payload={"excluded": sorted(str(x) for x in exclude)})
         return lead
@@ -60,6 +65,40 @@ def _route_and_assign(lead: Lead, actor: User | None, ref: capture.Reference, *,
                                                 queue=unit.label, title=lead.title),
                    url=_url(lead), kind="leads.queued", subject=lead)
     return lead
+
+
+def _offer_to_partner(lead: Lead, actor: User | None, found: capture.RouteResult, ref: capture.Reference, *,
+                      reason: str = "") -> Lead:
+    """QUALIFIED → ASSIGNED to a partner: no internal owner, no accept deadline of ours; the partner's lead
+    offer (partners' service) carries the 3-working-day answer, and the partner sees it in its portal."""
+    from m2c.partners import selectors as partner_selectors
+    from m2c.partners import services as partner_services
+
+    LEAD_MACHINE.apply(
+        lead, S.ASSIGNED, actor=actor, reason=reason,
+        changes={"owner_id": None, "queue_id": None, "routing_rule_id": found.rule_id, "assigned_at": ref.now,
+                 "accept_due_at": None, "accepted_at": None},
+        payload={"how": "partner", "partner": str(found.partner_id)},
+    )
+    partner_services.offer_make(actor=None, lead=lead, partner=partner_selectors.partner_by_id(found.partner_id))
+    return lead
+
+
+def on_partner_returned(event: Any) -> None:
+    """``partners.offer.returned``: the partner returned the lead (or let the 3 working days pass); the lead goes
+    back to routing, never to that partner again (its id joins the previous owners routing excludes)."""
+    payload = event.payload or {}
+    lead = Lead.objects.select_for_update().filter(pk=payload.get("lead")).first()
+    if lead is None or lead.status != S.ASSIGNED or lead.owner_id or lead.queue_id:
+        return
+    history = list(lead.previous_owner_ids)
+    if payload.get("partner") and payload["partner"] not in history:
+        history.append(payload["partner"])
+    sla = event.to_state == "AUTO_RETURNED"
+    LEAD_MACHINE.apply(lead, S.QUALIFIED, reason=(event.reason or _("Returned by the partner"))[:500],
+                       changes={"queue_id": None, "assigned_at": None, "previous_owner_ids": history},
+                       payload={"previous_owner": None, "sla": sla})
+    _route_and_assign(lead, None, capture.Reference(), reason=_("Re-routed after return"))
 
 
 def _requalify(lead: Lead, actor: User | None, ref: capture.Reference, *, reason: str) -> Lead:

@@ -5,6 +5,7 @@ assignee wins (``leads.capture.routing``). Saving a rule reloads the shared rout
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +22,7 @@ from .. import events
 from ..models import RoutingRule
 
 RULE_FIELDS = ("priority", "name", "active", "region", "customer_group", "industry", "offering_line", "tier",
-               "min_score", "target", "target_user", "target_unit", "capacity")
+               "min_score", "target", "target_user", "target_unit", "target_partner_id", "capacity")
 
 
 def _refuse_unless_admin(actor: Actor) -> None:
@@ -67,10 +68,31 @@ def _clean(data: dict[str, Any], current: RoutingRule | None) -> dict[str, Any]:
         errors.add("target_user", _("Name the person the rule routes to."))
     if target in (RoutingRule.Target.QUEUE, RoutingRule.Target.ROUND_ROBIN) and unit is None:
         errors.add("target_unit", _("Name the queue or team the rule routes to."))
+    if "target_partner_id" in clean:
+        clean["target_partner_id"] = _partner_id(clean["target_partner_id"], errors)
+    partner = clean["target_partner_id"] if "target_partner_id" in clean else getattr(current, "target_partner_id", None)
+    if target == RoutingRule.Target.PARTNER and partner is None and not any(e["field"] == "target_partner_id" for e in errors.items):
+        errors.add("target_partner_id", _("Name the partner the rule routes to."))
     if user is not None and "target_user" in clean and not user.is_active:
         errors.add("target_user", _("This person is no longer active."))
     errors.raise_if_any()
     return clean
+
+
+def _partner_id(value: Any, errors: FieldErrors) -> uuid.UUID | None:
+    """A partner rule's partner, by id, read through partners' selector (leads never imports its models)."""
+    from m2c.partners import selectors as partner_selectors
+
+    if value in (None, ""):
+        return None
+    try:
+        partner_id = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        partner_id = None
+    if partner_id is None or partner_selectors.partner_by_id(partner_id) is None:
+        errors.add("target_partner_id", _("Unknown partner."))
+        return None
+    return partner_id
 
 
 @transaction.atomic
