@@ -199,6 +199,18 @@ def valid_certificates(*, holder: Any = None, partner_id: Any = None, offering_l
     return qs
 
 
+def partner_staff_tracks(*, partner_id: Any, product_category: str, user_ids: Any = (), names: Any = (),
+                         on_date: dt.date | None = None) -> set[str]:
+    """The tracks (sales, pre-sales, post-sales) in which the partner's current staff hold a certificate valid on
+    ``on_date`` for an offering line of ``product_category``: held by one of ``user_ids`` (staff who sign in), or
+    by an external person of the partner named in ``names``. The partners app fills expert roles with it."""
+    holders = Q(holder_user_id__in=list(user_ids))
+    if names:
+        holders |= Q(holder_user__isnull=True, partner_id=partner_id, holder_name__in=list(names))
+    return set(valid_certificates(on_date=on_date).filter(holders, offering_line__product_category=product_category)
+               .values_list("track", flat=True).distinct())
+
+
 def has_valid_certificate(user: Any, offering_line: Any, on_date: dt.date | None = None) -> bool:
     return valid_certificates(holder=user, offering_line=offering_line, on_date=on_date).exists()
 

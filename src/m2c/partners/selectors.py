@@ -122,8 +122,8 @@ def valid_certificates(*, partner: Partner, product_category: str, on: dt.date |
                        ) -> QuerySet[IndividualCertificate]:
     """Individual certificates valid on ``on`` held by the partner's current staff in the category.
 
-    Recorded here today; the enablement app's certificates (issue 12 item 2) will be written into the same
-    table with ``source="enablement"``, so every reader keeps asking this one selector.
+    These are the certificates recorded in partners; the enablement app's exam certificates count besides
+    them through ``enablement_roles`` (``missing_experts`` asks both).
     """
     day = on or timezone.localdate()
     return IndividualCertificate.objects.filter(
@@ -136,7 +136,28 @@ def missing_experts(*, partner: Partner, product_category: str, on: dt.date | No
     certificate."""
     held = set(valid_certificates(partner=partner, product_category=product_category, on=on)
                .values_list("role", flat=True))
+    if not held.issuperset(REQUIRED_EXPERTS):
+        held |= enablement_roles(partner=partner, product_category=product_category, on=on)
     return [role for role in REQUIRED_EXPERTS if role not in held]
+
+
+def current_staff(partner: Partner, on: dt.date | None = None) -> QuerySet[PartnerStaff]:
+    day = on or timezone.localdate()
+    return partner.staff.filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
+def enablement_roles(*, partner: Partner, product_category: str, on: dt.date | None = None) -> set[str]:
+    """The expert roles the partner's current staff fill with certificates the enablement app issued (exam
+    passes), valid on ``on`` for an offering line of the category: its tracks are the same three roles."""
+    from m2c.enablement import selectors as enablement_selectors
+
+    staff = list(current_staff(partner, on).values_list("user_id", "name"))
+    if not staff:
+        return set()
+    tracks = enablement_selectors.partner_staff_tracks(
+        partner_id=partner.pk, product_category=product_category, on_date=on,
+        user_ids=[user for user, _name in staff if user], names=[name for _user, name in staff])
+    return tracks & set(REQUIRED_EXPERTS)
 
 
 def certification_for(partner: Partner, product_category: str) -> PartnerCertification | None:

@@ -1,7 +1,7 @@
 """Certification per product category (domain.md 8.1, 11.11) and the individual certificates behind it.
 
-Individual certificates are recorded here for now; the enablement app's certificates (courses, exams)
-will feed this table later through ``source``/``external_id`` (see ``selectors.valid_certificates``).
+Individual certificates recorded here count together with the enablement app's certificates (exam passes)
+held by the partner's current staff (``selectors.missing_experts``, through enablement's selector).
 """
 
 from __future__ import annotations
