@@ -18,6 +18,7 @@ from m2c.opportunities import services as opportunities
 from m2c.opportunities.states import TeamRole
 from m2c.partners import services
 from m2c.partners.models import IncentiveAccrual
+from m2c.partners.performance import partner_performance, quarters
 from tests.billing.conftest import TERMS, invoice, pay
 from tests.contracts.conftest import deal, rates, two_site_quote  # noqa: F401 - fixtures reused
 from tests.opportunities import flows
@@ -26,6 +27,13 @@ from .conftest import register
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
+
+
+def _zh(user):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.cookies["m2c_language"] = "zh-hans"
+    client.force_login(user)
+    return client
 
 
 def policies(channel):
@@ -83,9 +91,7 @@ def test_a_won_registered_deal_accrues_and_pays_only_on_collected_cash(channel, 
     created = Event.objects.get(event_type="contracts.contract.created", subject_id=str(contract.pk))
     assert created.payload["registered_partner"] == str(channel.p1.pk)
     # The AR reads it on the contract page (in Chinese) and in the contract API.
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.cookies["m2c_language"] = "zh-hans"
-    client.force_login(deal.ar)
+    client = _zh(deal.ar)
     page = client.get(f"/contracts/{contract.pk}/").content.decode()
     assert "报备合作伙伴" in page and channel.p1.legal_name in page
     assert client.get(f"/api/v1/contracts/{contract.pk}").json()["registered_partner_id"] == str(channel.p1.pk)
@@ -124,6 +130,23 @@ def test_a_won_registered_deal_accrues_and_pays_only_on_collected_cash(channel, 
     services.accrual_pay(actor=channel.cm, accrual=rebate, reference="FK-2026-007")
     rebate.refresh_from_db()
     assert rebate.status == "PAID" and rebate.paid_on == TODAY()
+
+    # The partner's performance per quarter: the won registration, the won pipeline, the cash collected on its
+    # contract, incentives accrued against paid, MDF used against its quota.
+    services.quota_set(actor=channel.cm, partner=channel.p1, period_start=quarters(TODAY())[-1][1],
+                       period_end=quarters(TODAY())[-1][2], amount="80000")
+    figures = partner_performance(channel.p1)["figures"]
+    assert figures["periods"] == [label for label, _s, _e in quarters(TODAY())] and len(figures["periods"]) == 4
+    assert figures["registrations"] == {"WON": [0, 0, 0, 1]}
+    assert figures["won"][-1] == Decimal("10000000.00") and sum(figures["won"]) == Decimal("10000000.00")
+    assert sum(figures["cash"]) == Decimal("3000000.00")
+    assert sum(figures["accrued"]) == Decimal("250000.00") and sum(figures["paid"]) == Decimal("200000.00")
+    assert figures["mdf_quota"][-1] == Decimal("80000.00") and figures["mdf_used"][-1] == 0
+    # Its page draws them for the channel manager and for the partner's own user; another partner gets nothing.
+    page = _zh(channel.cm).get(f"/partners/{channel.p1.pk}/").content.decode()
+    assert 'id="chart-won-cash"' in page and "10000000.0" in page and "赢单与回款" in page
+    assert 'id="chart-registrations"' in _zh(channel.p1_user).get(f"/partners/{channel.p1.pk}/").content.decode()
+    assert _zh(channel.p2_user).get(f"/partners/{channel.p1.pk}/").status_code == 404
 
 
 def test_a_blacklisted_partner_accrues_nothing_on_its_registered_deal(channel, deal):  # noqa: F811

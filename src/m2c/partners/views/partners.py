@@ -20,6 +20,7 @@ from m2c.core.errors import DomainError
 from .. import selectors, services
 from ..forms import PartnerForm, ReasonForm
 from ..models import ExpertRole
+from ..performance import partner_performance
 from ..selectors_channel import mdf_roi
 from ..states import CertificationStatus, PartnerStatus, RegistrationStatus
 
@@ -104,6 +105,9 @@ def partner_detail(request: HttpRequest, partner_id: Any) -> HttpResponse:
         "today": today, "reason_form": ReasonForm(),
         "roi": mdf_roi(partner),  # MDF return (selectors_channel)
     }
+    performance = partner_performance(partner, today=today)
+    context.update(performance=performance["figures"], charts=performance["charts"],
+                   reporting_currency=performance["currency"])
     return render(request, "partners/partner_detail.html", context)
 
 
