@@ -1,5 +1,5 @@
 """A partner's performance per quarter, for its page's charts (issue 12 item 8): registrations by state, the won
-pipeline (contracts of its registered deals), cash collected on those contracts, incentives accrued against paid,
+pipeline (contracts of its registered deals, and of deals it accrued incentives on), cash collected on them, incentives accrued against paid,
 and MDF used against quota. Amounts are in the reporting currency. Reads other apps through their selectors."""
 
 from __future__ import annotations
@@ -69,7 +69,9 @@ def partner_performance(partner: Partner, *, today: dt.date | None = None) -> di
             by_state[status][i] += 1
     state_labels = dict(RegistrationStatus.choices)
     # Won pipeline: the contracts of its registered deals, by signature quarter; cash collected on them.
-    contracts = contract_selectors.contracts_of_partner(partner.pk)
+    # Its contracts: those of deals it registered, and those it accrued incentives on.
+    accrued_on = IncentiveAccrual.objects.filter(partner=partner).values_list("contract_id", flat=True).distinct()
+    contracts = contract_selectors.contracts_of_partner(partner.pk, also=list(accrued_on))
     won = [Decimal(0)] * n
     for c in contracts:
         i = _index(periods, c["signed_on"])

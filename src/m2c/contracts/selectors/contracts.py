@@ -152,8 +152,9 @@ def contracts_of_campaign(campaign_id: Any) -> list[dict[str, Any]]:
         "id", "opportunity_id", "campaign_id", "currency", "signed_on"))
 
 
-def contracts_of_partner(partner_id: Any) -> list[dict[str, Any]]:
-    """The contracts of deals the partner registered (``registered_partner_id``): id, currency, value, value in
-    the reporting currency, signed on. Unscoped: the partners app's selectors scope who asks."""
-    return list(Contract.objects.filter(registered_partner_id=partner_id).values(
+def contracts_of_partner(partner_id: Any, *, also: Any = ()) -> list[dict[str, Any]]:
+    """The contracts of deals the partner registered (``registered_partner_id``), plus the contracts ``also``
+    names: id, currency, value, value in the reporting currency, signed on. Unscoped: the partners app's
+    selectors scope who asks."""
+    return list(Contract.objects.filter(Q(registered_partner_id=partner_id) | Q(pk__in=list(also))).values(
         "id", "currency", "total_value", "total_reporting", "signed_on"))
