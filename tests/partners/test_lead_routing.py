@@ -103,5 +103,6 @@ def test_an_administrator_saves_a_partner_rule_on_the_page_in_chinese(channel, u
     assert response.status_code == 302
     rule = RoutingRule.objects.get(name="医疗行业给金牌伙伴")
     assert rule.target == "partner" and rule.target_partner_id == channel.p1.pk
+    assert channel.p1.legal_name in client.get("/leads/routing/").content.decode()
     edit = client.get(f"/leads/routing/{rule.pk}/").content.decode()
     assert f'value="{channel.p1.pk}" selected' in edit

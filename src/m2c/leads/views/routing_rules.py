@@ -42,8 +42,12 @@ def routing_rule_list(request: HttpRequest) -> HttpResponse:
     _admin(request)
     tiers = dict(Tier.choices)
     rules = list(selectors.routing_rule_list())
+    from m2c.partners import selectors as partner_selectors
+
+    partners = dict(partner_selectors.partner_choices()) if any(r.target_partner_id for r in rules) else {}
     for rule in rules:
         rule.tier_label = tiers.get(rule.tier, rule.tier)  # the tier column has no choices of its own
+        rule.partner_name = partners.get(str(rule.target_partner_id), "") if rule.target_partner_id else ""
     return render(request, "leads/routing/rule_list.html", {"rules": rules})
 
 
