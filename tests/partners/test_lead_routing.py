@@ -49,7 +49,9 @@ def test_a_partner_rule_offers_the_lead_to_a_certified_partner_who_sees_it_in_th
     lead.refresh_from_db()
     assert not LeadOffer.objects.filter(lead=lead, status="OFFERED").exists()
     assert str(channel.p1.pk) in lead.previous_owner_ids
-    assert lead.status in ("ASSIGNED", "QUALIFIED") and LeadOffer.objects.filter(lead=lead).count() == 1
+    assert lead.status == "ASSIGNED" and lead.queue_id == org.east.pk and LeadOffer.objects.filter(lead=lead).count() == 1
+    returned = Event.objects.filter(event_type="leads.lead.returned", subject_id=str(lead.pk)).get()
+    assert returned.reason == "不在我方区域" and returned.payload["sla"] is False
 
 
 def test_a_rule_to_an_uncertified_or_non_compliant_partner_is_skipped_with_its_reason(channel, users, lines, capture, org):  # noqa: F811
