@@ -4,6 +4,8 @@ its reason on the lead's timeline. The partner finds the lead in its portal; a r
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -108,3 +110,17 @@ def test_an_administrator_saves_a_partner_rule_on_the_page_in_chinese(channel, u
     assert channel.p1.legal_name in client.get("/leads/routing/").content.decode()
     edit = client.get(f"/leads/routing/{rule.pk}/").content.decode()
     assert f'value="{channel.p1.pk}" selected' in edit
+
+
+def test_a_lead_the_partner_leaves_unanswered_is_auto_returned_and_re_routed(channel, users, capture, org):  # noqa: F811
+    partner_rule(users, channel.p1)
+    lead = capture(customer_name="松江区妇幼保健院", contact_phone="13800138004", **WARM)
+    offer = LeadOffer.objects.get(lead=lead)
+    assert services.offer_sweep(now=offer.due_at - dt.timedelta(minutes=1)) == 0
+    assert services.offer_sweep(now=offer.due_at + dt.timedelta(minutes=1)) == 1
+    offer.refresh_from_db()
+    lead.refresh_from_db()
+    assert offer.status == "AUTO_RETURNED"
+    assert lead.status == "ASSIGNED" and lead.queue_id == org.east.pk and str(channel.p1.pk) in lead.previous_owner_ids
+    returned = Event.objects.filter(event_type="leads.lead.returned", subject_id=str(lead.pk)).get()
+    assert returned.payload["sla"] is True
