@@ -147,6 +147,12 @@ def test_a_won_registered_deal_accrues_and_pays_only_on_collected_cash(channel, 
     assert 'id="chart-won-cash"' in page and "10000000.0" in page and "赢单与回款" in page
     assert 'id="chart-registrations"' in _zh(channel.p1_user).get(f"/partners/{channel.p1.pk}/").content.decode()
     assert _zh(channel.p2_user).get(f"/partners/{channel.p1.pk}/").status_code == 404
+    # The same figures through the API, for the partner's own user; nothing for another partner's.
+    api = _zh(channel.p1_user).get(f"/api/v1/partners/{channel.p1.pk}/performance").json()
+    assert api["currency"] == "CNY" and api["registrations"] == {"WON": [0, 0, 0, 1]}
+    assert Decimal(api["won"][-1]) == Decimal("10000000") and sum(Decimal(v) for v in api["cash"]) == Decimal("3000000")
+    assert sum(Decimal(v) for v in api["paid"]) == Decimal("200000")
+    assert _zh(channel.p2_user).get(f"/api/v1/partners/{channel.p1.pk}/performance").status_code == 404
 
 
 def test_a_blacklisted_partner_accrues_nothing_on_its_registered_deal(channel, deal):  # noqa: F811

@@ -37,6 +37,7 @@ from .schemas import (
     PartnerOut,
     PartnerReasonIn,
     PartnerStaffOut,
+    PerformanceOut,
     RegistrationFilterIn,
     RegistrationIn,
     RegistrationOut,
@@ -122,6 +123,16 @@ def partner_certifications(request: HttpRequest, partner_id: uuid.UUID):
             summary="Its staff and their individual certificates")
 def partner_staff(request: HttpRequest, partner_id: uuid.UUID):
     return [staff_out(s) for s in selectors.staff_of(_partner(request, partner_id))]
+
+
+@router.get("/partners/{partner_id}/performance", response={200: PerformanceOut, **ERRORS},
+            summary="Its performance per quarter: registrations by state, won pipeline, cash collected, "
+                    "incentives accrued and paid, MDF used and quota")
+def partner_performance(request: HttpRequest, partner_id: uuid.UUID):
+    from .performance import partner_performance as figures_of
+
+    performance = figures_of(_partner(request, partner_id))
+    return {"currency": performance["currency"], **performance["figures"]}
 
 
 def _partner_command(name: str, service: Any, takes_reason: bool, summary: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from pydantic import Field
@@ -201,6 +202,20 @@ class OfferReturnIn(InSchema):
 def offer_out(o: LeadOffer) -> dict[str, Any]:
     return {"id": o.pk, "partner": _partner_ref(o.partner), "lead": o.lead_id, "lead_title": o.lead.title,
             "status": o.status, "offered_at": o.offered_at, "due_at": o.due_at}
+
+
+class PerformanceOut(OutSchema):
+    """A partner's last four quarters (oldest first), amounts in the reporting currency ``currency``."""
+
+    currency: str
+    periods: list[str]
+    registrations: dict[str, list[int]]  # state → registrations submitted per quarter
+    won: list[Decimal]
+    cash: list[Decimal]
+    accrued: list[Decimal]
+    paid: list[Decimal]
+    mdf_quota: list[Decimal]
+    mdf_used: list[Decimal]
 
 
 class CoverageOut(OutSchema):
