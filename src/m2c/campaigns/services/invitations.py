@@ -3,8 +3,10 @@
 Marketing invites customers' contacts or a target list to a campaign. Each address is invited once per
 campaign; an address that opted out (``selectors_responses.email_opted_out``) is skipped, and an email
 already queued for it is not sent if the person opts out before the worker sends it. Every email is
-rendered once in the person's language (the target list's, else the campaign default
-``M2C_CAMPAIGN_LANGUAGE``, Chinese unless set) and carries a signed unsubscribe link.
+rendered once in the person's language and carries a signed unsubscribe link. The language is the
+contact's preferred language, else its customer's (Chinese for a customer in Greater China, English
+elsewhere), for a target-list entry the language its line names; else the campaign default
+``M2C_CAMPAIGN_LANGUAGE`` (Chinese unless set).
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def _targets(actor: User | None, contact_ids: list[Any], customer_ids: list[Any]
         user=actor, contact_ids=_uuids(contact_ids, "contact_ids"), customer_ids=_uuids(customer_ids, "customer_ids")))
     for c in contacts:
         found.append({"email": c.email, "name": c.name, "company": c.customer.legal_name, "contact": c,
-                      "customer": c.customer, "language": ""})
+                      "customer": c.customer, "language": c.preferred_language})
     errors = []
     for index, row in enumerate(targets):
         if not isinstance(row, dict):
