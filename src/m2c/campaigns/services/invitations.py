@@ -34,7 +34,7 @@ from .. import events_responses as events
 from .. import selectors_responses as reads
 from ..models import Campaign, CampaignEmail, Invitation, Registration
 from ..states import ACCEPTS_RESPONSES
-from .consent import unsubscribe_token
+from .consent import confirmation_allowed, unsubscribe_token
 
 INVITE_SALT = "m2c.campaigns.invitation"
 MAX_INVITES = 5000
@@ -192,8 +192,9 @@ def _queue_invitation(invitation: Invitation) -> CampaignEmail:
 
 
 def queue_confirmation(registration: Registration, *, confirmation_url: str) -> CampaignEmail | None:
-    """The registration's confirmation with its QR code (attached when sent); None without an email."""
-    if not registration.email:
+    """The registration's confirmation with its QR code (attached when sent); None without an email or
+    without the event consent the form's box records (``consent.confirmation_allowed``, rule 3)."""
+    if not registration.email or not confirmation_allowed(email=registration.email, campaign=registration.campaign):
         return None
     campaign = registration.campaign
     subject, body = _render("confirmation", registration.language, {
@@ -210,7 +211,9 @@ def campaign_emails_send(limit: int = 200) -> int:
     """Send the pending campaign emails, oldest first (the worker's outbox sweep); returns how many went.
 
     An invitation to an address that opted out after it was queued is not sent (kept as suppressed). A
-    confirmation answers the person's own registration and carries the QR code as an inline PNG.
+    confirmation answers the person's own registration and carries the QR code as an inline PNG; it is sent
+    to an address that opted out of marketing, but not once the person withdrew the event consent the
+    registration recorded (``consent`` rules 1 and 3).
     """
     from ..qr import qr_png
 
@@ -223,6 +226,10 @@ def campaign_emails_send(limit: int = 200) -> int:
         opted_out = reads.opted_out_emails([m.to_email for m in batch if m.kind == CampaignEmail.Kind.INVITATION])
         for mail in batch:
             if mail.kind == CampaignEmail.Kind.INVITATION and mail.to_email in opted_out:
+                CampaignEmail.objects.filter(pk=mail.pk).update(pending=False, suppressed=True)
+                continue
+            if mail.kind == CampaignEmail.Kind.CONFIRMATION and not confirmation_allowed(email=mail.to_email,
+                                                                                          campaign=mail.campaign):
                 CampaignEmail.objects.filter(pk=mail.pk).update(pending=False, suppressed=True)
                 continue
             message = EmailMultiAlternatives(subject=mail.subject, body=mail.body, from_email=settings.DEFAULT_FROM_EMAIL,

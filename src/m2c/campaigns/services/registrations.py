@@ -1,8 +1,9 @@
 """Registration through a campaign's public form and check-in at the door.
 
-A registration records the consent the form asked for (PIPL: the checkbox is required), gets a random
-check-in code (the QR image carries it), is a *registration* response converted into a lead at once,
-and queues its confirmation email. Scanning the code on the check-in page marks attendance once: a
+A registration records the consent the form asked for (PIPL: the checkbox is required; an event grant
+with the form as source and the time, which does not lift a marketing opt-out: ``consent`` rules 2 and
+3), gets a random check-in code (the QR image carries it), is a *registration* response converted into a
+lead at once, and queues its transactional confirmation email. Scanning the code on the check-in page marks attendance once: a
 second scan answers when it was checked in, and another campaign's code is refused naming that campaign.
 """
 
