@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from m2c.campaigns.selectors_journey import customer_journey, next_campaign_for_lead, nurture_list
 from m2c.campaigns.services.responses import response_create
+from m2c.core.models import Role
 from m2c.leads import services as lead_services
 from m2c.leads.capture import load_settings
 from m2c.leads.models import Lead
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, UserFactory
 from tests.leads.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,17 @@ def test_the_nurture_page_in_chinese_and_who_may_not_see_it(journey, users):
     assert client.get("/campaigns/nurture/").status_code == 403
     client.force_login(users.ar_north)
     assert client.get("/campaigns/nurture/").status_code == 403
+
+
+def test_the_api_gives_the_moves_and_the_next_campaign_and_hides_them_from_another_region(journey, api, users, org):
+    body = api(users.marketing).get(f"/customers/{journey['customer'].pk}/journey").json()
+    assert body["stage"] == "evaluation"
+    assert [(m["campaign"], m["campaign_name"], m["response_type"], m["from_stage"], m["to_stage"])
+            for m in body["moves"]] == [
+        ("campus-webinar", "园区网络直播", "registration", "", "interest"),
+        ("campus-workshop", "园区方案评估工作坊", "meeting_request", "interest", "evaluation")]
+    assert body["next_campaign"]["code"] == "campus-decision" and body["next_campaign"]["journey_stage"] == "decision"
+    north_marketing = UserFactory(username="mkt.north", roles=[Role.MARKETING], org_unit=org.north)
+    hidden = api(north_marketing).get(f"/customers/{journey['customer'].pk}/journey")
+    assert hidden.status_code == 404 and "园区" not in hidden.content.decode()
+    assert api(users.ar).get(f"/customers/{journey['customer'].pk}/journey").status_code == 403  # not a campaign reader

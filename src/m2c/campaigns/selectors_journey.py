@@ -59,6 +59,7 @@ def journey_moves(customer_id: Any) -> list[dict[str, Any]]:
     for subject_id, before, after, occurred_at in events:
         response = responses.get(str(subject_id))
         moves.append({
+            "response": response.pk if response else subject_id,
             "at": response.responded_at if response else occurred_at,
             "campaign": response.campaign if response else None,
             "type": response.type if response else "",
