@@ -54,7 +54,7 @@ def test_the_whole_life_cycle_records_one_event_per_move(users, east_budget):
         ("campaigns.campaign.started", "PREPARING", "IN_EXECUTION"),
         ("campaigns.campaign.executed", "IN_EXECUTION", "EXECUTED"),
         ("campaigns.evaluation.due", "", ""),
-        ("campaigns.evaluation.recorded", "", ""),
+        ("campaigns.evaluation.recorded", "DUE", "RECORDED"),  # through the evaluation table
         ("campaigns.campaign.evaluated", "EXECUTED", "EVALUATED"),
         ("campaigns.campaign.closed", "EVALUATED", "CLOSED"),
     ]

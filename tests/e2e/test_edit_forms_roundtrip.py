@@ -359,6 +359,7 @@ NOT_EDIT_FORMS = {
     "campaigns:asset-download": "download", "campaigns:asset-command": "commands (submit, publish, retire…)",
     "campaigns:asset-link": "adds a link", "campaigns:asset-unlink": "command",
     "campaigns:lead-quality": "report (lead-quality feedback per campaign and source)",
+    "campaigns:nurture": "report (each nurtured customer's journey stage and next stage's campaign)",
     "campaigns:register": "public registration (creates)", "campaigns:registered": "confirmation page",
     "campaigns:unsubscribe": "command (records a consent withdrawal)", "campaigns:responses": "list",
     "campaigns:response-convert": "command", "campaigns:checkin": "command (marks attendance)",

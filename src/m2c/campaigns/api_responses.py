@@ -196,12 +196,20 @@ def response_funnel(request: HttpRequest, campaign_id: uuid.UUID):
 
 
 @router.get("/customers/{customer_id}/journey", response={200: CustomerJourneyOut, **ERRORS},
-            summary="A customer's buyer-journey stage and the responses that moved it")
+            summary="A customer's buyer-journey stage, the responses that moved it and the next stage's campaign")
 def customer_journey(request: HttpRequest, customer_id: uuid.UUID):
     from m2c.customers import selectors as customer_selectors
+
+    from .selectors_journey import customer_journey as journey_of
 
     _read(request)
     if not customer_selectors.customer_visible(user=request.user, customer_id=customer_id):
         raise NotFound()
-    return {"customer": customer_id, "stage": reads.customer_journey_stage(customer_id),
-            "moves": reads.journey_moves(customer_id)}
+    journey = journey_of(customer=customer_selectors.customer_get(user=request.user, customer_id=customer_id))
+    following = journey["next_campaign"]
+    return {"customer": customer_id, "stage": journey["stage"] or None, "moves": [
+        {"from_stage": m["from_stage"], "to_stage": m["to_stage"], "at": m["at"], "response": m["response"],
+         "campaign": m["campaign"].code if m["campaign"] else "", "campaign_name": m["campaign"].name if m["campaign"]
+         else "", "response_type": m["type"]} for m in journey["moves"]],
+        "next_campaign": {k: getattr(following, k) for k in ("id", "code", "name", "journey_stage", "start_date",
+                                                             "end_date")} if following else None}

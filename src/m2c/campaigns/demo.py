@@ -168,10 +168,18 @@ RESPONSES = [
 
 
 def _responses(today: dt.date) -> int:
-    """The demo campaigns' registrations (two of them checked in at the roadshow's door) and responses, left
-    for the worker's sweep to convert into leads (found by their reference: loading twice adds nothing)."""
-    from .models import Campaign, CampaignResponse, Registration, RegistrationStatus
+    """The demo campaigns' registrations and responses, left for the worker's sweep to convert into leads
+    (found by their reference: loading twice adds nothing); two of the roadshow's registrants are checked in
+    at its door through the check-in service, which converts their attendance at once as a scan does."""
+    from m2c.core.models import Role, User
+
+    from .models import Campaign, CampaignResponse, Registration
+    from .services.registrations import check_in
     from .services.responses import response_create
+
+    # Whoever scans at the demo's doors: a marketing user (the demo's event staff), else an administrator.
+    door = (User.objects.filter(is_active=True, groups__name=Role.MARKETING).order_by("username").first()
+            or User.objects.filter(is_active=True, is_superuser=True).order_by("username").first())
 
     made = 0
     campaigns = {c.code: c for c in Campaign.objects.filter(code__in={r[0] for r in RESPONSES})}
@@ -189,10 +197,10 @@ def _responses(today: dt.date) -> int:
         response_create(campaign=campaign, type=kind, source="form" if registration else "import", data=contact,
                         responded_at=when, registration=registration, external_ref=ref)
         made += 1
-        if registration is not None and attended:
+        if registration is not None and attended and door is not None:
+            # Through the door's check-in service (the QR scan's path): the registration's event, the
+            # attendance response and its lead, as a real scan leaves them.
             at = timezone.make_aware(dt.datetime.combine(campaign.start_date, dt.time(9, 20 + made)))
-            Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.ATTENDED, checked_in_at=at)
-            response_create(campaign=campaign, type="attendance", source="check_in", data=contact, responded_at=at,
-                            registration=registration, external_ref=f"demo:{code}:attendance:{name}")
+            check_in(campaign=campaign, code=registration.code, actor=door, at=at)
             made += 1
     return made

@@ -146,12 +146,25 @@ class ResponseFunnelOut(OutSchema):
 class JourneyMoveOut(OutSchema):
     from_stage: str
     to_stage: str
-    at: dt.datetime
+    at: dt.datetime = Field(description="When the response that moved the customer was given")
     response: uuid.UUID
-    campaign: str
+    campaign: str = Field(description="The campaign's code")
+    campaign_name: str = ""
+    response_type: str = ""
+
+
+class JourneyNextCampaignOut(OutSchema):
+    id: uuid.UUID
+    code: str
+    name: str
+    journey_stage: str
+    start_date: dt.date
+    end_date: dt.date
 
 
 class CustomerJourneyOut(OutSchema):
     customer: uuid.UUID
     stage: str | None
     moves: list[JourneyMoveOut]
+    next_campaign: JourneyNextCampaignOut | None = Field(
+        None, description="The next stage's campaign in the customer's region and offering lines (the nurture step)")

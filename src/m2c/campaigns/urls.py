@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("new/", views.campaign_create, name="create"),
     path("plan/", views.campaign_plan, name="plan"),
+    path("nurture/", views.nurture, name="nurture"),
     path("budgets/", views.budget_list, name="budgets"),
     path("budgets/new/", views.budget_create, name="budget-create"),
     path("budgets/<uuid:budget_id>/", views.budget_detail, name="budget"),

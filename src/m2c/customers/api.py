@@ -77,6 +77,7 @@ def contact_out(c: Contact) -> dict[str, Any]:
         "phone": c.phone,
         "consent_email": c.consent_email,
         "consent_phone": c.consent_phone,
+        "language": c.language,
         "active": c.active,
         "created_at": c.created_at,
     }

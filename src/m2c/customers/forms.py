@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from m2c.core.forms import DomainErrorFormMixin, M2CForm, MoneyAmountField  # noqa: F401 (re-exported)
 from m2c.core.models import OrgUnit, Role, User
 
-from .models import ComplianceStatus, CreditRating, DecisionRole, Industry, Territory, Tier
+from .models import ComplianceStatus, ContactLanguage, CreditRating, DecisionRole, Industry, Territory, Tier
 
 
 class CustomerForm(M2CForm):
@@ -66,6 +66,8 @@ class ContactForm(M2CForm):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     consent_email = forms.BooleanField(label=_("Consents to email"), required=False)
     consent_phone = forms.BooleanField(label=_("Consents to calls"), required=False)
+    language = forms.ChoiceField(label=_("Preferred language"), required=False,
+                                 choices=[("", _("As the customer's country")), *ContactLanguage.choices])
 
 
 class TerritoryForm(M2CForm):

@@ -83,6 +83,8 @@ SCHEMA = Schema([
     Field("contact_email", gettext_lazy("Contact email"), ("邮箱", "电子邮箱", "email", "emailaddress", "mail")),
     Field("consent_email", gettext_lazy("Consents to email"), ("同意邮件", "consentemail", "emailoptin"), BOOL),
     Field("consent_phone", gettext_lazy("Consents to calls"), ("同意电话", "consentphone", "phoneoptin"), BOOL),
+    Field("contact_language", gettext_lazy("Contact language"), ("语言", "联系人语言", "沟通语言", "language", "lang",
+          "preferredlanguage", "contactlanguage")),
     Field("do_not_email", gettext_lazy("Do not email"), ("不发邮件", "拒收邮件", "donotemail", "emailoptout"), BOOL),
     Field("do_not_call", gettext_lazy("Do not call"), ("勿电话", "拒接电话", "donotcall", "calloptout"), BOOL),
     Field("external_id", gettext_lazy("External id"), ("编号", "客户编号", "外部编号", "id", "accountid", "externalid")),
@@ -133,7 +135,8 @@ class CustomerClient:
         if not name:
             return False
         values: dict[str, Any] = {"name": name}
-        for source, target in (("contact_title", "title"), ("contact_phone", "phone"), ("contact_email", "email")):
+        for source, target in (("contact_title", "title"), ("contact_phone", "phone"), ("contact_email", "email"),
+                               ("contact_language", "language")):
             if data.get(source):
                 values[target] = data[source]
         if data.get("do_not_email") or data.get("consent_email") is not None:

@@ -157,6 +157,17 @@ class DecisionRole(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class ContactLanguage(models.TextChoices):
+    """The language a contact reads our emails in (the languages the system ships)."""
+
+    ZH_HANS = "zh-hans", pgettext_lazy("language", "Chinese")
+    EN = "en", pgettext_lazy("language", "English")
+
+
+# Where a customer's contacts read Chinese when they set no language of their own (the customer's country).
+CHINESE_COUNTRIES = frozenset({"CN", "HK", "MO", "TW"})
+
+
 class Contact(TrackedModel):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer"))
     name = models.CharField(_("name"), max_length=120)
@@ -169,6 +180,9 @@ class Contact(TrackedModel):
     consent_email = models.BooleanField(_("consents to email"), default=False)
     consent_phone = models.BooleanField(_("consents to calls"), default=False)
     consent_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+    language = models.CharField(_("preferred language"), max_length=10, choices=ContactLanguage.choices, blank=True,
+                                help_text=_("Emails to the contact are written in it; empty: the customer's country "
+                                            "decides (Chinese in Greater China, else English)."))
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -178,6 +192,16 @@ class Contact(TrackedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def preferred_language(self) -> str:
+        """The contact's own language, else the customer's (by its country): what emails to it are written in."""
+        if self.language:
+            return self.language
+        country = (self.customer.country or "").upper()
+        if not country:
+            return ""
+        return ContactLanguage.ZH_HANS if country in CHINESE_COUNTRIES else ContactLanguage.EN
 
 
 class Territory(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field
 
@@ -93,6 +94,7 @@ class ContactIn(InSchema):
     phone: str = Field("", max_length=40, description="Any format; stored as E.164 (default region CN)")
     consent_email: bool = False
     consent_phone: bool = False
+    language: Literal["", "zh-hans", "en"] = Field("", description="Preferred language of emails; empty: by the customer's country")
 
 
 class ContactPatch(InSchema):
@@ -103,6 +105,7 @@ class ContactPatch(InSchema):
     phone: str | None = Field(None, max_length=40)
     consent_email: bool | None = None
     consent_phone: bool | None = None
+    language: Literal["", "zh-hans", "en"] | None = None
     active: bool | None = None
 
 
@@ -116,6 +119,7 @@ class ContactOut(OutSchema):
     phone: str
     consent_email: bool
     consent_phone: bool
+    language: str
     active: bool
     created_at: dt.datetime
 

@@ -27,7 +27,16 @@ from m2c.core.selectors import user_resolve
 from m2c.core.services import model_update
 
 from . import events
-from .models import ComplianceStatus, Contact, CreditRating, Customer, DecisionRole, Industry, Tier
+from .models import (
+    ComplianceStatus,
+    Contact,
+    ContactLanguage,
+    CreditRating,
+    Customer,
+    DecisionRole,
+    Industry,
+    Tier,
+)
 from .search import index_customers
 
 EDITOR_ROLES = (Role.MARKETING, Role.AR, Role.SR, Role.FINANCE)
@@ -347,7 +356,12 @@ def customer_update(*, customer: Customer, actor: Actor, expected_version: int |
 
 # --- contacts -------------------------------------------------------------------------------------
 
-CONTACT_FIELDS = ("name", "title", "decision_role", "email", "phone", "consent_email", "consent_phone", "active")
+CONTACT_FIELDS = ("name", "title", "decision_role", "email", "phone", "consent_email", "consent_phone", "active",
+                  "language")
+# What people write for a language (forms, the API, imported files), to the code we store.
+LANGUAGE_WORDS = {"zh-hans": "zh-hans", "zh": "zh-hans", "zh-cn": "zh-hans", "cn": "zh-hans", "chinese": "zh-hans",
+                  "中文": "zh-hans", "简体中文": "zh-hans", "汉语": "zh-hans", "en": "en", "en-us": "en", "en-gb": "en",
+                  "english": "en", "英文": "en", "英语": "en", "": ""}
 
 
 def _clean_contact(data: dict[str, Any], errors: FieldErrors, *, phone_region: str = "CN") -> dict[str, Any]:
@@ -383,6 +397,12 @@ def _clean_contact(data: dict[str, Any], errors: FieldErrors, *, phone_region: s
             phone = errors.run(normalize_phone, value, region=phone_region, field=key)
             if phone is not None:
                 clean[key] = phone
+        elif key == "language":
+            code = LANGUAGE_WORDS.get(str(value or "").strip().lower().replace("_", "-"))
+            if code is None:
+                errors.add(key, _("Choose one of: %(v)s.") % {"v": ", ".join(ContactLanguage.values)})
+            else:
+                clean[key] = code
         else:
             clean[key] = bool(value)
     return clean

@@ -82,8 +82,16 @@ def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
         request,
         "customers/customer_detail.html",
         {"customer": customer, "contacts": contacts, "timeline": timeline, "contact_form": ContactForm(),
-         "exposure": _exposure(customer)},
+         "exposure": _exposure(customer), "journey": _journey(customer)},
     )
+
+
+def _journey(customer: Any) -> Any:
+    """The customer's buyer-journey stage, the responses that moved it and the next stage's campaign,
+    read from the campaigns app."""
+    from m2c.campaigns.selectors_journey import customer_journey
+
+    return customer_journey(customer=customer)
 
 
 def _exposure(customer: Any) -> Any:
@@ -175,6 +183,6 @@ def contact_create(request: HttpRequest, customer_id: str) -> HttpResponse:
         request,
         "customers/customer_detail.html",
         {"customer": customer, "contacts": contacts, "timeline": timeline, "contact_form": form, "show_contact_form": True,
-         "exposure": _exposure(customer)},
+         "exposure": _exposure(customer), "journey": _journey(customer)},
         status=422,
     )

@@ -86,6 +86,8 @@ SECTIONS = (
                     frozenset({Role.MARKETING, Role.EXECUTIVE}), child=True),
             NavItem("campaigns-responses", _("Campaign responses"), "person-raised-hand", "campaigns",
                     "campaigns:responses", frozenset({Role.MARKETING, Role.EXECUTIVE}), child=True),
+            NavItem("campaigns-nurture", _("Nurture list"), "signpost-2", "campaigns", "campaigns:nurture",
+                    frozenset({Role.MARKETING, Role.EXECUTIVE}), child=True),
             NavItem("enablement", _("Enablement"), "mortarboard", "enablement", "enablement:index"),
             NavItem("leads", _("Leads"), "funnel", "leads", "leads:list"),
             NavItem("leads-mine", _("My leads"), "person-check", "leads", "leads:mine",

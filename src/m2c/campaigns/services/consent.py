@@ -1,5 +1,19 @@
 """Consent (PIPL): every grant and withdrawal as an immutable row with its source, time and evidence,
-and the signed unsubscribe link every campaign email carries."""
+and the signed unsubscribe link every campaign email carries.
+
+The rules for who may be emailed what (each tested both ways in ``tests/campaigns/test_consent_rules.py``):
+
+1. **Marketing email** (invitations) goes only to an address whose newest *marketing-email* row is not a
+   withdrawal (``selectors_responses.opted_out_emails``). Unsubscribing is such a withdrawal, everywhere.
+2. **A public registration is a fresh, explicit act** for *that* event: the required consent box records
+   an *event* grant (source: the web form, the time, the box's text and the client as evidence). It is a
+   grant for that campaign's processing only: it does not lift a marketing opt-out. Only the form's
+   separate, optional "send me invitations" box, ticked, records a new marketing grant.
+3. **The registration's confirmation** (the QR code) is transactional: it answers the person's own
+   request and may go to an address that opted out of marketing, but only while the newest *event* row
+   for that address and campaign is a grant, i.e. the box was ticked and not withdrawn since
+   (:func:`confirmation_allowed`, checked when queued and again when the outbox sends it).
+"""
 
 from __future__ import annotations
 
@@ -45,6 +59,21 @@ def consent_record(*, subject: str, purpose: str, granted: bool, source: str, ev
         core_events.record(events.CONSENT_RECORDED, campaign, payload={
             "subject_kind": kind, "purpose": purpose, "granted": bool(granted), "source": source})
     return row
+
+
+def confirmation_allowed(*, email: str, campaign: Campaign) -> bool:
+    """Rule 3: the address's newest event-consent row for ``campaign`` is a grant (the registration form's
+    consent box was ticked and not withdrawn since). A marketing opt-out does not matter here."""
+    try:
+        value = normalize_email(email)
+    except ValidationFailed:
+        return False
+    if not value:
+        return False
+    newest = (Consent.objects.filter(subject_kind=ConsentSubject.EMAIL, subject=value, purpose=ConsentPurpose.EVENT,
+                                     campaign=campaign)
+              .order_by("-recorded_at", "-id").values_list("granted", flat=True).first())
+    return bool(newest)
 
 
 def unsubscribe_token(*, email: str, campaign: Campaign | None) -> str:

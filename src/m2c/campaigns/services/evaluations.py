@@ -25,6 +25,7 @@ from ..attribution import SOURCED, cash_roi
 from ..lead_quality import campaign_lead_quality, snapshot
 from ..models import CHECKPOINT_DAYS, Campaign, CampaignEvaluation, Checkpoint
 from ..states import CampaignStatus
+from ..states_evaluations import EVALUATION_MACHINE
 from .campaigns import _require, campaign_evaluate
 
 S = CampaignStatus
@@ -108,15 +109,15 @@ def evaluation_record(*, evaluation: CampaignEvaluation, actor: Actor, review: s
     if locked.status == CampaignEvaluation.Status.RECORDED:
         raise Conflict(_("This evaluation is already recorded."), code="evaluation_recorded")
     campaign = locked.campaign
-    locked.figures = campaign_figures(campaign, on=today)
-    locked.review = review
-    locked.status = CampaignEvaluation.Status.RECORDED
-    locked.recorded_at = timezone.now()
-    locked.recorded_by = authenticated(actor)
-    locked.save()
-    core_events.record(events.EVALUATION_RECORDED, campaign, actor=actor, payload={
-        "evaluation": locked.pk, "checkpoint": locked.checkpoint, "cash_roi": locked.figures.get("cash_roi"),
-        "valid_leads": locked.figures["actuals"]["valid_leads"]})
+    figures = campaign_figures(campaign, on=today)
+    # DUE → RECORDED through the table (states_evaluations): the row is already locked above.
+    EVALUATION_MACHINE.apply(locked, CampaignEvaluation.Status.RECORDED, actor=actor, held=True, subject=campaign,
+                             context={"review": review},
+                             changes={"figures": figures, "review": review, "recorded_at": timezone.now(),
+                                      "recorded_by": authenticated(actor)},
+                             payload={"evaluation": locked.pk, "checkpoint": locked.checkpoint,
+                                      "cash_roi": figures.get("cash_roi"),
+                                      "valid_leads": figures["actuals"]["valid_leads"]})
     if locked.checkpoint == Checkpoint.T30 and campaign.status == S.EXECUTED:
         campaign_evaluate(campaign=campaign, actor=actor)
     evaluation.__dict__.update({k: getattr(locked, k) for k in ("figures", "review", "status", "recorded_at")})

@@ -3,8 +3,10 @@
 Marketing invites customers' contacts or a target list to a campaign. Each address is invited once per
 campaign; an address that opted out (``selectors_responses.email_opted_out``) is skipped, and an email
 already queued for it is not sent if the person opts out before the worker sends it. Every email is
-rendered once in the person's language (the target list's, else the campaign default
-``M2C_CAMPAIGN_LANGUAGE``, Chinese unless set) and carries a signed unsubscribe link.
+rendered once in the person's language and carries a signed unsubscribe link. The language is the
+contact's preferred language, else its customer's (Chinese for a customer in Greater China, English
+elsewhere), for a target-list entry the language its line names; else the campaign default
+``M2C_CAMPAIGN_LANGUAGE`` (Chinese unless set).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from .. import events_responses as events
 from .. import selectors_responses as reads
 from ..models import Campaign, CampaignEmail, Invitation, Registration
 from ..states import ACCEPTS_RESPONSES
-from .consent import unsubscribe_token
+from .consent import confirmation_allowed, unsubscribe_token
 
 INVITE_SALT = "m2c.campaigns.invitation"
 MAX_INVITES = 5000
@@ -103,7 +105,7 @@ def _targets(actor: User | None, contact_ids: list[Any], customer_ids: list[Any]
         user=actor, contact_ids=_uuids(contact_ids, "contact_ids"), customer_ids=_uuids(customer_ids, "customer_ids")))
     for c in contacts:
         found.append({"email": c.email, "name": c.name, "company": c.customer.legal_name, "contact": c,
-                      "customer": c.customer, "language": ""})
+                      "customer": c.customer, "language": c.preferred_language})
     errors = []
     for index, row in enumerate(targets):
         if not isinstance(row, dict):
@@ -190,8 +192,9 @@ def _queue_invitation(invitation: Invitation) -> CampaignEmail:
 
 
 def queue_confirmation(registration: Registration, *, confirmation_url: str) -> CampaignEmail | None:
-    """The registration's confirmation with its QR code (attached when sent); None without an email."""
-    if not registration.email:
+    """The registration's confirmation with its QR code (attached when sent); None without an email or
+    without the event consent the form's box records (``consent.confirmation_allowed``, rule 3)."""
+    if not registration.email or not confirmation_allowed(email=registration.email, campaign=registration.campaign):
         return None
     campaign = registration.campaign
     subject, body = _render("confirmation", registration.language, {
@@ -208,7 +211,9 @@ def campaign_emails_send(limit: int = 200) -> int:
     """Send the pending campaign emails, oldest first (the worker's outbox sweep); returns how many went.
 
     An invitation to an address that opted out after it was queued is not sent (kept as suppressed). A
-    confirmation answers the person's own registration and carries the QR code as an inline PNG.
+    confirmation answers the person's own registration and carries the QR code as an inline PNG; it is sent
+    to an address that opted out of marketing, but not once the person withdrew the event consent the
+    registration recorded (``consent`` rules 1 and 3).
     """
     from ..qr import qr_png
 
@@ -221,6 +226,10 @@ def campaign_emails_send(limit: int = 200) -> int:
         opted_out = reads.opted_out_emails([m.to_email for m in batch if m.kind == CampaignEmail.Kind.INVITATION])
         for mail in batch:
             if mail.kind == CampaignEmail.Kind.INVITATION and mail.to_email in opted_out:
+                CampaignEmail.objects.filter(pk=mail.pk).update(pending=False, suppressed=True)
+                continue
+            if mail.kind == CampaignEmail.Kind.CONFIRMATION and not confirmation_allowed(email=mail.to_email,
+                                                                                          campaign=mail.campaign):
                 CampaignEmail.objects.filter(pk=mail.pk).update(pending=False, suppressed=True)
                 continue
             message = EmailMultiAlternatives(subject=mail.subject, body=mail.body, from_email=settings.DEFAULT_FROM_EMAIL,

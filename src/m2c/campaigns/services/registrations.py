@@ -1,13 +1,15 @@
 """Registration through a campaign's public form and check-in at the door.
 
-A registration records the consent the form asked for (PIPL: the checkbox is required), gets a random
-check-in code (the QR image carries it), is a *registration* response converted into a lead at once,
-and queues its confirmation email. Scanning the code on the check-in page marks attendance once: a
+A registration records the consent the form asked for (PIPL: the checkbox is required; an event grant
+with the form as source and the time, which does not lift a marketing opt-out: ``consent`` rules 2 and
+3), gets a random check-in code (the QR image carries it), is a *registration* response converted into a
+lead at once, and queues its transactional confirmation email. Scanning the code on the check-in page marks attendance once: a
 second scan answers when it was checked in, and another campaign's code is refused naming that campaign.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core import signing
@@ -117,9 +119,12 @@ def can_check_in(user: Any, campaign: Campaign) -> bool:
                 or (campaign.created_by_id and campaign.created_by_id == user.pk))
 
 
-def check_in(*, campaign: Campaign, code: str, actor: User) -> tuple[Registration, bool]:
+def check_in(*, campaign: Campaign, code: str, actor: User, at: dt.datetime | None = None) -> tuple[Registration, bool]:
     """Mark attendance for the registration ``code`` names: (registration, True) the first time,
-    (registration, False) when it was already checked in. Another campaign's code is refused."""
+    (registration, False) when it was already checked in. Another campaign's code is refused.
+
+    ``at`` is when the person came in (now by default; a scanner that was offline, or the demo's past
+    events, give the time of the scan)."""
     if not can_check_in(actor, campaign):
         raise PermissionDenied(_("Your role cannot check people in."))
     text = str(code or "").strip()
@@ -139,7 +144,9 @@ def check_in(*, campaign: Campaign, code: str, actor: User) -> tuple[Registratio
                            field="code", code="registration_other_campaign")
         if registration.status == RegistrationStatus.ATTENDED:
             return registration, False
-        now = timezone.now()
+        now = at or timezone.now()
+        if timezone.is_naive(now):
+            now = timezone.make_aware(now)
         REGISTRATION_MACHINE.apply(registration, RegistrationStatus.ATTENDED, actor=actor, held=True,
                                    changes={"checked_in_at": now, "checked_in_by": actor},
                                    payload={"registration": str(registration.pk), "campaign": campaign.code})

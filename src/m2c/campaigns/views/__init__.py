@@ -30,5 +30,6 @@ from .campaigns import (  # noqa: F401
 from .checkin import checkin  # noqa: F401
 from .evaluations import evaluation_record  # noqa: F401
 from .lead_quality import lead_quality_report  # noqa: F401
+from .nurture import nurture  # noqa: F401
 from .plan import campaign_plan  # noqa: F401
 from .responses import invite, register, registered, response_convert, response_list, unsubscribe  # noqa: F401

@@ -23,13 +23,13 @@ from ..states import LEAD_MACHINE, LeadStatus
 
 
 def _next_campaign(lead: Any) -> Any:
-    """For a lead in nurture: the next journey stage's campaign to invite it to (one journey, not fragments)."""
+    """For a lead in nurture: the next journey stage's campaign to invite it to (one journey, not fragments),
+    from its customer's journey stage when the customer has one, else the lead's."""
     if lead.status not in (LeadStatus.RECYCLED, LeadStatus.NURTURING):
         return None
-    from m2c.campaigns.selectors import next_campaign_for
+    from m2c.campaigns.selectors_journey import next_campaign_for_lead
 
-    return next_campaign_for(stage=lead.journey_stage, region=lead.region,
-                             offering_line_ids=[line.pk for line in lead.offering_lines.all()])
+    return next_campaign_for_lead(lead)
 
 
 def _detail_context(request: HttpRequest, lead: Any, **extra: Any) -> dict[str, Any]:
