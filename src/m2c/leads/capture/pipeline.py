@@ -271,7 +271,7 @@ def capture(
             corrected = correct_invalid(lead_id, items[i], actor)
             outcomes[i].status, outcomes[i].invalid_reasons = corrected.status, list(corrected.invalid_reasons or [])  # type: ignore[union-attr]
         if notify and assigned:
-            _notify_assignees(assigned)
+            _notify_assignees(assigned, {row["id"]: row for row in lead_rows})
     return [o for o in outcomes if o is not None]
 
 
@@ -324,7 +324,8 @@ def _insert_events(rows: list[dict[str, Any]]) -> None:
     bulk.insert(Event, rows)
 
 
-def _notify_assignees(assigned: dict[Any, list[Any]]) -> None:
+def _notify_assignees(assigned: dict[Any, list[Any]], stored: dict[Any, dict[str, Any]]) -> None:
+    """Tell each new owner; a single lead's title and accept deadline come from the row just stored."""
     from django.urls import reverse
 
     from m2c.core.notifications import message, notify
@@ -335,9 +336,8 @@ def _notify_assignees(assigned: dict[Any, list[Any]]) -> None:
         if user is None:
             continue
         if len(lead_ids) == 1:
-            lead = Lead.objects.filter(pk=lead_ids[0]).only("id", "title", "accept_due_at").first()
-            if lead is None:
-                continue
+            row = stored[lead_ids[0]]
+            lead = Lead(id=row["id"], title=row.get("title") or "", accept_due_at=row.get("accept_due_at"))
             notify(user, title=message(gettext_noop("New lead for you: %(title)s"), title=lead.title),
                    body=message(gettext_noop("Accept or return it by %(due)s."), due=timezone.localtime(
                        lead.accept_due_at).strftime("%Y-%m-%d %H:%M") if lead.accept_due_at else "—"),
