@@ -21,8 +21,8 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from m2c.leads.capture import forget_shared_reference
 from m2c.core.notifications import Notification
+from m2c.leads.capture import forget_shared_reference
 from m2c.leads.models import IdempotencyRecord, Lead, RoutingRule
 
 pytestmark = pytest.mark.django_db

@@ -137,11 +137,20 @@ def candidate_sql(column: str, statuses: int) -> str:
     open lead of the window, for every key column of every batch: the cost grew with the store (a
     200,000-lead store took 27 s of candidate queries per 20,000 imported rows). The unary ``+`` keeps
     status and created_at out of index selection, so the lookup stays on the key column's index.
+    The text is built once per database vendor, column and number of statuses.
     """
-    plus = "+" if connection.vendor == "sqlite" else ""
-    table = connection.ops.quote_name(Lead._meta.db_table)
-    return (f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM {table} WHERE {_any_of(column)} "  # noqa: S608 - names from the model
+    key = (connection.vendor, column, statuses)
+    found = _CANDIDATE_SQL.get(key)
+    if found is None:
+        plus = "+" if connection.vendor == "sqlite" else ""
+        table = connection.ops.quote_name(Lead._meta.db_table)
+        found = _CANDIDATE_SQL[key] = (
+            f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM {table} WHERE {_any_of(column)} "  # noqa: S608 - names from the model
             f"AND {plus}status {_status_marks(statuses)} AND {plus}created_at >= %s")
+    return found
+
+
+_CANDIDATE_SQL: dict[tuple[str, str, int], str] = {}
 
 
 def load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool, *, include_invalid: bool = False) -> None:
