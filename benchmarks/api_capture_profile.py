@@ -1,7 +1,7 @@
 """Where the CPU time of one ``POST /api/v1/leads`` goes, in one process, through the whole WSGI stack.
 
     python -m benchmarks.api_capture_profile [--requests 400] [--profile] [--top 40] [--mode leads|me]
-                                             [--pg postgres://postgres@127.0.0.1:5432/]
+                                             [--pg postgres://postgres@127.0.0.1:5432/] [--reuse] [--src DIR]
 
 A fresh PostgreSQL database (m2c_bench_capture_prof) gets the demo reference data and a marketing user
 with an API token, as ``benchmarks.api_capture`` sets it up. Then the requests are sent straight to
@@ -103,6 +103,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--pg", default=PG_DEFAULT)
     parser.add_argument("--reuse", action="store_true", help="keep the database of the last run")
+    parser.add_argument("--src", help="profile the m2c package under this folder instead (e.g. an older checkout's src)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:  # the measured process, with the benchmark database's environment
@@ -132,8 +133,9 @@ def main() -> None:
                "--top", str(args.top), "--child", f"{token} {path}"]
         if args.profile:
             cmd.append("--profile")
-        subprocess.run(cmd, env={**env, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parent.parent),
-                                                                           env["PYTHONPATH"]])}, check=True)
+        paths = [str(Path(args.src).resolve())] if args.src else []
+        paths += [str(Path(__file__).resolve().parent.parent), env["PYTHONPATH"]]
+        subprocess.run(cmd, env={**env, "PYTHONPATH": os.pathsep.join(paths)}, check=True)
     finally:
         path.unlink(missing_ok=True)
 
