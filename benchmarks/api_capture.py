@@ -135,6 +135,9 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=1500, help="bodies generated per second of the run (an upper bound)")
     parser.add_argument("--pg", default=PG_DEFAULT)
     parser.add_argument("--reuse", action="store_true", help="keep the database of the last run (no migrate)")
+    parser.add_argument("--seed", type=int, default=11,
+                        help="seed of the measured leads; with --reuse give each run its own, or its leads merge "
+                             "into those of the earlier run with the same seed instead of being new")
     parser.add_argument("--src", help="serve the m2c package under this folder instead (e.g. an older checkout's src)")
     parser.add_argument("--set", action="append", default=[], metavar="M2C_NAME=VALUE",
                         help="an environment setting for the server (repeatable), e.g. M2C_PG_PREPARED=0")
@@ -161,7 +164,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="m2c-api-capture-"))
     warm_bodies, bodies = work / "warm.jsonl", work / "bodies.jsonl"
     write_bodies(warm_bodies, 3000, seed=7)
-    write_bodies(bodies, int(args.rate * args.seconds), seed=11)
+    write_bodies(bodies, int(args.rate * args.seconds), seed=args.seed)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -193,7 +196,7 @@ def _wait_up(url: str, token: str) -> None:
     import http.client
 
     host, port = url.removeprefix("http://").split(":")
-    deadline = time.time() + 60
+    deadline = time.time() + 300  # a shared machine under load can take minutes to start gunicorn
     while time.time() < deadline:
         try:
             c = http.client.HTTPConnection(host, int(port), timeout=5)

@@ -147,3 +147,27 @@ def test_a_preloaded_index_answers_without_queries(db, django_assert_num_queries
         index.prefetch([keys_of(name="申江大学")])
         row, match = index.resolve(keys_of(name="申江大学"))
     assert row.id == customer.pk and match.keys == ["name"]
+
+
+def test_one_lookup_reads_by_id_code_name_and_contained_core(db, users, django_assert_num_queries):
+    """The prefetch is hand-written SQL (one statement, lists as one parameter each): it must read what the
+    ORM filter read (ids, credit codes, normalised names, names containing a core fragment), with each
+    row's ids as UUIDs, and nothing else."""
+    by_id = _customer("东湖光电有限公司", tier="named", ar_owner=users.ar, org_unit=users.ar.org_unit)
+    by_code = _customer("西山水泥有限公司", credit_code="91310000MA1FL4CT3U")
+    by_core = _customer("上海华信燃气有限公司")
+    by_name = _customer("南岭港务集团有限公司")
+    _customer("北辰精密制造有限公司")
+    index = CustomerIndex()
+    probes = [Keys(customer_id=by_id.pk), keys_of(credit_code="91310000ma1fl4ct3u"),
+              keys_of(name="华信燃气（上海）股份有限公司"), keys_of(name="南岭港务集团有限公司")]
+    with django_assert_num_queries(1):
+        index.prefetch(probes)
+    assert set(index.by_id) == {by_id.pk, by_code.pk, by_core.pk, by_name.pk}
+    row = index.by_id[by_id.pk]
+    assert row.id == by_id.pk and row.tier == "named" and row.legal_name == "东湖光电有限公司"
+    assert row.ar_owner_id == users.ar.pk and row.org_unit_id == users.ar.org_unit_id is not None
+    assert row.customer_group_id == by_id.customer_group_id
+    assert index.resolve(probes[2])[0].id == by_core.pk
+    assert index.resolve(keys_of(credit_code="91310000MA1FL4CT3U"))[0].id == by_code.pk
+    assert index.resolve(probes[3]) == (index.by_id[by_name.pk], index.resolve(probes[3])[1])

@@ -9,8 +9,6 @@ per batch), plus the leads of the batch itself, so the cost grows with the batch
 from __future__ import annotations
 
 import datetime as dt
-import json
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -118,23 +116,18 @@ CANDIDATE_KEYS = (("credit_code", "credit_code"), ("normalized_name", "normalize
                   ("contact_email", "email"), ("contact_phone", "phone"), ("email_domain", "domain"), ("block_key", "block"))
 
 
-def _any_of(column: str) -> str:
-    """``column`` equal to one of the values in one parameter (see :func:`_values_param`).
-
-    One parameter for a whole list keeps the statement text the same from batch to batch. With one
-    placeholder per value every batch compiled a new statement of thousands of parameters, and the
-    sqlite3 module keeps the last 128 compiled statements: a 1,000,000-row import held several hundred
-    megabytes of them.
-    """
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)"
-    return f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608 - a column name from the model
+_any_of = bulk.any_of
+_values_param = bulk.values_param
 
 
-def _values_param(values: list[Any]) -> Any:
-    if connection.vendor == "postgresql":
-        return list(values)
-    return json.dumps([str(v) for v in values])
+def _status_marks(statuses: int) -> str:
+    # PostgreSQL: the statuses as one array parameter, so the statement keeps few parameters and
+    # psycopg reuses its parsed form (it re-parses statements of more than 50 parameters every time).
+    return "= ANY(%s)" if connection.vendor == "postgresql" else f"IN ({', '.join(['%s'] * statuses)})"
+
+
+def _status_params(statuses: list[str]) -> list[Any]:
+    return [list(statuses)] if connection.vendor == "postgresql" else list(statuses)
 
 
 def candidate_sql(column: str, statuses: int) -> str:
@@ -144,12 +137,20 @@ def candidate_sql(column: str, statuses: int) -> str:
     open lead of the window, for every key column of every batch: the cost grew with the store (a
     200,000-lead store took 27 s of candidate queries per 20,000 imported rows). The unary ``+`` keeps
     status and created_at out of index selection, so the lookup stays on the key column's index.
+    The text is built once per database vendor, column and number of statuses.
     """
-    plus = "+" if connection.vendor == "sqlite" else ""
-    table = connection.ops.quote_name(Lead._meta.db_table)
-    status_marks = ", ".join(["%s"] * statuses)
-    return (f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM {table} WHERE {_any_of(column)} "  # noqa: S608 - names from the model
-            f"AND {plus}status IN ({status_marks}) AND {plus}created_at >= %s")
+    key = (connection.vendor, column, statuses)
+    found = _CANDIDATE_SQL.get(key)
+    if found is None:
+        plus = "+" if connection.vendor == "sqlite" else ""
+        table = connection.ops.quote_name(Lead._meta.db_table)
+        found = _CANDIDATE_SQL[key] = (
+            f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM {table} WHERE {_any_of(column)} "  # noqa: S608 - names from the model
+            f"AND {plus}status {_status_marks(statuses)} AND {plus}created_at >= %s")
+    return found
+
+
+_CANDIDATE_SQL: dict[tuple[str, str, int], str] = {}
 
 
 def load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool, *, include_invalid: bool = False) -> None:
@@ -162,6 +163,7 @@ def load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool, 
     since = connection.ops.adapt_datetimefield_value(ref.window_start)
     to_db = bulk._converter(Lead._meta.pk)
     from_db = _uuid_reader()
+    status_params = _status_params(statuses)
     rows: dict[Any, tuple] = {}
     statement: list[str] = []
     params: list[Any] = []
@@ -169,10 +171,10 @@ def load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool, 
         values = sorted({getattr(p.keys, attr) for p in items} - {""})
         if values:
             statement.append(candidate_sql(column, len(statuses)))
-            params += [_values_param(values), *statuses, since]
+            params += [_values_param(values), *status_params, since]
     if customers:
         statement.append(candidate_sql("customer_id", len(statuses)))
-        params += [_values_param([to_db(c) for c in customers]), *statuses, since]
+        params += [_values_param([to_db(c) for c in customers]), *status_params, since]
     if statement:
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(statement), params)
@@ -204,10 +206,7 @@ def load_candidates(items: list[Prepared], ref: Reference, pool: CandidatePool, 
             )
 
 
-def _uuid_reader() -> Any:
-    if connection.features.has_native_uuid_field:
-        return lambda v: v
-    return lambda v: uuid.UUID(v) if isinstance(v, str) else v
+_uuid_reader = bulk.uuid_reader
 
 
 def best_match(p: Prepared, pool: CandidatePool, match_threshold: int,

@@ -51,6 +51,7 @@ class Outcome:
     owner_id: Any = None
     invalid_reasons: list[str] = field(default_factory=list)
     row: dict[str, Any] | None = None  # the lead's stored column values (attnames), when one was stored
+    owner: User | None = None  # the person it was routed to, as read once to notify them
 
 
 
@@ -270,18 +271,22 @@ def capture(
                                  to_state=status))
         outcomes[i] = outcome
     if not dry_run:
-        bulk.insert(Lead, lead_rows)
-        bulk.insert(Lead.offering_lines.through, line_rows)
-        bulk.insert(CampaignTouch, touch_rows)
-        bulk.insert(LeadMerge, merge_rows)
-        core_events.record_many(event_rows, insert=_insert_events)
+        # The events' checks first (core.events), then every row of the batch: one statement for a
+        # single API capture on PostgreSQL, COPY per table for an import.
+        tables: list[tuple[Any, list[dict[str, Any]]]] = [
+            (Lead, lead_rows), (Lead.offering_lines.through, line_rows), (CampaignTouch, touch_rows), (LeadMerge, merge_rows)]
+        core_events.record_many(event_rows, insert=lambda complete: tables.append((Event, complete)))
+        bulk.insert_together(tables)
         if survivors:
             rescore_many(list(survivors), ref, actor=actor)
         for i, lead_id in corrections:
             corrected = correct_invalid(lead_id, items[i], actor)
             outcomes[i].status, outcomes[i].invalid_reasons = corrected.status, list(corrected.invalid_reasons or [])  # type: ignore[union-attr]
         if notify and assigned:
-            _notify_assignees(assigned)
+            users = _notify_assignees(assigned, {row["id"]: row for row in lead_rows})
+            for o in outcomes:
+                if o is not None and o.owner_id is not None:
+                    o.owner = users.get(o.owner_id)
         if partner_offers:
             _offer_to_partners(partner_offers)
     return [o for o in outcomes if o is not None]
@@ -346,7 +351,11 @@ def _insert_events(rows: list[dict[str, Any]]) -> None:
     bulk.insert(Event, rows)
 
 
-def _notify_assignees(assigned: dict[Any, list[Any]]) -> None:
+def _notify_assignees(assigned: dict[Any, list[Any]], stored: dict[Any, dict[str, Any]]) -> dict[Any, User]:
+    """Tell each new owner; a single lead's title and accept deadline come from the row just stored.
+
+    Returns the owners read (by id), so the caller's answer names them without reading them again.
+    """
     from django.urls import reverse
 
     from m2c.core.notifications import message, notify
@@ -357,9 +366,8 @@ def _notify_assignees(assigned: dict[Any, list[Any]]) -> None:
         if user is None:
             continue
         if len(lead_ids) == 1:
-            lead = Lead.objects.filter(pk=lead_ids[0]).only("id", "title", "accept_due_at").first()
-            if lead is None:
-                continue
+            row = stored[lead_ids[0]]
+            lead = Lead(id=row["id"], title=row.get("title") or "", accept_due_at=row.get("accept_due_at"))
             notify(user, title=message(gettext_noop("New lead for you: %(title)s"), title=lead.title),
                    body=message(gettext_noop("Accept or return it by %(due)s."), due=timezone.localtime(
                        lead.accept_due_at).strftime("%Y-%m-%d %H:%M") if lead.accept_due_at else "—"),
@@ -368,6 +376,7 @@ def _notify_assignees(assigned: dict[Any, list[Any]]) -> None:
             notify(user, title=message(gettext_noop("%(n)d new leads for you"), n=len(lead_ids)),
                    body=message(gettext_noop("Accept or return each of them within the accept deadline.")),
                    url=reverse("leads:mine"), kind="leads.assigned")
+    return users
 
 
 def rescore_many(lead_ids: list[Any], ref: Reference, *, actor: User | None = None) -> int:

@@ -150,6 +150,8 @@ def _stored(outcome: capture.Outcome, ref: capture.Reference, prepared: capture.
         cached._result_cache = lines  # type: ignore[attr-defined]
         cached._prefetch_done = True  # type: ignore[attr-defined]
         lead._prefetched_objects_cache = {"offering_lines": cached}  # type: ignore[attr-defined]
+    if outcome.owner is not None and lead.owner_id == outcome.owner.pk:  # read once already, to notify them
+        lead.owner = outcome.owner
     for name in ("region", "queue", "customer_group"):
         unit_id = getattr(lead, f"{name}_id")
         if unit_id is not None and (unit := ref.unit_by_id(unit_id)) is not None:
