@@ -20,8 +20,8 @@ from django.utils import timezone
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.scoping import home_unit, scope
 
-from .models import Attempt, Certificate, Course, EnablementConfig, Enrolment, Exam
-from .states import LIVE, Audience, CertificateStatus
+from .models import Attempt, Certificate, Course, EnablementConfig, Enrolment, Exam, Question, QuestionBank
+from .states import ENABLEMENT_MANAGER, LIVE, Audience, CertificateStatus, ContentStatus
 
 # The staff roles whose certification coverage the coverage page counts.
 COVERAGE_ROLES = (Role.AR, Role.SR, Role.FR)
@@ -38,6 +38,70 @@ def is_enablement_manager(user: Any) -> bool:
     if user.sees_everything or user.has_role(Role.ADMINISTRATOR):
         return True
     return bool(user.org_unit_id and user.org_unit.type == OrgUnit.Type.ENABLEMENT_CENTER)
+
+
+def can_author(user: Any) -> bool:
+    """Who writes courses, question banks and exams: administrators, holders of the enablement manager role and
+    the members of an enablement center (executives read, they do not author)."""
+    if not _signed_in(user) or (user.has_role(Role.PARTNER) and not user.is_superuser):
+        return False
+    if user.is_superuser or user.has_role(Role.ADMINISTRATOR, ENABLEMENT_MANAGER):
+        return True
+    return bool(user.org_unit_id and user.org_unit.type == OrgUnit.Type.ENABLEMENT_CENTER)
+
+
+def authoring_unit(user: Any) -> OrgUnit | None:
+    """The unit an author writes for: an enablement center works for the region above it (core.scoping);
+    administrators and authors without a unit write for the whole company (``None``)."""
+    if user.is_superuser or user.has_role(Role.ADMINISTRATOR) or not user.org_unit_id:
+        return None
+    return home_unit(user.org_unit)
+
+
+def _authored(queryset: QuerySet, user: Any) -> QuerySet:
+    """What an author may change: everything for administrators; otherwise what their unit's subtree offers
+    (a company-wide course is the administrators' and the authors' without a unit)."""
+    if not can_author(user):
+        return queryset.none()
+    unit = authoring_unit(user)
+    if unit is None:
+        return queryset if (user.is_superuser or user.has_role(Role.ADMINISTRATOR)) else queryset.filter(
+            org_unit__isnull=True)
+    return queryset.filter(org_unit__path__startswith=unit.path)
+
+
+def authored_courses(user: Any) -> QuerySet[Course]:
+    return _authored(Course.objects.select_related("offering_line", "org_unit"), user).order_by("code")
+
+
+def authored_banks(user: Any) -> QuerySet[QuestionBank]:
+    return (_authored(QuestionBank.objects.select_related("offering_line", "org_unit"), user)
+            .annotate(question_count=Count("questions", filter=Q(questions__active=True))).order_by("code"))
+
+
+def authored_exams(user: Any) -> QuerySet[Exam]:
+    return _authored(Exam.objects.select_related("offering_line", "course", "org_unit"), user).order_by("code")
+
+
+def authored_course_get(*, user: Any, course_id: Any) -> Course:
+    return get_object_or_404(authored_courses(user), pk=course_id)
+
+
+def authored_bank_get(*, user: Any, bank_id: Any) -> QuestionBank:
+    return get_object_or_404(authored_banks(user), pk=bank_id)
+
+
+def authored_exam_get(*, user: Any, exam_id: Any) -> Exam:
+    return get_object_or_404(authored_exams(user).prefetch_related("banks"), pk=exam_id)
+
+
+def authored_question_get(*, user: Any, question_id: Any) -> Question:
+    return get_object_or_404(Question.objects.select_related("bank").prefetch_related("options")
+                             .filter(bank__in=authored_banks(user).values("pk")), pk=question_id)
+
+
+def bank_questions(bank: QuestionBank) -> list[Question]:
+    return list(bank.questions.prefetch_related("options").order_by("id"))
 
 
 def config() -> EnablementConfig:
@@ -65,7 +129,7 @@ def _catalogue(queryset: QuerySet, user: Any) -> QuerySet:
 
 
 def course_queryset(user: Any) -> QuerySet[Course]:
-    return _catalogue(Course.objects.filter(active=True), user)
+    return _catalogue(Course.objects.filter(status=ContentStatus.PUBLISHED), user)
 
 
 def course_list(*, user: Any, offering_line: str | None = None, role: str | None = None,
@@ -91,7 +155,7 @@ def enrolments_of(user: Any) -> dict[Any, Enrolment]:
 
 
 def exam_queryset(user: Any) -> QuerySet[Exam]:
-    return _catalogue(Exam.objects.filter(active=True), user)
+    return _catalogue(Exam.objects.filter(status=ContentStatus.PUBLISHED), user)
 
 
 def exam_list(*, user: Any, offering_line: str | None = None, course: Any = None) -> QuerySet[Exam]:
