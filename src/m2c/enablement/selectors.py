@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -274,6 +275,47 @@ def certificates_expiring(*, user: Any, within_days: int = 90, on_date: dt.date 
     return (certificate_queryset(user).filter(status__in=LIVE, valid_to__gte=day,
                                               valid_to__lte=day + dt.timedelta(days=within_days))
             .select_related("holder_user", "offering_line").order_by("valid_to", "number"))
+
+
+@dataclass
+class ExamDue:
+    """An exam someone of a region should sit: to renew a certificate that is expiring, or to finish a course."""
+
+    user: Any
+    exam: Exam
+    reason: str       # "renewal" or "course"
+    due: dt.date | None
+    certificate: Certificate | None = None
+
+
+def exams_due(*, user: Any, region: OrgUnit, within_days: int = 90, on_date: dt.date | None = None) -> list[ExamDue]:
+    """For an enablement center's home: in ``region``, the holders of live certificates whose last valid day
+    falls within ``within_days`` and the published exam that renews them (same line, track and level), and
+    the learners enrolled in a course whose published exam they have not passed yet. Soonest first; only
+    people whose certificates or attempts the reader may see (enablement managers: their region)."""
+    day = on_date or timezone.localdate()
+    people = (User.objects.filter(is_active=True, org_unit__path__startswith=region.path)
+              if is_enablement_manager(user) else User.objects.filter(pk=getattr(user, "pk", None)))
+    published = Exam.objects.filter(status=ContentStatus.PUBLISHED)
+    renewing: dict[tuple[Any, str, str], Exam] = {}
+    for exam in published.filter(offering_line__isnull=False).order_by("code"):
+        renewing.setdefault((exam.offering_line_id, exam.track, exam.level), exam)
+    rows: list[ExamDue] = []
+    for cert in certificates_expiring(user=user, within_days=within_days, on_date=day).filter(holder_user__in=people):
+        exam = renewing.get((cert.offering_line_id, cert.track, cert.level))
+        if exam is not None:
+            rows.append(ExamDue(cert.holder_user, exam, "renewal", cert.valid_to, cert))
+    passed = set(Attempt.objects.filter(passed=True, user__in=people).values_list("user_id", "exam_id"))
+    enrolments = Enrolment.objects.filter(user__in=people, course__status=ContentStatus.PUBLISHED).select_related("user")
+    by_course: dict[Any, list[Exam]] = defaultdict(list)
+    for exam in published.filter(course__isnull=False).order_by("code"):
+        by_course[exam.course_id].append(exam)
+    for enrolment in enrolments.order_by("enrolled_at"):
+        for exam in by_course.get(enrolment.course_id, []):
+            if (enrolment.user_id, exam.pk) not in passed:
+                rows.append(ExamDue(enrolment.user, exam, "course", None))
+    rows.sort(key=lambda r: (r.due is None, r.due or day, str(r.user)))
+    return rows[:100]
 
 
 def live_certificate_count(user: Any) -> int:
