@@ -233,3 +233,26 @@ def test_the_enablement_manager_role_authors_over_the_api_in_its_region(api, org
     assert api(east).get(f"/enablement/authoring/courses/{course['id']}").status_code == 404
     with pytest.raises(ValidationFailed):
         services.exam_update(actor=role_holder, exam=Exam.objects.get(code="dc-exam"), pass_mark="-1")
+
+
+def test_changes_are_saved_partially_and_recorded(api, manager, lines):
+    client = api(manager)
+    course = client.post("/enablement/authoring/courses", {
+        "code": "wlan-ar", "name": "无线销售入门", "offering_line": "campus", "role": "ar"}).json()
+    changed = client.patch(f"/enablement/authoring/courses/{course['id']}", {"offering_line": "wlan", "hours": "3.5"})
+    assert changed.status_code == 200
+    assert (changed.json()["offering_line"]["code"], changed.json()["hours"], changed.json()["name"]) == (
+        "wlan", "3.5", "无线销售入门")
+    assert client.patch(f"/enablement/authoring/courses/{course['id']}", {"role": "boss"}).status_code == 422
+    bank = services.bank_create(actor=manager, code="wlan-b", name="无线题库")
+    exam = services.exam_create(actor=manager, code="wlan-e", name="无线考试", banks=[bank], question_count=5,
+                                duration_minutes=30, pass_mark="60")
+    patched = client.patch(f"/enablement/authoring/exams/{exam.pk}", {"max_attempts": 3, "pass_mark": "65.5",
+                                                                        "offering_line": "wlan", "track": "sales",
+                                                                        "level": "associate"})
+    assert patched.status_code == 200, patched.json()
+    body = patched.json()
+    assert (body["max_attempts"], body["pass_mark"], body["certificate_level"], body["status"]) == (
+        3, "65.50", "associate", "DRAFT")
+    last = Event.objects.for_subject(Exam.objects.get(pk=exam.pk)).order_by("-id").first()
+    assert last.event_type == "enablement.exam.updated" and last.payload["changes"]["pass_mark"] == ["60.00", "65.50"]
