@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from m2c.core.errors import ValidationFailed
+from m2c.core.models import Role
 from m2c.core.state_machine import StateMachine, t
 
 from . import events
@@ -79,7 +80,7 @@ class SrRule(models.TextChoices):
 
 # The role of enablement authors (seeded by migration 0003): they write courses, question banks and exams.
 # Administrators and the members of an enablement center author too.
-ENABLEMENT_MANAGER = "enablement_manager"
+ENABLEMENT_MANAGER = Role.ENABLEMENT_MANAGER
 
 
 class ContentStatus(models.TextChoices):
