@@ -204,6 +204,7 @@ SEEDING_MIGRATIONS = (
     "m2c.core.migrations.0002_seed_roles_and_currencies",
     "m2c.core.migrations.0009_user_partner_channel_manager",
     "m2c.insight.migrations.0003_default_span_criteria",
+    "m2c.enablement.migrations.0003_enablement_manager_role",
 )
 
 

@@ -184,6 +184,9 @@ def _register_routers() -> None:
     api.add_router("/", contracts_router)
     api.add_router("/", billing_router)
     api.add_router("/", enablement_router)
+    from m2c.enablement.api_authoring import router as enablement_authoring_router
+
+    api.add_router("/", enablement_authoring_router)
     api.add_router("/", partners_router)
     from m2c.partners.api_channel import router as channel_router
 

@@ -160,6 +160,7 @@ USERS = [
     ("sdt.east", "冯刚", [Role.DECISION_TEAM], "east"),
     ("sdt.hq", "蒋明", [Role.DECISION_TEAM], "hq"),
     ("exec.liu", "刘建国", [Role.EXECUTIVE], "hq"),
+    ("enable.xu", "徐敏", [Role.ENABLEMENT_MANAGER], "east-enablement"),
     ("partner.p1", "合作伙伴 P1 用户", [Role.PARTNER], None),
 ]
 

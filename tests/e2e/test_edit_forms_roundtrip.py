@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from m2c.campaigns import services as campaign_services
 from m2c.customers import services as customer_services
 from m2c.customers.models import Customer, Territory
+from m2c.enablement.models import Question
 from m2c.leads import services as lead_services
 from m2c.leads.models import RoutingRule
 from m2c.opportunities import services as opportunity_services
@@ -277,6 +278,49 @@ def _innovation(world: SimpleNamespace) -> Target:
                   "#save-innovation")
 
 
+def _enablement(world: SimpleNamespace) -> SimpleNamespace:
+    from m2c.enablement import services as enablement_services
+
+    admin = world.users.admin
+    course = enablement_services.course_create(
+        actor=admin, code="campus-sr-201", name="园区网络方案进阶", name_en="Campus design 201",
+        offering_line=world.lines.campus, role="sr", audience="everyone", hours="12.5",
+        description="Wi-Fi 7 与园区网改造的方案设计", org_unit=world.org.east)
+    enablement_services.material_add(actor=admin, course=course, kind="link", title="设计指南",
+                                     url="https://docs.example.cn/campus")
+    bank = enablement_services.bank_create(actor=admin, code="campus-201", name="园区进阶题库",
+                                           offering_line=world.lines.campus)
+    question = enablement_services.question_save(
+        actor=admin, bank=bank, kind="multiple", text="哪些属于 Wi-Fi 7 特性？", explanation="802.11be", points=3,
+        options=[("多链路操作", True), ("320 MHz 信道", True), ("WEP 加密", False)])
+    exam = enablement_services.exam_create(
+        actor=admin, code="campus-201-exam", name="园区进阶认证", course=course, banks=[bank], question_count=1,
+        duration_minutes=45, pass_mark="72.5", max_attempts=3, retake_wait_days=7, audience="internal",
+        offering_line=world.lines.campus, track="presales", level="professional", validity_days=365)
+    return SimpleNamespace(course=course, bank=bank, question=question, exam=exam)
+
+
+def _course(world: SimpleNamespace) -> Target:
+    course = _enablement(world).course
+    return Target(f"/enablement/manage/courses/{course.pk}/", "admin", [course], "#course-form", "#save-course")
+
+
+def _bank(world: SimpleNamespace) -> Target:
+    bank = _enablement(world).bank
+    return Target(f"/enablement/manage/banks/{bank.pk}/", "admin", [bank], "#bank-form", "#save-bank")
+
+
+def _question(world: SimpleNamespace) -> Target:
+    question = _enablement(world).question
+    return Target(f"/enablement/manage/questions/{question.pk}/", "admin", [question], "#question-form",
+                  "#save-question")
+
+
+def _exam(world: SimpleNamespace) -> Target:
+    exam = _enablement(world).exam
+    return Target(f"/enablement/manage/exams/{exam.pk}/", "admin", [exam], "#exam-form", "#save-exam")
+
+
 EDIT_FORMS = [
     EditForm("customers:edit", _customer),
     EditForm("leads:edit", _lead, owned=lambda lead: list(lead.offering_lines.all())),
@@ -301,9 +345,13 @@ EDIT_FORMS = [
     EditForm("insight:key-account-edit", _key_account_plan),
     EditForm("insight:report-edit", _insight_report),
     EditForm("insight:innovation-edit", _innovation),
+    EditForm("enablement:manage-course", _course, owned=lambda course: list(course.materials.order_by("pk"))),
+    EditForm("enablement:manage-bank", _bank, owned=lambda bank: list(bank.questions.order_by("pk"))),
+    EditForm("enablement:manage-question", _question, owned=lambda q: list(q.options.order_by("pk"))),
+    EditForm("enablement:manage-exam", _exam, owned=lambda exam: list(exam.banks.order_by("pk"))),
 ]
 # Configuration records with no date of their own: the round trip still proves nothing else changed.
-UNDATED = {RoutingRule, Territory, Product}
+UNDATED = {RoutingRule, Territory, Product, Question}
 
 # Routes that are not edit forms of a stored record, and why.
 NOT_EDIT_FORMS = {
@@ -391,6 +439,8 @@ NOT_EDIT_FORMS = {
     "enablement:exam-detail": "record page; its form starts an attempt (creates)",
     "enablement:attempt": "the exam being taken: answers are commands of the attempt, then its result",
     "enablement:certificates": "list", "enablement:coverage": "report",
+    "enablement:manage": "list of what the author may change", "enablement:manage-course-create": "creates",
+    "enablement:manage-bank-create": "creates", "enablement:manage-exam-create": "creates",
     # Partners: recruitment and registrations are commands; a registration is never edited (its facts decide
     # who was first), so no edit form.
     "partners:list": "list (a partner user's: their partner's page)", "partners:create": "creates",

@@ -39,7 +39,7 @@ from m2c.core.models import ApiToken, Event, OrgUnit, Role, User
 from m2c.core.models_imports import ImportJob
 from m2c.core.services import token_create
 from m2c.customers.models import Customer, Territory
-from m2c.enablement.models import Attempt, Course, Exam
+from m2c.enablement.models import Attempt, Course, Exam, Question, QuestionBank
 from m2c.insight.models import (
     BusinessPlan,
     InnovationProject,
@@ -278,6 +278,9 @@ FILL: dict[str, Callable[[], Any]] = {
     "course_id": lambda: _first(Course.objects.filter(org_unit__code="east")).pk,
     "exam_id": lambda: _first(Exam.objects.filter(org_unit__code="east")).pk,
     "attempt_id": lambda: _first(Attempt.objects).pk,
+    # Authoring pages answer 403 to anyone who is not an enablement manager, before reading the record.
+    "bank_id": lambda: _first(QuestionBank.objects).pk,
+    "question_id": lambda: _first(Question.objects).pk,
     # Partners: partner B's (the demo's) records; the walk's partner user works for partner A.
     "partner_id": lambda: _first(Partner.objects.exclude(code=WALK_PARTNER)).pk,
     "registration_id": lambda: _first(DealRegistration.objects.exclude(partner__code=WALK_PARTNER)).pk,

@@ -211,6 +211,7 @@ class Role(models.TextChoices):
     EXECUTIVE = "executive", _("Executive")
     PARTNER = "partner", _("Partner user")
     CHANNEL_MANAGER = "channel_manager", _("Channel manager")
+    ENABLEMENT_MANAGER = "enablement_manager", _("Enablement manager")  # group seeded by enablement 0003
 
 
 GLOBAL_READ_ROLES = frozenset({Role.ADMINISTRATOR, Role.EXECUTIVE})

@@ -28,8 +28,8 @@ class MaterialInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "offering_line", "role", "audience", "org_unit", "active"]
-    list_filter = ["offering_line", "role", "audience", "active"]
+    list_display = ["code", "name", "offering_line", "role", "audience", "org_unit", "status"]
+    list_filter = ["offering_line", "role", "audience", "status"]
     search_fields = ["code", "name", "name_en"]
     inlines = [MaterialInline]
 
@@ -43,7 +43,7 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(QuestionBank)
 class QuestionBankAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "offering_line"]
+    list_display = ["code", "name", "offering_line", "org_unit"]
     inlines = [QuestionInline]
 
 
@@ -62,7 +62,7 @@ class QuestionAdmin(admin.ModelAdmin):
 @admin.register(Exam)
 class ExamAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "question_count", "duration_minutes", "pass_mark", "offering_line", "track",
-                    "level", "active"]
+                    "level", "status"]
     filter_horizontal = ["banks"]
 
 

@@ -43,6 +43,28 @@ class CertificateMoved(EventPayload):
     valid_to: str
 
 
+class ContentRef(EventPayload):
+    code: str
+    name: str
+
+
+class ContentChanged(EventPayload):
+    changes: dict[str, list[str]]
+
+
+class QuestionRef(EventPayload):
+    bank: str
+    question: int
+    kind: str
+    options: int
+
+
+class MaterialRef(EventPayload):
+    title: str
+    kind: str
+    asset: str | None = None
+
+
 class ConfigChanged(EventPayload):
     changes: dict[str, list[str]]
 
@@ -63,3 +85,19 @@ CERTIFICATE_RENEWED = register("enablement.certificate.renewed", _("Certificate 
                                CertificateMoved)
 CERTIFICATE_CHANGED = register("enablement.certificate.status_changed", _("Certificate status changed"), NoPayload)
 CONFIG_CHANGED = register("enablement.config.changed", _("Enablement settings changed"), ConfigChanged)
+COURSE_CREATED = register("enablement.course.created", _("Course drafted"), ContentRef)
+COURSE_UPDATED = register("enablement.course.updated", _("Course changed"), ContentChanged)
+COURSE_PUBLISHED = register("enablement.course.published", _("Course published"), ContentRef)
+COURSE_RETIRED = register("enablement.course.retired", _("Course retired"), ContentRef)
+COURSE_STATUS_CHANGED = register("enablement.course.status_changed", _("Course status changed"), NoPayload)
+MATERIAL_ADDED = register("enablement.course.material_added", _("Course material added"), MaterialRef)
+MATERIAL_REMOVED = register("enablement.course.material_removed", _("Course material removed"), MaterialRef)
+BANK_CREATED = register("enablement.bank.created", _("Question bank created"), ContentRef)
+BANK_UPDATED = register("enablement.bank.updated", _("Question bank changed"), ContentChanged)
+QUESTION_ADDED = register("enablement.bank.question_added", _("Question added"), QuestionRef)
+QUESTION_CHANGED = register("enablement.bank.question_changed", _("Question changed"), QuestionRef)
+EXAM_CREATED = register("enablement.exam.created", _("Exam drafted"), ContentRef)
+EXAM_UPDATED = register("enablement.exam.updated", _("Exam changed"), ContentChanged)
+EXAM_PUBLISHED = register("enablement.exam.published", _("Exam published"), ContentRef)
+EXAM_RETIRED = register("enablement.exam.retired", _("Exam retired"), ContentRef)
+EXAM_STATUS_CHANGED = register("enablement.exam.status_changed", _("Exam status changed"), NoPayload)

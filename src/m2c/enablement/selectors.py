@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -20,8 +21,8 @@ from django.utils import timezone
 from m2c.core.models import OfferingLine, OrgUnit, Role, User
 from m2c.core.scoping import home_unit, scope
 
-from .models import Attempt, Certificate, Course, EnablementConfig, Enrolment, Exam
-from .states import LIVE, Audience, CertificateStatus
+from .models import Attempt, Certificate, Course, EnablementConfig, Enrolment, Exam, Question, QuestionBank
+from .states import ENABLEMENT_MANAGER, LIVE, Audience, CertificateStatus, ContentStatus
 
 # The staff roles whose certification coverage the coverage page counts.
 COVERAGE_ROLES = (Role.AR, Role.SR, Role.FR)
@@ -38,6 +39,70 @@ def is_enablement_manager(user: Any) -> bool:
     if user.sees_everything or user.has_role(Role.ADMINISTRATOR):
         return True
     return bool(user.org_unit_id and user.org_unit.type == OrgUnit.Type.ENABLEMENT_CENTER)
+
+
+def can_author(user: Any) -> bool:
+    """Who writes courses, question banks and exams: administrators, holders of the enablement manager role and
+    the members of an enablement center (executives read, they do not author)."""
+    if not _signed_in(user) or (user.has_role(Role.PARTNER) and not user.is_superuser):
+        return False
+    if user.is_superuser or user.has_role(Role.ADMINISTRATOR, ENABLEMENT_MANAGER):
+        return True
+    return bool(user.org_unit_id and user.org_unit.type == OrgUnit.Type.ENABLEMENT_CENTER)
+
+
+def authoring_unit(user: Any) -> OrgUnit | None:
+    """The unit an author writes for: an enablement center works for the region above it (core.scoping);
+    administrators and authors without a unit write for the whole company (``None``)."""
+    if user.is_superuser or user.has_role(Role.ADMINISTRATOR) or not user.org_unit_id:
+        return None
+    return home_unit(user.org_unit)
+
+
+def _authored(queryset: QuerySet, user: Any) -> QuerySet:
+    """What an author may change: everything for administrators; otherwise what their unit's subtree offers
+    (a company-wide course is the administrators' and the authors' without a unit)."""
+    if not can_author(user):
+        return queryset.none()
+    unit = authoring_unit(user)
+    if unit is None:
+        return queryset if (user.is_superuser or user.has_role(Role.ADMINISTRATOR)) else queryset.filter(
+            org_unit__isnull=True)
+    return queryset.filter(org_unit__path__startswith=unit.path)
+
+
+def authored_courses(user: Any) -> QuerySet[Course]:
+    return _authored(Course.objects.select_related("offering_line", "org_unit"), user).order_by("code")
+
+
+def authored_banks(user: Any) -> QuerySet[QuestionBank]:
+    return (_authored(QuestionBank.objects.select_related("offering_line", "org_unit"), user)
+            .annotate(question_count=Count("questions", filter=Q(questions__active=True))).order_by("code"))
+
+
+def authored_exams(user: Any) -> QuerySet[Exam]:
+    return _authored(Exam.objects.select_related("offering_line", "course", "org_unit"), user).order_by("code")
+
+
+def authored_course_get(*, user: Any, course_id: Any) -> Course:
+    return get_object_or_404(authored_courses(user), pk=course_id)
+
+
+def authored_bank_get(*, user: Any, bank_id: Any) -> QuestionBank:
+    return get_object_or_404(authored_banks(user), pk=bank_id)
+
+
+def authored_exam_get(*, user: Any, exam_id: Any) -> Exam:
+    return get_object_or_404(authored_exams(user).prefetch_related("banks"), pk=exam_id)
+
+
+def authored_question_get(*, user: Any, question_id: Any) -> Question:
+    return get_object_or_404(Question.objects.select_related("bank").prefetch_related("options")
+                             .filter(bank__in=authored_banks(user).values("pk")), pk=question_id)
+
+
+def bank_questions(bank: QuestionBank) -> list[Question]:
+    return list(bank.questions.prefetch_related("options").order_by("id"))
 
 
 def config() -> EnablementConfig:
@@ -65,7 +130,7 @@ def _catalogue(queryset: QuerySet, user: Any) -> QuerySet:
 
 
 def course_queryset(user: Any) -> QuerySet[Course]:
-    return _catalogue(Course.objects.filter(active=True), user)
+    return _catalogue(Course.objects.filter(status=ContentStatus.PUBLISHED), user)
 
 
 def course_list(*, user: Any, offering_line: str | None = None, role: str | None = None,
@@ -91,7 +156,7 @@ def enrolments_of(user: Any) -> dict[Any, Enrolment]:
 
 
 def exam_queryset(user: Any) -> QuerySet[Exam]:
-    return _catalogue(Exam.objects.filter(active=True), user)
+    return _catalogue(Exam.objects.filter(status=ContentStatus.PUBLISHED), user)
 
 
 def exam_list(*, user: Any, offering_line: str | None = None, course: Any = None) -> QuerySet[Exam]:
@@ -222,6 +287,47 @@ def certificates_expiring(*, user: Any, within_days: int = 90, on_date: dt.date 
     return (certificate_queryset(user).filter(status__in=LIVE, valid_to__gte=day,
                                               valid_to__lte=day + dt.timedelta(days=within_days))
             .select_related("holder_user", "offering_line").order_by("valid_to", "number"))
+
+
+@dataclass
+class ExamDue:
+    """An exam someone of a region should sit: to renew a certificate that is expiring, or to finish a course."""
+
+    user: Any
+    exam: Exam
+    reason: str       # "renewal" or "course"
+    due: dt.date | None
+    certificate: Certificate | None = None
+
+
+def exams_due(*, user: Any, region: OrgUnit, within_days: int = 90, on_date: dt.date | None = None) -> list[ExamDue]:
+    """For an enablement center's home: in ``region``, the holders of live certificates whose last valid day
+    falls within ``within_days`` and the published exam that renews them (same line, track and level), and
+    the learners enrolled in a course whose published exam they have not passed yet. Soonest first; only
+    people whose certificates or attempts the reader may see (enablement managers: their region)."""
+    day = on_date or timezone.localdate()
+    people = (User.objects.filter(is_active=True, org_unit__path__startswith=region.path)
+              if is_enablement_manager(user) else User.objects.filter(pk=getattr(user, "pk", None)))
+    published = Exam.objects.filter(status=ContentStatus.PUBLISHED)
+    renewing: dict[tuple[Any, str, str], Exam] = {}
+    for exam in published.filter(offering_line__isnull=False).order_by("code"):
+        renewing.setdefault((exam.offering_line_id, exam.track, exam.level), exam)
+    rows: list[ExamDue] = []
+    for cert in certificates_expiring(user=user, within_days=within_days, on_date=day).filter(holder_user__in=people):
+        exam = renewing.get((cert.offering_line_id, cert.track, cert.level))
+        if exam is not None:
+            rows.append(ExamDue(cert.holder_user, exam, "renewal", cert.valid_to, cert))
+    passed = set(Attempt.objects.filter(passed=True, user__in=people).values_list("user_id", "exam_id"))
+    enrolments = Enrolment.objects.filter(user__in=people, course__status=ContentStatus.PUBLISHED).select_related("user")
+    by_course: dict[Any, list[Exam]] = defaultdict(list)
+    for exam in published.filter(course__isnull=False).order_by("code"):
+        by_course[exam.course_id].append(exam)
+    for enrolment in enrolments.order_by("enrolled_at"):
+        for exam in by_course.get(enrolment.course_id, []):
+            if (enrolment.user_id, exam.pk) not in passed:
+                rows.append(ExamDue(enrolment.user, exam, "course", None))
+    rows.sort(key=lambda r: (r.due is None, r.due or day, str(r.user)))
+    return rows[:100]
 
 
 def live_certificate_count(user: Any) -> int:

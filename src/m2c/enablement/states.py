@@ -2,6 +2,8 @@
 
 Enrolment:   ENROLLED → COMPLETED.
 Attempt:     IN_PROGRESS → SUBMITTED (handed in before the deadline) | TIMED_OUT (closed at or after it).
+Course, exam: DRAFT → PUBLISHED (open to learners; an exam needs enough questions in its banks) → RETIRED
+             (closed to new enrolments and attempts; what was earned stays); a retired one may be republished.
 Certificate: VALID → EXPIRING (valid_to − notice days; the holder is told) → EXPIRED (after valid_to);
              VALID | EXPIRING → REVOKED (by an enablement manager, with a reason) | RENEWED (a new
              certificate of the same line, track and level replaces it).
@@ -9,10 +11,15 @@ Certificate: VALID → EXPIRING (valid_to − notice days; the holder is told) �
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from m2c.core.errors import ValidationFailed
+from m2c.core.models import Role
 from m2c.core.state_machine import StateMachine, t
 
 from . import events
@@ -71,6 +78,19 @@ class SrRule(models.TextChoices):
     BLOCK = "block", _("Hard block")
 
 
+# The role of enablement authors (seeded by migration 0003): they write courses, question banks and exams.
+# Administrators and the members of an enablement center author too.
+ENABLEMENT_MANAGER = Role.ENABLEMENT_MANAGER
+
+
+class ContentStatus(models.TextChoices):
+    """Where a course or an exam stands in its authoring life."""
+
+    DRAFT = "DRAFT", pgettext_lazy("content", "Draft")
+    PUBLISHED = "PUBLISHED", pgettext_lazy("content", "Published")
+    RETIRED = "RETIRED", pgettext_lazy("content", "Retired")
+
+
 class EnrolmentStatus(models.TextChoices):
     ENROLLED = "ENROLLED", _("Enrolled")
     COMPLETED = "COMPLETED", _("Completed")
@@ -91,6 +111,35 @@ class CertificateStatus(models.TextChoices):
 
 
 LIVE = (CertificateStatus.VALID, CertificateStatus.EXPIRING)
+
+COURSE_MACHINE = StateMachine(
+    name=_("Course"),
+    labels=dict(ContentStatus.choices),
+    default_event=events.COURSE_STATUS_CHANGED,
+    transitions=[
+        t([ContentStatus.DRAFT, ContentStatus.RETIRED], ContentStatus.PUBLISHED, event=events.COURSE_PUBLISHED),
+        t(ContentStatus.PUBLISHED, ContentStatus.RETIRED, event=events.COURSE_RETIRED),
+    ],
+)
+
+def enough_questions(exam: Any, context: dict[str, Any]) -> None:
+    """An exam is published only when its banks hold at least the questions one attempt draws."""
+    pool = exam.banks.aggregate(n=Count("questions", filter=Q(questions__active=True), distinct=True))["n"] or 0
+    if pool < exam.question_count:
+        raise ValidationFailed(_("The exam draws %(n)s questions but its banks hold %(pool)s active ones.")
+                               % {"n": exam.question_count, "pool": pool}, field="question_count")
+
+
+EXAM_MACHINE = StateMachine(
+    name=_("Exam"),
+    labels=dict(ContentStatus.choices),
+    default_event=events.EXAM_STATUS_CHANGED,
+    transitions=[
+        t([ContentStatus.DRAFT, ContentStatus.RETIRED], ContentStatus.PUBLISHED, guards=[enough_questions],
+          event=events.EXAM_PUBLISHED),
+        t(ContentStatus.PUBLISHED, ContentStatus.RETIRED, event=events.EXAM_RETIRED),
+    ],
+)
 
 ENROLMENT_MACHINE = StateMachine(
     name=_("Enrolment"),

@@ -20,6 +20,7 @@ from .contracts import (  # noqa: F401
     contract_get,
     contract_list,
     contract_lock,
+    contract_margins_of_opportunities,
     contract_queryset,
     contracts_in_states,
     contracts_of_campaign,

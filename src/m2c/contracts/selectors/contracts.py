@@ -146,6 +146,13 @@ def contracts_of_opportunities(opportunity_ids: Any) -> list[dict[str, Any]]:
         "id", "opportunity_id", "campaign_id", "currency", "signed_on"))
 
 
+def contract_margins_of_opportunities(opportunity_ids: Any) -> list[dict[str, Any]]:
+    """Price and cost of the contracts registered from these opportunities (the ATC-approved quote's totals,
+    contract currency): opportunity, currency, total value, total cost. Read by the business plans' margin."""
+    return list(Contract.objects.filter(opportunity_id__in=list(opportunity_ids)).values(
+        "opportunity_id", "currency", "total_value", "total_cost"))
+
+
 def contracts_of_campaign(campaign_id: Any) -> list[dict[str, Any]]:
     """The contracts a campaign sourced (the campaign carried from the won opportunity)."""
     return list(Contract.objects.filter(campaign_id=campaign_id).values(

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from m2c.core.models import BilingualNameMixin, OfferingLine, OrgUnit, TrackedModel
 
-from ..states import Audience, CourseRole, EnrolmentStatus, MaterialKind
+from ..states import Audience, ContentStatus, CourseRole, EnrolmentStatus, MaterialKind
 
 
 class Course(BilingualNameMixin, TrackedModel):
@@ -27,7 +27,9 @@ class Course(BilingualNameMixin, TrackedModel):
                                  verbose_name=_("offered by"))
     description = models.TextField(_("description"), blank=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, default=0)
-    active = models.BooleanField(_("active"), default=True)
+    # Rows made outside the authoring services (demo data, fixtures) are live; ``course_create`` drafts.
+    status = models.CharField(_("status"), max_length=10, choices=ContentStatus.choices,
+                              default=ContentStatus.PUBLISHED)
 
     class Meta:
         verbose_name = _("course")
@@ -36,6 +38,7 @@ class Course(BilingualNameMixin, TrackedModel):
         constraints = [
             models.CheckConstraint(condition=Q(role__in=CourseRole.values), name="course_role_valid"),
             models.CheckConstraint(condition=Q(hours__gte=0), name="course_hours_not_negative"),
+            models.CheckConstraint(condition=Q(status__in=ContentStatus.values), name="course_status_valid"),
         ]
 
 

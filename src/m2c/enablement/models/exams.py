@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from m2c.core.models import BilingualNameMixin, OfferingLine, OrgUnit, TrackedModel
 
-from ..states import AttemptStatus, Audience, Level, QuestionKind, Track
+from ..states import AttemptStatus, Audience, ContentStatus, Level, QuestionKind, Track
 from .courses import Course
 
 
@@ -22,6 +22,8 @@ class QuestionBank(BilingualNameMixin, TrackedModel):
     code = models.SlugField(pgettext_lazy("record", "code"), max_length=40, unique=True)
     offering_line = models.ForeignKey(OfferingLine, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="question_banks", verbose_name=_("offering line"))
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="question_banks", verbose_name=_("kept by"))
 
     class Meta:
         verbose_name = _("question bank")
@@ -96,7 +98,9 @@ class Exam(BilingualNameMixin, TrackedModel):
     level = models.CharField(_("certificate level"), max_length=12, choices=Level.choices, blank=True)
     validity_days = models.PositiveIntegerField(_("certificate valid for (days)"), default=730,
                                                 validators=[MinValueValidator(1)])
-    active = models.BooleanField(_("active"), default=True)
+    # Rows made outside the authoring services (demo data, fixtures) are live; ``exam_create`` drafts.
+    status = models.CharField(_("status"), max_length=10, choices=ContentStatus.choices,
+                              default=ContentStatus.PUBLISHED)
 
     class Meta:
         verbose_name = _("exam")
@@ -106,6 +110,7 @@ class Exam(BilingualNameMixin, TrackedModel):
             models.CheckConstraint(condition=Q(pass_mark__gte=0, pass_mark__lte=100), name="exam_pass_mark_range"),
             models.CheckConstraint(condition=Q(question_count__gte=1), name="exam_questions_positive"),
             models.CheckConstraint(condition=Q(duration_minutes__gte=1), name="exam_duration_positive"),
+            models.CheckConstraint(condition=Q(status__in=ContentStatus.values), name="exam_status_valid"),
             models.CheckConstraint(
                 condition=Q(offering_line__isnull=True, track="", level="")
                 | (Q(offering_line__isnull=False) & ~Q(track="") & ~Q(level="")),

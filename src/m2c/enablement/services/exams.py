@@ -29,7 +29,7 @@ from m2c.core.roles import Actor
 
 from .. import events
 from ..models import Attempt, AttemptQuestion, Exam, Option, Question
-from ..states import ATTEMPT_MACHINE, AttemptStatus, QuestionKind
+from ..states import ATTEMPT_MACHINE, AttemptStatus, ContentStatus, QuestionKind
 from .certificates import certificate_issue_for_attempt
 from .courses import enrolment_complete_for
 
@@ -57,7 +57,7 @@ def attempt_start(*, exam: Exam, actor: Actor, now: dt.datetime | None = None) -
         raise PermissionDenied(_("You must be signed in."))
     moment = now or timezone.now()
     exam = Exam.objects.select_for_update().get(pk=exam.pk)
-    if not exam.active:
+    if exam.status != ContentStatus.PUBLISHED:
         raise Conflict(_("This exam is not open."), code="exam_closed")
     mine = Attempt.objects.filter(exam=exam, user=actor)
     open_attempt = mine.filter(status=AttemptStatus.IN_PROGRESS).first()

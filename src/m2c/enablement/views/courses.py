@@ -27,7 +27,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
         "rows": rows, "params": params, "roles": CourseRole.choices,
         "offering_lines": OfferingLine.objects.filter(active=True),
         "exams": selectors.exam_list(user=request.user),
-        "manager": selectors.is_enablement_manager(request.user),
+        "manager": selectors.is_enablement_manager(request.user), "author": selectors.can_author(request.user),
         "live_certificates": selectors.live_certificate_count(request.user),
     })
 

@@ -40,7 +40,11 @@ def business_plan_out(request: HttpRequest, plan: BusinessPlan) -> dict[str, Any
         "revenue_target": {"amount": plan.revenue_target, "currency": plan.currency},
         "margin_target_pct": plan.margin_target_pct, "target_reporting": {"amount": p.target, "currency": p.currency},
         "booked": {"amount": p.booked, "currency": p.currency}, "pipeline": {"amount": p.pipeline, "currency": p.currency},
-        "won_count": p.won_count, "attainment_pct": p.attainment_pct, "note": plan.note, "version": plan.version,
+        "won_count": p.won_count, "attainment_pct": p.attainment_pct,
+        "margin_target": {"amount": p.margin_target, "currency": p.currency},
+        "margin_booked": {"amount": p.margin_booked, "currency": p.currency},
+        "margin_attainment_pct": p.margin_attainment_pct, "booked_margin_pct": p.booked_margin_pct,
+        "margin_deals": p.margin_deals, "note": plan.note, "version": plan.version,
     }
 
 

@@ -27,6 +27,11 @@ class BusinessPlanOut(OutSchema):
     pipeline: MoneyOut
     won_count: int
     attainment_pct: Decimal | None
+    margin_target: MoneyOut
+    margin_booked: MoneyOut
+    margin_attainment_pct: Decimal | None
+    booked_margin_pct: Decimal | None
+    margin_deals: int
     note: str
     version: int
 

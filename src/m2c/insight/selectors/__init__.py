@@ -54,6 +54,7 @@ from .requirements import (
     requirement_list,
     requirement_queryset,
 )
+from .sources import RequirementOrigin, requirement_origin
 from .targets import (
     target_audience,
     target_list_get,
@@ -71,7 +72,7 @@ __all__ = [
     "key_account_detail", "key_account_get", "key_account_linkable", "key_account_list", "key_account_queryset",
     "period_range",
     "BACKLOG_STATUSES", "URGENCY_WEIGHT", "BacklogRow", "backlog", "linkable_opportunities", "opportunity_visible",
-    "requirement_value", "solution_gaps",
+    "requirement_value", "solution_gaps", "RequirementOrigin", "requirement_origin",
     "REQUIREMENT_SCOPE", "SEGMENT_SCOPE", "SpanPoint", "competitor_list", "competitor_names_seen", "criteria",
     "requirement_counts_by_status", "requirement_get", "requirement_list", "requirement_queryset",
     "segment_appeals", "segment_business", "segment_customers", "segment_get", "segment_list",

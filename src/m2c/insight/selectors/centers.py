@@ -1,7 +1,7 @@
 """The three front-line centers (domain.md 7.8; issue 13 item 7): strategy, campaign and enablement centers are
 org units under a region. Each has a queue of its work, read from the apps that own it: insight reports due
-and key-account actions overdue (strategy), campaigns to plan (campaign), certifications expiring
-(enablement, when the enablement app is installed)."""
+and key-account actions overdue (strategy), campaigns to plan (campaign), exams due and
+certifications expiring (enablement, when the enablement app is installed)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ def center_get(*, user: Any, center_id: Any) -> OrgUnit:
     return get_object_or_404(center_queryset(user), pk=center_id)
 
 
+def _exams_due(user: Any, region: OrgUnit, days: int) -> list[Any]:
+    """Exams the region's people should sit: renewals of expiring certificates, exams of courses they follow."""
+    from m2c.enablement import selectors as enablement
+
+    return enablement.exams_due(user=user, region=region, within_days=days)[:50]
+
+
 def _expiring_certificates(user: Any, region: OrgUnit, days: int) -> list[Any]:
     """Certificates expiring within ``days`` in the region, of those the reader may see (enablement's selector)."""
     from m2c.enablement import selectors as enablement
@@ -64,5 +71,6 @@ def center_queue(*, user: Any, center: OrgUnit, days: int = 30) -> dict[str, Any
             .filter(start_date__lte=today + dt.timedelta(days=days * 3)).order_by("start_date", "code")[:50])
     elif center.type == OrgUnit.Type.ENABLEMENT_CENTER:
         queue["certificates_expiring"] = _expiring_certificates(user, region, days * 3)
+        queue["exams_due"] = _exams_due(user, region, days * 3)
     queue["count"] = sum(len(v) for k, v in queue.items() if isinstance(v, list))
     return queue

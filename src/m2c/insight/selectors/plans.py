@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from m2c.campaigns.models import Campaign
+from m2c.contracts.selectors.contracts import contract_margins_of_opportunities
 from m2c.core import fx
 from m2c.core.scoping import scope
 from m2c.opportunities.selectors.deals import opportunity_queryset
@@ -61,10 +62,26 @@ class PlanProgress:
     pipeline: Decimal        # open deals expected to sign in the period, reporting currency
     won_count: int
     currency: str
+    margin_target: Decimal = Decimal(0)   # revenue target × gross margin target %, reporting currency
+    margin_booked: Decimal = Decimal(0)   # price − cost of the won deals' contracts, reporting currency
+    margin_revenue: Decimal = Decimal(0)  # the price those margins come from, reporting currency
+    margin_deals: int = 0                 # won deals whose contract gives price and cost
 
     @property
     def attainment_pct(self) -> Decimal | None:
         return (self.booked / self.target * 100).quantize(Decimal("0.1")) if self.target else None
+
+    @property
+    def margin_attainment_pct(self) -> Decimal | None:
+        """Booked gross margin against the margin target (an amount), in per cent."""
+        return (self.margin_booked / self.margin_target * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) \
+            if self.margin_target > 0 else None
+
+    @property
+    def booked_margin_pct(self) -> Decimal | None:
+        """The gross margin % of what was booked (price − cost over price)."""
+        return (self.margin_booked / self.margin_revenue * 100).quantize(Decimal("0.01"), ROUND_HALF_UP) \
+            if self.margin_revenue > 0 else None
 
     @property
     def gap(self) -> Decimal:
@@ -94,9 +111,31 @@ def business_plan_progress(*, user: Any, plan: BusinessPlan) -> PlanProgress:
     pipeline = deals.filter(stage__in=OPEN_STAGES, expected_sign_date__range=(start, end)).aggregate(
         s=Sum("amount_reporting"))["s"] or Decimal(0)
     on = min(end, timezone.localdate())
-    target = plan.revenue_target * fx.rate(plan.currency, fx.reporting_currency(), on)
-    return PlanProgress(plan=plan, target=target.quantize(Decimal("0.01")), booked=booked, pipeline=pipeline,
-                        won_count=won.count(), currency=fx.reporting_currency())
+    reporting = fx.reporting_currency()
+    target = (plan.revenue_target * fx.rate(plan.currency, reporting, on)).quantize(CENT)
+    margin = _booked_margin(dict(won.values_list("pk", "closed_at")), reporting)
+    return PlanProgress(plan=plan, target=target, booked=booked, pipeline=pipeline, won_count=won.count(),
+                        currency=reporting,
+                        margin_target=(target * plan.margin_target_pct / 100).quantize(CENT, ROUND_HALF_UP),
+                        **margin)
+
+
+CENT = Decimal("0.01")
+
+
+def _booked_margin(closed: dict[Any, dt.datetime], reporting: str) -> dict[str, Any]:
+    """Gross margin of the won deals, live: each deal's contract (registered from its ATC-approved quote) gives
+    price and cost in the contract currency; price − cost is converted at the dated rate of the day the deal
+    was won, rounded to the fen per deal, then summed. A won deal without a contract has no cost to count."""
+    margin = revenue = Decimal(0)
+    deals = 0
+    for row in contract_margins_of_opportunities(closed):
+        day = timezone.localdate(closed[row["opportunity_id"]])
+        rate = fx.rate(row["currency"], reporting, day)
+        margin += ((row["total_value"] - row["total_cost"]) * rate).quantize(CENT, ROUND_HALF_UP)
+        revenue += (row["total_value"] * rate).quantize(CENT, ROUND_HALF_UP)
+        deals += 1
+    return {"margin_booked": margin, "margin_revenue": revenue, "margin_deals": deals}
 
 
 def key_account_queryset(user: Any) -> QuerySet[KeyAccountPlan]:

@@ -85,17 +85,24 @@ def backlog_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def requirement_raise(request: HttpRequest) -> HttpResponse:
-    """Raise a requirement. Pages link here with ``?source_type=…&source_id=…&opportunity=…``."""
+    """Raise a requirement. Pages link here with ``?source_type=…&source_id=…`` (and ``opportunity=…``): a lead,
+    an opportunity or a contract the reader may see pre-fills the customer and the deal, and the saved
+    requirement links back to it."""
     source_type = request.GET.get("source_type", "")
     initial = {"source_type": source_type if source_type in RequirementSource.values else RequirementSource.INSIGHT}
     source_id = request.GET.get("source_id", "")[:40]
-    deal = None
+    origin = selectors.requirement_origin(user=request.user, source_type=initial["source_type"], source_id=source_id)
+    deal = origin.opportunity if origin is not None else None
     try:
         deal_id = uuid.UUID(request.GET.get("opportunity", ""))
     except ValueError:
         deal_id = None
-    if deal_id is not None:
+    if deal is None and deal_id is not None:
         deal = selectors.opportunity_visible(user=request.user, opportunity_id=deal_id)
+    if deal is not None and deal.offering_line_id:
+        initial["offering_line"] = deal.offering_line_id
+    if deal is not None:
+        initial["currency"] = deal.currency
     form = RequirementRaiseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -103,6 +110,7 @@ def requirement_raise(request: HttpRequest) -> HttpResponse:
             requirement = services.requirement_raise(
                 actor=request.user, title=data["title"], description=data["description"],
                 source_type=data["source_type"], source_id=request.POST.get("source_id", "")[:40] or None,
+                customer=origin.customer if origin is not None else None,
                 offering_line=data["offering_line"], urgency=data["urgency"],
                 estimate=Money(data["estimate"] or Decimal(0), data["currency"]),
                 opportunities=[deal] if deal is not None else [],
@@ -112,4 +120,5 @@ def requirement_raise(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Requirement %(n)s raised.") % {"n": requirement.number})
             return redirect("insight:requirement-detail", requirement.pk)
-    return render(request, "insight/requirement_raise.html", {"form": form, "source_id": source_id, "deal": deal})
+    return render(request, "insight/requirement_raise.html", {"form": form, "source_id": source_id, "deal": deal,
+                                                              "origin": origin})

@@ -36,7 +36,9 @@ def plans_chart(progress: list[selectors.PlanProgress]) -> dict[str, Any]:
     return {"kind": "bar", "labels": [f"{p.plan.name} {p.plan.period}" for p in progress], "series": [
         {"name": _("Revenue target"), "data": [float(p.target) for p in progress]},
         {"name": _("Booked"), "data": [float(p.booked) for p in progress]},
-        {"name": _("Pipeline in the period"), "data": [float(p.pipeline) for p in progress]}]}
+        {"name": _("Pipeline in the period"), "data": [float(p.pipeline) for p in progress]},
+        {"name": _("Margin target"), "data": [float(p.margin_target) for p in progress]},
+        {"name": _("Margin booked"), "data": [float(p.margin_booked) for p in progress]}]}
 
 
 @login_required

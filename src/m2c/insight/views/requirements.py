@@ -110,4 +110,6 @@ def requirement_detail(request: HttpRequest, requirement_id: uuid.UUID) -> HttpR
         "requirement": requirement, "timeline": timeline, "targets": REQUIREMENT_MACHINE.targets(requirement.status),
         "dispositions": [(d, RequirementStatus(d).label) for d in DISPOSITIONS], "value": value,
         "linkable": linkable,
+        "origin": selectors.requirement_origin(user=request.user, source_type=requirement.source_type,
+                                               source_id=requirement.source_id),
     })
