@@ -50,7 +50,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_DB = "m2c_bench_campaigns"
+PG_DB = os.environ.get("M2C_BENCH_CAMPAIGNS_DB", "m2c_bench_campaigns")  # another name when benchmarks run side by side
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 BIG = "bench-flagship"  # the code of the campaign evaluated
 

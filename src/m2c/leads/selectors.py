@@ -280,6 +280,40 @@ def touch_sequences(*, campaign: Campaign) -> dict[Any, list[Any]]:
     return sequences
 
 
+def touched_opportunities(*, campaign: Campaign) -> QuerySet[CampaignTouch]:
+    """The ids of the opportunities this campaign touched, as a lazy queryset: another app's read takes it
+    as a subquery (``opportunity_id__in=…``), so the ids never travel through Python."""
+    return CampaignTouch.objects.filter(campaign=campaign, opportunity__isnull=False).values("opportunity_id")
+
+
+def touch_positions(*, campaign: Campaign, opportunity_ids: Any = None) -> dict[Any, tuple[int, int, bool, bool]]:
+    """For every opportunity this campaign touched (among ``opportunity_ids`` when given, a list or a
+    subquery): ``(n, mine, first, last)`` = how many touches it has from all campaigns, how many of them
+    are this campaign's, and whether this campaign has the first and the last touch (in touch order,
+    ``touched_at`` then id, as :func:`touch_sequences`). Counted in the database with window functions,
+    one row per opportunity: the influenced attribution model's input without reading every touch."""
+    from django.db.models import Case, F, IntegerField, RowRange, Sum, Value, When, Window
+    from django.db.models.functions import FirstValue, LastValue, RowNumber
+
+    touches = CampaignTouch.objects.filter(opportunity_id__in=touched_opportunities(campaign=campaign))
+    if opportunity_ids is not None:
+        touches = touches.filter(opportunity_id__in=opportunity_ids)
+
+    def mine() -> Case:
+        return Case(When(campaign_id=campaign.pk, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+    order = [F("touched_at").asc(), F("id").asc()]
+    whole = RowRange(start=None, end=None)
+    rows = (touches.annotate(
+        pos=Window(RowNumber(), partition_by=[F("opportunity_id")], order_by=order),
+        n=Window(Count("id"), partition_by=[F("opportunity_id")]),
+        mine=Window(Sum(mine()), partition_by=[F("opportunity_id")]),
+        first=Window(FirstValue(mine()), partition_by=[F("opportunity_id")], order_by=order, frame=whole),
+        last=Window(LastValue(mine()), partition_by=[F("opportunity_id")], order_by=order, frame=whole),
+    ).filter(pos=1).values_list("opportunity_id", "n", "mine", "first", "last"))
+    return {opportunity_id: (n, mine_, bool(first), bool(last)) for opportunity_id, n, mine_, first, last in rows}
+
+
 # --- lead-quality feedback to marketing (domain.md 7.7, issue 11 item 7) -------------------------------
 
 ACCEPTED_STATES = (S.ACCEPTED, S.NURTURING, S.CONVERTED, S.DISQUALIFIED)
