@@ -280,6 +280,16 @@ def touch_sequences(*, campaign: Campaign) -> dict[Any, list[Any]]:
     return sequences
 
 
+def lead_funnel(*, lead_ids: Any) -> dict[str, int]:
+    """Over the leads ``lead_ids`` (a subquery, e.g. the leads a campaign's responses became; each lead
+    counted once however often it is named): how many, how many valid, converted into an opportunity, won.
+    One aggregate over the leads table, the ids never read into Python."""
+    return Lead.objects.filter(pk__in=lead_ids).aggregate(
+        leads=Count("id"), valid=Count("id", filter=Q(status__in=VALID)),
+        opportunities=Count("id", filter=Q(converted_opportunity__isnull=False)),
+        won=Count("id", filter=Q(converted_opportunity__stage="WON")))
+
+
 def touched_opportunities(*, campaign: Campaign) -> QuerySet[CampaignTouch]:
     """The ids of the opportunities this campaign touched, as a lazy queryset: another app's read takes it
     as a subquery (``opportunity_id__in=…``), so the ids never travel through Python."""
