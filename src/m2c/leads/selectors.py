@@ -205,10 +205,16 @@ def merges_of(lead: Lead) -> list[LeadMerge]:
 def campaign_lead_outcomes(*, campaign: Campaign) -> dict[str, Any]:
     """Valid leads against the campaign's target and the cost per valid lead (domain.md 9, S2)."""
     leads = Lead.objects.filter(source_campaign=campaign)
-    counts = dict(leads.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    # One pass over the campaign's leads: counts per status and temperature give every figure below.
+    counts: dict[str, int] = {}
+    temperatures: dict[str, int] = {}
+    for status, temperature, n in (leads.values("status", "temperature").annotate(n=Count("id")).order_by()
+                                   .values_list("status", "temperature", "n")):
+        counts[status] = counts.get(status, 0) + n
+        if status in VALID:
+            temperatures[temperature] = temperatures.get(temperature, 0) + n
     valid = sum(n for s, n in counts.items() if s in VALID)
     invalid = counts.get(S.INVALID, 0)
-    temperatures = dict(leads.filter(status__in=VALID).values("temperature").annotate(n=Count("id")).values_list("temperature", "n"))
     target = campaign.target_valid_leads
     attainment = (Decimal(valid) / Decimal(target)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if target else None
     spend = Decimal(str(campaign.actual_spend or 0))
@@ -223,7 +229,7 @@ def campaign_lead_outcomes(*, campaign: Campaign) -> dict[str, Any]:
         "hot": temperatures.get("hot", 0),
         "warm": temperatures.get("warm", 0),
         "cold": temperatures.get("cold", 0),
-        "routed": leads.filter(status__in=[S.ASSIGNED, S.ACCEPTED, S.NURTURING, S.CONVERTED]).count(),
+        "routed": sum(counts.get(s, 0) for s in (S.ASSIGNED, S.ACCEPTED, S.NURTURING, S.CONVERTED)),
         "nurture_pool": counts.get(S.RECYCLED, 0),
         "target_valid_leads": target,
         "attainment": attainment,
