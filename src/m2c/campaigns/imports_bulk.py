@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, transaction
@@ -60,7 +60,6 @@ class Checked:
     consent: bool | None
     email: str = ""  # normalised, for the consent row
     response: CampaignResponse | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def check(client: Any, data: dict[str, Any], job: Any) -> Checked:
