@@ -14,11 +14,10 @@ reference data and demo users, then, bulk-loaded through ``core.bulk.insert`` (C
   converted), plus as many leads again from the other campaigns;
 - the converted leads' opportunities (open, won, lost, abandoned), each also touched by one to three
   other campaigns (the influenced model's input); the won ones' contracts, two invoices each, receipts
-  and allocations paying most of them.
-
-Hook: the campaign *responses* model (issue 11 item 5) is being added in parallel; until it lands the
-touches stand in for responses. When ``campaigns.models.CampaignResponse`` exists, load ``--touches``
-responses too (TODO in ``_responses``) and add the response funnel to the measured evaluation.
+  and allocations paying most of them;
+- ``--responses`` (100,000) campaign responses of the big campaign (registrations, attendance, booth visits,
+  downloads, meeting and call-back requests from the form, the check-in, imports and the API), 85 % converted
+  into the leads it sourced, the rest pending (half of them overdue); loaded once, also into a reused database.
 
 Measured in a child process with the database warm (one warm-up, then the median of ``--repeat`` runs),
 each line with the CPU of this process and of its PostgreSQL backend per run (the machine is shared):
@@ -27,7 +26,8 @@ each line with the CPU of this process and of its PostgreSQL backend per run (th
   through Django's test client as a marketing user, and the plan selector alone;
 - (b) the evaluation of the big campaign: ``campaign_figures`` (targets against live actuals, costs,
   utilisation, lead quality and the cash ROI to date, sourced model), the cash ROI under the influenced
-  model, the lead-quality report, and the whole campaign page.
+  model, the lead-quality report, the response funnel (response → lead → valid → opportunity → won) and
+  the counts by type the campaign page shows, and the whole campaign page.
 
 Target: under 500 ms each.
 """
@@ -50,7 +50,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_DB = "m2c_bench_campaigns"
+PG_DB = os.environ.get("M2C_BENCH_CAMPAIGNS_DB", "m2c_bench_campaigns")  # another name when benchmarks run side by side
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 BIG = "bench-flagship"  # the code of the campaign evaluated
 
@@ -295,21 +295,54 @@ def bulk_load(campaigns: int, customers: int, touches: int, leads: int) -> None:
                  for o in opps for _n in range(rng.randrange(1, 4))]
         with transaction.atomic():
             insert(CampaignTouch, extra)
-        _responses(big["id"], touches)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
 
 def _responses(campaign_id: Any, count: int) -> None:
-    """TODO(issue 11 item 5): when the responses model (being added by the "invite" work) has landed,
-    bulk-load ``count`` ``CampaignResponse`` rows of the big campaign here (registered, attended, booth
-    visit, download, meeting and call-back requests, most linked to a lead) and measure its response
-    funnel with the evaluation. Until then the campaign touches above stand in for them."""
-    try:
-        from m2c.campaigns.models import CampaignResponse  # type: ignore[attr-defined]  # noqa: F401
-    except ImportError:
+    """``count`` responses of the big campaign (issue 11 item 5), bulk-loaded: the six types in turn from
+    the three sources, on the campaign's customers; 85 % converted into one of the leads the campaign
+    sourced (so the funnel response → lead → valid → opportunity → won counts every state), the rest
+    still pending, half of those past their conversion window (the overdue list). Idempotent: a database
+    that already holds them is left alone."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from m2c.campaigns.models import CampaignResponse, ResponseSource, ResponseStatus, ResponseType
+    from m2c.core.bulk import insert
+    from m2c.leads.models import Lead
+
+    if CampaignResponse.objects.filter(campaign_id=campaign_id).exists():
         return
-    print("  CampaignResponse exists: load responses here (see the TODO)", flush=True)
+    rng = random.Random(20261130)
+    now = timezone.now()
+    leads = list(Lead.objects.filter(source_campaign_id=campaign_id).exclude(status="DUPLICATE")
+                 .values_list("id", "customer_id"))
+    customers = [c for _l, c in leads if c]
+    types, sources = ResponseType.values, ResponseSource.values
+    year = timezone.localdate().year
+    made = 0
+    while made < count:
+        batch = []
+        for i in range(made, min(count, made + 20_000)):
+            converted = rng.random() < 0.85
+            lead_id, customer_id = leads[i % len(leads)] if converted else (None, customers[i % len(customers)])
+            responded = timezone.make_aware(dt.datetime(year, 1, 10 + i % 3, 9 + i % 9, i % 60))
+            due = now - dt.timedelta(days=3) if (not converted and i % 2) else now + dt.timedelta(days=2)
+            batch.append({"id": _uid(rng), "campaign_id": campaign_id, "type": types[i % len(types)],
+                          "source": sources[i % len(sources)], "name": f"基准联系人{i:06d}",
+                          "company": f"活动基准客户{i % 20_000:06d}有限公司", "title": "信息中心主任",
+                          "email": f"p{i}@bench{i % 97}.cn", "phone": f"139{i:08d}", "customer_id": customer_id,
+                          "match": {}, "registration_id": None, "responded_at": responded, "convert_due_at": due,
+                          "status": ResponseStatus.CONVERTED if converted else ResponseStatus.PENDING,
+                          "lead_id": lead_id, "converted_at": now if converted else None, "convert_error": "",
+                          "external_ref": None, "payload": {}, "created_by_id": None})
+        with transaction.atomic():
+            insert(CampaignResponse, batch)
+        made += len(batch)
+        print(f"  responses {made:,}/{count:,}", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE campaigns_campaignresponse")
 
 
 # --- measurements (child process) --------------------------------------------------------------------
@@ -358,9 +391,10 @@ def measure(repeat: int) -> None:
     from django.utils import timezone
 
     from m2c.campaigns import selectors, services
+    from m2c.campaigns import selectors_responses as reads
     from m2c.campaigns.attribution import INFLUENCED, cash_roi
     from m2c.campaigns.lead_quality import campaign_lead_quality
-    from m2c.campaigns.models import Campaign
+    from m2c.campaigns.models import Campaign, CampaignResponse
     from m2c.leads.models import CampaignTouch, Lead
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -370,7 +404,8 @@ def measure(repeat: int) -> None:
     print(f"campaigns {Campaign.objects.count():,} ({len(selectors.plan_campaigns(year=year)):,} in {year}), "
           f"leads {Lead.objects.count():,} ({Lead.objects.filter(source_campaign=big).count():,} of the evaluated "
           f"campaign), touches {CampaignTouch.objects.filter(campaign=big).count():,} on "
-          f"{CampaignTouch.objects.filter(campaign=big).values('customer').distinct().count():,} customers", flush=True)
+          f"{CampaignTouch.objects.filter(campaign=big).values('customer').distinct().count():,} customers, "
+          f"responses {CampaignResponse.objects.filter(campaign=big).count():,}", flush=True)
     marketing = get_user_model().objects.filter(groups__name="marketing", is_active=True).order_by("username").first()
     client = Client()
     client.force_login(marketing)
@@ -395,6 +430,10 @@ def measure(repeat: int) -> None:
           f"cash {figures['actuals']['cash']}, cash ROI {figures['cash_roi']}", flush=True)
     _timed("cash ROI, influenced model", lambda: cash_roi(big, model=INFLUENCED), repeat, rows)
     _timed("lead quality per source", lambda: campaign_lead_quality(big), repeat, rows)
+    funnel = _timed("response funnel (response → lead → valid → opp → won)",
+                    lambda: reads.response_funnel(campaign=big), repeat, rows)
+    print(f"      {funnel}", flush=True)
+    _timed("responses by type", lambda: reads.response_type_counts(campaign=big), repeat, rows)
     _timed(f"campaign page /campaigns/{str(big.pk)[:8]}…/ (whole)", page(f"/campaigns/{big.pk}/"), repeat, rows)
     print(f"load average after: {os.getloadavg()}", flush=True)
 
@@ -408,7 +447,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="keep a database already loaded")
     parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
-    parser.add_argument("--child", choices=("load", "measure"), help=argparse.SUPPRESS)
+    parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--child", choices=("load", "responses", "measure"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         import django
@@ -416,6 +456,10 @@ def main() -> None:
         django.setup()
         if args.child == "load":
             bulk_load(args.campaigns, args.customers, args.touches, args.leads)
+        elif args.child == "responses":
+            from m2c.campaigns.models import Campaign
+
+            _responses(Campaign.objects.get(code=BIG).pk, args.responses)
         else:
             measure(args.repeat)
         return
@@ -434,6 +478,7 @@ def main() -> None:
         print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
     else:
         subprocess.run([sys.executable, "-m", "m2c.cli", "migrate"], env=_env(), check=True, capture_output=True)
+    _child("--child", "responses", "--responses", str(args.responses))  # loaded once (a reused database keeps them)
     try:
         _child("--child", "measure", "--repeat", str(args.repeat))
     finally:

@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = Path("/tmp/m2c_bench_resp")
-PG_DB = "m2c_bench_resp"
+VAR = Path(os.environ.get("M2C_BENCH_RESP_VAR", "/tmp/m2c_bench_resp"))
+PG_DB = os.environ.get("M2C_BENCH_RESP_DB", "m2c_bench_resp")  # another name when benchmarks run side by side
 
 
 def _setup_env(pg: bool) -> None:

@@ -191,8 +191,8 @@ def checkin(request: HttpRequest, campaign_id: uuid.UUID, payload: CheckInIn):
             summary="Response → lead → valid → opportunity → won")
 def response_funnel(request: HttpRequest, campaign_id: uuid.UUID):
     campaign = _campaign(request, campaign_id)
-    return {"campaign": campaign.pk, **reads.response_funnel(campaign=campaign),
-            "by_type": reads.response_type_counts(campaign=campaign)}
+    overview = reads.response_overview(campaign=campaign)
+    return {"campaign": campaign.pk, **overview["funnel"], "by_type": overview["types"]}
 
 
 @router.get("/customers/{customer_id}/journey", response={200: CustomerJourneyOut, **ERRORS},

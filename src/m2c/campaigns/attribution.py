@@ -49,18 +49,43 @@ def influenced_shares(touches: list[Any]) -> dict[Any, Decimal]:
     return shares
 
 
+def influenced_share(n: int, mine: int, first: bool, last: bool) -> Decimal:
+    """One campaign's share of a contract whose opportunity has ``n`` touches, ``mine`` of them this
+    campaign's, ``first`` / ``last`` saying whether it holds the first / the last touch: the same figure,
+    digit for digit, as ``influenced_shares(sequence)[campaign]`` (the weights are added in touch order)."""
+    if n <= 0 or mine <= 0:
+        return Decimal(0)
+    if n == 1:
+        weights = [Decimal(1)]
+    elif n == 2:
+        weights = [HALF] * mine
+    else:
+        weights = [FIRST_LAST] * first + [MIDDLE / (n - 2)] * (mine - first - last) + [FIRST_LAST] * last
+    share = Decimal(0)
+    for weight in weights:
+        share = share + weight
+    return share
+
+
 def _contracts(campaign: Campaign, model: str) -> list[tuple[dict[str, Any], Decimal]]:
-    """(contract, the campaign's share of it) under ``model``."""
+    """(contract, the campaign's share of it) under ``model``.
+
+    Influenced: the contracts of the opportunities the campaign touched (the touched ids handed to the
+    contracts app as a subquery), and per opportunity the touch counts and positions the leads app
+    computes in the database (:func:`leads.selectors.touch_positions`), never the touches themselves."""
     from m2c.contracts import selectors as contract_selectors
 
     if model == SOURCED:
         return [(c, Decimal(1)) for c in contract_selectors.contracts_of_campaign(campaign.pk)]
     from m2c.leads import selectors as lead_selectors
 
-    sequences = lead_selectors.touch_sequences(campaign=campaign)
+    contracts = contract_selectors.contracts_of_opportunities(lead_selectors.touched_opportunities(campaign=campaign))
+    if not contracts:
+        return []
+    positions = lead_selectors.touch_positions(campaign=campaign)
     found = []
-    for contract in contract_selectors.contracts_of_opportunities(sequences):
-        share = influenced_shares(sequences[contract["opportunity_id"]]).get(campaign.pk, Decimal(0))
+    for contract in contracts:
+        share = influenced_share(*positions.get(contract["opportunity_id"], (0, 0, False, False)))
         if share:
             found.append((contract, share))
     return found

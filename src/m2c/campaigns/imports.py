@@ -11,7 +11,6 @@ responses that the worker's sweep converts into leads within the window.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from m2c.core.errors import ValidationFailed
 from m2c.core.imports.files import FileRefused, kind_of
 from m2c.core.imports.mapping import BOOL, CODE, Field, Schema, labels_both
 from m2c.core.models import Role
+from m2c.core.models_imports import ImportJob
 
 from .models import CampaignResponse, ConsentPurpose, ConsentSource, ResponseSource, ResponseType
 
@@ -115,59 +115,56 @@ def check_encoding(path: Path) -> None:
 
 
 class ResponseClient:
-    kind = "responses"
+    kind = ImportJob.Kind.RESPONSES.value  # a plain str: the engine keys registries by it
     schema = SCHEMA
     roles = ROLES
+    chunk = 1000  # rows per transaction: the batch path stores them together (imports_bulk)
 
     def begin(self, job: Any, *, actor: Any) -> None:
         check_encoding(Path(job.file_path))
         from m2c.customers.identity import CustomerIndex
 
+        from .imports_bulk import DueDates
+
         self.source = job.file_name
         self.job_id = str(job.pk)
         self.campaigns: dict[str, Any] = {}
+        self.due_dates = DueDates()
         # One resolution index for the whole file (all customers read once for a large one).
         self.index = CustomerIndex(preload=job.total_rows > 500, contacts=True)
 
-    def row(self, data: dict[str, Any], *, actor: Any, job: Any) -> str:
+    def campaign(self, data: dict[str, Any], job: Any) -> Any:
+        """The row's campaign (its column or the import's default), looked up once per file."""
         from .selectors import campaign_by_ref
-        from .services.consent import consent_record
-        from .services.responses import response_create
 
         campaign_ref = data.get("campaign") or (job.defaults or {}).get("campaign")
         key = str(campaign_ref or "")
         if key not in self.campaigns:
             self.campaigns[key] = campaign_by_ref(key) if key else None
-        campaign = self.campaigns[key]
-        errors = []
-        if campaign is None:
-            errors.append({"field": "campaign", "reason": _("Name the campaign (a column or the import's campaign).")})
-        elif not campaign.accepts_responses:
-            errors.append({"field": "campaign", "reason": _("The campaign is closed.")})
-        kind = data.get("type") or (job.defaults or {}).get("type")
-        if not kind:
-            errors.append({"field": "type", "reason": _("Give the response type.")})
-        when = None
-        try:
-            when = parse_time(data.get("responded_at"))
-        except ValidationFailed as exc:
-            errors.extend(exc.errors)
-        if when and when > timezone.now() + dt.timedelta(days=1):
-            errors.append({"field": "responded_at", "reason": _("The response time is in the future.")})
-        if errors:
-            raise ValidationFailed(errors[0]["reason"], errors=errors)
-        values = {k: str(data.get(k) or "") for k in ("name", "company", "title", "email", "phone")}
-        fingerprint = "|".join([str(campaign.pk), str(kind), *values.values(), str(data.get("responded_at") or "")])
-        ref = "import:" + hashlib.sha256(fingerprint.encode()).hexdigest()[:48]
-        if CampaignResponse.objects.filter(external_ref=ref).exists():
+        return self.campaigns[key]
+
+    def rows(self, items: list[dict[str, Any]], *, actor: Any, job: Any) -> list[Any]:
+        """The batch path the engine uses: a chunk checked, then stored together (``imports_bulk``)."""
+        from .imports_bulk import store
+
+        return store(self, items, actor=actor, job=job)
+
+    def row(self, data: dict[str, Any], *, actor: Any, job: Any) -> str:
+        """One row through the services (the batch path's fallback when a chunk's write fails): the same
+        checks (``imports_bulk.check``), then ``response_create`` and ``consent_record``."""
+        from .imports_bulk import check
+        from .services.consent import consent_record
+        from .services.responses import response_create
+
+        row = check(self, data, job)
+        if CampaignResponse.objects.filter(external_ref=row.ref).exists():
             return "merged"
-        response = response_create(campaign=campaign, type=str(kind), source=ResponseSource.IMPORT, data=values,
-                                   actor=actor, responded_at=when, external_ref=ref,
-                                   payload={"file": self.source, "import": self.job_id},
-                                   customer_index=self.index)
-        if data.get("consent") is not None and response.email:
-            consent_record(subject=response.email, purpose=ConsentPurpose.MARKETING_EMAIL, granted=bool(data["consent"]),
-                           source=ConsentSource.IMPORT, campaign=campaign,
+        response_create(campaign=row.campaign, type=row.kind, source=ResponseSource.IMPORT, data=row.values,
+                        actor=actor, responded_at=row.when, external_ref=row.ref,
+                        payload={"file": self.source, "import": self.job_id}, customer_index=self.index)
+        if row.consent is not None and row.values["email"]:
+            consent_record(subject=row.values["email"], purpose=ConsentPurpose.MARKETING_EMAIL, granted=row.consent,
+                           source=ConsentSource.IMPORT, campaign=row.campaign,
                            evidence=_("Column “consent” of the imported file %(f)s") % {"f": self.source})
         return "created"
 

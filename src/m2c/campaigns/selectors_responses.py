@@ -100,23 +100,33 @@ def journey_moves(customer_id: Any) -> list[dict[str, Any]]:
              "response": r["subject_id"], "campaign": (r["payload"] or {}).get("campaign", "")} for r in rows]
 
 
+def response_overview(*, campaign: Campaign) -> dict[str, Any]:
+    """The campaign page's responses section in two queries: ``funnel`` (response → lead → valid →
+    opportunity → won, each lead counted once, with the pending and overdue counts) and ``types`` (count per
+    response type). The responses are read once, grouped by type and state; the leads they became are
+    counted by the leads app over them as a subquery (no distinct counts over the joined rows)."""
+    from m2c.leads import selectors as lead_selectors
+
+    responses = CampaignResponse.objects.filter(campaign=campaign)
+    overdue = Q(status=ResponseStatus.PENDING, convert_due_at__lt=timezone.now())
+    rows = (responses.values("type", "status").annotate(n=Count("id"), late=Count("id", filter=overdue))
+            .order_by().values_list("type", "status", "n", "late"))
+    types: dict[str, int] = {}
+    funnel = {"responses": 0, "leads": 0, "valid": 0, "opportunities": 0, "won": 0, "pending": 0, "overdue": 0}
+    for kind, status, n, late in rows:
+        types[kind] = types.get(kind, 0) + n
+        funnel["responses"] += n
+        funnel["pending"] += n if status == ResponseStatus.PENDING else 0
+        funnel["overdue"] += late
+    funnel.update(lead_selectors.lead_funnel(lead_ids=responses.filter(lead__isnull=False).values("lead_id")))
+    return {"funnel": funnel, "types": types}
+
+
 def response_funnel(*, campaign: Campaign) -> dict[str, int]:
     """Response → lead → valid → opportunity → won for one campaign (each lead counted once)."""
-    from m2c.leads.states import VALID
-
-    qs = CampaignResponse.objects.filter(campaign=campaign)
-    figures = qs.aggregate(
-        responses=Count("id"),
-        leads=Count("lead", distinct=True),
-        valid=Count("lead", distinct=True, filter=Q(lead__status__in=VALID)),
-        opportunities=Count("lead", distinct=True, filter=Q(lead__converted_opportunity__isnull=False)),
-        won=Count("lead", distinct=True, filter=Q(lead__converted_opportunity__stage="WON")),
-        pending=Count("id", filter=Q(status=ResponseStatus.PENDING)),
-        overdue=Count("id", filter=Q(status=ResponseStatus.PENDING, convert_due_at__lt=timezone.now())),
-    )
-    return figures
+    return response_overview(campaign=campaign)["funnel"]
 
 
 def response_type_counts(*, campaign: Campaign) -> dict[str, int]:
     return dict(CampaignResponse.objects.filter(campaign=campaign).values("type").annotate(n=Count("id"))
-                .values_list("type", "n"))
+                .order_by().values_list("type", "n"))

@@ -87,6 +87,7 @@ class ImportJob(ImportJobBase):
         CUSTOMERS = "customers", _("Customers")
         OPPORTUNITIES = "opportunities", _("Opportunities")
         ORG = "org", _("Org units and users")
+        RESPONSES = "responses", _("Campaign responses")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     updated = models.PositiveIntegerField(_("updated"), default=0)

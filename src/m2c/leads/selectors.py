@@ -205,10 +205,16 @@ def merges_of(lead: Lead) -> list[LeadMerge]:
 def campaign_lead_outcomes(*, campaign: Campaign) -> dict[str, Any]:
     """Valid leads against the campaign's target and the cost per valid lead (domain.md 9, S2)."""
     leads = Lead.objects.filter(source_campaign=campaign)
-    counts = dict(leads.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    # One pass over the campaign's leads: counts per status and temperature give every figure below.
+    counts: dict[str, int] = {}
+    temperatures: dict[str, int] = {}
+    for status, temperature, n in (leads.values("status", "temperature").annotate(n=Count("id")).order_by()
+                                   .values_list("status", "temperature", "n")):
+        counts[status] = counts.get(status, 0) + n
+        if status in VALID:
+            temperatures[temperature] = temperatures.get(temperature, 0) + n
     valid = sum(n for s, n in counts.items() if s in VALID)
     invalid = counts.get(S.INVALID, 0)
-    temperatures = dict(leads.filter(status__in=VALID).values("temperature").annotate(n=Count("id")).values_list("temperature", "n"))
     target = campaign.target_valid_leads
     attainment = (Decimal(valid) / Decimal(target)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if target else None
     spend = Decimal(str(campaign.actual_spend or 0))
@@ -223,7 +229,7 @@ def campaign_lead_outcomes(*, campaign: Campaign) -> dict[str, Any]:
         "hot": temperatures.get("hot", 0),
         "warm": temperatures.get("warm", 0),
         "cold": temperatures.get("cold", 0),
-        "routed": leads.filter(status__in=[S.ASSIGNED, S.ACCEPTED, S.NURTURING, S.CONVERTED]).count(),
+        "routed": sum(counts.get(s, 0) for s in (S.ASSIGNED, S.ACCEPTED, S.NURTURING, S.CONVERTED)),
         "nurture_pool": counts.get(S.RECYCLED, 0),
         "target_valid_leads": target,
         "attainment": attainment,
@@ -278,6 +284,50 @@ def touch_sequences(*, campaign: Campaign) -> dict[Any, list[Any]]:
                                         .order_by("touched_at", "id").values_list("opportunity_id", "campaign_id")):
         sequences.setdefault(opportunity_id, []).append(campaign_id)
     return sequences
+
+
+def lead_funnel(*, lead_ids: Any) -> dict[str, int]:
+    """Over the leads ``lead_ids`` (a subquery, e.g. the leads a campaign's responses became; each lead
+    counted once however often it is named): how many, how many valid, converted into an opportunity, won.
+    One aggregate over the leads table, the ids never read into Python."""
+    return Lead.objects.filter(pk__in=lead_ids).aggregate(
+        leads=Count("id"), valid=Count("id", filter=Q(status__in=VALID)),
+        opportunities=Count("id", filter=Q(converted_opportunity__isnull=False)),
+        won=Count("id", filter=Q(converted_opportunity__stage="WON")))
+
+
+def touched_opportunities(*, campaign: Campaign) -> QuerySet[CampaignTouch]:
+    """The ids of the opportunities this campaign touched, as a lazy queryset: another app's read takes it
+    as a subquery (``opportunity_id__in=…``), so the ids never travel through Python."""
+    return CampaignTouch.objects.filter(campaign=campaign, opportunity__isnull=False).values("opportunity_id")
+
+
+def touch_positions(*, campaign: Campaign, opportunity_ids: Any = None) -> dict[Any, tuple[int, int, bool, bool]]:
+    """For every opportunity this campaign touched (among ``opportunity_ids`` when given, a list or a
+    subquery): ``(n, mine, first, last)`` = how many touches it has from all campaigns, how many of them
+    are this campaign's, and whether this campaign has the first and the last touch (in touch order,
+    ``touched_at`` then id, as :func:`touch_sequences`). Counted in the database with window functions,
+    one row per opportunity: the influenced attribution model's input without reading every touch."""
+    from django.db.models import Case, F, IntegerField, RowRange, Sum, Value, When, Window
+    from django.db.models.functions import FirstValue, LastValue, RowNumber
+
+    touches = CampaignTouch.objects.filter(opportunity_id__in=touched_opportunities(campaign=campaign))
+    if opportunity_ids is not None:
+        touches = touches.filter(opportunity_id__in=opportunity_ids)
+
+    def mine() -> Case:
+        return Case(When(campaign_id=campaign.pk, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+    order = [F("touched_at").asc(), F("id").asc()]
+    whole = RowRange(start=None, end=None)
+    rows = (touches.annotate(
+        pos=Window(RowNumber(), partition_by=[F("opportunity_id")], order_by=order),
+        n=Window(Count("id"), partition_by=[F("opportunity_id")]),
+        mine=Window(Sum(mine()), partition_by=[F("opportunity_id")]),
+        first=Window(FirstValue(mine()), partition_by=[F("opportunity_id")], order_by=order, frame=whole),
+        last=Window(LastValue(mine()), partition_by=[F("opportunity_id")], order_by=order, frame=whole),
+    ).filter(pos=1).values_list("opportunity_id", "n", "mine", "first", "last"))
+    return {opportunity_id: (n, mine_, bool(first), bool(last)) for opportunity_id, n, mine_, first, last in rows}
 
 
 # --- lead-quality feedback to marketing (domain.md 7.7, issue 11 item 7) -------------------------------

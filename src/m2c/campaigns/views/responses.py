@@ -174,10 +174,10 @@ def invite(request: HttpRequest, campaign_id: Any) -> HttpResponse:
 
 def responses_context(campaign: Campaign) -> dict[str, Any]:
     """The campaign page's responses section: the funnel (a chart) and the counts by type."""
-    funnel = reads.response_funnel(campaign=campaign)
+    overview = reads.response_overview(campaign=campaign)
+    funnel, types = overview["funnel"], overview["types"]
     steps = [(_("Responses"), funnel["responses"]), (_("Leads"), funnel["leads"]), (_("Valid leads"), funnel["valid"]),
              (_("Opportunities"), funnel["opportunities"]), (_("Won"), funnel["won"])]
-    types = reads.response_type_counts(campaign=campaign)
     return {
         "responses": {"funnel": funnel, "steps": steps,
                       "types": [(label, types.get(value, 0)) for value, label in ResponseType.choices],

@@ -141,8 +141,12 @@ def today() -> dt.date:
 
 
 def contracts_of_opportunities(opportunity_ids: Any) -> list[dict[str, Any]]:
-    """The contracts registered from these opportunities: id, opportunity, source campaign, currency, value, signed on."""
-    return list(Contract.objects.filter(opportunity_id__in=list(opportunity_ids)).values(
+    """The contracts registered from these opportunities: id, opportunity, source campaign, currency, signed on.
+
+    ``opportunity_ids`` is any iterable of ids or a queryset of them; a queryset goes to the database as a
+    subquery (thousands of ids are neither read into Python nor sent back as a literal ``IN`` list)."""
+    ids = opportunity_ids if isinstance(opportunity_ids, QuerySet) else list(opportunity_ids)
+    return list(Contract.objects.filter(opportunity_id__in=ids).values(
         "id", "opportunity_id", "campaign_id", "currency", "signed_on"))
 
 

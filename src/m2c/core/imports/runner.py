@@ -1,4 +1,5 @@
-"""Running a claimed import job for a row-by-row client (customers, opportunities, org).
+"""Running a claimed import job for a row-by-row client (customers, opportunities, org) or a batch client
+(campaign responses: ``client.rows`` stores a chunk's good rows at once and answers each row's outcome).
 
 The file is read again from the start and rows up to the job's cursor are skipped. Rows are stored in
 chunks, each chunk in one transaction with its row errors, counts and the new cursor, each row in a
@@ -35,6 +36,9 @@ class Client(Protocol):
     def begin(self, job: Any, *, actor: Any) -> None: ...
 
     def row(self, data: dict[str, Any], *, actor: Any, job: Any) -> str: ...
+
+    # Optional: ``rows(datas, *, actor, job) -> list[str | DomainError]`` stores a chunk's converted rows
+    # at once (an outcome or the row's error each, in order), and ``chunk`` sets the chunk size.
 
 
 @dataclass
@@ -156,10 +160,13 @@ def _run(job: Any, token: str, client: Client, *, actor: Any, progress: Callable
     tally = Tally(rows=job.processed, counts={n: getattr(job, n) for n in names})
     client.schema.reset()
     client.begin(job, actor=actor)
-    size = chunk_size()
+    size = chunk_size(getattr(client, "chunk", 200))
     chunk: list[tuple[int, list[Any]]] = []
 
     def store(rows: list[tuple[int, list[Any]]]) -> None:
+        if callable(getattr(client, "rows", None)):
+            store_batch(rows)
+            return
         for number, row in rows:
             tally.rows += 1
             shown = [cell_text(v)[:500] for v in row]
@@ -169,6 +176,36 @@ def _run(job: Any, token: str, client: Client, *, actor: Any, progress: Callable
                     outcome = client.row(data, actor=actor, job=job)
             except DomainError as exc:
                 name, message = describe(client.schema, exc)
+                tally.add("rejected")
+                tally.problems.append(RowProblem(number, "error", name, message, shown))
+                continue
+            tally.add(outcome)
+            for name, reason in warnings:
+                tally.add("warnings")
+                tally.problems.append(RowProblem(number, "warning", name, f"{client.schema.label(name)}: {reason}", shown))
+
+    def store_batch(rows: list[tuple[int, list[Any]]]) -> None:
+        """A batch client: the cells of every row converted here (a bad cell rejects its row), then the
+        good rows handed to ``client.rows`` at once; it answers each row's outcome or the error that
+        kept it out, in order, and stores the good ones together (the same contract as row by row)."""
+        ready: list[tuple[int, list[str], dict[str, Any], list[tuple[str, str]]]] = []
+        for number, row in rows:
+            tally.rows += 1
+            shown = [cell_text(v)[:500] for v in row]
+            try:
+                data, warnings = convert(client.schema, columns, job.value_maps or {}, row, job.defaults)
+            except DomainError as exc:
+                name, message = describe(client.schema, exc)
+                tally.add("rejected")
+                tally.problems.append(RowProblem(number, "error", name, message, shown))
+                continue
+            ready.append((number, shown, data, warnings))
+        outcomes: list[Any] = []
+        for start in range(0, len(ready), size):  # a dry run hands over the whole file: a chunk at a time
+            outcomes.extend(client.rows([data for _n, _s, data, _w in ready[start:start + size]], actor=actor, job=job))
+        for (number, shown, _data, warnings), outcome in zip(ready, outcomes, strict=True):
+            if isinstance(outcome, DomainError):
+                name, message = describe(client.schema, outcome)
                 tally.add("rejected")
                 tally.problems.append(RowProblem(number, "error", name, message, shown))
                 continue
