@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from m2c.core.models import OrgUnit, Role
 from m2c.core.services import token_create
@@ -20,6 +21,12 @@ from .factories import OfferingLineFactory, OrgUnitFactory, UserFactory
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told it is safe (it is: the loop belongs to Playwright, not to Django).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Properties are judged by what they find, not by how fast this machine draws examples: on two cores
+# shared with the browser tests one draw can take seconds, which the too_slow health check and the
+# per-example deadline would report as failures of code that is correct.
+settings.register_profile("m2c", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("m2c")
 
 
 @pytest.fixture(scope="session")
