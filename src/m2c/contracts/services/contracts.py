@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core import fx
@@ -120,7 +121,7 @@ def contract_create_from_won(*, opportunity_id: Any, quote_id: Any, atc_review_i
         "atc_review": str(deal.atc_review.pk) if deal.atc_review else None, "total": str(total),
         "currency": contract.currency,
     })
-    contract_version_create(contract=contract, actor=actor, reason=_("Signed from the ATC-approved quote version"))
+    contract_version_create(contract=contract, actor=actor, reason=gettext_noop("Signed from the ATC-approved quote version"))
     return contract
 
 
