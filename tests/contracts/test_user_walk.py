@@ -67,3 +67,34 @@ def test_the_version_the_system_wrote_reads_in_the_readers_language(won):
     assert version.reason == "Signed from the ATC-approved quote version"  # stored in the source language
     assert "按 ATC 批准的报价版本签署" in page
     assert "Signed from the ATC-approved quote version" not in page
+
+
+def test_the_project_manager_is_someone_who_can_open_the_contract(won):
+    """The PM list offered every active user, partners' portal users and marketing included; naming one made
+    a PM who could never open the contract they manage. They are no longer offered, and a post naming one
+    is refused on the field."""
+    from m2c.contracts.models import Contract
+    from m2c.core.models import Role
+    from tests.factories import UserFactory
+
+    portal = UserFactory(username="partner.pm", display_name="渠道门户用户", roles=[Role.PARTNER])
+    marketer = UserFactory(username="mkt.pm", display_name="市场专员", roles=[Role.MARKETING])
+    client = _zh(won.deal.ar)
+    c = won.contract
+    page = client.get(f"/contracts/{c.pk}/").content.decode()
+    offered = re.search(r'<select name="pm".*?</select>', page, re.S).group(0)
+    assert str(won.deal.fr.pk) in offered
+    assert str(portal.pk) not in offered and str(marketer.pk) not in offered
+    response = client.post(f"/contracts/{c.pk}/handover/", {"pm": portal.pk, "handover_on": str(won.today)})
+    assert response.status_code == 400
+    assert Contract.objects.get(pk=c.pk).status == "SIGNED"
+    from m2c.contracts.services import contract_handover
+    from m2c.core.errors import ValidationFailed
+
+    try:
+        contract_handover(contract=c, actor=won.deal.ar, pm=marketer)
+    except ValidationFailed as exc:
+        assert exc.errors[0]["field"] == "pm"
+    else:
+        raise AssertionError("a marketing user was made the delivery PM")
+    assert not hasattr(Contract.objects.get(pk=c.pk), "delivery_project")

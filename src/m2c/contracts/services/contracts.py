@@ -23,7 +23,7 @@ from m2c.opportunities import selectors as opportunity_selectors
 from .. import events
 from ..models import Contract, ContractLine, ContractVersion, DeliveryProject, Site
 from ..states import CONTRACT_MACHINE, ContractStatus
-from ._common import require_status, require_work
+from ._common import may_manage_delivery, require_status, require_work
 
 CENT = Decimal("0.01")
 SHARE = Decimal("0.0001")
@@ -186,6 +186,9 @@ def contract_handover(*, contract: Contract, actor: Actor, pm: Any, handover_on:
     require_status(locked, (ContractStatus.SIGNED,), _("The handover"))
     errors = FieldErrors()
     person = user_resolve(pm, field="pm", errors=errors, required=True)
+    if person is not None and not may_manage_delivery(person):
+        errors.add("pm", _("%(name)s cannot open contracts (a partner or marketing user): choose a project manager "
+                           "of the delivery team.") % {"name": person})
     day = handover_on or timezone.localdate()
     if day > timezone.localdate():
         errors.add("handover_on", _("The handover meeting cannot be in the future."))
