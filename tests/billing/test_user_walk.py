@@ -1,0 +1,63 @@
+"""Findings of walking the billing pages as finance does, in Chinese (issue 10 probe): each test failed
+before its fix."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+from m2c.billing.models import Invoice
+from m2c.customers.models import Customer
+
+from .conftest import handover, pac
+
+
+def _zh(user):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.cookies["m2c_language"] = "zh-hans"
+    client.force_login(user)
+    return client
+
+
+def _billable(planned):
+    handover(planned)
+    north = planned.contract.sites.order_by("position").first()
+    pac(planned, north, 10)
+    page = _zh(planned.finance).get(f"/billing/contracts/{planned.contract.pk}/").content.decode()
+    items = re.findall(r'name="items" value="([^"]+)"', page)
+    assert len(items) == 2  # the advance and Campus North's PAC share
+    return items
+
+
+def test_unticking_every_item_is_refused_not_read_as_invoice_everything(planned):
+    """With every billing item unticked, the request went through for *all* billable items."""
+    _billable(planned)
+    response = _zh(planned.finance).post(f"/billing/contracts/{planned.contract.pk}/", {
+        "vat_type": "SPECIAL", "tax_rate": "13", "buyer_phone": "021-66668888", "buyer_bank": "工商银行 1001"})
+    assert response.status_code == 400
+    assert "请至少勾选一个开票项。" in response.content.decode()
+    assert Invoice.objects.filter(contract=planned.contract).count() == 0
+
+
+def test_a_refused_request_keeps_the_items_the_clerk_ticked(planned):
+    """After a refusal every item came back ticked: correcting the form and sending it again invoiced the
+    items the clerk had left out. The refusal names the taxpayer id and keeps the choice."""
+    advance, north = _billable(planned)
+    Customer.objects.filter(pk=planned.contract.customer_id).update(credit_code="")
+    client = _zh(planned.finance)
+    response = client.post(f"/billing/contracts/{planned.contract.pk}/", {
+        "items": [north], "vat_type": "SPECIAL", "tax_rate": "13", "buyer_phone": "021-66668888",
+        "buyer_bank": "工商银行上海分行 1001"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "纳税人识别号" in page
+    assert re.search(rf'value="{north}" id="item-{north}" checked', page)
+    assert not re.search(rf'value="{advance}" id="item-{advance}" checked', page)
+    assert 'value="工商银行上海分行 1001"' in page
+    assert Invoice.objects.filter(contract=planned.contract).count() == 0
+    response = client.post(f"/billing/contracts/{planned.contract.pk}/", {
+        "items": [north], "vat_type": "NORMAL", "tax_rate": "13", "buyer_bank": "工商银行上海分行 1001"})
+    assert response.status_code == 302
+    inv = Invoice.objects.get(contract=planned.contract)
+    assert [str(i.pk) for i in inv.items.all()] == [north] and inv.buyer_bank == "工商银行上海分行 1001"
