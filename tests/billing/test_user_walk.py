@@ -61,3 +61,18 @@ def test_a_refused_request_keeps_the_items_the_clerk_ticked(planned):
     assert response.status_code == 302
     inv = Invoice.objects.get(contract=planned.contract)
     assert [str(i.pk) for i in inv.items.all()] == [north] and inv.buyer_bank == "工商银行上海分行 1001"
+
+
+def test_the_request_reads_back_the_buyer_details_the_clerk_typed(planned):
+    """The buyer's phone and bank account typed on the request were stored but shown nowhere before the
+    PDF; and the invoice's lines were headed "合同行" (contract lines)."""
+    _advance, north = _billable(planned)
+    client = _zh(planned.finance)
+    assert client.post(f"/billing/contracts/{planned.contract.pk}/", {
+        "items": [north], "vat_type": "SPECIAL", "tax_rate": "13", "buyer_phone": "021-66668888",
+        "buyer_bank": "工商银行上海分行 1001 2002"}).status_code == 302
+    inv = Invoice.objects.get(contract=planned.contract)
+    page = client.get(f"/billing/invoices/{inv.pk}/").content.decode()
+    assert "021-66668888" in page and "工商银行上海分行 1001 2002" in page
+    assert "购方电话" in page and "购方开户行及账号" in page and "购方名称" in page
+    assert "发票明细" in page and "合同行" not in page
