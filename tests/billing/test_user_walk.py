@@ -76,3 +76,26 @@ def test_the_request_reads_back_the_buyer_details_the_clerk_typed(planned):
     assert "021-66668888" in page and "工商银行上海分行 1001 2002" in page
     assert "购方电话" in page and "购方开户行及账号" in page and "购方名称" in page
     assert "发票明细" in page and "合同行" not in page
+
+
+STATEMENT = """交易日期,交易流水号,对方户名,对方账号,借方发生额,贷方发生额,币种,摘要
+2026-11-10,SEQ1001,申江大学,6222020200112233,,"3,000,000.00",人民币,发票 26312000000000000001 预付款
+2026-11-11,SEQ1002,申江大学,6222020200112233,,1500.00,美元,服务费
+2026-11-11,SEQ1003,上海某某贸易有限公司,6222020200998877,,三百万,RMB,金额写错的一行
+"""
+
+
+def test_a_statement_naming_the_currency_in_chinese_imports(planned):
+    """Chinese banks write 人民币 / 美元 / RMB in the 币种 column; each such row was refused as "not a
+    three-letter ISO code", so a real export imported nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from m2c.billing.models import Receipt
+
+    client = _zh(planned.finance)
+    response = client.post("/billing/receipts/statements/", {
+        "file": SimpleUploadedFile("工行流水.csv", STATEMENT.encode("gbk"), content_type="text/csv")}, follow=True)
+    page = response.content.decode()
+    assert "已导入 2 笔回款" in page and "第 4 行" in page and "“三百万”不是数字。" in page
+    assert sorted((r.bank_ref, r.currency, str(r.amount)) for r in Receipt.objects.all()) == [
+        ("SEQ1001", "CNY", "3000000.0000"), ("SEQ1002", "USD", "1500.0000")]
