@@ -99,3 +99,27 @@ def test_a_statement_naming_the_currency_in_chinese_imports(planned):
     assert "已导入 2 笔回款" in page and "第 4 行" in page and "“三百万”不是数字。" in page
     assert sorted((r.bank_ref, r.currency, str(r.amount)) for r in Receipt.objects.all()) == [
         ("SEQ1001", "CNY", "3000000.0000"), ("SEQ1002", "USD", "1500.0000")]
+
+
+def test_manual_allocation_preselects_no_invoice_and_shows_open_amounts_as_money(planned):
+    """The manual allocation list preselected its first invoice (often another customer's) and showed
+    the open amount as a raw database number (3000000.0000 CNY)."""
+    from m2c.billing import services
+    from m2c.billing.models import Allocation
+
+    from .conftest import invoice
+
+    inv = invoice(planned, 2, "26312000000000000001")
+    receipt = services.receipt_record(actor=planned.finance, amount_="100", received_on=planned.day(20),
+                                      payer_name="另一家公司")
+    client = _zh(planned.finance)
+    page = client.get(f"/billing/receipts/{receipt.pk}/").content.decode()
+    listed = re.search(r'<select name="invoice".*?</select>', page, re.S).group(0)
+    assert '<option value="" selected>—</option>' in listed
+    assert "3,000,000.00 CNY" in listed and "3000000.0000" not in listed
+    response = client.post(f"/billing/receipts/{receipt.pk}/allocate/", {"invoice": "", "amount": "100"})
+    assert response.status_code == 400 and "此字段为必填项。" in response.content.decode()
+    assert Allocation.objects.count() == 0
+    assert client.post(f"/billing/receipts/{receipt.pk}/allocate/", {"invoice": str(inv.pk), "amount": "100"}
+                       ).status_code == 302
+    assert Allocation.objects.get().amount == 100
