@@ -123,3 +123,19 @@ def test_manual_allocation_preselects_no_invoice_and_shows_open_amounts_as_money
     assert client.post(f"/billing/receipts/{receipt.pk}/allocate/", {"invoice": str(inv.pk), "amount": "100"}
                        ).status_code == 302
     assert Allocation.objects.get().amount == 100
+
+
+def test_the_receipt_list_pages_on_and_keeps_its_filter(planned):
+    """The receipt list cut at 50 with no pager: receipt 51 on could only be found by searching."""
+    from m2c.billing import services
+
+    for n in range(53):
+        services.receipt_record(actor=planned.finance, amount_=str(100 + n), received_on=planned.day(20),
+                                payer_name="华东客户", bank_ref=f"SEQ{n:04d}")
+    client = _zh(planned.finance)
+    page = client.get("/billing/receipts/?search=华东客户").content.decode()
+    assert "第 1 页，共 2 页" in page
+    link = re.search(r'href="\?([^"]*page=2)"', page)
+    assert link and "search=" in link.group(1)
+    second = client.get("/billing/receipts/?" + link.group(1).replace("&amp;", "&")).content.decode()
+    assert second.count('href="/billing/receipts/') >= 3 and 'value="华东客户"' in second
