@@ -139,3 +139,31 @@ def test_the_receipt_list_pages_on_and_keeps_its_filter(planned):
     assert link and "search=" in link.group(1)
     second = client.get("/billing/receipts/?" + link.group(1).replace("&amp;", "&")).content.decode()
     assert second.count('href="/billing/receipts/') >= 3 and 'value="华东客户"' in second
+
+
+def test_a_marketing_user_of_the_contracts_region_reads_no_contract_or_invoice_through_the_api(planned):
+    """The pages refused marketing users (403) but the API served them every contract and invoice of their
+    org subtree: amounts, buyer tax ids, official numbers."""
+    from m2c.core.models import Role
+    from tests.factories import UserFactory
+
+    from .conftest import invoice
+
+    inv = invoice(planned, 2, "26312000000000000001")
+    c = planned.contract
+    marketer = UserFactory(username="mkt.east", roles=[Role.MARKETING], org_unit=c.org_unit)
+    client = Client()
+    client.force_login(marketer)
+    assert client.get(f"/contracts/{c.pk}/").status_code == 403  # the page, as before
+    listing = client.get("/api/v1/contracts")
+    assert listing.status_code == 200 and listing.json()["count"] == 0
+    assert client.get(f"/api/v1/contracts/{c.pk}").status_code == 404
+    invoices = client.get("/api/v1/invoices")
+    assert invoices.status_code == 200 and invoices.json()["count"] == 0
+    assert client.get(f"/api/v1/invoices/{inv.pk}").status_code == 404
+    body = client.get(f"/api/v1/invoices/{inv.pk}/timeline").content.decode()
+    assert "26312000000000000001" not in body and c.number not in body
+    # the account responsible of the same region still reads both
+    ar = Client()
+    ar.force_login(planned.deal.ar)
+    assert ar.get("/api/v1/invoices").json()["count"] == 1 and ar.get(f"/api/v1/contracts/{c.pk}").status_code == 200

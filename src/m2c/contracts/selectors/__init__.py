@@ -24,6 +24,7 @@ from .contracts import (  # noqa: F401
     contracts_in_states,
     contracts_of_campaign,
     contracts_of_opportunities,
+    reads_no_contracts,
     site_progress,
     site_value,
 )
