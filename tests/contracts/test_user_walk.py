@@ -98,3 +98,18 @@ def test_the_project_manager_is_someone_who_can_open_the_contract(won):
     else:
         raise AssertionError("a marketing user was made the delivery PM")
     assert not hasattr(Contract.objects.get(pk=c.pk), "delivery_project")
+
+
+def test_a_failing_closure_check_links_to_where_it_is_fixed(won):
+    """"Risks closed ✗ — 1 risk of the register not closed" named a register the contract page does not
+    show and gave no way to it: the account owner was stuck before ATCC."""
+    from m2c.contracts.services import certificate_record, contract_handover
+    from m2c.opportunities.models import Risk
+
+    c = contract_handover(contract=won.contract, actor=won.deal.ar, pm=won.deal.fr, handover_on=won.today)
+    certificate_record(contract=c, actor=won.deal.ar, type="FAC", whole_contract=True, signed_on=won.today,
+                       signatory="王处长")
+    Risk.objects.create(opportunity_id=c.opportunity_id, description="机房供电改造可能延期")  # left open at the win
+    page = _zh(won.deal.ar).get(f"/contracts/{c.pk}/").content.decode()
+    assert "已履约" in page and "风险登记册中仍有 1 个风险未关闭" in page
+    assert f'href="/opportunities/{c.opportunity_id}/#risks" class="closure-fix">打开风险登记册</a>' in page
