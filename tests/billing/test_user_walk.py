@@ -167,3 +167,20 @@ def test_a_marketing_user_of_the_contracts_region_reads_no_contract_or_invoice_t
     ar = Client()
     ar.force_login(planned.deal.ar)
     assert ar.get("/api/v1/invoices").json()["count"] == 1 and ar.get(f"/api/v1/contracts/{c.pk}").status_code == 200
+
+
+def test_an_aging_row_leads_to_the_customers_invoices(planned):
+    """The aging table named the customers that owe but linked nowhere: the clerk retyped the name in the
+    invoice search to see what was overdue."""
+    from urllib.parse import unquote
+
+    from .conftest import invoice
+
+    invoice(planned, 2, "26312000000000000001")
+    client = _zh(planned.finance)
+    page = client.get("/billing/receivables/").content.decode()
+    link = re.search(r'<a href="(/billing/invoices/\?search=[^"]+)" class="aging-customer">([^<]+)</a>', page)
+    assert link and link.group(2) == planned.deal.customer.legal_name
+    assert unquote(link.group(1).split("=", 1)[1]) == planned.deal.customer.legal_name
+    listing = client.get(link.group(1)).content.decode()
+    assert "26312000000000000001" in listing
