@@ -121,7 +121,8 @@ def contract_create_from_won(*, opportunity_id: Any, quote_id: Any, atc_review_i
         "atc_review": str(deal.atc_review.pk) if deal.atc_review else None, "total": str(total),
         "currency": contract.currency,
     })
-    contract_version_create(contract=contract, actor=actor, reason=gettext_noop("Signed from the ATC-approved quote version"))
+    contract_version_create(contract=contract, actor=actor,
+                            reason=gettext_noop("Signed from the ATC-approved quote version"))
     return contract
 
 
