@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from m2c.core.formatting import format_money
 from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField
 
 from .states import (
@@ -111,8 +112,11 @@ class AllocateForm(M2CForm):
 
     def __init__(self, *args, invoices=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invoice"].choices = [(str(i.pk), f"{i} · {i.customer.legal_name} · {i.open_amount} {i.currency}")
-                                          for i in invoices]
+        # No invoice is preselected: the first one on the list was usually another customer's, and a click on
+        # "apply" without looking applied the money to it.
+        self.fields["invoice"].choices = [("", "—"), *[
+            (str(i.pk), f"{i} · {i.customer.legal_name} · {format_money(i.open_amount, i.currency)}")
+            for i in invoices]]
 
 
 class RefundForm(M2CForm):

@@ -6,11 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from m2c.core.forms import DateField, DecimalField, M2CForm, MoneyAmountField
 from m2c.core.models import User
 
+from .services._common import PM_ROLES
 from .states import CertificateType, ChangeKind, ContractStatus
 
 
@@ -30,7 +32,8 @@ class HandoverForm(M2CForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pm"].queryset = User.objects.filter(is_active=True).order_by("username")
+        self.fields["pm"].queryset = User.objects.filter(
+            Q(is_superuser=True) | Q(groups__name__in=PM_ROLES), is_active=True).distinct().order_by("username")
 
 
 class SiteForm(M2CForm):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from m2c.contracts.selectors import reads_no_contracts
 from m2c.core.errors import NotFound
 from m2c.core.scoping import scope
 
@@ -17,6 +18,8 @@ DISPUTE_SCOPE = {"org_field": INVOICE_SCOPE["org_field"], "owner_fields": (*INVO
 
 
 def dispute_queryset(user: Any) -> QuerySet[Dispute]:
+    if reads_no_contracts(user):
+        return Dispute.objects.none()
     if sees_all_cash(user) and not getattr(user, "partner_id", None):
         return Dispute.objects.all()
     return scope(Dispute.objects.all(), user, **DISPUTE_SCOPE)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from m2c.contracts.selectors import CONTRACT_SCOPE
+from m2c.contracts.selectors import CONTRACT_SCOPE, reads_no_contracts
 from m2c.core.errors import NotFound
 from m2c.core.models import Role
 from m2c.core.scoping import scope
@@ -24,6 +24,8 @@ def sees_all_cash(user: Any) -> bool:
 
 
 def invoice_queryset(user: Any) -> QuerySet[Invoice]:
+    if reads_no_contracts(user):
+        return Invoice.objects.none()
     if sees_all_cash(user) and not getattr(user, "partner_id", None):
         return Invoice.objects.all()
     return scope(Invoice.objects.all(), user, **INVOICE_SCOPE)

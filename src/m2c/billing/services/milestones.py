@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.contracts import selectors as contract_selectors
 from m2c.contracts.selectors import contract_by_id, contract_lock
@@ -483,7 +484,7 @@ def on_contract_terminated(event: Any) -> None:
             })
         if not kept:
             MILESTONE_MACHINE.apply(milestone, MilestoneStatus.CANCELLED, actor=event.actor,
-                                    reason=_("Contract terminated"))
+                                    reason=gettext_noop("Contract terminated"))
             continue
         BillingMilestone.objects.filter(pk=milestone.pk).update(amount=billed)
         milestone.amount = billed

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from m2c.core import events as core_events
 from m2c.core.errors import BadRequest, FieldErrors
+from m2c.core.formatting import CURRENCY_NAMES_ZH
 from m2c.core.imports import files
 from m2c.core.imports.mapping import Field, Schema
 from m2c.core.roles import Actor, authenticated
@@ -106,6 +107,16 @@ def _date_text(value: Any) -> Any:
 # --- CSV / XLSX ------------------------------------------------------------------------------------
 
 
+# Chinese banks' exports name the currency in words (人民币, 美元) or as RMB, not by its ISO code.
+CURRENCY_WORDS = {**{name: code for code, name in CURRENCY_NAMES_ZH.items()}, "人民币元": "CNY", "RMB": "CNY",
+                  "港元": "HKD", "美金": "USD"}
+
+
+def _currency_code(text: Any) -> str:
+    value = str(text or "").strip()
+    return CURRENCY_WORDS.get(value.upper(), CURRENCY_WORDS.get(value, value)) or "CNY"
+
+
 def _table_entries(path: Path, mapping: dict[str, str] | None) -> Iterator[Entry]:
     table = files.open_table(path)
     chosen = SCHEMA.validate(mapping, table.headers) if mapping else SCHEMA.suggest(table.headers)
@@ -119,7 +130,7 @@ def _table_entries(path: Path, mapping: dict[str, str] | None) -> Iterator[Entry
         if not values.get("amount", "").strip() and values.get("debit", "").strip():
             continue  # a payment out, not a receipt
         yield Entry(row=line, amount=values.get("amount", "").replace("¥", "").strip(),
-                    currency=values.get("currency") or "CNY", received_on=_date_text(values.get("received_on", "")),
+                    currency=_currency_code(values.get("currency")), received_on=_date_text(values.get("received_on", "")),
                     payer_name=values.get("payer_name", ""), payer_account=values.get("payer_account", ""),
                     bank_ref=values.get("bank_ref", ""), remittance=values.get("remittance", ""))
 

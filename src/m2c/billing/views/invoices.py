@@ -209,11 +209,15 @@ def contract_billing(request: HttpRequest, contract_id: Any) -> HttpResponse:
     allowed(request)
     contract = contract_selectors.contract_get(user=request.user, contract_id=contract_id)
     form = InvoiceRequestForm(request.POST or None)
+    chosen = request.POST.getlist("items") if request.method == "POST" else None
+    if request.method == "POST" and not chosen:
+        # An empty choice is not "everything": the service reads no items as all billable ones.
+        form.add_error(None, _("Tick at least one billing item to invoice."))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             inv = services.invoice_request(contract=contract, actor=request.user,
-                                           items=request.POST.getlist("items") or None, vat_type=d["vat_type"],
+                                           items=chosen, vat_type=d["vat_type"],
                                            tax_rate=d["tax_rate"], buyer_phone=d["buyer_phone"],
                                            buyer_bank=d["buyer_bank"])
         except DomainError as exc:
@@ -223,6 +227,7 @@ def contract_billing(request: HttpRequest, contract_id: Any) -> HttpResponse:
             return redirect("billing:invoice", inv.pk)
     context = {"contract": contract, "milestones": selectors.milestones_of(contract),
                "billable": services.invoices.billable_items(contract), "form": form,
+               "chosen": None if chosen is None else set(chosen),
                "invoices": selectors.invoice_list(user=request.user, filters=InvoiceFilters(contract=contract.pk)),
                "unbilled": selectors.unbilled(contract.pk),
                "disputes": selectors.dispute_list(user=request.user, contract=contract.pk),

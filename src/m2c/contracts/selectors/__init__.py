@@ -26,6 +26,7 @@ from .contracts import (  # noqa: F401
     contracts_of_campaign,
     contracts_of_opportunities,
     contracts_of_partner,
+    reads_no_contracts,
     site_progress,
     site_value,
 )

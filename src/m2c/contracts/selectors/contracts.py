@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from m2c.core.errors import NotFound
+from m2c.core.models import Role
 from m2c.core.scoping import scope
 
 from ..models import AcceptanceCertificate, Contract, Site
@@ -20,7 +21,20 @@ from ..states import FINAL_CERTIFICATES, CertificateType, ContractStatus
 CONTRACT_SCOPE = {"org_field": "org_unit", "owner_fields": ("owner", "delivery_project__pm")}
 
 
+# Marketing and partner users have no contracts (domain.md 5) unless they also hold a role that works on them.
+NO_CONTRACT_ROLES = (Role.MARKETING, Role.PARTNER)
+CONTRACT_ROLES = (Role.AR, Role.SR, Role.FR, Role.FINANCE, Role.DECISION_TEAM)
+
+
+def reads_no_contracts(user: Any) -> bool:
+    """A marketing or partner user without another role: no contract, invoice or dispute, on a page or the API."""
+    return bool(getattr(user, "is_authenticated", False) and not user.sees_everything
+                and user.has_role(*NO_CONTRACT_ROLES) and not user.has_role(*CONTRACT_ROLES))
+
+
 def contract_queryset(user: Any) -> QuerySet[Contract]:
+    if reads_no_contracts(user):
+        return Contract.objects.none()
     return scope(Contract.objects.all(), user, **CONTRACT_SCOPE)
 
 

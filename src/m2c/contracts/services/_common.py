@@ -16,6 +16,14 @@ from ..selectors import contract_queryset
 
 # Roles that work on the contracts they can see; owners and project managers always may.
 WORKING_ROLES = (Role.AR, Role.FR, Role.FINANCE, Role.ADMINISTRATOR)
+# Who may be named the delivery project's PM: someone who can open the contract page (not a partner's portal
+# user nor a marketing user, who have no contract pages).
+PM_ROLES = (Role.AR, Role.SR, Role.FR, Role.FINANCE, Role.DECISION_TEAM, Role.CHANNEL_MANAGER, Role.ADMINISTRATOR,
+            Role.EXECUTIVE)
+
+
+def may_manage_delivery(user: Any) -> bool:
+    return bool(user.is_superuser or user.has_role(*PM_ROLES))
 
 
 def can_work_on(contract: Contract, user: Any) -> bool:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core import fx
@@ -166,7 +167,7 @@ def change_update(*, change: ChangeRequest, actor: Actor, kind: str, reason: str
         locked.version += 1
         locked.save(update_fields=[*changed, "version", "updated_at"])
         core_events.record(events.CHANGE_STATUS_CHANGED, locked, actor=actor, payload=_payload(locked),
-                           reason=_("Draft edited"))
+                           reason=gettext_noop("Draft edited"))
     return locked
 
 

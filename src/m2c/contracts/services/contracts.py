@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core import fx
@@ -22,7 +23,7 @@ from m2c.opportunities import selectors as opportunity_selectors
 from .. import events
 from ..models import Contract, ContractLine, ContractVersion, DeliveryProject, Site
 from ..states import CONTRACT_MACHINE, ContractStatus
-from ._common import require_status, require_work
+from ._common import may_manage_delivery, require_status, require_work
 
 CENT = Decimal("0.01")
 SHARE = Decimal("0.0001")
@@ -122,7 +123,8 @@ def contract_create_from_won(*, opportunity_id: Any, quote_id: Any, atc_review_i
         "currency": contract.currency,
         "registered_partner": str(opp.registered_partner_id) if opp.registered_partner_id else None,
     })
-    contract_version_create(contract=contract, actor=actor, reason=_("Signed from the ATC-approved quote version"))
+    contract_version_create(contract=contract, actor=actor,
+                            reason=gettext_noop("Signed from the ATC-approved quote version"))
     return contract
 
 
@@ -187,6 +189,9 @@ def contract_handover(*, contract: Contract, actor: Actor, pm: Any, handover_on:
     require_status(locked, (ContractStatus.SIGNED,), _("The handover"))
     errors = FieldErrors()
     person = user_resolve(pm, field="pm", errors=errors, required=True)
+    if person is not None and not may_manage_delivery(person):
+        errors.add("pm", _("%(name)s cannot open contracts (a partner or marketing user): choose a project manager "
+                           "of the delivery team.") % {"name": person})
     day = handover_on or timezone.localdate()
     if day > timezone.localdate():
         errors.add("handover_on", _("The handover meeting cannot be in the future."))

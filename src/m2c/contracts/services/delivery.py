@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from m2c.core import events as core_events
 from m2c.core.errors import FieldErrors, ValidationFailed
@@ -218,5 +219,5 @@ def certificate_record(*, contract: Contract, actor: Actor, type: str, signed_on
     })
     if locked.status == ContractStatus.IN_EXECUTION and acceptance_coverage(locked)["final_pct"] >= 100:
         CONTRACT_MACHINE.apply(locked, ContractStatus.FULFILLED, actor=actor, context={"actor": actor},
-                               reason=_("Final acceptance covers the whole contract."))
+                               reason=gettext_noop("Final acceptance covers the whole contract."))
     return cert
