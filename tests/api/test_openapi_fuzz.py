@@ -81,28 +81,22 @@ def _document() -> dict:
 # Operations whose every request is large (a bulk call carries up to 10,000 items) get fewer examples
 # in a test of their own, so they neither dominate the run nor go untested.
 HEAVY = {"POST /api/v1/leads/bulk": max(2, EXAMPLES // 3)}
-# Reads (GET) change nothing and take only a path and a few query parameters: half the examples of a
-# command, in chunks twice as long (each generated example costs ~25 ms of CPU, mostly Schemathesis
-# drawing it; ~150 reads of ~370 operations). Every operation is still fuzzed with the same checks.
-READ_EXAMPLES = max(2, EXAMPLES // 2)
 CHUNK = 12
 
 
-def _groups() -> dict[str, tuple[list[str], int]]:
-    """Operation labels ("METHOD /path") by tag, reads apart from commands, cut into chunks so xdist
-    can spread them; with the number of examples for each chunk."""
-    by_tag: dict[tuple[str, bool], list[str]] = {}
+def _groups() -> dict[str, list[str]]:
+    """Operation labels ("METHOD /path") by tag, cut into chunks so xdist can spread them."""
+    by_tag: dict[str, list[str]] = {}
     for path, ops in _document()["paths"].items():
         for method, op in ops.items():
             label = f"{method.upper()} {path}"
             if label not in HEAVY:
-                by_tag.setdefault(((op.get("tags") or ["untagged"])[0], method == "get"), []).append(label)
+                by_tag.setdefault((op.get("tags") or ["untagged"])[0], []).append(label)
     groups = {}
-    for (tag, read), labels in sorted(by_tag.items()):
+    for tag, labels in sorted(by_tag.items()):
         labels.sort()
-        size, examples, kind = (2 * CHUNK, READ_EXAMPLES, "_reads") if read else (CHUNK, EXAMPLES, "")
-        for start in range(0, len(labels), size):
-            groups[f"{tag}{kind}_{start // size + 1}"] = (labels[start : start + size], examples)
+        for start in range(0, len(labels), CHUNK):
+            groups[f"{tag}_{start // CHUNK + 1}"] = labels[start : start + CHUNK]
     return groups
 
 
@@ -119,8 +113,8 @@ def _fuzz_test(labels: list[str], examples: int):
 
 # One test per chunk of each tag's operations, so pytest-xdist spreads them over its workers and a
 # new app's endpoints are fuzzed as soon as they exist.
-for _name, (_labels, _count) in _groups().items():
-    globals()[f"test_{_name}_endpoints_never_fail"] = _fuzz_test(_labels, _count)
+for _name, _labels in _groups().items():
+    globals()[f"test_{_name}_endpoints_never_fail"] = _fuzz_test(_labels, EXAMPLES)
 for _label, _examples in HEAVY.items():
     _slug = "".join(ch if ch.isalnum() else "_" for ch in _label.lower()).strip("_")
     globals()[f"test_{_slug}_never_fails"] = _fuzz_test([_label], _examples)
@@ -134,13 +128,3 @@ def test_every_operation_has_a_tag():
         if not op.get("tags")
     ]
     assert untagged == []
-
-
-def test_every_operation_is_fuzzed_once():
-    fuzzed = [label for labels, _count in _groups().values() for label in labels] + list(HEAVY)
-    documented = [f"{method.upper()} {path}" for path, ops in _document()["paths"].items() for method in ops]
-    assert sorted(fuzzed) == sorted(documented)
-    for name, (labels, count) in _groups().items():
-        read = "_reads_" in name
-        assert all(label.startswith("GET ") == read for label in labels), name
-        assert count == (READ_EXAMPLES if read else EXAMPLES), name
