@@ -24,9 +24,9 @@ PARAM = re.compile(r"\{[^}]+\}")
 
 
 def _document() -> dict:
-    from m2c.api import api
+    from tests.api.document import openapi_document
 
-    return api.get_openapi_schema()
+    return openapi_document()
 
 
 def _ids(body: Any) -> list[str]:

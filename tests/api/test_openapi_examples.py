@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from m2c.core.models import Role
 from m2c.core.services import token_create
+from tests.api.document import openapi_document
 from tests.factories import CustomerFactory, UserFactory
 
 TODAY = dt.date.today()
@@ -151,16 +152,12 @@ def admin_client(db, org, lines):
 
 
 def _operations() -> list[tuple[str, str]]:
-    from m2c.api import api
-
-    document = api.get_openapi_schema()
+    document = openapi_document()
     return [(method, path) for path, ops in document["paths"].items() for method in ops]
 
 
 def test_every_request_built_from_the_document_is_accepted(admin_client):
-    from m2c.api import api
-
-    document = api.get_openapi_schema()
+    document = openapi_document()
     refused = []
     count = 0
     for path, operations in document["paths"].items():
@@ -176,9 +173,7 @@ def test_every_request_built_from_the_document_is_accepted(admin_client):
 
 
 def test_the_lead_commands_are_documented_with_their_own_bodies():
-    from m2c.api import api
-
-    document = api.get_openapi_schema()
+    document = openapi_document()
 
     def body(path: str) -> dict[str, Any]:
         ref = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]

@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from m2c.core.models import Role
 from m2c.core.services import token_create
+from tests.api.document import openapi_document
 from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.fuzz
@@ -33,10 +34,13 @@ def api_schema(db, org, lines):
     # As Django's test client does: requests must not close the test's transaction-bound connection.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    # Loading fetches the document through the app, which builds it anew (seconds for ~150 operations):
-    # load it once per process, as a module-level schema would be, and share it between the chunks.
+    # Built once per process (tests/api/document.py; seconds for ~180 operations) and shared between the
+    # chunks; the requests go through the WSGI app, as with ``from_wsgi``.
     if not _LOADED:
-        _LOADED.append(schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG))
+        loaded = schemathesis.openapi.from_dict(openapi_document(), config=CONFIG)
+        loaded.app = application
+        loaded.location = "/api/v1/openapi.json"
+        _LOADED.append(loaded)
     yield _LOADED[0]
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
@@ -70,16 +74,8 @@ def _check(case, auth_header):
     case.call_and_validate(headers=auth_header, checks=[not_a_server_error, response_schema_conformance])
 
 
-_DOCUMENT: dict = {}
-
-
 def _document() -> dict:
-    # Building the OpenAPI document takes seconds with ~150 operations; build it once per process.
-    if not _DOCUMENT:
-        from m2c.api import api
-
-        _DOCUMENT.update(api.get_openapi_schema())
-    return _DOCUMENT
+    return openapi_document()
 
 
 # Operations whose every request is large (a bulk call carries up to 10,000 items) get fewer examples

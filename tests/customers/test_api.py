@@ -251,6 +251,10 @@ def test_reference_endpoints(api, users, org, lines):
 def test_openapi_document_and_docs_page(client, db):
     document = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/customers" in document["paths"]
+    # The copy the API tests read (built once, tests/api/document.py) is the document the app serves.
+    from tests.api.document import openapi_document
+
+    assert document == openapi_document()
     assert {"get", "post"} <= set(document["paths"]["/api/v1/customers"])
     assert client.get("/api/v1/docs").status_code == 200
 
