@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -19,18 +19,29 @@ from m2c.core.schemas import ERRORS, InSchema, OutSchema, RefOut, ref_out
 
 from . import selectors, services
 from .models import Course, Exam, Question, QuestionBank
+from .states import Audience, CourseRole, Level, MaterialKind, QuestionKind, Track
 
 router = Router(tags=["enablement"])
 BASE = "/enablement/authoring"
 
+# What the services accept, documented in the OpenAPI document; the services still check and name the field.
+CODE = {"pattern": r"^[-a-z0-9_]+$", "examples": ["sales-101"]}
+
+
+BankCode = Annotated[str, Field(max_length=40, **CODE)]
+
+
+def _one_of(choices: type, *, blank: bool = False) -> dict[str, Any]:
+    return {"json_schema_extra": {"enum": [*([""] if blank else []), *choices.values]}}
+
 
 class AuthoredCourseIn(InSchema):
-    code: str = Field(..., max_length=40)
+    code: str = Field(..., max_length=40, **CODE)
     name: str = Field(..., max_length=200)
     name_en: str = Field("", max_length=200)
     offering_line: str = Field(..., max_length=40, description="Offering line code")
-    role: str = Field(..., max_length=20)
-    audience: str = Field("internal", max_length=10)
+    role: str = Field(..., max_length=20, **_one_of(CourseRole))
+    audience: str = Field("internal", max_length=10, **_one_of(Audience))
     hours: Decimal = Field(Decimal(0))
     description: str = Field("", max_length=10000)
     org_unit: str | None = Field(None, max_length=40, description="Org unit code (administrators); blank: yours")
@@ -40,14 +51,14 @@ class AuthoredCoursePatch(InSchema):
     name: str | None = Field(None, max_length=200)
     name_en: str | None = Field(None, max_length=200)
     offering_line: str | None = Field(None, max_length=40)
-    role: str | None = Field(None, max_length=20)
-    audience: str | None = Field(None, max_length=10)
+    role: str | None = Field(None, max_length=20, **_one_of(CourseRole))
+    audience: str | None = Field(None, max_length=10, **_one_of(Audience))
     hours: Decimal | None = None
     description: str | None = Field(None, max_length=10000)
 
 
 class AuthoredMaterialIn(InSchema):
-    kind: str = Field(..., max_length=10, description="asset (from the marketing asset library) or link")
+    kind: str = Field(..., max_length=10, **_one_of(MaterialKind), description="asset (from the marketing asset library) or link")
     title: str = Field("", max_length=200)
     url: str = Field("", max_length=500)
     asset_id: uuid.UUID | None = None
@@ -77,7 +88,7 @@ class AuthoredCourseOut(OutSchema):
 
 
 class QuestionBankIn(InSchema):
-    code: str = Field(..., max_length=40)
+    code: str = Field(..., max_length=40, **CODE)
     name: str = Field(..., max_length=200)
     name_en: str = Field("", max_length=200)
     offering_line: str | None = Field(None, max_length=40)
@@ -96,7 +107,7 @@ class AuthoredOptionIn(InSchema):
 
 
 class AuthoredQuestionIn(InSchema):
-    kind: str = Field("single", max_length=10)
+    kind: str = Field("single", max_length=10, **_one_of(QuestionKind))
     text: str = Field(..., max_length=2000)
     explanation: str = Field("", max_length=2000)
     points: int = Field(1)
@@ -131,20 +142,20 @@ class QuestionBankOut(OutSchema):
 
 
 class AuthoredExamIn(InSchema):
-    code: str = Field(..., max_length=40)
+    code: str = Field(..., max_length=40, **CODE)
     name: str = Field(..., max_length=200)
     name_en: str = Field("", max_length=200)
     course: str | None = Field(None, max_length=40, description="Course code")
-    banks: list[str] = Field(..., max_length=20, description="Question bank codes")
+    banks: list[BankCode] = Field(..., min_length=1, max_length=20, description="Question bank codes")
     question_count: int
     duration_minutes: int
     pass_mark: Decimal
     max_attempts: int | None = None
     retake_wait_days: int = 0
-    audience: str = Field("internal", max_length=10)
+    audience: str = Field("internal", max_length=10, **_one_of(Audience))
     offering_line: str | None = Field(None, max_length=40, description="The certificate's offering line")
-    track: str = Field("", max_length=10)
-    level: str = Field("", max_length=12)
+    track: str = Field("", max_length=10, **_one_of(Track, blank=True))
+    level: str = Field("", max_length=12, **_one_of(Level, blank=True))
     validity_days: int = 730
     org_unit: str | None = Field(None, max_length=40)
 
@@ -153,13 +164,13 @@ class AuthoredExamPatch(InSchema):
     name: str | None = Field(None, max_length=200)
     name_en: str | None = Field(None, max_length=200)
     course: str | None = Field(None, max_length=40)
-    banks: list[str] | None = Field(None, max_length=20)
+    banks: list[BankCode] | None = Field(None, max_length=20)
     question_count: int | None = None
     duration_minutes: int | None = None
     pass_mark: Decimal | None = None
     max_attempts: int | None = None
     retake_wait_days: int | None = None
-    audience: str | None = Field(None, max_length=10)
+    audience: str | None = Field(None, max_length=10, **_one_of(Audience))
     offering_line: str | None = Field(None, max_length=40)
     track: str | None = Field(None, max_length=10)
     level: str | None = Field(None, max_length=12)
