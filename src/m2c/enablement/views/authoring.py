@@ -41,19 +41,26 @@ def manage(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
-def course_create(request: HttpRequest) -> HttpResponse:
+def _create(request: HttpRequest, form_class: type, create: Any, done: str, target: str,
+            template: str) -> HttpResponse:
+    """A new course, bank or exam: the form, the service, then its management page."""
     _author(request)
-    form = CourseForm(request.POST or None, user=request.user, creating=True)
+    form = form_class(request.POST or None, user=request.user, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
-            course = services.course_create(actor=request.user, **form.service_data())
+            created = create(actor=request.user, **form.service_data())
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, _("Course drafted."))
-            return redirect("enablement:manage-course", course.pk)
-    return _form_page(request, "enablement/course_form.html", {"form": form, "creating": True})
+            messages.success(request, done)
+            return redirect(target, created.pk)
+    return _form_page(request, template, {"form": form, "creating": True})
+
+
+@login_required
+def course_create(request: HttpRequest) -> HttpResponse:
+    return _create(request, CourseForm, services.course_create, _("Course drafted."), "enablement:manage-course",
+                   "enablement/course_form.html")
 
 
 def _course_initial(course: Any) -> dict[str, Any]:
@@ -105,17 +112,8 @@ def course_manage(request: HttpRequest, course_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def bank_create(request: HttpRequest) -> HttpResponse:
-    _author(request)
-    form = BankForm(request.POST or None, user=request.user, creating=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            bank = services.bank_create(actor=request.user, **form.service_data())
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("Question bank created."))
-            return redirect("enablement:manage-bank", bank.pk)
-    return _form_page(request, "enablement/bank_form.html", {"form": form, "creating": True})
+    return _create(request, BankForm, services.bank_create, _("Question bank created."), "enablement:manage-bank",
+                   "enablement/bank_form.html")
 
 
 @login_required
@@ -137,11 +135,8 @@ def bank_manage(request: HttpRequest, bank_id: uuid.UUID) -> HttpResponse:
                 messages.success(request, _("Question bank saved."))
                 return redirect("enablement:manage-bank", bank.pk)
         elif action == "question" and question_form.is_valid():
-            data = question_form.cleaned_data
             try:
-                services.question_save(actor=request.user, bank=bank, kind=data["kind"], text=data["text"],
-                                       explanation=data["explanation"], points=data["points"],
-                                       active=data["active"], options=question_form.options())
+                _save_question(request, question_form, bank)
             except DomainError as exc:
                 question_form.add_domain_error(exc)
             else:
@@ -152,17 +147,21 @@ def bank_manage(request: HttpRequest, bank_id: uuid.UUID) -> HttpResponse:
     })
 
 
+def _save_question(request: HttpRequest, form: QuestionForm, bank: Any, question: Any = None) -> None:
+    data = form.cleaned_data
+    services.question_save(actor=request.user, bank=bank, question=question, kind=data["kind"], text=data["text"],
+                           explanation=data["explanation"], points=data["points"], active=data["active"],
+                           options=form.options())
+
+
 @login_required
 def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
     _author(request)
     question = selectors.authored_question_get(user=request.user, question_id=question_id)
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_of(question))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.question_save(actor=request.user, bank=question.bank, question=question, kind=data["kind"],
-                                   text=data["text"], explanation=data["explanation"], points=data["points"],
-                                   active=data["active"], options=form.options())
+            _save_question(request, form, question.bank, question)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
@@ -174,17 +173,8 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
 
 @login_required
 def exam_create(request: HttpRequest) -> HttpResponse:
-    _author(request)
-    form = ExamForm(request.POST or None, user=request.user, creating=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            exam = services.exam_create(actor=request.user, **form.service_data())
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("Exam drafted."))
-            return redirect("enablement:manage-exam", exam.pk)
-    return _form_page(request, "enablement/exam_form.html", {"form": form, "creating": True})
+    return _create(request, ExamForm, services.exam_create, _("Exam drafted."), "enablement:manage-exam",
+                   "enablement/exam_form.html")
 
 
 @login_required
