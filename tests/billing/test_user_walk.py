@@ -9,15 +9,9 @@ from django.test import Client
 
 from m2c.billing.models import Invoice
 from m2c.customers.models import Customer
+from tests.clients import zh_client as _zh
 
 from .conftest import handover, pac
-
-
-def _zh(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.cookies["m2c_language"] = "zh-hans"
-    client.force_login(user)
-    return client
 
 
 def _billable(planned):

@@ -10,14 +10,8 @@ from django.test import Client
 from m2c.contracts import services
 from m2c.contracts.models import ChangeRequest, Contract
 from m2c.core.models import Event
+from tests.clients import zh_client as _zh
 from tests.factories import OrgUnitFactory, UserFactory
-
-
-def _zh(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.cookies["m2c_language"] = "zh-hans"
-    client.force_login(user)
-    return client
 
 
 class _Api:

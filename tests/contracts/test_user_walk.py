@@ -6,17 +6,10 @@ from __future__ import annotations
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import translation
 
 from m2c.contracts.models import AcceptanceCertificate, PurchaseOrder
-
-
-def _zh(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.cookies["m2c_language"] = "zh-hans"
-    client.force_login(user)
-    return client
+from tests.clients import zh_client as _zh
 
 
 def _details_of(page: str, form_id: str) -> str:

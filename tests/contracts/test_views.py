@@ -9,16 +9,10 @@ from django.test import Client
 
 from m2c.contracts.models import AcceptanceCertificate, Contract, PurchaseOrder
 from m2c.core.models import Event, Role
+from tests.clients import zh_client as _zh
 from tests.factories import OrgUnitFactory, UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _zh(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.cookies["m2c_language"] = "zh-hans"
-    client.force_login(user)
-    return client
 
 
 def test_the_list_and_the_page_in_chinese(won):

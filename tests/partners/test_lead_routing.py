@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from m2c.core.errors import ValidationFailed
 from m2c.core.models import Event
@@ -16,6 +15,7 @@ from m2c.leads.models import Lead, RoutingRule
 from m2c.partners import services
 from m2c.partners.models import LeadOffer
 from m2c.partners.states import CERTIFICATION_MACHINE
+from tests.clients import zh_client as _zh
 from tests.leads.conftest import capture, rules, territories  # noqa: F401 - fixtures reused
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +25,6 @@ WARM = {"budget_status": "confirmed", "pain_confirmed": True, "region": "east"}
 def partner_rule(users, partner, **extra):
     return lead_services.routing_rule_create(actor=users.admin, name=f"伙伴 {partner.code}", priority=extra.pop("priority", 10),
                                              target="partner", target_partner_id=partner.pk, **extra)
-
-
-def _zh(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.cookies["m2c_language"] = "zh-hans"
-    client.force_login(user)
-    return client
 
 
 def test_a_partner_rule_offers_the_lead_to_a_certified_partner_who_sees_it_in_the_portal(channel, users, capture, org):  # noqa: F811

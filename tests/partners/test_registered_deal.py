@@ -8,7 +8,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from m2c.billing import services as billing
@@ -20,6 +19,7 @@ from m2c.partners import services
 from m2c.partners.models import IncentiveAccrual
 from m2c.partners.performance import partner_performance, quarters
 from tests.billing.conftest import TERMS, invoice, pay
+from tests.clients import zh_client as _zh
 from tests.contracts.conftest import deal, rates, two_site_quote  # noqa: F401 - fixtures reused
 from tests.opportunities import flows
 
@@ -27,13 +27,6 @@ from .conftest import register
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-def _zh(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.cookies["m2c_language"] = "zh-hans"
-    client.force_login(user)
-    return client
 
 
 def policies(channel):

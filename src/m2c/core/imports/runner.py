@@ -175,14 +175,20 @@ def _run(job: Any, token: str, client: Client, *, actor: Any, progress: Callable
                 with transaction.atomic():
                     outcome = client.row(data, actor=actor, job=job)
             except DomainError as exc:
-                name, message = describe(client.schema, exc)
-                tally.add("rejected")
-                tally.problems.append(RowProblem(number, "error", name, message, shown))
+                reject(number, exc, shown)
                 continue
-            tally.add(outcome)
-            for name, reason in warnings:
-                tally.add("warnings")
-                tally.problems.append(RowProblem(number, "warning", name, f"{client.schema.label(name)}: {reason}", shown))
+            accept(number, outcome, warnings, shown)
+
+    def reject(number: int, exc: DomainError, shown: list[str]) -> None:
+        name, message = describe(client.schema, exc)
+        tally.add("rejected")
+        tally.problems.append(RowProblem(number, "error", name, message, shown))
+
+    def accept(number: int, outcome: str, warnings: list[tuple[str, str]], shown: list[str]) -> None:
+        tally.add(outcome)
+        for name, reason in warnings:
+            tally.add("warnings")
+            tally.problems.append(RowProblem(number, "warning", name, f"{client.schema.label(name)}: {reason}", shown))
 
     def store_batch(rows: list[tuple[int, list[Any]]]) -> None:
         """A batch client: the cells of every row converted here (a bad cell rejects its row), then the
@@ -195,9 +201,7 @@ def _run(job: Any, token: str, client: Client, *, actor: Any, progress: Callable
             try:
                 data, warnings = convert(client.schema, columns, job.value_maps or {}, row, job.defaults)
             except DomainError as exc:
-                name, message = describe(client.schema, exc)
-                tally.add("rejected")
-                tally.problems.append(RowProblem(number, "error", name, message, shown))
+                reject(number, exc, shown)
                 continue
             ready.append((number, shown, data, warnings))
         outcomes: list[Any] = []
@@ -205,14 +209,9 @@ def _run(job: Any, token: str, client: Client, *, actor: Any, progress: Callable
             outcomes.extend(client.rows([data for _n, _s, data, _w in ready[start:start + size]], actor=actor, job=job))
         for (number, shown, _data, warnings), outcome in zip(ready, outcomes, strict=True):
             if isinstance(outcome, DomainError):
-                name, message = describe(client.schema, outcome)
-                tally.add("rejected")
-                tally.problems.append(RowProblem(number, "error", name, message, shown))
-                continue
-            tally.add(outcome)
-            for name, reason in warnings:
-                tally.add("warnings")
-                tally.problems.append(RowProblem(number, "warning", name, f"{client.schema.label(name)}: {reason}", shown))
+                reject(number, outcome, shown)
+            else:
+                accept(number, outcome, warnings, shown)
 
     def counts() -> dict[str, int]:
         return {n: tally.counts.get(n, 0) for n in names}
