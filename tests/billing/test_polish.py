@@ -41,3 +41,36 @@ def test_the_platform_import_date_error_names_the_column_and_the_row(planned):
                                              {"file": _platform_file([[req.number, "X1", "yesterday"]])}, follow=True)
     text = en.content.decode()
     assert "Row 2" in text and "开票日期" in text and "yesterday" in text
+
+
+def _resolved_dispute(planned, fin):
+    """A dispute opened, proposed with a 20,000 credit and resolved by finance working in Chinese."""
+    from m2c.billing.models import Dispute
+
+    from .conftest import invoice
+
+    inv1 = invoice(planned, 2, "26312000000000000001")
+    ar = _client(planned.deal.ar)
+    assert ar.post(f"/billing/invoices/{inv1.pk}/do/dispute/", {
+        "amount": "50000", "category": "QUALITY", "reason": "北校区 AP 无法上电",
+        "opened_on": str(planned.day(10))}).status_code == 302
+    d = Dispute.objects.get()
+    assert ar.post(f"/billing/disputes/{d.pk}/do/investigate/", {"note": "已派工程师"}).status_code == 302
+    assert ar.post(f"/billing/disputes/{d.pk}/do/propose/", {"credit": "20000",
+                                                             "proposal": "补偿 2 万元"}).status_code == 302
+    assert fin.post(f"/billing/disputes/{d.pk}/do/resolve/", {"resolution": "",
+                                                              "on": str(planned.day(20))}).status_code == 302
+    d.refresh_from_db()
+    return inv1, d
+
+
+def test_the_dispute_page_links_its_credit_note_to_the_invoice_page(planned):
+    fin = _client(planned.finance)
+    inv1, d = _resolved_dispute(planned, fin)
+    note = d.credit_note
+    page = fin.get(f"/billing/disputes/{d.pk}/").content.decode()
+    href = f'/billing/invoices/{inv1.pk}/#credit-note-{note.number}'
+    assert f'<a href="{href}" id="dispute-credit-note">{note.number}</a>' in page
+    invoice_page = fin.get(href.split("#")[0]).content.decode()
+    assert f'id="credit-note-{note.number}"' in invoice_page
+
