@@ -74,3 +74,27 @@ def test_the_dispute_page_links_its_credit_note_to_the_invoice_page(planned):
     invoice_page = fin.get(href.split("#")[0]).content.decode()
     assert f'id="credit-note-{note.number}"' in invoice_page
 
+
+def test_the_dispute_credit_note_reason_reads_in_the_readers_language(planned, api):
+    fin = _client(planned.finance)  # finance resolves in Chinese
+    inv1, d = _resolved_dispute(planned, fin)
+    note = d.credit_note
+    english = _client(planned.finance, "en").get(f"/billing/invoices/{inv1.pk}/").content.decode()
+    assert f"Dispute {d.number}: 补偿 2 万元" in english and "争议 " + d.number not in english
+    chinese = fin.get(f"/billing/invoices/{inv1.pk}/").content.decode()
+    assert f"争议 {d.number}：补偿 2 万元" in chinese
+    body = api(planned.finance).get(f"/invoices/{inv1.pk}").json()
+    assert [n["reason"] for n in body["credit_notes"]] == [f"Dispute {d.number}: 补偿 2 万元"]
+    assert note.number in fin.get(f"/billing/disputes/{d.pk}/").content.decode()
+
+
+def test_a_stored_system_text_fits_its_column_and_typed_text_reads_as_typed(db):
+    from django.utils import translation
+
+    from m2c.billing import texts
+
+    stored = texts.store("Dispute %(n)s: %(r)s", n="ZY-2026-00001", r="长" * 300)
+    assert len(stored) <= 300
+    with translation.override("zh-hans"):
+        assert texts.read(stored).startswith("争议 ZY-2026-00001：长")
+    assert texts.read("客户要求退货") == "客户要求退货" and texts.read('{"m": broken') == '{"m": broken'

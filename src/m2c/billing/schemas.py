@@ -182,7 +182,7 @@ def invoice_out(inv: Invoice) -> dict[str, Any]:
 
 def credit_note_out(n: CreditNote) -> dict[str, Any]:
     return {"number": n.number, "official_number": n.official_number, "issued_on": n.issued_on,
-            "total": money_out(n.total, n.invoice.currency), "reason": n.reason}
+            "total": money_out(n.total, n.invoice.currency), "reason": n.reason_text}
 
 
 def invoice_detail_out(inv: Invoice) -> dict[str, Any]:
