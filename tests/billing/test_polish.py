@@ -98,3 +98,21 @@ def test_a_stored_system_text_fits_its_column_and_typed_text_reads_as_typed(db):
     with translation.override("zh-hans"):
         assert texts.read(stored).startswith("争议 ZY-2026-00001：长")
     assert texts.read("客户要求退货") == "客户要求退货" and texts.read('{"m": broken') == '{"m": broken'
+
+
+def test_a_request_refused_on_the_vat_type_and_an_item_shows_both_messages(planned):
+    import uuid
+
+    from m2c.billing.models import Invoice
+    from m2c.billing.services.invoices import billable_items
+
+    customer = planned.contract.customer
+    type(customer).objects.filter(pk=customer.pk).update(credit_code=None)
+    item = billable_items(planned.contract)[0]
+    response = _client(planned.deal.ar).post(f"/billing/contracts/{planned.contract.pk}/", {
+        "items": [str(item.pk), str(uuid.uuid4())], "vat_type": "SPECIAL", "tax_rate": "13"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "纳税人识别号" in page, "the VAT type message"
+    assert "该项目当前不可开票，或已经开票。" in page, "the item message"
+    assert not Invoice.objects.exists()
