@@ -116,3 +116,60 @@ def test_a_request_refused_on_the_vat_type_and_an_item_shows_both_messages(plann
     assert "纳税人识别号" in page, "the VAT type message"
     assert "该项目当前不可开票，或已经开票。" in page, "the item message"
     assert not Invoice.objects.exists()
+
+
+def test_a_third_party_payment_is_warned_confirmed_and_recorded_never_auto_allocated(planned):
+    from m2c.billing.models import Allocation, Invoice
+    from m2c.billing.selectors import receipt_suggestions
+    from m2c.core.models import Event
+    from tests.factories import CustomerFactory
+
+    from .conftest import invoice
+
+    inv1 = invoice(planned, 2, "26312000000000000001")
+    buyer = inv1.buyer_name
+    group = CustomerFactory(legal_name="申江教育投资集团有限公司")
+    receipt = services.receipt_record(actor=planned.finance, amount_=str(inv1.open_amount),
+                                      received_on=planned.day(20), payer_name=group.legal_name,
+                                      customer=group.pk, remittance="代付 26312000000000000001")
+    assert receipt.customer_id == group.pk
+    # The remittance quotes the invoice, but the payer is another customer: no confident match.
+    quoted = [s for s in receipt_suggestions(receipt) if inv1 in s.invoices]
+    assert quoted and not any(s.confident for s in quoted)
+    fin = _client(planned.finance)
+    page = fin.get(f"/billing/receipts/{receipt.pk}/").content.decode()
+    assert "第三方付款" in page and group.legal_name in page
+    # One click on the suggestion allocates nothing across customers.
+    fin.post(f"/billing/receipts/{receipt.pk}/confirm/", {"key": quoted[0].key})
+    assert not Allocation.objects.exists()
+    # By hand: the form comes back with a warning naming both parties, nothing written.
+    refused = fin.post(f"/billing/receipts/{receipt.pk}/allocate/", {"invoice": str(inv1.pk), "amount": ""})
+    text = refused.content.decode()
+    assert refused.status_code == 400 and 'id="third-party-warning"' in text
+    warning = text[text.index('id="third-party-warning"'):][:600]
+    assert group.legal_name in warning and buyer in warning and "第三方付款" in warning
+    assert not Allocation.objects.exists() and Invoice.objects.get(pk=inv1.pk).paid == 0
+    # Confirmed: allocated and recorded as a third-party payment, on the allocation, its event and the page.
+    done = fin.post(f"/billing/receipts/{receipt.pk}/allocate/", {"invoice": str(inv1.pk), "amount": "",
+                                                                  "third_party": "on"})
+    assert done.status_code == 302, done.content.decode()[:2000]
+    allocation = Allocation.objects.get()
+    assert allocation.third_party and Invoice.objects.get(pk=inv1.pk).status == "PAID"
+    event = Event.objects.filter(event_type="billing.receipt.allocated").get()
+    assert (event.payload["third_party"], event.payload["payer"], event.payload["buyer"]) == (
+        True, group.legal_name, buyer)
+    page = fin.get(f"/billing/receipts/{receipt.pk}/").content.decode()
+    listed = page[page.index('id="receipt-allocations"'):][:1500]
+    assert "第三方付款" in listed and group.legal_name in listed and buyer in listed
+
+
+def test_a_payment_by_the_buyer_itself_is_not_a_third_party_payment(planned):
+    from m2c.billing.models import Allocation
+
+    from .conftest import invoice
+
+    inv1 = invoice(planned, 2, "26312000000000000001")
+    receipt = services.receipt_record(actor=planned.finance, amount_="100", received_on=planned.day(20),
+                                      payer_name=inv1.buyer_name, customer=inv1.customer_id)
+    services.receipt_allocate(receipt=receipt, invoice=inv1, actor=planned.finance)
+    assert Allocation.objects.get().third_party is False
