@@ -34,13 +34,13 @@ def test_the_platform_import_date_error_names_the_column_and_the_row(planned):
     data = _platform_file([[req.number, "26312000000000009999", "2026年13月45日"]])
     response = _client(planned.finance).post("/billing/invoices/platform-import/", {"file": data}, follow=True)
     page = response.content.decode()
-    assert "第 2 行" in page and "开票日期" in page and "2026年13月45日" in page
+    assert "第 2 行：开票日期 列：“2026年13月45日”不是日期（YYYY-MM-DD）。" in page
     req.refresh_from_db()
     assert req.status == "DRAFT" and req.official_number == ""
     en = _client(planned.finance, "en").post("/billing/invoices/platform-import/",
                                              {"file": _platform_file([[req.number, "X1", "yesterday"]])}, follow=True)
     text = en.content.decode()
-    assert "Row 2" in text and "开票日期" in text and "yesterday" in text
+    assert "Row 2: column 开票日期: “yesterday” is not a date (YYYY-MM-DD)." in text
 
 
 def _resolved_dispute(planned, fin):
