@@ -62,6 +62,9 @@ class AllocationMade(EventPayload):
     invoice_amount: str
     invoice_currency: str
     fx_rate: str = ""
+    third_party: bool = False  # the payer is not the invoice's buyer (finance confirmed it)
+    payer: str = ""
+    buyer: str = ""
 
 
 class RefundPayload(EventPayload):

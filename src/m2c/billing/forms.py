@@ -109,6 +109,8 @@ class AllocateForm(M2CForm):
     invoice = forms.ChoiceField(label=_("Invoice"))
     amount = MoneyAmountField(label=_("Amount (empty: as much as possible)"), required=False)
     fx_rate = DecimalField(label=_("Exchange rate (if currencies differ)"), required=False, decimal_places=8)
+    third_party = forms.BooleanField(label=_("Third-party payment: the payer pays for the invoice's buyer"),
+                                     required=False)
 
     def __init__(self, *args, invoices=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -182,7 +182,7 @@ def invoice_out(inv: Invoice) -> dict[str, Any]:
 
 def credit_note_out(n: CreditNote) -> dict[str, Any]:
     return {"number": n.number, "official_number": n.official_number, "issued_on": n.issued_on,
-            "total": money_out(n.total, n.invoice.currency), "reason": n.reason}
+            "total": money_out(n.total, n.invoice.currency), "reason": n.reason_text}
 
 
 def invoice_detail_out(inv: Invoice) -> dict[str, Any]:
@@ -219,6 +219,8 @@ class ReceiptAllocateIn(InSchema):
     amount: Amount | None = Field(None, description="Empty: as much as the receipt and the invoice allow")
     on: dt.date | None = None
     fx_rate: Amount | None = Field(None, description="Invoice currency per receipt unit, when they differ")
+    third_party: bool = Field(False, description="Confirms a third-party payment: the payer (the receipt's "
+                                                 "customer) is not the invoice's buyer")
 
 
 class ReceiptRefundIn(InSchema):
@@ -253,6 +255,7 @@ class ReceiptAllocationOut(OutSchema):
     invoice_amount: MoneyOut
     fx_rate: Decimal | None
     allocated_on: dt.date
+    third_party: bool
 
 
 class ReceiptRefundOut(OutSchema):
@@ -303,7 +306,8 @@ def receipt_detail_out(r: Receipt) -> dict[str, Any]:
     return {**receipt_out(r),
             "allocations": [{"invoice": str(a.invoice), "amount": money_out(a.amount, r.currency),
                              "invoice_amount": money_out(a.invoice_amount, a.invoice.currency), "fx_rate": a.fx_rate,
-                             "allocated_on": a.allocated_on} for a in r.allocations.select_related("invoice")],
+                             "allocated_on": a.allocated_on, "third_party": a.third_party}
+                            for a in r.allocations.select_related("invoice")],
             "refunds": [refund_out(f) for f in r.refunds.select_related("receipt")]}
 
 

@@ -209,7 +209,7 @@ def allocate_receipt(request: HttpRequest, receipt_id: uuid.UUID, payload: Recei
     receipt = _receipt(request, receipt_id)
     invoice = _invoice(request, payload.invoice)
     services.receipt_allocate(receipt=receipt, invoice=invoice, actor=request.user, amount_=payload.amount,
-                              on=payload.on, fx_rate=payload.fx_rate)
+                              on=payload.on, fx_rate=payload.fx_rate, third_party=payload.third_party)
     return receipt_detail_out(_receipt(request, receipt_id))
 
 

@@ -94,6 +94,9 @@ class Allocation(models.Model):
     invoice_amount = money_field(_("amount in the invoice currency"))
     fx_rate = models.DecimalField(_("exchange rate"), max_digits=18, decimal_places=8, null=True, blank=True)
     allocated_on = models.DateField(_("allocated on"))
+    # The payer (the receipt's customer) is not the invoice's buyer, and finance confirmed it
+    # (三流一致: a group company paying for a subsidiary).
+    third_party = models.BooleanField(_("third-party payment"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))

@@ -145,3 +145,10 @@ class CreditNote(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the reader's language when the system wrote it (a dispute's credit), else as typed."""
+        from ..texts import read
+
+        return read(self.reason)

@@ -20,6 +20,8 @@ from .invoices import sees_all_cash
 
 # A suggestion at or above this confidence is a confident match (still confirmed by finance in one click).
 CONFIDENT = 90
+# A quoted invoice of another customer than the payer: shown, never confident (a third-party payment).
+THIRD_PARTY_SCORE = 50
 NUMBER_RE = re.compile(r"\d{8,20}|KP-\d{4}-\d{5}", re.IGNORECASE)
 
 
@@ -95,13 +97,6 @@ def receipt_suggestions(receipt: Receipt, *, limit: int = 5) -> list[Suggestion]
     currency_ok = Invoice.objects.filter(currency=receipt.currency)
     quoted = set(NUMBER_RE.findall(receipt.remittance or "")) | set(NUMBER_RE.findall(receipt.bank_ref or ""))
     seen: set[str] = set()
-    if quoted:
-        for inv in _open(currency_ok.filter(Q(official_number__in=quoted) | Q(number__in=quoted))):
-            exact = inv.open_amount == left
-            out.append(Suggestion([inv], [min(left, inv.open_amount)], 100 if exact else 95,
-                                  [_("The remittance quotes invoice %(n)s.") % {"n": inv}]
-                                  + ([_("The amount equals its open amount.")] if exact else [])))
-            seen.add(str(inv.pk))
     customer_id, why_customer = receipt.customer_id, ""
     if customer_id is None and receipt.payer_name:
         resolution = customer_resolve(name=receipt.payer_name)
@@ -111,6 +106,20 @@ def receipt_suggestions(receipt: Receipt, *, limit: int = 5) -> list[Suggestion]
                 "p": receipt.payer_name, "c": resolution.customer.legal_name, "s": resolution.score}
     elif customer_id is not None:
         why_customer = _("The receipt is from %(c)s.") % {"c": receipt.customer.legal_name}
+    if quoted:
+        for inv in _open(currency_ok.filter(Q(official_number__in=quoted) | Q(number__in=quoted))):
+            exact = inv.open_amount == left
+            reasons = [_("The remittance quotes invoice %(n)s.") % {"n": inv}]
+            reasons += [_("The amount equals its open amount.")] if exact else []
+            score = 100 if exact else 95
+            if receipt.customer_id is not None and inv.customer_id != receipt.customer_id:
+                # 三流一致: never a confident match across customers; finance confirms a third-party payment.
+                score = THIRD_PARTY_SCORE
+                reasons.append(_("The payer %(payer)s is not the invoice's buyer %(buyer)s: a third-party "
+                                 "payment, to allocate by hand.")
+                               % {"payer": receipt.customer.legal_name, "buyer": inv.buyer_name or inv.customer})
+            out.append(Suggestion([inv], [min(left, inv.open_amount)], score, reasons))
+            seen.add(str(inv.pk))
     if customer_id is not None:
         open_invoices = [i for i in _open(currency_ok.filter(customer_id=customer_id)).order_by("due_date", "created_at")
                          if i.open_amount > 0 and str(i.pk) not in seen]

@@ -107,11 +107,15 @@ def _receipt_target(receipt: Receipt) -> str:
 
 @transaction.atomic
 def receipt_allocate(*, receipt: Receipt, invoice: Invoice, actor: Actor, amount_: Any = None, on: Any = None,
-                     fx_rate: Any = None) -> Allocation:
+                     fx_rate: Any = None, third_party: bool = False) -> Allocation:
     """Apply ``amount_`` of the receipt (default: as much as both allow) to the invoice.
 
     A receipt in another currency than the invoice needs ``fx_rate`` (invoice currency per receipt unit),
     recorded on the allocation; without it the allocation is refused.
+
+    三流一致: when the payer (the receipt's customer) is not the invoice's buyer, the allocation is refused
+    unless ``third_party`` confirms it (a group company paying for a subsidiary); it is then recorded as a
+    third-party payment on the allocation and in the event.
     """
     require_finance(actor, system=True)
     locked = Receipt.objects.select_for_update().get(pk=receipt.pk)
@@ -134,6 +138,13 @@ def receipt_allocate(*, receipt: Receipt, invoice: Invoice, actor: Actor, amount
         except ArithmeticError:
             errors.add("fx_rate", _("An exchange rate is a number above zero."))
             errors.raise_if_any()
+    across = locked.customer_id is not None and locked.customer_id != inv.customer_id
+    payer = locked.customer.legal_name if across else ""
+    buyer = (inv.buyer_name or str(inv.customer)) if across else ""
+    if across and not third_party:
+        errors.add("third_party", _("The payer %(payer)s is not the invoice's buyer %(buyer)s: confirm that this "
+                                    "is a third-party payment (for example a group company paying for a "
+                                    "subsidiary).") % {"payer": payer, "buyer": buyer})
     allocated_on = day(on or timezone.localdate(), field="on", errors=errors)
     if allocated_on and allocated_on < locked.received_on:
         errors.add("on", _("Money cannot be applied before it was received."))
@@ -155,14 +166,16 @@ def receipt_allocate(*, receipt: Receipt, invoice: Invoice, actor: Actor, amount
     errors.raise_if_any()
     assert value is not None and allocated_on is not None
     allocation = Allocation.objects.create(receipt=locked, invoice=inv, amount=value, invoice_amount=invoice_value,
-                                           fx_rate=rate, allocated_on=allocated_on, created_by=authenticated(actor))
+                                           fx_rate=rate, allocated_on=allocated_on, third_party=across,
+                                           created_by=authenticated(actor))
     locked.allocated += value
     if locked.customer_id is None:
         locked.customer_id = inv.customer_id
     inv.paid += invoice_value
     payload = {"receipt": locked.number, "invoice": str(inv), "amount": str(value), "currency": locked.currency,
                "invoice_amount": str(invoice_value), "invoice_currency": inv.currency,
-               "fx_rate": str(rate) if rate is not None else ""}
+               "fx_rate": str(rate) if rate is not None else "", "third_party": across, "payer": payer,
+               "buyer": buyer}
     core_events.record(events.RECEIPT_ALLOCATED, locked, actor=actor, payload=payload)
     # Both rows are locked above: a status change writes the new running total with it in one UPDATE
     # (held=True: no second lock and read of the same row), otherwise the total alone is written.

@@ -27,7 +27,7 @@ from m2c.core.models import Role, User
 from m2c.core.money import Money
 from m2c.core.roles import Actor, authenticated, require_role
 
-from .. import events
+from .. import events, texts
 from ..models import Dispute, Invoice
 from ..states import (
     CONTESTED_DISPUTE_STATUSES,
@@ -210,7 +210,8 @@ def dispute_resolve(*, dispute: Dispute, actor: Actor, resolution: str = "", on:
                               changes={"disputed": Decimal(0)})
     if locked.credit > 0:
         note = credit_note_issue(invoice=invoice, actor=actor, amount_=locked.credit, issued_on=when,
-                                 reason=_("Dispute %(n)s: %(r)s") % {"n": locked.number, "r": text})
+                                 reason=texts.store(gettext_noop("Dispute %(n)s: %(r)s"), n=locked.number,
+                                                          r=text))
         Dispute.objects.filter(pk=locked.pk).update(credit_note=note)
         locked.credit_note = note
     return locked

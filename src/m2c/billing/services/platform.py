@@ -3,6 +3,7 @@ and the invoice date; each matching request is issued (one savepoint per row, er
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ def platform_import_file(*, actor: Actor, path: Path, invoices: Any) -> tuple[in
         raise ValidationFailed(_("The file needs the request number, official invoice number and invoice date "
                                  "columns."), field="file")
     index = {table.headers.index(h): target for h, target in mapping.items()}
+    date_column = next((h for h, target in mapping.items() if target == "issued_on"), str(SCHEMA.fields[2].label))
     issued, errors = 0, []
     for line, cells in table.rows:
         row = {target: cells[i] if i < len(cells) else None for i, target in index.items()}
@@ -49,12 +51,21 @@ def platform_import_file(*, actor: Actor, path: Path, invoices: Any) -> tuple[in
             continue
         if inv.status != InvoiceStatus.DRAFT:
             continue  # already issued: importing the same file twice changes nothing
+        issued_on = _date_text(row.get("issued_on"))
+        if not isinstance(issued_on, dt.date):
+            # The clerk fixes the file: say which column holds what, as the file names it.
+            errors.append({"row": line, "message": _("column %(column)s: “%(value)s” is not a date (YYYY-MM-DD).")
+                           % {"column": date_column, "value": files.cell_text(row.get("issued_on")).strip()}})
+            continue
         try:
             with transaction.atomic():
                 invoice_issue(invoice=inv, actor=actor, official_number=files.cell_text(row.get("official_number")),
-                              issued_on=_date_text(row.get("issued_on")))
+                              issued_on=issued_on)
         except DomainError as exc:
-            reasons = "; ".join(str(e.get("reason", "")) for e in (exc.errors or [])) or str(exc.detail)
+            reasons = "; ".join(
+                (_("column %(column)s: %(reason)s") % {"column": date_column, "reason": e.get("reason", "")})
+                if e.get("field") == "issued_on" else str(e.get("reason", ""))
+                for e in (exc.errors or [])) or str(exc.detail)
             errors.append({"row": line, "message": reasons})
             continue
         issued += 1

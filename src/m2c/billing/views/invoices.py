@@ -203,6 +203,16 @@ def invoice_pdf(request: HttpRequest, invoice_id: Any) -> HttpResponse:
     return response
 
 
+def _add_item_errors(form: InvoiceRequestForm, exc: DomainError) -> None:
+    """The errors on the ticked items (``items.N``), which the form has no field for, shown above the form:
+    the form places the errors it has fields for (the VAT type) and would drop these beside them."""
+    for item in exc.errors or []:
+        name = str(item.get("field") or "")
+        if name.split(".")[0] not in form.fields and item.get("reason") and form.errors.get(name) is None:
+            if str(item["reason"]) not in form.non_field_errors():
+                form.add_error(None, item["reason"])
+
+
 @login_required
 def contract_billing(request: HttpRequest, contract_id: Any) -> HttpResponse:
     """A contract's milestones, billing items and invoices, and the invoice request form."""
@@ -222,6 +232,7 @@ def contract_billing(request: HttpRequest, contract_id: Any) -> HttpResponse:
                                            buyer_bank=d["buyer_bank"])
         except DomainError as exc:
             form.add_domain_error(exc)
+            _add_item_errors(form, exc)
         else:
             messages.success(request, _("Invoice requested."))
             return redirect("billing:invoice", inv.pk)

@@ -145,7 +145,7 @@ def receipt_allocate(request: HttpRequest, receipt_id: Any) -> HttpResponse:
         d = form.cleaned_data
         try:
             services.receipt_allocate(receipt=receipt, invoice=visible.get(pk=d["invoice"]), actor=request.user,
-                                      amount_=d["amount"], fx_rate=d["fx_rate"])
+                                      amount_=d["amount"], fx_rate=d["fx_rate"], third_party=d["third_party"])
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
