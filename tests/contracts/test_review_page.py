@@ -40,6 +40,8 @@ def test_atac_page_links_the_contract_and_change_hides_the_quote_and_starts_from
     assert f'href="/contracts/{c.pk}/changes/{change.pk}/"' in page and change.number in page
     assert "客户新增图书馆站点" in page and "合同" in page
     assert f'href="/opportunities/{won.opp.pk}/"' in page
+    followed = _zh(won.deal.ar).get(f"/contracts/{c.pk}/changes/{change.pk}/")
+    assert followed.status_code == 200 and change.number in followed.content.decode()
     assert 'id="quote-select"' not in page and "评审的报价" not in page
     assert re.search(r'name="margin_pct" id="margin" value="30(\.0+)?"', page)
     # Saving the prefilled form keeps the margin and sets no quote even if one is posted.
