@@ -32,7 +32,7 @@ from .contracts import (  # noqa: F401
 )
 from .credit import Exposure, credit_exposure  # noqa: F401
 from .flows import delivery_and_acceptance  # noqa: F401
-from .links import ContractLink, contract_link_for_opportunity  # noqa: F401
+from .links import ChangeLink, ContractLink, ReviewSubject, contract_link_for_opportunity, review_subject  # noqa: F401
 from .seams import (  # noqa: F401
     ContractCash,
     billed_by_contract,

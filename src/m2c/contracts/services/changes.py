@@ -85,6 +85,19 @@ def _lines(contract: Contract, rows: list[dict[str, Any]] | None, errors: FieldE
     return clean
 
 
+def change_margin(change: ChangeRequest) -> Decimal | None:
+    """The gross margin % of the lines a change adds, from their unit prices and unit costs: what its ATAC
+    review starts from. None when the lines bring no revenue (nothing to take a margin of) or the margin
+    falls outside -100..100 % (the review asks the requester for it instead)."""
+    rows = (change.proposal or {}).get("lines", [])
+    revenue = sum((Decimal(r["amount"]) for r in rows), Decimal(0))
+    if revenue <= 0:
+        return None
+    cost = sum((Decimal(r["unit_cost"]) * Decimal(r["quantity"]) for r in rows), Decimal(0))
+    margin = ((revenue - cost) / revenue * 100).quantize(SHARE, ROUND_HALF_UP)
+    return margin if Decimal(-100) <= margin <= Decimal(100) else None
+
+
 def _next_number(contract: Contract) -> str:
     count = ChangeRequest.objects.filter(contract=contract).count()
     return f"{contract.number}-CR{count + 1:02d}"
@@ -196,7 +209,8 @@ def change_submit(*, change: ChangeRequest, actor: Actor) -> ChangeRequest:
         from .reviews import contract_review_open
 
         review = contract_review_open(contract=contract, actor=actor, gate_type="ATAC", delta=locked.delta_value,
-                                      summary=f"{locked.number}: {locked.reason}"[:2000])
+                                      summary=f"{locked.number}: {locked.reason}"[:2000],
+                                      margin_pct=change_margin(locked))
     locked.needs_atac = atac
     locked.review = review
     return CHANGE_MACHINE.apply(locked, ChangeStatus.SUBMITTED, actor=actor, payload=_payload(locked),

@@ -3,6 +3,7 @@ machinery (authority matrix, checklists, conditions); the contract reacts to the
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -22,9 +23,10 @@ from ._common import require_status, require_work
 
 @transaction.atomic
 def contract_review_open(*, contract: Contract, actor: Actor, gate_type: str, delta: Any = None,
-                         summary: str = "") -> Any:
-    """Open an ATAC review (an amendment or termination worth ``delta``) or an ATCC review (closure of a
-    fulfilled contract). Answer, submit and decide it on the review page like any gate."""
+                         summary: str = "", margin_pct: Decimal | None = None) -> Any:
+    """Open an ATAC review (an amendment or termination worth ``delta``, with the margin ``margin_pct`` the
+    change carries when it is known) or an ATCC review (closure of a fulfilled contract). Answer, submit and
+    decide it on the review page like any gate."""
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
     require_work(locked, actor)
     if locked.opportunity_id is None:
@@ -41,7 +43,7 @@ def contract_review_open(*, contract: Contract, actor: Actor, gate_type: str, de
         raise ValidationFailed(_("A contract goes through ATAC and ATCC."), field="gate_type")
     review = opportunity_services.contract_review_create(
         contract_id=locked.pk, opportunity=locked.opportunity, actor=actor, gate_type=gate_type, value=value,
-        summary=summary,
+        summary=summary, margin_pct=margin_pct if gate_type == "ATAC" else None,
     )
     core_events.record(events.REVIEW_OPENED, locked, actor=actor, payload={"review": str(review.pk), "gate": gate_type})
     return review

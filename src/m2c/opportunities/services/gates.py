@@ -375,13 +375,14 @@ CONTRACT_GATES = (GateType.ATAC, GateType.ATCC)
 
 @transaction.atomic
 def contract_review_create(*, contract_id: Any, opportunity: Opportunity, actor: Actor, gate_type: str,
-                           value: Money, summary: str = "") -> GateReview:
+                           value: Money, summary: str = "", margin_pct: Decimal | None = None) -> GateReview:
     """Draft an ATAC or ATCC review of a contract, decided with the same authority matrix, checklists and
     decision bodies as the deal's gates.
 
     The contracts app calls this: the review carries the contract's id and its source opportunity (whose
     org unit decides which bodies review it); ``value`` is the amendment's delta (ATAC) or the contract
-    value (ATCC). The contracts app reacts to the decision event.
+    value (ATCC); ``margin_pct`` the margin the change carries, prefilled for the requester to confirm. The
+    contracts app reacts to the decision event.
     """
     if gate_type not in CONTRACT_GATES:
         raise ValidationFailed(_("A contract goes through ATAC and ATCC."), field="gate_type")
@@ -396,7 +397,8 @@ def contract_review_create(*, contract_id: Any, opportunity: Opportunity, actor:
         opportunity=opp, contract_id=contract_id, gate_type=gate_type, sequence=sequence,
         checklist=Checklist.objects.filter(gate_type=gate_type, active=True).first(),
         requested_by=authenticated(actor) or opp.owner, summary=summary,
-        value_amount=value.amount, value_currency=value.currency, created_by=authenticated(actor),
+        value_amount=value.amount, value_currency=value.currency, margin_pct=margin_pct,
+        created_by=authenticated(actor),
     )
     core_events.record(events.REVIEW_CREATED, review, actor=actor, to_state=review.status,
                        payload={"gate": gate_type, "sequence": sequence, "opportunity": str(opp.pk)})

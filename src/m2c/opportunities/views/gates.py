@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from m2c.contracts import selectors as contract_selectors
 from m2c.core.errors import FieldErrors, ValidationFailed
 from m2c.core.models import Role, User
 from m2c.core.money import to_decimal
@@ -64,6 +65,9 @@ def review_detail(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     is_member = rules.is_member(review.decision_body, request.user)
     can_edit = review.status == ReviewStatus.DRAFT and opp is not None and rules.can_work_on(opp, request.user)
     bodies = rules.bodies_for(opp, min_level=review.required_level or "rep_office") if opp else []
+    # ATAC/ATCC are held on a contract: no quote is under review; the page leads to the contract and change.
+    subject = contract_selectors.review_subject(review_id=review.pk, contract_id=review.contract_id,
+                                                gate_type=review.gate_type, user=request.user)
     context = {
         "review": review, "opportunity": opp, "sections": sections, "can_edit": can_edit,
         "can_decide": review.status == ReviewStatus.IN_REVIEW and is_member and request.user.pk != review.requested_by_id,
@@ -74,12 +78,18 @@ def review_detail(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
                                       if review.decision_body_id else []),
         "conditions": review.conditions.select_related("owner", "closed_by"), "decisions": Decision.choices,
         "blocks": ConditionBlocks.choices, "candidates": _condition_owners(opp), "quotes": (
-            opp.quotes.exclude(status__in=[QuoteStatus.WITHDRAWN]).order_by("-number") if opp else []),
+            opp.quotes.exclude(status__in=[QuoteStatus.WITHDRAWN]).order_by("-number") if _reviews_quote(review) else []),
+        "reviews_quote": _reviews_quote(review), "subject": subject,
         "deviations": [("none", _("None")), ("moderate", _("Moderate")), ("severe", _("Severe"))],
         "is_member": is_member, "tab": "inbox", "today": timezone.localdate(),
         "matrix": review.authority_matrix, "reasons": reasons_display(review.level_reasons),
     }
     return render(request, "opportunities/review_detail.html", context)
+
+
+def _reviews_quote(review: GateReview) -> bool:
+    """ATB and ATC review a quote of the deal; ATI comes before any quote, ATAC/ATCC review a contract."""
+    return review.opportunity_id is not None and review.contract_id is None and review.gate_type != "ATI"
 
 
 def reasons_display(reasons: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -139,7 +149,7 @@ def _review_action(request: HttpRequest, review: GateReview) -> HttpResponse:
             changes["payment_term_deviation"] = request.POST["payment_term_deviation"]
         changes["non_standard_terms"] = request.POST.get("non_standard_terms") == "on"
         changes["new_country_or_offering"] = request.POST.get("new_country_or_offering") == "on"
-        quote_id = request.POST.get("quote", "")
+        quote_id = request.POST.get("quote", "") if _reviews_quote(review) else ""
         if quote_id:
             changes["quote"] = review.opportunity.quotes.filter(pk=quote_id).first() if _is_uuid(quote_id) else None
         saved = _run(request, lambda: services.gate_review_update(review=review, actor=request.user, **changes),
