@@ -160,3 +160,16 @@ def test_the_migration_rekeys_customers_stored_under_the_old_key_with_their_sear
     assert set(CustomerNameGram.objects.filter(customer_id=old.pk).values_list("gram", flat=True)) == {
         "南岭", "岭港", "港务"}
     assert customer_resolve(name="南岭港务有限公司（总部）").customer.id == old.pk
+
+
+def test_the_api_refuses_the_head_office_spelling_and_keeps_the_branch(api, users, org):
+    first = api(users.marketing).post("/customers", {"legal_name": STORED}).json()
+    response = api(users.marketing).post("/customers", {"legal_name": "温州诚博和电子有限公司(总部)"})
+    assert response.status_code == 409, response.content
+    problem = response.json()
+    assert problem["code"] == "customer_exists" and problem["existing_id"] == first["id"]
+    assert problem["errors"] == [{"field": "legal_name", "reason": problem["detail"]}]
+    branch = api(users.marketing).post("/customers", {"legal_name": "温州诚博和电子有限公司（上海分公司）"})
+    assert branch.status_code == 201, branch.content
+    assert api(users.marketing).get(f"/customers/{branch.json()['id']}").json()["legal_name"] == (
+        "温州诚博和电子有限公司（上海分公司）")
