@@ -1,6 +1,6 @@
 """Precision and recall of duplicate detection on generated leads with known truth.
 
-    python -m benchmarks.dedup_quality [--rows 20000] [--seed 7]
+    python -m benchmarks.dedup_quality [--rows 20000] [--seed 7] [--work /tmp/m2c-bench-dedup]
 
 The rows come from ``benchmarks.lead_data`` (Chinese and English companies, about 10 % duplicates in
 realistic variants: another legal form, the place in brackets or dropped, full-width characters,
@@ -28,13 +28,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--work", type=Path, default=WORK, help="folder for the database (one per concurrent run)")
     args = parser.parse_args()
-    WORK.mkdir(parents=True, exist_ok=True)
-    db = WORK / "dedup.sqlite3"
+    work = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "dedup.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     os.environ["M2C_DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ["M2C_VAR_DIR"] = str(WORK)
+    os.environ["M2C_VAR_DIR"] = str(work)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "m2c.settings")
     sys.path.insert(0, str(ROOT))
     import django

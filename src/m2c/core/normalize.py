@@ -127,16 +127,33 @@ for _form in _EN_LEGAL_FORMS:
 _CN_LEGAL_FORM_TUPLE = tuple(_CN_LEGAL_FORMS)
 
 
+# Bracketed qualifiers that name the company itself, not a part of it that is registered on its own:
+# 华信科技有限公司（总部）is 华信科技有限公司. Brackets of either width (NFKC folds （） to ()), 【】 and 〔〕.
+# A bracketed branch or place (（上海分公司）, （北京）) is not here: it stays in the key.
+_CN_SELF_QUALIFIERS = ("总部", "集团总部", "公司总部", "本部", "总公司", "集团")
+_SELF_QUALIFIER_RE = re.compile(
+    r"[(\[【〔]\s*(?:" + "|".join(_CN_SELF_QUALIFIERS) + r")\s*[)\]】〕]"
+)
+# 总部/本部 written without brackets after a legal form (华信科技有限公司总部): removed with the form.
+_CN_HEAD_OFFICE_TAILS = ("总部", "本部")
+
+
 def normalize_company_name(raw: str | None) -> str:
     """A comparison key for a company name: same company, same key.
 
-    NFKC folds full-width letters, digits and brackets; case is folded; punctuation and spaces go;
-    English legal forms (Co., Ltd., Inc., LLC, GmbH …) and Chinese ones (有限公司, 股份有限公司,
-    集团 …) are removed from the end. The result is never empty for a non-empty name.
+    NFKC folds full-width letters, digits and brackets; case is folded; bracketed qualifiers that name
+    the company itself (（总部）, （集团总部）, （本部）, （集团）) go; punctuation and spaces go;
+    English legal forms (Co., Ltd., Inc., LLC, GmbH …) and Chinese ones (有限公司, 有限责任公司,
+    股份有限公司, 集团 …) are removed from the end, with a 总部 or 本部 that follows one. The result is
+    never empty for a non-empty name.
     """
     if not raw:
         return ""
     text = unicodedata.normalize("NFKC", str(raw)).casefold()
+    if "部" in text or "集团" in text or "总公司" in text:
+        stripped = _SELF_QUALIFIER_RE.sub(" ", text)
+        if stripped.strip():
+            text = stripped
     if text and max(text) > "\uffff":
         tokens = _strip_punctuation(text).split()
     else:
@@ -153,6 +170,8 @@ def normalize_company_name(raw: str | None) -> str:
                 changed = True
                 break
     joined = "".join(tokens)
+    if joined.endswith(_CN_HEAD_OFFICE_TAILS) and joined[:-2].endswith(_CN_LEGAL_FORM_TUPLE):
+        joined = joined[:-2]
     # A bare "有限公司" stays what it is.
     changed = joined.endswith(_CN_LEGAL_FORM_TUPLE) and joined not in _CN_LEGAL_FORM_SET
     while changed:
