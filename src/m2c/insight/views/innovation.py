@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
 from m2c.core.errors import DomainError
-from m2c.core.models import Role
 
 from .. import selectors, services
 from ..plan_forms import InnovationProjectForm
 from ..states import INNOVATION_MACHINE, InnovationOutputKind, InnovationStatus, ParticipantSide, Urgency
+from .posted import active_user, parse_uuid, run_command, staff_choices
 
 COMMANDS = {"start": services.innovation_start, "complete": services.innovation_complete,
             "cancel": services.innovation_cancel}
@@ -69,13 +68,6 @@ def innovation_edit(request: HttpRequest, innovation_id: uuid.UUID) -> HttpRespo
                   status=422 if form.errors else 200)
 
 
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
 def _apply(request: HttpRequest, project: object) -> None:
     post = request.POST
     action = post.get("action", "")
@@ -89,12 +81,11 @@ def _apply(request: HttpRequest, project: object) -> None:
         services.innovation_milestone_add(project=project, actor=request.user, name=post.get("name", "")[:200],
                                           due_on=due)
     elif action == "milestone-done":
-        row = project.milestones.filter(pk=_uuid(post.get("item", ""))).first()
+        row = project.milestones.filter(pk=parse_uuid(post.get("item", ""))).first()
         if row is not None:
             services.innovation_milestone_done(milestone=row, actor=request.user, done_on=timezone.localdate())
     elif action == "participant":
-        pk = _uuid(post.get("user", ""))
-        user = get_user_model().objects.filter(pk=pk, is_active=True).first() if pk else None
+        user = active_user(post.get("user", ""))
         services.innovation_participant_add(project=project, actor=request.user, side=post.get("side", ""),
                                             name=post.get("name", "")[:120], user=user,
                                             role=post.get("role", "")[:120])
@@ -111,20 +102,14 @@ def _apply(request: HttpRequest, project: object) -> None:
 def innovation_detail(request: HttpRequest, innovation_id: uuid.UUID) -> HttpResponse:
     project = selectors.innovation_get(user=request.user, project_id=innovation_id)
     if request.method == "POST":
-        try:
-            _apply(request, project)
-        except DomainError as exc:
-            messages.error(request, exc.detail)
-        else:
-            messages.success(request, _("Joint innovation project updated."))
-        return redirect("insight:innovation-detail", project.pk)
+        return run_command(request, _apply, project, _("Joint innovation project updated."),
+                           "insight:innovation-detail")
     open_ = project.status not in INNOVATION_MACHINE.terminal
     return render(request, "insight/innovation_detail.html", {
         "project": project, "open": open_, "targets": INNOVATION_MACHINE.targets(project.status),
         "milestones": project.milestones.all(), "participants": project.participants.select_related("user"),
         "outputs": project.outputs.all(), "requirements": selectors.innovation_requirements(project),
         "sides": ParticipantSide.choices, "kinds": InnovationOutputKind.choices, "urgencies": Urgency.choices,
-        "people": get_user_model().objects.filter(is_active=True).exclude(groups__name=Role.PARTNER)
-        .order_by("username")[:300] if open_ else [],
+        "people": staff_choices() if open_ else [],
         "today": timezone.localdate(), "timeline": core_events.timeline_labelled(project)[:15],
     })

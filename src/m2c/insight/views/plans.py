@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import HttpRequest, HttpResponse
@@ -18,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from m2c.core import events as core_events
 from m2c.core.errors import DomainError
-from m2c.core.models import Role
 from m2c.customers.models import DecisionRole
 
 from .. import selectors, services
 from ..plan_forms import BusinessPlanForm, KeyAccountPlanForm
 from ..states import KEY_ACCOUNT_MACHINE, Attitude, Influence
 from .market import can_plan
+from .posted import active_user, parse_uuid, run_command, staff_choices
 
 
 def _planner(request: HttpRequest) -> None:
@@ -142,18 +141,6 @@ def key_account_edit(request: HttpRequest, account_plan_id: uuid.UUID) -> HttpRe
                   status=422 if form.errors else 200)
 
 
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
-def _user(value: str) -> Any:
-    pk = _uuid((value or "").strip())
-    return get_user_model().objects.filter(pk=pk, is_active=True).first() if pk else None
-
-
 def _command(request: HttpRequest, plan: Any) -> None:
     post = request.POST
     action = post.get("action", "")
@@ -162,15 +149,15 @@ def _command(request: HttpRequest, plan: Any) -> None:
     elif action == "close":
         services.key_account_plan_close(plan=plan, actor=request.user, note=post.get("note", "")[:500])
     elif action == "contact":
-        reports_to = plan.contacts.filter(pk=_uuid(post.get("reports_to", ""))).first() if post.get(
+        reports_to = plan.contacts.filter(pk=parse_uuid(post.get("reports_to", ""))).first() if post.get(
             "reports_to") else None
         services.key_account_contact_add(
             plan=plan, actor=request.user, name=post.get("name", "")[:120], title=post.get("title", "")[:120],
             role=post.get("role", ""), influence=post.get("influence", ""), attitude=post.get("attitude", ""),
-            our_owner=_user(post.get("our_owner", "")), reports_to=reports_to)
+            our_owner=active_user(post.get("our_owner", "")), reports_to=reports_to)
     elif action == "link":
         linkable = selectors.key_account_linkable(user=request.user, plan=plan)
-        ref = _uuid(post.get("target", "")[-36:])
+        ref = parse_uuid(post.get("target", "")[-36:])
         deal = next((d for d in linkable["deals"] if d.pk == ref), None)
         campaign = next((c for c in linkable["campaigns"] if c.pk == ref), None)
         services.key_account_link_add(plan=plan, actor=request.user, opportunity=deal, campaign=campaign)
@@ -180,9 +167,9 @@ def _command(request: HttpRequest, plan: Any) -> None:
         except ValueError:
             due = None
         services.key_account_action_add(plan=plan, actor=request.user, description=post.get("description", "")[:500],
-                                        owner=_user(post.get("owner", "")), due_on=due)
+                                        owner=active_user(post.get("owner", "")), due_on=due)
     elif action == "done":
-        item = plan.actions.filter(pk=_uuid(post.get("item", ""))).first()
+        item = plan.actions.filter(pk=parse_uuid(post.get("item", ""))).first()
         if item is not None:
             services.key_account_action_done(action=item, actor=request.user, done_on=timezone.localdate())
 
@@ -191,16 +178,9 @@ def _command(request: HttpRequest, plan: Any) -> None:
 def key_account_detail(request: HttpRequest, account_plan_id: uuid.UUID) -> HttpResponse:
     plan = selectors.key_account_get(user=request.user, plan_id=account_plan_id)
     if request.method == "POST":
-        try:
-            _command(request, plan)
-        except DomainError as exc:
-            messages.error(request, exc.detail)
-        else:
-            messages.success(request, _("Key-account plan updated."))
-        return redirect("insight:key-account-detail", plan.pk)
+        return run_command(request, _command, plan, _("Key-account plan updated."), "insight:key-account-detail")
     detail = selectors.key_account_detail(user=request.user, plan=plan)
-    people = get_user_model().objects.filter(is_active=True).exclude(groups__name=Role.PARTNER).order_by(
-        "username")[:300]
+    people = staff_choices()
     return render(request, "insight/key_account_detail.html", {
         "plan": plan, **detail, "targets": KEY_ACCOUNT_MACHINE.targets(plan.status),
         "linkable": selectors.key_account_linkable(user=request.user, plan=plan) if plan.status != "CLOSED" else None,
