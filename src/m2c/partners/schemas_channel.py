@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
@@ -236,14 +236,14 @@ class ChannelListIn(InSchema):
     page_size: int = Field(50, ge=1, le=200)
 
 
-class PerformancePeriod(str, Enum):
+class PerformancePeriod(StrEnum):
     THIS_QUARTER = "this_quarter"
     LAST_QUARTER = "last_quarter"
     THIS_YEAR = "this_year"
     LAST_4_QUARTERS = "last_4_quarters"
 
 
-class PerformanceSort(str, Enum):
+class PerformanceSort(StrEnum):
     BOOKINGS = "bookings"
     PIPELINE = "pipeline"
     CASH = "cash"
