@@ -170,3 +170,17 @@ def test_the_queries_do_not_grow_with_the_partners(channel, scenario):
         register(channel, partner, channel.cm, name=f"新增客户{n}号有限公司")
     many = _queries()
     assert many == few <= 14, (few, many)
+
+
+def test_the_partner_page_and_api_show_its_conversion_and_mdf_roi(channel, scenario):
+    html = _zh(channel.cm).get(f"/partners/{channel.p1.pk}/").content.decode()
+    assert 'id="partner-ratios"' in html and "报备转化率" in html and "MDF 回报（签约）" in html
+    assert ">100%<" in html and ">166.67<" in html and ">555.56<" in html
+    body = _zh(channel.p1_user).get(f"/api/v1/partners/{channel.p1.pk}/performance").json()
+    assert (body["registrations_approved"], body["registrations_won"]) == (1, 1)
+    assert Decimal(body["conversion_pct"]) == 100 and Decimal(body["mdf_reimbursed"]) == Decimal("18000")
+    assert Decimal(body["mdf_roi_pipeline"]) == Decimal("166.67") and Decimal(body["mdf_roi_bookings"]) == Decimal("555.56")
+    p2 = _zh(channel.p2_user).get(f"/api/v1/partners/{channel.p2.pk}/performance").json()
+    assert Decimal(p2["conversion_pct"]) == 0 and p2["mdf_roi_pipeline"] is None
+    # The partner's own user reads its figures, not the comparison of partners.
+    assert "对比各伙伴" not in _zh(channel.p1_user).get(f"/partners/{channel.p1.pk}/").content.decode()

@@ -107,8 +107,8 @@ class _Rates:
         return amount * self.table[currency]
 
 
-def _partners(tier: str, category: str) -> list[Partner]:
-    qs = Partner.objects.filter(status__in=SHOWN)
+def _partners(tier: str, category: str, only: Any = None) -> list[Partner]:
+    qs = Partner.objects.filter(pk=only) if only is not None else Partner.objects.filter(status__in=SHOWN)
     if tier or category:
         condition = Q()
         if tier:
@@ -127,9 +127,10 @@ def categories() -> list[str]:
 
 
 def channel_performance(*, period: str = DEFAULT_PERIOD, tier: str = "", category: str = "", sort: str = "bookings",
-                        today: dt.date | None = None) -> dict[str, Any]:
+                        today: dt.date | None = None, only: Any = None) -> dict[str, Any]:
     """The figures of every partner shown for ``period`` (see the module's definitions), their totals, the
-    partner-sourced revenue share and the charts. Amounts are ``Decimal`` in the reporting currency."""
+    partner-sourced revenue share and the charts. Amounts are ``Decimal`` in the reporting currency.
+    ``only``: one partner's id (any status), for its own page."""
     from m2c.billing.selectors.partner_cash import collected_by_registered_partner
     from m2c.contracts.selectors.partner_figures import bookings_by_registered_partner, bookings_of_campaigns
     from m2c.leads.selectors import partner_lead_conversions
@@ -147,7 +148,7 @@ def channel_performance(*, period: str = DEFAULT_PERIOD, tier: str = "", categor
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     rate = _Rates(as_of)
-    partners = _partners(tier, category)
+    partners = _partners(tier, category, only)
     rows: dict[Any, dict[str, Any]] = {}
     for p in partners:
         tiers = [t for t in p.tiers.all() if not category or t.product_category == category]
