@@ -34,7 +34,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from m2c.core import fx
 
@@ -52,7 +52,7 @@ PERIODS = {
 }
 DEFAULT_PERIOD = "this_year"
 SORTS = {
-    "bookings": gettext_lazy("Bookings"),
+    "bookings": pgettext_lazy("performance", "Bookings"),
     "pipeline": gettext_lazy("Sourced pipeline"),
     "cash": gettext_lazy("Cash collected"),
     "conversion": gettext_lazy("Registration conversion"),
@@ -263,8 +263,8 @@ def charts(table: list[dict[str, Any]], totals: dict[str, Any], *, top: int = 12
     found: dict[str, Any] = {
         "chart-pipeline-bookings": {"kind": "bar", "labels": names, "series": [
             {"name": _("Sourced pipeline"), "data": [_money(r["pipeline"]) for r in shown]},
-            {"name": _("Bookings"), "data": [_money(r["bookings"]) for r in shown]}]},
-        "chart-registration-funnel": {"kind": "funnel", "data": [
+            {"name": pgettext("performance", "Bookings"), "data": [_money(r["bookings"]) for r in shown]}]},
+        "chart-registration-funnel": {"kind": "funnel", "left": "4%", "width": "62%", "data": [
             {"name": str(RegistrationStatus.SUBMITTED.label), "value": totals["submitted"]},
             {"name": str(RegistrationStatus.APPROVED.label), "value": totals["approved"]},
             {"name": str(RegistrationStatus.CONVERTED.label), "value": totals["converted"]},
