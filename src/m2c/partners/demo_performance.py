@@ -74,8 +74,7 @@ def load() -> str:
         reg.refresh_from_db()
         if to_win and _win(reg.opportunity):
             won += 1
-            if code == "gold-huaxin":
-                _collect_advance(reg.opportunity_id)
+            _bill(reg.opportunity_id, collect=code == "gold-huaxin")
     return f"{routed}, performance +{made} registrations converted, +{won} won"
 
 
@@ -122,10 +121,14 @@ class _Skip(Exception):
     """A gate the small demo cannot pass: the savepoint is rolled back."""
 
 
-def _collect_advance(opportunity_id: Any) -> None:
-    """The won contract's 30/60/10 terms, its advance invoiced and half of it paid."""
+def _bill(opportunity_id: Any, *, collect: bool) -> None:
+    """The won contract handed over to delivery and given its 30/60/10 terms (so a later run of the contracts
+    and billing demos, which take up signed contracts without a delivery project or terms, leaves it alone);
+    with ``collect`` its advance invoiced and half of it paid."""
     from m2c.billing import services as billing
     from m2c.billing.demo import TERMS
+    from m2c.contracts import services as contracts
+    from m2c.contracts.demo import _pm
     from m2c.contracts.selectors import contract_for_opportunity
 
     contract = contract_for_opportunity(opportunity_id=opportunity_id)
@@ -134,8 +137,12 @@ def _collect_advance(opportunity_id: Any) -> None:
     today = timezone.localdate()
     try:
         with transaction.atomic():
+            contracts.contract_handover(contract=contract, actor=None, pm=_pm(contract), handover_on=today,
+                                        baseline_plan="到货 → 安装 → 调测 → 初验 → 终验")
             rows = TERMS if contract.sites.exists() else [dict(t, scope="CONTRACT") for t in TERMS]
             billing.milestone_plan(contract=contract, actor=None, rows=rows)
+            if not collect:
+                return
             invoice = billing.invoice_request(contract=contract, actor=None,
                                               vat_type="SPECIAL" if contract.customer.credit_code else "NORMAL")
             number = f"2631{today:%y%m%d}9800000001"  # 20 digits, apart from the billing demo's
