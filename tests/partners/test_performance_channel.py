@@ -16,13 +16,19 @@ from django.utils import timezone
 
 from m2c.billing import services as billing
 from m2c.contracts.models import Contract
+from m2c.core.models import FxRate
+from m2c.core.money import Money
+from m2c.leads import services as lead_services
+from m2c.leads.models import Lead
+from m2c.opportunities import services as opportunity_services
 from m2c.opportunities.models import Opportunity
 from m2c.partners import services
-from m2c.partners.models import IncentiveAccrual
+from m2c.partners.models import IncentiveAccrual, LeadOffer
 from m2c.partners.performance_channel import channel_performance, period_bounds
 from tests.billing.conftest import TERMS, invoice, pay
 from tests.clients import zh_client as _zh
 from tests.contracts.conftest import deal, rates, two_site_quote  # noqa: F401 - fixtures reused
+from tests.leads.conftest import capture, rules, territories  # noqa: F401 - fixtures reused
 from tests.leads.factories import CampaignFactory
 
 from .conftest import certified_partner, register
@@ -184,3 +190,35 @@ def test_the_partner_page_and_api_show_its_conversion_and_mdf_roi(channel, scena
     assert Decimal(p2["conversion_pct"]) == 0 and p2["mdf_roi_pipeline"] is None
     # The partner's own user reads its figures, not the comparison of partners.
     assert "对比各伙伴" not in _zh(channel.p1_user).get(f"/partners/{channel.p1.pk}/").content.decode()
+
+
+def test_pipeline_of_leads_a_partner_submitted_or_accepted_at_the_dated_rate(channel, users, capture, rates):  # noqa: F811
+    """A lead P1's user submitted and a lead routed to P2 that P2 accepted, each become an open opportunity: P1's
+    in yuan, P2's in dollars valued at the rate of the as-of day (7.00 since five days, not the older 7.20)."""
+    today = timezone.localdate()
+    FxRate.objects.create(currency_id="USD", quote_currency_id="CNY", valid_on=today - dt.timedelta(days=5),
+                          rate=Decimal("7.0"))
+    FxRate.objects.create(currency_id="USD", quote_currency_id="CNY", valid_on=today + dt.timedelta(days=1),
+                          rate=Decimal("9.9"))  # tomorrow's: not yet
+    submitted = capture(actor=channel.p1_user, customer_name="浦东新区人民医院", contact_phone="13800138001")
+    assert submitted.source_partner_id == channel.p1.pk
+    lead_services.routing_rule_create(actor=users.admin, name="伙伴 p2", priority=10, target="partner",
+                                      target_partner_id=channel.p2.pk, offering_line=channel.campus)
+    routed = capture(customer_name="临港新片区管委会", contact_phone="13800138002", budget_status="confirmed",
+                     pain_confirmed=True, region="east")
+    services.offer_accept(offer=LeadOffer.objects.get(lead=routed, partner=channel.p2), actor=channel.p2_user)
+    made = {}
+    for lead, amount in ((submitted, Money(Decimal("1000000"), "CNY")), (routed, Money(Decimal("100000"), "USD"))):
+        made[lead.pk] = opportunity_services.opportunity_create(
+            actor=users.ar, customer=channel.hospital, name=f"{lead.title} 商机", amount=amount,
+            offering_lines=[channel.campus], owner=users.ar)
+        Lead.objects.filter(pk=lead.pk).update(converted_opportunity=made[lead.pk])  # as lead_convert leaves it
+    data = channel_performance(period="this_quarter")
+    p1, p2 = _row(data, channel.p1), _row(data, channel.p2)
+    assert (p1["pipeline"], p1["pipeline_count"]) == (Decimal("1000000.00"), 1)
+    assert (p2["pipeline"], p2["pipeline_count"]) == (Decimal("700000.00"), 1)
+    # A registered partner on the opportunity claims it first; a closed one is no pipeline.
+    Opportunity.objects.filter(pk=made[routed.pk].pk).update(registered_partner_id=channel.p1.pk)
+    Opportunity.objects.filter(pk=made[submitted.pk].pk).update(stage="LOST")
+    data = channel_performance(period="this_quarter")
+    assert _row(data, channel.p1)["pipeline"] == Decimal("700000.00") and _row(data, channel.p2)["pipeline"] == 0
