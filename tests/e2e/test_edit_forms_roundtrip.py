@@ -452,6 +452,7 @@ NOT_EDIT_FORMS = {
     "commands and the one-time claim", "partners:mdf-command": "commands (approve, reject, execute, reimburse…)",
     "partners:spq": "list; its form creates a special-price request", "partners:spq-command": "commands (approve, reject)",
     "partners:incentives": "list; its forms are commands and the statement download",
+    "partners:performance": "report; its form filters (period, tier, category, order)",
     "partners:incentive-statement": "download (PDF, XLSX)", "partners:accrual-command": "commands (pay, evaluate)",
     "insight:backlog": "list and chart", "insight:backlog-export": "CSV/XLSX",
     "insight:requirement-raise": "creates (tests/insight/test_backlog.py saves it in Chinese)",

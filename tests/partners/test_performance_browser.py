@@ -21,6 +21,7 @@ from tests.conftest import login
 from tests.contracts.conftest import deal, rates  # noqa: F401 - fixtures reused
 
 from .conftest import register
+from .test_performance_channel import scenario  # noqa: F401 - fixture reused
 from .test_registered_deal import policies, win_registered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,5 +66,39 @@ def test_the_partner_page_draws_its_performance_in_chinese(browser, live_server,
             assert width > 0 and height > 0, selector
         page.wait_for_timeout(800)  # the bars' entry animation
         page.locator("#partner-performance").screenshot(path=str(img / "partners-performance-zh.png"))
+    finally:
+        context.close()
+
+
+CHANNEL_CHARTS = ("#chart-pipeline-bookings", "#chart-registration-funnel", "#chart-mdf-return")
+
+
+def test_the_channel_performance_page_draws_its_charts_in_chinese(browser, live_server, channel, scenario,  # noqa: F811
+                                                                 tmp_path):
+    """The channel manager compares the partners (tests/partners/test_performance_channel.py's scenario): the
+    three charts render, the table and its totals read in Chinese; a screenshot for the docs."""
+    img = DOCS_IMG if os.environ.get("M2C_SCREENSHOTS") else tmp_path
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1440, "height": 1000})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        login(page, channel.cm.username)
+        page.goto("/partners/")
+        page.locator("#to-performance").click()
+        page.wait_for_url("**/partners/performance/")
+        page.select_option("select[name=period]", "last_4_quarters")
+        page.wait_for_url("**period=last_4_quarters**")
+        assert "合作伙伴业绩" in page.locator("h1").inner_text()
+        for selector in CHANNEL_CHARTS:
+            page.locator(f"{selector} canvas").wait_for()
+            width, height = page.evaluate(CANVAS, selector)
+            assert width > 0 and height > 0, selector
+        first = page.locator("#performance-table tbody tr").first
+        assert channel.p1.legal_name in first.inner_text() and "10,000,000.00" in first.inner_text()
+        totals = page.locator("#performance-totals").inner_text()
+        assert "合计" in totals and "3 / 2 / 1" in totals and "50%" in totals
+        assert page.locator("#kpi-share").inner_text() == "100%"
+        page.wait_for_timeout(800)  # the bars' entry animation
+        page.locator("main").screenshot(path=str(img / "partners-channel-performance-zh.png"))
     finally:
         context.close()

@@ -160,3 +160,39 @@ def _progress_some(rng: random.Random, today: dt.date) -> None:
                 services.lead_convert(lead=Lead.objects.get(pk=lead.pk), actor=owner)
         except DomainError:
             continue
+
+
+ROUTED_REF = "demo-partner-routed"
+
+
+def partner_routing(partner_id: Any) -> str:
+    """A PARTNER routing rule (East China education customers' campus-network leads → the partner the partners
+    demo names, which is certified for Campus Network) and a lead it routes there, waiting in that partner's
+    portal. Called by the partners demo, which loads after this app's (the partner does not exist before);
+    leads never reads partners' tables: the rule holds the id, routing asks partners' selectors."""
+    from m2c.core.models import OfferingLine, OrgUnit, User
+    from m2c.leads import services
+    from m2c.leads.models import Lead, RoutingRule
+
+    marketing = User.objects.filter(username="mkt.zhou").first()
+    campus = OfferingLine.objects.filter(code="campus").first()
+    east = OrgUnit.objects.filter(code="east").first()
+    if marketing is None or campus is None or east is None or partner_id is None:
+        return "partner routing +0"
+    made = 0
+    if not RoutingRule.objects.filter(target=RoutingRule.Target.PARTNER).exists():
+        services.routing_rule_create(actor=None, name="华东教育客户园区网络线索 → 金牌伙伴", priority=20,
+                                     target=RoutingRule.Target.PARTNER, target_partner_id=partner_id,
+                                     region=east, industry="education", offering_line=campus)
+        made += 1
+    if not Lead.objects.filter(external_ref__endswith=ROUTED_REF).exists():
+        services.lead_create(actor=marketing, data={
+            "external_id": ROUTED_REF, "customer_name": "浦江师范学院", "industry": "education", "province": "上海",
+            "region": "east", "title": "浦江师范学院 – 新校区园区网络建设", "offering_lines": ["campus"],
+            "contact_name": "周明", "contact_title": "信息中心主任", "contact_role": "decision_maker",
+            "contact_phone": "13916600188", "budget_status": "confirmed", "pain_confirmed": True,
+            "decision_chain_known": True, "estimated_amount": "1800000",
+            "expected_purchase_date": str(timezone.localdate() + dt.timedelta(days=90)),
+            "description": "新校区一期园区网络，客户希望由本地认证伙伴实施。", "source_type": "web"})
+        made += 1
+    return f"partner routing +{made}"

@@ -422,3 +422,15 @@ def lead_quality(*, campaign: Any = None, campaign_ids: list[Any] | None = None,
             total_reasons[reason] = total_reasons.get(reason, 0) + n
     reasons["__total__"] = total_reasons
     return {"group_by": group_by, "rows": out_rows, "total": finish(total_counts, "__total__")}
+
+
+def partner_lead_conversions(routed_lead_ids: Any = ()) -> list[tuple[Any, Any, Any]]:
+    """(lead id, source partner id or None, the opportunity it became) of the converted leads partners
+    brought: those a partner submitted, and ``routed_lead_ids`` (leads routed to a partner who accepted them).
+    Unscoped: the partners app's performance view decides who reads it."""
+    condition = Q(source_partner_id__isnull=False)
+    ids = list(routed_lead_ids)
+    if ids:
+        condition |= Q(pk__in=ids)
+    return list(Lead.objects.filter(condition, converted_opportunity__isnull=False)
+                .values_list("id", "source_partner_id", "converted_opportunity_id"))

@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 
 from m2c.campaigns import selectors as campaign_selectors
 from m2c.contracts.selectors import contracts as contract_selectors
-from m2c.core.errors import BadRequest, NotFound, ValidationFailed
+from m2c.core.errors import BadRequest, NotFound, PermissionDenied, ValidationFailed
 from m2c.core.pagination import paginate
 from m2c.core.schemas import ERRORS, Page
 
@@ -35,6 +35,8 @@ from .schemas_channel import (
     MdfQuotaOut,
     MdfReasonIn,
     MdfReimburseIn,
+    PartnerPerformanceIn,
+    PartnerPerformanceOut,
     PolicyIn,
     PolicyOut,
     SpqDecisionIn,
@@ -43,6 +45,7 @@ from .schemas_channel import (
     SpqRejectIn,
     accrual_out,
     mdf_out,
+    partner_performance_out,
     policy_out,
     quota_out,
     spq_out,
@@ -279,3 +282,21 @@ def statement_response(partner: Any, start: dt.date, end: dt.date, format: str, 
     response = HttpResponse(body, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{statements.filename(data, format)}"'
     return response
+
+
+# --- channel-wide performance --------------------------------------------------------------------------------
+
+
+@router.get("/partner-performance", response={200: PartnerPerformanceOut, **ERRORS},
+            summary="Every partner side by side for a period: sourced pipeline, bookings, registration funnel and "
+                    "conversion, cash collected, MDF reimbursed and its ROI on pipeline and bookings, incentives; "
+                    "the totals and the partner-sourced revenue share (channel managers and read-all roles)")
+def partner_performance(request: HttpRequest, filters: Query[PartnerPerformanceIn]):
+    from . import performance_channel
+
+    if not performance_channel.may_compare(request.user):
+        raise PermissionDenied(_("The partner performance is for channel managers."))
+    data = performance_channel.channel_performance(
+        period=filters.period.value, tier=filters.tier.value if filters.tier else "", category=filters.category,
+        sort=filters.sort.value)
+    return partner_performance_out(data)

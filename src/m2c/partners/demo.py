@@ -48,9 +48,10 @@ def _user(username: str, display: str, role: str) -> User:
 
 def load(progress: bool = True) -> str:
     from .demo_channel import load as load_channel
+    from .demo_performance import load as load_performance
 
     if Partner.objects.filter(code=PARTNERS[0][0]).exists():
-        return f"partners +0, {load_channel()}"
+        return f"partners +0, {load_channel()}, {load_performance()}"
     today = timezone.localdate()
     cm = _user("cm.zhou", "周渠道", Role.CHANNEL_MANAGER)
     made: dict[str, Partner] = {}
@@ -83,7 +84,7 @@ def load(progress: bool = True) -> str:
                 services.certification_grant(actor=cm, certification=cert)
     services.certification_sweep(today)
     _registrations(cm, made)
-    return f"partners +{len(made)}, {load_channel()}"
+    return f"partners +{len(made)}, {load_channel()}, {load_performance()}"
 
 
 def _registrations(cm: User, made: dict[str, Partner]) -> None:

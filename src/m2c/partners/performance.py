@@ -21,6 +21,8 @@ from .states import RegistrationStatus
 from .states_channel import COMMITS_QUOTA, AccrualStatus
 
 QUARTERS = 4
+# The channel view's figures a partner's page repeats for its four quarters (``performance_channel``).
+RATIOS = ("conversion_pct", "mdf_reimbursed", "mdf_pipeline", "mdf_bookings", "mdf_roi_pipeline", "mdf_roi_bookings")
 
 
 def quarters(today: dt.date, count: int = QUARTERS) -> list[tuple[str, dt.date, dt.date]]:
@@ -103,8 +105,14 @@ def partner_performance(partner: Partner, *, today: dt.date | None = None) -> di
         committed = MdfApplication.objects.filter(quota=q, status__in=COMMITS_QUOTA).aggregate(
             s=Sum("approved_amount"))["s"] or Decimal(0)
         used[i] += _reporting(committed, q.currency, day)
+    # The channel view's ratios over the same four quarters: registration conversion, MDF ROI on both bases.
+    from .performance_channel import channel_performance
+
+    ratios = channel_performance(period="last_4_quarters", today=day, only=partner.pk)["rows"][0]
     figures = {"periods": labels, "registrations": dict(by_state), "won": won, "cash": cash,
-               "accrued": accrued, "paid": paid, "mdf_quota": quota, "mdf_used": used}
+               "accrued": accrued, "paid": paid, "mdf_quota": quota, "mdf_used": used,
+               "registrations_approved": ratios["approved"], "registrations_won": ratios["won"],
+               **{k: ratios[k] for k in RATIOS}}
     charts = {
         "chart-registrations": {"kind": "bar", "stacked": True, "labels": labels,
                                 "series": [{"name": str(state_labels.get(s, s)), "data": by_state[s]}

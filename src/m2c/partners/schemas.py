@@ -216,6 +216,17 @@ class PerformanceOut(OutSchema):
     paid: list[Decimal]
     mdf_quota: list[Decimal]
     mdf_used: list[Decimal]
+    # Over the four quarters (as the channel view, ``/partner-performance``): registrations submitted in them
+    # that were approved and won, conversion = won / approved × 100; MDF reimbursed on activities held in them
+    # and what their campaigns brought, ROI on pipeline and on bookings (None: nothing reimbursed).
+    registrations_approved: int
+    registrations_won: int
+    conversion_pct: Decimal | None
+    mdf_reimbursed: Decimal
+    mdf_pipeline: Decimal
+    mdf_bookings: Decimal
+    mdf_roi_pipeline: Decimal | None
+    mdf_roi_bookings: Decimal | None
 
 
 class CoverageOut(OutSchema):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
 
 from m2c.core.schemas import Amount, InSchema, MoneyOut, OutSchema, RefOut, money_out, ref_out
 
-from .models import IncentiveAccrual, IncentivePolicy, MdfApplication, MdfQuota, SpecialPriceRequest
+from .models import IncentiveAccrual, IncentivePolicy, MdfApplication, MdfQuota, SpecialPriceRequest, TierType
 from .reasons import reason_text
 from .states_channel import AccrualStatus, IncentiveKind, MdfStatus, SpqStatus
 
@@ -233,3 +234,83 @@ class ChannelListIn(InSchema):
     status: str = ""
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=200)
+
+
+class PerformancePeriod(StrEnum):
+    THIS_QUARTER = "this_quarter"
+    LAST_QUARTER = "last_quarter"
+    THIS_YEAR = "this_year"
+    LAST_4_QUARTERS = "last_4_quarters"
+
+
+class PerformanceSort(StrEnum):
+    BOOKINGS = "bookings"
+    PIPELINE = "pipeline"
+    CASH = "cash"
+    CONVERSION = "conversion"
+    NAME = "name"
+
+
+class PartnerPerformanceIn(InSchema):
+    period: PerformancePeriod = Field(PerformancePeriod.THIS_YEAR, description="The period compared")
+    tier: TierType | None = Field(None, description="Only partners holding this tier (in ``category`` if given)")
+    category: str = Field("", max_length=80, description="Only partners tiered in this product category")
+    sort: PerformanceSort = Field(PerformanceSort.BOOKINGS, description="Row order, largest first (name: A–Z)")
+
+
+class PartnerTierOut(OutSchema):
+    category: str
+    tier: TierType
+
+
+class PartnerFiguresOut(OutSchema):
+    """One partner's (or the totals') figures of the period; amounts in the reporting currency."""
+
+    pipeline: Decimal = Field(..., description="Open pipeline sourced in the period (registrations and leads)")
+    pipeline_count: int
+    bookings: Decimal = Field(..., description="Contracts signed in the period with the partner registered")
+    bookings_count: int
+    submitted: int
+    approved: int
+    converted: int
+    won: int
+    conversion_pct: Decimal | None = Field(..., description="Registrations won / approved × 100")
+    cash: Decimal = Field(..., description="Cash applied in the period to its contracts' invoices")
+    mdf_reimbursed: Decimal
+    mdf_pipeline: Decimal = Field(..., description="Open pipeline the campaigns of its MDF activities sourced")
+    mdf_bookings: Decimal = Field(..., description="Bookings the campaigns of its MDF activities sourced")
+    mdf_roi_pipeline: Decimal | None = Field(..., description="mdf_pipeline / mdf_reimbursed")
+    mdf_roi_bookings: Decimal | None = Field(..., description="mdf_bookings / mdf_reimbursed")
+    accrued: Decimal
+    paid: Decimal
+
+
+class PartnerPerformanceRowOut(PartnerFiguresOut):
+    partner: RefOut
+    code: str
+    status: str
+    tiers: list[PartnerTierOut]
+
+
+class PartnerPerformanceOut(OutSchema):
+    period: PerformancePeriod
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    currency: str
+    rows: list[PartnerPerformanceRowOut]
+    totals: PartnerFiguresOut
+    all_bookings: Decimal = Field(..., description="Every contract signed in the period")
+    share_pct: Decimal | None = Field(..., description="Partner-sourced revenue share: partner bookings / all × 100")
+
+
+_FIGURES = tuple(PartnerFiguresOut.model_fields)
+
+
+def partner_performance_out(data: dict[str, Any]) -> dict[str, Any]:
+    rows = [{**{k: r[k] for k in _FIGURES}, "partner": ref_out(r["partner"], r["name"]), "code": r["code"],
+             "status": r["status"], "tiers": [{"category": t["category"], "tier": t["tier"]} for t in r["tiers"]]}
+            for r in data["rows"]]
+    return {"period": data["period"], "start": data["start"], "end": data["end"], "as_of": data["as_of"],
+            "currency": data["currency"], "rows": rows, "totals": {k: data["totals"][k] for k in _FIGURES},
+            "all_bookings": data["all_bookings"], "share_pct": data["share_pct"]}

@@ -7,6 +7,7 @@ app_name = "partners"
 urlpatterns = [
     path("", views.partner_list, name="list"),
     path("new/", views.partner_create, name="create"),
+    path("performance/", views.channel_performance, name="performance"),
     path("registrations/", views.registration_list, name="registrations"),
     path("registrations/new/", views.registration_create, name="registration-create"),
     path("registrations/<uuid:registration_id>/", views.registration_detail, name="registration"),

@@ -138,6 +138,8 @@ SECTIONS = (
                     also=("partners:mdf-detail",)),
             NavItem("partners-incentives", _("Incentives"), "cash-coin", "partners", "partners:incentives",
                     frozenset({Role.CHANNEL_MANAGER, Role.PARTNER, Role.EXECUTIVE}), child=True),
+            NavItem("partners-performance", _("Partner performance"), "bar-chart", "partners", "partners:performance",
+                    frozenset({Role.CHANNEL_MANAGER, Role.EXECUTIVE}), child=True),
             NavItem("customers", _("Customers"), "building", "customers", "customers:list", INTERNAL),
         ),
     ),

@@ -3,6 +3,7 @@ with conflicts side by side and the certification coverage; the partner portal (
 leads offered to them, registrations, certificates and staff)."""
 
 from .partners import partner_command, partner_create, partner_detail, partner_list  # noqa: F401
+from .performance import channel_performance  # noqa: F401
 from .registrations import (  # noqa: F401
     offer_command,
     offer_list,

@@ -1,5 +1,6 @@
 // Draws the charts of a page from the JSON its view wrote into #home-charts (web/homes.py) or #page-charts:
-// {element id: {kind: "donut" | "funnel" | "bar" | "heatmap", labels, series: [{name, data}], stacked}}; "bubble" (x, y,
+// {element id: {kind: "donut" | "funnel" | "bar" | "heatmap", labels, series: [{name, data}], stacked}} (a funnel may
+// set left and width, room for its labels on the right); "bubble" (x, y,
 // size, colour by group, click opens the point's url) and "radar" (indicators, series) as their specs say.
 (function () {
   var source = document.getElementById("home-charts") || document.getElementById("page-charts");
@@ -58,7 +59,7 @@
     } else if (spec.kind === "funnel") {
       option = {
         tooltip: {trigger: "item", valueFormatter: compact},
-        series: [{type: "funnel", sort: "none", left: "10%", width: "80%", minSize: "20%",
+        series: [{type: "funnel", sort: "none", left: spec.left || "10%", width: spec.width || "80%", minSize: "20%",
                   label: {formatter: function (p) { return p.name + "  " + compact(number(p.value)); }},
                   data: spec.data.map(function (d) { return {name: d.name, value: number(d.value)}; })}]
       };
