@@ -13,6 +13,10 @@ suite paid once per test. Here it is built once per module, as Django's ``TestCa
   memo so that ``deal.ar is users.ar`` as on the per-test path, and the mails the build sent put back into
   the outbox that pytest-django empties before each test.
 
+When the next module in the process's order shares the same state (the same level and signing day), the
+outer transaction is left open for it: every test's savepoint has been rolled back, so the database is as
+built. Any other next test, or the end of the run, rolls it back first.
+
 A module shares only when every database test in it can: none transactional (a live server, a browser or a
 second connection cannot see the open transaction, and a flush inside it would undo the chain), and every
 test that asks for the organisation, its users or the deal asks for the chain at one level (``won``, or
@@ -194,48 +198,106 @@ def _rollback(atomics: dict[str, Any]) -> None:
         atomic.__exit__(None, None, None)
 
 
-def build_once(request: Any, django_db_blocker: Any, days_ago: int) -> Iterator[Built | None]:
-    """The body of the module-scoped fixture: the chain built in an outer transaction, or None."""
-    module_items = [item for item in request.session.items if getattr(item, "module", None) is request.module]
-    level = module_level(module_items)
+# The build a module left open for the next one (when the next test's module shares the same state), and the
+# test pytest runs after the one being torn down (set by ``pytest_runtest_teardown`` below).
+_KEPT: dict[str, Any] = {}
+_NEXT: list[Any] = [None]
+
+
+def _module_items(session: Any, module: Any) -> list[Any]:
+    cache = session.__dict__.setdefault("_s7_module_items", {})
+    if id(module) not in cache:
+        cache[id(module)] = [item for item in session.items if getattr(item, "module", None) is module]
+    return cache[id(module)]
+
+
+def _module_key(session: Any, module: Any, days_ago: int | None = None) -> tuple[str, int] | None:
+    level = module_level(_module_items(session, module))
     if level is None:
-        yield None
-        return
+        return None
+    if days_ago is None:  # the next module's: its own ``s7_days_ago`` if it overrides it, else the default
+        override = getattr(module, "s7_days_ago", None)
+        days_ago = _fixture_body(override)() if override is not None else _fixture_body(s7_days_ago)()
+    return level, days_ago
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
+    kept_before = _KEPT.get("atomic")
+    _NEXT[0] = nextitem
+    try:
+        return (yield)
+    finally:
+        _NEXT[0] = None
+        if kept_before is not None and _KEPT.get("atomic") is kept_before:
+            # Kept for this test, which did not take it (skipped before its fixtures were set up): close it.
+            with _KEPT.pop("blocker").unblock():
+                _rollback({"default": _KEPT.pop("atomic")})
+            _KEPT.clear()
+
+
+def _build(level: str, days_ago: int) -> Built:
     from importlib import import_module
 
     from django.apps import apps as django_apps
     from django.core import mail
-    from django.db import transaction
 
     from tests.conftest import SEEDING_MIGRATIONS
 
-    with django_db_blocker.unblock():
-        atomics: dict[str, Any] = {}
-        atomic = transaction.atomic(using="default")
-        atomic._from_testcase = True  # as Django's TestCase marks its own: durable blocks may run inside
-        atomic.__enter__()
-        atomics["default"] = atomic
-        try:
-            # A transactional test earlier in this process flushed every table, seeded rows included.
-            for migration in SEEDING_MIGRATIONS:
-                import_module(migration).seed(django_apps, None)
-            sent = len(getattr(mail, "outbox", []))
-            data = build_base()
-            if level == WON:
-                data.won = build_won(data.deal)
-            else:
-                data.signed = build_signed(data.deal, data.users, days_ago)
-                if level == PLANNED:
-                    plan(data.signed)
-            outbox = list(getattr(mail, "outbox", [])[sent:])
-        except BaseException:
-            _rollback(atomics)
-            raise
-    try:
-        yield Built(level, data, outbox)
-    finally:
+    # A transactional test earlier in this process flushed every table, seeded rows included.
+    for migration in SEEDING_MIGRATIONS:
+        import_module(migration).seed(django_apps, None)
+    sent = len(getattr(mail, "outbox", []))
+    data = build_base()
+    if level == WON:
+        data.won = build_won(data.deal)
+    else:
+        data.signed = build_signed(data.deal, data.users, days_ago)
+        if level == PLANNED:
+            plan(data.signed)
+    return Built(level, data, list(getattr(mail, "outbox", [])[sent:]))
+
+
+def build_once(request: Any, django_db_blocker: Any, days_ago: int) -> Iterator[Built | None]:
+    """The body of the module-scoped fixture: the chain built in an outer transaction, or None.
+
+    When the next module (in this process's order) shares the same state, the transaction is left open for
+    it: every test's savepoint has been rolled back, so the database is as built; any other next test (or
+    none) closes it first.
+    """
+    key = _module_key(request.session, request.module, days_ago)
+    kept = _KEPT.pop("built", None), _KEPT.pop("atomic", None), _KEPT.pop("key", None)
+    _KEPT.clear()
+    if kept[1] is not None and kept[2] != key:  # not expected: the module before decided it would be kept
         with django_db_blocker.unblock():
-            _rollback(atomics)
+            _rollback({"default": kept[1]})
+        kept = None, None, None
+    if key is None:
+        yield None
+        return
+    from django.db import transaction
+
+    built, atomic = kept[0], kept[1]
+    if atomic is None:
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic(using="default")
+            atomic._from_testcase = True  # as Django's TestCase marks its own: durable blocks may run inside
+            atomic.__enter__()
+            try:
+                built = _build(*key)
+            except BaseException:
+                _rollback({"default": atomic})
+                raise
+    try:
+        yield built
+    finally:
+        nxt = _NEXT[0]
+        if (nxt is not None and nxt.module is not request.module and "_s7_module" in nxt.fixturenames
+                and _module_key(request.session, nxt.module) == key):
+            _KEPT.update(built=built, atomic=atomic, key=key, blocker=django_db_blocker)
+        else:
+            with django_db_blocker.unblock():
+                _rollback({"default": atomic})
 
 
 # --- the fixtures (imported by the contracts and billing conftests) --------------------------------------
@@ -320,4 +382,3 @@ def planned(_s7_module: Built | None, signed: SimpleNamespace) -> SimpleNamespac
     return plan(signed)
 
 
-FIXTURES = (s7_days_ago, _s7_module, _s7_fresh, org, users, lines, rates, deal, won, signed, planned)

@@ -12,6 +12,7 @@ from tests.shared_data import (  # noqa: F401 - fixtures and helpers the contrac
     lines,
     org,
     planned,
+    pytest_runtest_teardown,
     rates,
     s7_days_ago,
     signed,
