@@ -18,8 +18,7 @@ from m2c.billing.models import BillingItem, BillingMilestone, Invoice
 from m2c.contracts import services
 from m2c.contracts.models import Contract
 from m2c.core.errors import DomainError
-from tests.billing.conftest import handover, invoice, pac, planned, signed  # noqa: F401 - fixtures reused
-from tests.contracts.conftest import deal, rates  # noqa: F401
+from tests.billing.conftest import handover, invoice, pac
 
 PROPS = settings(max_examples=10, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -35,7 +34,7 @@ changes = st.lists(st.tuples(st.sampled_from(SITES), st.integers(-3000, 3000), s
 
 
 @pytest.mark.django_db
-def test_approved_changes_never_move_invoiced_amounts_and_milestones_always_add_up(planned):  # noqa: F811
+def test_approved_changes_never_move_invoiced_amounts_and_milestones_always_add_up(planned):
     s = planned
     invoice(s, 2, "26312000000000000001")
     c = handover(s)

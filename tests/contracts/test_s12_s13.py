@@ -4,13 +4,10 @@ day 100, and closes after FAC on day 400 and the last payment on day 450."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from m2c.billing import services as billing_services
 from m2c.billing.models import BillingItem, BillingMilestone
@@ -19,27 +16,17 @@ from m2c.contracts.models import ChangeRequest, Contract, ContractVersion
 from m2c.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from m2c.core.models import Event
 from m2c.opportunities import services as opportunity_services
-from tests.billing.conftest import TERMS, M, handover, invoice, pac, pay
-from tests.contracts.conftest import deal, rates, win  # noqa: F401 - fixtures reused
-from tests.factories import UserFactory
+from tests.billing.conftest import M, handover, invoice, pac, pay
 from tests.opportunities import flows
 
 LIBRARY = "图书馆 Library"
 
 
-@pytest.fixture
-def planned(deal, users):  # noqa: F811
-    """The S7 contract signed 470 days ago (so S13's day 450 is in the past) with the 30/60/10 terms."""
-    _opp, _quote, contract = win(deal)
-    day0 = timezone.localdate() - dt.timedelta(days=470)
-    Contract.objects.filter(pk=contract.pk).update(signed_on=day0)
-    contract.refresh_from_db()
-    finance2 = UserFactory(username="fin.wang", roles=["finance"], org_unit=users.finance.org_unit)
-    ns = SimpleNamespace(contract=contract, deal=deal, users=users, finance=users.finance, finance2=finance2,
-                         day0=day0)
-    ns.day = lambda n: day0 + dt.timedelta(days=n)
-    billing_services.milestone_plan(contract=contract, actor=users.finance, rows=TERMS)
-    return ns
+@pytest.fixture(scope="module")
+def s7_days_ago():
+    """The S7 contract signed 470 days ago (so S13's day 450 is in the past); ``planned`` (tests/shared_data.py)
+    plans the 30/60/10 terms on it."""
+    return 470
 
 
 def _amounts(contract):

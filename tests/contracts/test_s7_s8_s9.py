@@ -14,7 +14,7 @@ from m2c.core.models import Event
 from m2c.opportunities import services as opportunity_services
 from tests.opportunities import flows
 
-from .conftest import M, to_o4_two_sites, win
+from .conftest import M, to_o4_two_sites
 
 
 def test_s8_winning_the_deal_registers_the_contract_from_the_atc_approved_quote(won):
@@ -77,8 +77,8 @@ def test_s9_shipments_and_pac_per_site_then_fac_fulfils_the_contract(won):
     assert c.status == "FULFILLED"
 
 
-def test_s7_credit_exposure_counts_the_unbilled_value_of_signed_contracts(deal):
-    _opp, _q, first = win(deal, name="University A campus, phase 1")
+def test_s7_credit_exposure_counts_the_unbilled_value_of_signed_contracts(won):
+    deal, first = won.deal, won.contract  # phase 1 of University A's campus, won
     exposure = selectors.credit_exposure(customer=deal.customer, deal=None)
     assert (exposure.limit, exposure.open_receivables, exposure.unbilled, exposure.available) == (
         12 * M, Decimal(0), 10 * M, 2 * M)
