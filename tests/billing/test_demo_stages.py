@@ -1,8 +1,9 @@
 """The demo has contracts at every stage and billing in every state the pages show (five flows, workbench).
 
-Forty customers: at 30 the demo has no fulfilled contract and no draft invoice. ``load_demo`` drives every deal through the services (~7 s of CPU), so the loaded demo is
-kept as a copy (tests/demo_data.py, keyed by the app's source and the day) for the next run to restore; a copy
-replaces the whole database, so the test is transactional.
+Forty customers: at 30 the demo has no fulfilled contract and no draft invoice. ``load_demo`` drives every
+deal through the services (~7 s of CPU), so the loaded demo is kept as a copy (tests/demo_data.py, keyed by
+the app's source and the day) for the next run to restore; a copy replaces the whole database, so the test
+is transactional.
 """
 
 from __future__ import annotations
