@@ -60,7 +60,7 @@ def load(*, customers: int = 12) -> str:
         return "loaded"
     folder = Path(settings.VAR_DIR) / "test-templates"
     path = folder / f"demo-{customers}-{source_digest(customers)}.sqlite3"
-    with db_template.file_lock(folder / "demo.lock"):
+    with db_template.file_lock(folder / f"demo-{customers}.lock"):  # one lock per size: no worker waits for another size
         if not path.exists():
             load_demo(customers=customers, progress=False)
             building = path.with_suffix(f".{os.getpid()}.building")

@@ -51,18 +51,18 @@ def api_walk(world: dict[str, Any], own: dict[str, set[str]] | None = None) -> N
     ``own``: per role, the ids of records that are theirs (a partner user's own partner and its records):
     the only ids their lists may show, and never used as the hidden sample."""
     own = own or {}
-    _lists_are_empty(world, own)
-    _detail_routes_are_hidden(world, set().union(*own.values()) if own else set())
+    # What the administrator's lists show, asked once: the lists' check and the detail routes' samples read it.
+    listed = {p[len(PREFIX):]: _ids(world["admin"].get(p[len(PREFIX):]).json())
+              for p, ops in _document()["paths"].items()
+              if "get" in ops and not PARAM.search(p) and p[len(PREFIX):] not in REFERENCE}
+    _lists_are_empty(world, own, listed)
+    _detail_routes_are_hidden(world, set().union(*own.values()) if own else set(), listed)
 
 
-def _lists_are_empty(world, own):
-    paths = [p for p, ops in _document()["paths"].items() if "get" in ops and not PARAM.search(p)]
+def _lists_are_empty(world, own, listed):
     checked = []
-    for full in paths:
-        path = full[len(PREFIX):]
-        if path in REFERENCE:
-            continue
-        if not _ids(world["admin"].get(path).json()):
+    for path, ids in listed.items():
+        if not ids:
             continue  # nothing in the demo data to hide (aggregate reports, programs)
         for who in ("outsider", "partner"):
             response = world[who].get(path)
@@ -74,12 +74,11 @@ def _lists_are_empty(world, own):
     assert len(checked) >= 6, checked
 
 
-def _detail_routes_are_hidden(world, own):
+def _detail_routes_are_hidden(world, own, listed):
     document = _document()
-    lists = {p[len(PREFIX):] for p, ops in document["paths"].items() if "get" in ops and not PARAM.search(p)}
     samples: dict[str, str] = {}
-    for path in lists - REFERENCE:
-        ids = [i for i in _ids(world["admin"].get(path, {"page_size": 5}).json()) if i not in own]
+    for path, listed_ids in listed.items():
+        ids = [i for i in listed_ids if i not in own]
         if ids:
             samples[path] = ids[0]
     checked = []
