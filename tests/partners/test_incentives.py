@@ -1,14 +1,21 @@
 """Incentives on collected cash: ELIGIBLE only with the certification valid throughout the period, the threshold
-met and every invoice of the contract PAID; blacklisting cancels; S15's rebate part."""
+met and every invoice of the contract PAID, the base then restated on the cash collected (to the fen, net of
+credit notes, pro rata to the scope's share); blacklisting cancels; S15's rebate part.
+
+The contract is billing's S7 contract: 10.0M of Campus Network access points, whose advance invoice (30%) is
+3.0M."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from m2c.core.errors import PermissionDenied
+from m2c.billing import services as billing
+from m2c.core.errors import PermissionDenied, ValidationFailed
+from m2c.core.models import Event
 from m2c.partners import services
 from m2c.partners.models import IncentiveAccrual
 from m2c.partners.states import CERTIFICATION_MACHINE
@@ -26,7 +33,7 @@ def rebate(channel, *, start_days: int = 25, threshold: str = "1000000", code: s
                                   period_start=today - dt.timedelta(days=start_days), period_end=today)
 
 
-def accrue(channel, planned, policy, base: str = "3000000"):  # noqa: F811
+def accrue(channel, planned, policy, base: str | None = None):  # noqa: F811
     return services.accrual_record(actor=channel.cm, policy=policy, partner=channel.p1,
                                    contract=planned.contract, base=base)
 
@@ -41,7 +48,9 @@ TOMORROW = lambda: TODAY() + dt.timedelta(days=1)  # noqa: E731 - the period (en
 
 def test_an_unpaid_or_partly_paid_invoice_keeps_the_accrual_accrued(channel, planned):  # noqa: F811
     accrual = accrue(channel, planned, rebate(channel))
-    assert str(accrual.amount) == "60000.00"
+    # Booked on the contract's Campus Network lines (all of it): 2% of 10.0M.
+    assert accrual.base == Decimal("10000000.00") and accrual.contract_value == Decimal("10000000.00")
+    assert str(accrual.amount) == "200000.00" and accrual.collected_base is None
     services.accrual_evaluate(accrual, today=TOMORROW())
     assert accrual.status == "ACCRUED" and codes(accrual) == ["not_invoiced"]
     inv = invoice(planned, 2, "26312000000000000001")
@@ -57,6 +66,8 @@ def test_an_unpaid_or_partly_paid_invoice_keeps_the_accrual_accrued(channel, pla
     assert services.incentive_sweep(today=TOMORROW()) == 1
     accrual.refresh_from_db()
     assert accrual.status == "ELIGIBLE" and accrual.blockers == []
+    # Payable on the 3.0M collected, not on the 10.0M booked.
+    assert accrual.collected_base == Decimal("3000000.00") and accrual.amount == Decimal("60000.00")
     with pytest.raises(PermissionDenied):
         services.accrual_pay(actor=channel.p1_user, accrual=accrual, reference="X")
     services.accrual_pay(actor=channel.cm, accrual=accrual, reference="FK-2026-001")
@@ -72,6 +83,66 @@ def test_an_open_period_and_an_unmet_threshold_block(channel, planned):  # noqa:
     assert codes(accrual) == ["period_open", "threshold"]
 
 
+def test_the_threshold_counts_the_collected_base_once_known(channel, planned):  # noqa: F811
+    """Booked 10.0M would pass a 5.0M threshold; once the invoices are PAID the 3.0M collected counts instead."""
+    accrual = accrue(channel, planned, rebate(channel, threshold="5000000"))
+    inv = invoice(planned, 2, "26312000000000000001")
+    services.accrual_evaluate(accrual, today=TOMORROW())
+    assert codes(accrual) == ["unpaid"]  # still on the booked base: 10.0M reaches 5.0M
+    pay(planned, inv, "3000000", 20, "B-20")
+    services.accrual_evaluate(accrual, today=TOMORROW())
+    accrual.refresh_from_db()
+    assert codes(accrual) == ["threshold"] and accrual.status == "ACCRUED" and accrual.collected_base is None
+    assert accrual.blockers[0]["params"]["r"] == "3,000,000.00"
+
+
+def test_a_partly_credited_contract_pays_on_the_cash_to_the_fen(channel, planned):  # noqa: F811
+    """A 6.0M scope of the 10.0M contract (60%); the 3.0M advance invoice credited by 1,234.57, the rest paid:
+    the collected base is 2,998,765.43 × 60% = 1,799,259.258 → 1,799,259.26, the incentive 2% = 35,985.1852 →
+    35,985.19; the event carries the diff."""
+    accrual = accrue(channel, planned, rebate(channel), base="6000000")
+    assert accrual.amount == Decimal("120000.00")
+    inv = invoice(planned, 2, "26312000000000000001")
+    billing.credit_note_issue(invoice=inv, actor=planned.finance, amount_="1234.57", reason="折让", issued_on=planned.day(3))
+    inv.refresh_from_db()
+    pay(planned, inv, "2998765.43", 20, "B-20")
+    assert inv.status == "PAID" and inv.credited == Decimal("1234.57")
+    assert services.incentive_sweep(today=TOMORROW()) == 1
+    accrual.refresh_from_db()
+    assert accrual.status == "ELIGIBLE" and accrual.base == Decimal("6000000.00")
+    assert accrual.collected_base == Decimal("1799259.26") and accrual.amount == Decimal("35985.19")
+    event = Event.objects.get(event_type="partners.accrual.eligible", subject_id=str(accrual.pk))
+    assert event.payload["changes"] == {"collected_base": [None, "1799259.26"], "amount": ["120000.00", "35985.19"]}
+    assert Decimal(event.payload["base"]) == Decimal("6000000")
+    # The channel manager and the partner read both bases, on the page and through the API.
+    from tests.clients import zh_client
+
+    page = zh_client(channel.p1_user).get("/partners/incentives/").content.decode()
+    assert "计提基数" in page and "回款基数" in page and "1,799,259.26" in page and "6,000,000.00" in page
+    api = zh_client(channel.cm).get(f"/api/v1/incentives/accruals/{accrual.pk}").json()
+    assert Decimal(api["base"]["amount"]) == Decimal("6000000") and Decimal(api["collected_base"]["amount"]) == Decimal("1799259.26")
+    assert Decimal(api["amount"]["amount"]) == Decimal("35985.19")
+
+
+def test_a_fixed_reward_keeps_its_amount_and_a_base_above_the_contract_is_refused(channel, planned):  # noqa: F811
+    from .conftest import register
+
+    reg = register(channel, channel.p1, channel.p1_user)
+    policy = services.policy_create(actor=channel.cm, code="drr", name="报备奖励", kind="DRR", fixed="50000",
+                                    period_start=TODAY() - dt.timedelta(days=25), period_end=TODAY())
+    with pytest.raises(ValidationFailed) as refused:
+        services.accrual_record(actor=channel.cm, policy=rebate(channel), partner=channel.p1,
+                                contract=planned.contract, base="10000000.01")
+    assert [e["field"] for e in refused.value.errors] == ["base"]
+    accrual = services.accrual_record(actor=channel.cm, policy=policy, partner=channel.p1, contract=planned.contract,
+                                      registration=reg)
+    inv = invoice(planned, 2, "26312000000000000001")
+    pay(planned, inv, "3000000", 20, "B-20")
+    services.accrual_evaluate(accrual, today=TOMORROW())
+    accrual.refresh_from_db()
+    assert accrual.amount == Decimal("50000.00") and accrual.collected_base == Decimal("3000000.00")
+
+
 def test_a_certification_gap_in_the_period_blocks_eligibility(channel, planned):  # noqa: F811
     inv = invoice(planned, 2, "26312000000000000001")
     pay(planned, inv, "3000000", 20, "B-20")
@@ -84,8 +155,7 @@ def test_a_certification_gap_in_the_period_blocks_eligibility(channel, planned):
     CERTIFICATION_MACHINE.apply(cert, "NON_COMPLIANT", payload={"product_category": cert.product_category})
     CERTIFICATION_MACHINE.apply(cert, "ACTIVE", payload={"product_category": cert.product_category})
     policy = rebate(channel, code="gap")
-    gap = services.accrual_record(actor=channel.cm, policy=policy, partner=channel.p1, contract=planned.contract,
-                                  base="3000000")
+    gap = services.accrual_record(actor=channel.cm, policy=policy, partner=channel.p1, contract=planned.contract)
     services.accrual_evaluate(gap, today=TOMORROW())
     assert codes(gap) == ["certification_gap"] and gap.status == "ACCRUED"
 
@@ -95,6 +165,7 @@ def test_blacklisting_cancels_accrued_and_eligible_accruals_but_not_paid_ones(ch
     pay(planned, inv, "3000000", 20, "B-20")
     paid = accrue(channel, planned, rebate(channel, code="a"))
     eligible = accrue(channel, planned, rebate(channel, code="b"))
+    # Booked 10.0M, collected 3.0M: a 9.0M threshold is not met on cash.
     accrued = accrue(channel, planned, rebate(channel, code="c", threshold="9000000"))
     assert services.incentive_sweep(today=TOMORROW()) == 2
     services.accrual_pay(actor=channel.cm, accrual=IncentiveAccrual.objects.get(pk=paid.pk), reference="FK-1")
@@ -122,6 +193,14 @@ def test_s15_rebate_becomes_eligible_only_after_the_invoices_are_paid_and_blackl
     assert other.status == "CANCELLED"
 
 
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace("\x00", "")
+
+
 def test_the_statement_of_a_partner_and_period_as_pdf_and_xlsx_in_chinese(channel, planned):  # noqa: F811
     import io
 
@@ -131,14 +210,26 @@ def test_the_statement_of_a_partner_and_period_as_pdf_and_xlsx_in_chinese(channe
 
     accrual = accrue(channel, planned, rebate(channel))
     services.accrual_evaluate(accrual, today=TOMORROW())
+    eligible = accrue(channel, planned, rebate(channel, code="paid-on-cash"))
+    pay(planned, invoice(planned, 2, "26312000000000000001"), "3000000", 20, "B-20")
+    services.accrual_evaluate(eligible, today=TOMORROW())
+    eligible.refresh_from_db()
+    assert eligible.status == "ELIGIBLE" and eligible.collected_base == Decimal("3000000.00")
     data = statements.statement(channel.p1, TODAY() - dt.timedelta(days=90), TODAY())
-    assert [a.pk for a in data["accruals"]] == [accrual.pk]
-    assert data["totals"]["CNY"]["ACCRUED"] == accrual.amount
+    assert [a.pk for a in data["accruals"]] == sorted([accrual.pk, eligible.pk], key=lambda pk: IncentiveAccrual.objects.get(pk=pk).number)
+    assert data["totals"]["CNY"]["ACCRUED"] == accrual.amount and data["totals"]["CNY"]["ELIGIBLE"] == Decimal("60000.00")
     assert statements.statement(channel.p2, TODAY() - dt.timedelta(days=90), TODAY())["accruals"] == []
     pdf = statements.render_pdf(data)
     assert pdf.startswith(b"%PDF") and b"/FontFile" in pdf  # the CJK font is embedded
     sheet = load_workbook(io.BytesIO(statements.render_xlsx(data))).active
     cells = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert cells[0][:2] == ["激励对账单", channel.p1.legal_name]
+    assert cells[2][4:7] == ["计提基数", "回款基数", "激励"]
     row = next(r for r in cells if r and r[0] == accrual.number)
-    assert row[5] == accrual.amount and row[7] == "已计提" and row[8] == "该合同尚未开票。"  # the blocker, read in Chinese
+    assert row[4] == Decimal("10000000") and row[5] is None and row[6] == accrual.amount
+    assert row[8] == "已计提" and row[9] == "该合同尚未开票。"  # the blocker, read in Chinese
+    row = next(r for r in cells if r and r[0] == eligible.number)
+    assert row[4] == Decimal("10000000") and row[5] == Decimal("3000000") and row[6] == Decimal("60000")
+    # The PDF shows the collected base too (its text is compressed: read it back with the same library).
+    text = _pdf_text(pdf)
+    assert "回款基数" in text and "3,000,000.00" in text

@@ -1,5 +1,6 @@
 """Reads of the contracts app for views, API, guards and other apps; scoping applied here."""
 
+from .categories import value_by_product_category  # noqa: F401
 from .changes import (  # noqa: F401
     atac_threshold,
     change_count,
