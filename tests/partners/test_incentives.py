@@ -14,12 +14,13 @@ import pytest
 from django.utils import timezone
 
 from m2c.billing import services as billing
+from m2c.contracts import services as contract_services
 from m2c.core.errors import PermissionDenied, ValidationFailed
 from m2c.core.models import Event
 from m2c.partners import services
 from m2c.partners.models import IncentiveAccrual
 from m2c.partners.states import CERTIFICATION_MACHINE
-from tests.billing.conftest import invoice, pay, planned, signed  # noqa: F401 - fixtures reused
+from tests.billing.conftest import handover, invoice, pay, planned, signed  # noqa: F401 - fixtures reused
 from tests.contracts.conftest import deal, rates  # noqa: F401 - fixtures reused
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +123,29 @@ def test_a_partly_credited_contract_pays_on_the_cash_to_the_fen(channel, planned
     api = zh_client(channel.cm).get(f"/api/v1/incentives/accruals/{accrual.pk}").json()
     assert Decimal(api["base"]["amount"]) == Decimal("6000000") and Decimal(api["collected_base"]["amount"]) == Decimal("1799259.26")
     assert Decimal(api["amount"]["amount"]) == Decimal("35985.19")
+
+
+def test_a_change_that_lowers_the_contract_lowers_the_incentive_with_the_cash(channel, planned):  # noqa: F811
+    """Booked on 10.0M; a price change takes 500,000 off before the advance is invoiced, so the advance is 30% of
+    9.5M = 2.85M; paid, the collected base is 2.85M and the incentive 2% of it, 57,000."""
+    accrual = accrue(channel, planned, rebate(channel))
+    assert accrual.base == Decimal("10000000.00") and accrual.amount == Decimal("200000.00")
+    contract = handover(planned)
+    change = contract_services.change_request(contract=contract, actor=planned.deal.ar, kind="PRICE", reason="降价",
+                                              lines=[{"description": "价格调整", "site": "北校区 Campus North", "quantity": "1",
+                                                      "unit_price": "-500000"}], effective_on=planned.day(4))
+    change = contract_services.change_submit(change=change, actor=planned.deal.ar)
+    assert not change.needs_atac
+    contract_services.change_approve(change=change, actor=planned.deal.sdt_shanghai)
+    contract.refresh_from_db()
+    assert contract.total_value == Decimal("9500000.00")
+    inv = invoice(planned, 5, "26312000000000000001")
+    assert inv.total == Decimal("2850000.00")
+    pay(planned, inv, "2850000", 20, "B-20")
+    assert services.incentive_sweep(today=TOMORROW()) == 1
+    accrual.refresh_from_db()
+    assert accrual.status == "ELIGIBLE" and accrual.base == Decimal("10000000.00")
+    assert accrual.collected_base == Decimal("2850000.00") and accrual.amount == Decimal("57000.00")
 
 
 def test_a_fixed_reward_keeps_its_amount_and_a_base_above_the_contract_is_refused(channel, planned):  # noqa: F811
