@@ -30,6 +30,7 @@ from .contracts import (  # noqa: F401
     reads_no_contracts,
     site_progress,
     site_value,
+    values_by_contract,
 )
 from .credit import Exposure, credit_exposure  # noqa: F401
 from .flows import delivery_and_acceptance  # noqa: F401

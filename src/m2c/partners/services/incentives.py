@@ -13,17 +13,22 @@ An accrual (ACCRUED) becomes ELIGIBLE only when all three hold, which the worker
 - the partner's certification for the product category was valid throughout the period (no start after the
   period began, no end before it closed, no expert gap, never non-compliant, lapsed or revoked in it);
 - the threshold is met by the partner's accruals under the policy;
-- every invoice of the underlying contract is PAID (billing's selector), and there is at least one.
+- the contract's payment collection is complete (domain.md 8.3, for every tier): the contract is fully
+  invoiced — its current value, after approved changes (contracts' ``values_by_contract``), less what its
+  invoices billed gross (billing's ``invoice_states_by_contract``; a credit note does not reduce "billed") is
+  zero or less — and every invoice is PAID, and there is at least one. A contract closed on ATCC GO or
+  terminated on ATAC GO invoices nothing more, so what is left of it does not block.
 
 At that transition the base is restated on **collected cash**: the cash applied to the contract's invoices
 (already net of credit notes, which only ever take off an invoice's open amount) times the scope's share, in
 the policy currency, to the fen (ROUND_HALF_UP); a rate-based amount is recomputed on it, a fixed reward is
 not. So a credit note, a change request that lowers the contract, or a written-off remainder lowers the
 incentive with the cash. The event carries the diff (``{"changes": {field: [old, new]}}``). The threshold
-counts each accrual's collected base where it is known (the one being evaluated once its invoices are all
-PAID, and the ELIGIBLE or PAID ones), else its booked base.
+counts each accrual's collected base where it is known (the one being evaluated once its collection is
+complete, and the ELIGIBLE or PAID ones), else its booked base.
 
-The rule is kept simple: eligibility needs every invoice PAID, and the collected base is fixed then. A credit
+The rule is kept simple: eligibility needs the whole contract invoiced and paid, and the collected base is
+fixed then. A credit
 note or a later invoice after eligibility does not restate it; an ELIGIBLE or PAID accrual stays as it is.
 Lines a change request adds carry no product category, so a category's share stays as booked.
 
@@ -199,9 +204,12 @@ def certification_gaps(partner: Partner, category: str, start: dt.date, end: dt.
 
 
 def _assess(accrual: IncentiveAccrual, *, today: dt.date | None = None,
-            invoices: dict[Any, dict[str, Any]] | None = None) -> tuple[list[dict[str, str]], Decimal | None]:
-    """Every reason ``accrual`` is not ELIGIBLE yet (empty: it is), and its base on collected cash once every
-    invoice of its contract is PAID (else None)."""
+            invoices: dict[Any, dict[str, Any]] | None = None,
+            contracts: dict[Any, dict[str, Any]] | None = None) -> tuple[list[dict[str, str]], Decimal | None]:
+    """Every reason ``accrual`` is not ELIGIBLE yet (empty: it is), and its base on collected cash once its
+    contract's collection is complete, fully invoiced and every invoice PAID (else None). ``invoices`` and
+    ``contracts``: billing's ``invoice_states_by_contract`` and contracts' ``values_by_contract`` rows, read
+    once for a whole sweep."""
     from m2c.billing.selectors.collected import invoice_states_by_contract
 
     policy = accrual.policy
@@ -216,8 +224,14 @@ def _assess(accrual: IncentiveAccrual, *, today: dt.date | None = None,
         found.append(reason("no_category", gettext_noop("The policy names no product category.")))
     state = (invoices if invoices is not None else invoice_states_by_contract([accrual.contract_id])).get(
         accrual.contract_id)
+    facts = (contracts if contracts is not None else contract_selectors.values_by_contract([accrual.contract_id])).get(
+        accrual.contract_id) or {}
+    invoiced = bool(state and state["invoices"])
+    # Still to invoice: the contract's current value less what its invoices billed (gross of credit notes).
+    to_invoice = (facts.get("value") or Decimal(0)) - (state["amount"] if state else Decimal(0))
+    open_value = to_invoice > 0 and not facts.get("finished", False)
     restated = None
-    if state and state["invoices"] and state["paid"] == state["invoices"]:
+    if invoiced and state["paid"] == state["invoices"] and not open_value:
         restated = cash_base(accrual, state, on=day)
     # The others count their collected base where known (ELIGIBLE, PAID), else their booked base.
     others = (IncentiveAccrual.objects.filter(policy=policy, partner=accrual.partner)
@@ -227,26 +241,31 @@ def _assess(accrual: IncentiveAccrual, *, today: dt.date | None = None,
     if reached < policy.threshold:
         found.append(reason("threshold", gettext_noop("Sales of %(r)s are below the threshold of %(t)s %(c)s."),
                             r=f"{reached:,.2f}", t=f"{policy.threshold:,.2f}", c=policy.currency))
-    if not state or not state["invoices"]:
+    if open_value:
+        found.append(reason("not_invoiced", gettext_noop("%(c)s %(r)s of the contract is not invoiced yet."),
+                            c=facts.get("currency") or accrual.currency, r=f"{to_invoice:,.2f}"))
+    elif not invoiced:
         found.append(reason("not_invoiced", gettext_noop("The contract has no invoice yet.")))
-    elif state["paid"] < state["invoices"]:
+    if invoiced and state["paid"] < state["invoices"]:
         found.append(reason("unpaid", gettext_noop("%(n)s of %(t)s invoices of the contract are not fully paid."), **{"n": state["invoices"] - state["paid"], "t": state["invoices"]}))
     return found, restated
 
 
 def blockers(accrual: IncentiveAccrual, *, today: dt.date | None = None,
-             invoices: dict[Any, dict[str, Any]] | None = None) -> list[dict[str, str]]:
+             invoices: dict[Any, dict[str, Any]] | None = None,
+             contracts: dict[Any, dict[str, Any]] | None = None) -> list[dict[str, str]]:
     """Every reason ``accrual`` is not ELIGIBLE yet (empty: it is)."""
-    return _assess(accrual, today=today, invoices=invoices)[0]
+    return _assess(accrual, today=today, invoices=invoices, contracts=contracts)[0]
 
 
 def accrual_evaluate(accrual: IncentiveAccrual, *, today: dt.date | None = None,
-                     invoices: dict[Any, dict[str, Any]] | None = None) -> IncentiveAccrual:
+                     invoices: dict[Any, dict[str, Any]] | None = None,
+                     contracts: dict[Any, dict[str, Any]] | None = None) -> IncentiveAccrual:
     """ACCRUED → ELIGIBLE when nothing blocks, the base restated on collected cash and the amount with it;
     else the blockers are kept for the partner to read."""
     if accrual.status != A.ACCRUED:
         return accrual
-    found, restated = _assess(accrual, today=today, invoices=invoices)
+    found, restated = _assess(accrual, today=today, invoices=invoices, contracts=contracts)
     if found or restated is None:
         IncentiveAccrual.objects.filter(pk=accrual.pk).update(blockers=found, evaluated_at=timezone.now())
         accrual.blockers = found
@@ -269,10 +288,12 @@ def incentive_sweep(today: dt.date | None = None) -> int:
 
     accruals = list(IncentiveAccrual.objects.filter(status=A.ACCRUED)
                     .select_related("policy", "partner", "registration__offering_line"))
-    invoices = invoice_states_by_contract(sorted({a.contract_id for a in accruals}))
+    ids = sorted({a.contract_id for a in accruals})
+    invoices = invoice_states_by_contract(ids)
+    contracts = contract_selectors.values_by_contract(ids)
     count = 0
     for accrual in accruals:
-        if accrual_evaluate(accrual, today=today, invoices=invoices).status == A.ELIGIBLE:
+        if accrual_evaluate(accrual, today=today, invoices=invoices, contracts=contracts).status == A.ELIGIBLE:
             count += 1
     return count
 
