@@ -9,7 +9,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from m2c.billing import services as billing
 from m2c.contracts.models import Contract
@@ -20,13 +20,14 @@ from m2c.opportunities.states import TeamRole
 from m2c.partners import services
 from m2c.partners.models import IncentiveAccrual
 from m2c.partners.performance import partner_performance, quarters
+from m2c.partners.reasons import reason_texts
 from tests.billing.conftest import TERMS, invoice, pay
 from tests.clients import zh_client as _zh
 from tests.contracts.conftest import deal, rates, two_site_quote  # noqa: F401 - fixtures reused
 from tests.opportunities import flows
 from tests.opportunities.factories import ProductFactory
 
-from .conftest import register
+from .conftest import invoice_the_rest, register
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -130,14 +131,22 @@ def test_a_won_registered_deal_accrues_and_pays_only_on_collected_cash(channel, 
     pay(s, inv, "1000000", 5, "B-5")
     assert inv.status == "PARTIALLY_PAID"
     assert services.incentive_sweep(today=after) == 0
-    assert [b["code"] for b in IncentiveAccrual.objects.get(pk=accruals["drr"].pk).blockers] == ["unpaid"]
+    assert [b["code"] for b in IncentiveAccrual.objects.get(pk=accruals["drr"].pk).blockers] == ["not_invoiced", "unpaid"]
     pay(s, inv, "2000000", 8, "B-8")
     assert inv.status == "PAID"
+    # The advance is paid, but the collection is not complete: 7.0M of the contract is not invoiced yet.
+    assert services.incentive_sweep(today=after) == 0
+    blocked = IncentiveAccrual.objects.get(pk=accruals["campus-rebate"].pk)
+    assert blocked.status == "ACCRUED" and [b["code"] for b in blocked.blockers] == ["not_invoiced"]
+    assert blocked.blockers[0]["params"] == {"c": "CNY", "r": "7,000,000.00"}
+    pac, fac = invoice_the_rest(s, 4)
+    pay(s, pac, "6000000", 8, "B-8b")
+    pay(s, fac, "1000000", 9, "B-9")
     assert services.incentive_sweep(today=after) == 2
     rebate = IncentiveAccrual.objects.get(pk=accruals["campus-rebate"].pk)
-    # Payable on the 3.0M collected (the advance invoice, the only one), not on the 10.0M booked.
-    assert rebate.status == "ELIGIBLE" and rebate.collected_base == Decimal("3000000.00")
-    assert rebate.amount == Decimal("60000.00")
+    # Payable on the whole 10.0M collected.
+    assert rebate.status == "ELIGIBLE" and rebate.collected_base == Decimal("10000000.00")
+    assert rebate.amount == Decimal("200000.00")
     reward = IncentiveAccrual.objects.get(pk=accruals["drr"].pk)
     assert reward.status == "ELIGIBLE" and reward.amount == Decimal("50000.00")  # a fixed reward stays fixed
     services.accrual_pay(actor=channel.cm, accrual=rebate, reference="FK-2026-007")
@@ -152,8 +161,8 @@ def test_a_won_registered_deal_accrues_and_pays_only_on_collected_cash(channel, 
     assert figures["periods"] == [label for label, _s, _e in quarters(TODAY())] and len(figures["periods"]) == 4
     assert figures["registrations"] == {"WON": [0, 0, 0, 1]}
     assert figures["won"][-1] == Decimal("10000000.00") and sum(figures["won"]) == Decimal("10000000.00")
-    assert sum(figures["cash"]) == Decimal("3000000.00")
-    assert sum(figures["accrued"]) == Decimal("110000.00") and sum(figures["paid"]) == Decimal("60000.00")
+    assert sum(figures["cash"]) == Decimal("10000000.00")
+    assert sum(figures["accrued"]) == Decimal("250000.00") and sum(figures["paid"]) == Decimal("200000.00")
     assert figures["mdf_quota"][-1] == Decimal("80000.00") and figures["mdf_used"][-1] == 0
     # Its page draws them for the channel manager and for the partner's own user; another partner gets nothing.
     page = _zh(channel.cm).get(f"/partners/{channel.p1.pk}/").content.decode()
@@ -163,8 +172,8 @@ def test_a_won_registered_deal_accrues_and_pays_only_on_collected_cash(channel, 
     # The same figures through the API, for the partner's own user; nothing for another partner's.
     api = _zh(channel.p1_user).get(f"/api/v1/partners/{channel.p1.pk}/performance").json()
     assert api["currency"] == "CNY" and api["registrations"] == {"WON": [0, 0, 0, 1]}
-    assert Decimal(api["won"][-1]) == Decimal("10000000") and sum(Decimal(v) for v in api["cash"]) == Decimal("3000000")
-    assert sum(Decimal(v) for v in api["paid"]) == Decimal("60000")
+    assert Decimal(api["won"][-1]) == Decimal("10000000") and sum(Decimal(v) for v in api["cash"]) == Decimal("10000000")
+    assert sum(Decimal(v) for v in api["paid"]) == Decimal("200000")
     assert _zh(channel.p2_user).get(f"/api/v1/partners/{channel.p1.pk}/performance").status_code == 404
 
 
@@ -184,8 +193,9 @@ def test_a_blacklisted_partner_accrues_nothing_on_its_registered_deal(channel, d
 def test_a_contract_of_two_categories_accrues_each_policy_on_its_lines_and_pays_on_the_cash(channel, deal, users):  # noqa: F811
     """6.0M of Campus Network and 4.0M of Data Center: the Campus rebate accrues on 6.0M, the Data Center specialty
     rebate on 4.0M, a rebate with no category on all 10.0M, a specialty rebate in a category the contract does not
-    sell not at all. The advance invoice (3.0M) credited by 1,234.57 and the rest paid: each ELIGIBLE base is its
-    share of the 2,998,765.43 collected, to the fen."""
+    sell not at all. The advance invoice (3.0M) credited by 1,234.57 and the rest paid: still ACCRUED, 7.0M of the
+    contract not invoiced; the PAC and FAC invoices (6.0M, 1.0M) paid too: each ELIGIBLE base is its share of the
+    9,998,765.43 collected, to the fen."""
     today = TODAY()
     common = {"actor": channel.cm, "period_start": today - dt.timedelta(days=25), "period_end": today + dt.timedelta(days=5)}
     services.policy_create(code="campus-rebate", name="园区网络销售返利", kind="SALES_REBATE",
@@ -223,16 +233,27 @@ def test_a_contract_of_two_categories_accrues_each_policy_on_its_lines_and_pays_
     pay(s, inv, "2998765.43", 5, "B-5")
     assert inv.status == "PAID"
     after = common["period_end"] + dt.timedelta(days=1)
+    assert services.incentive_sweep(today=after) == 0
+    waiting = IncentiveAccrual.objects.get(pk=accruals["campus-rebate"].pk)
+    assert waiting.status == "ACCRUED" and waiting.collected_base is None
+    assert [b["code"] for b in waiting.blockers] == ["not_invoiced"]
+    with translation.override("zh-hans"):
+        assert reason_texts(waiting.blockers) == ["合同尚有 CNY 7,000,000.00 未开票。"]
+    pac, fac = invoice_the_rest(s, 4)
+    assert (pac.total, fac.total) == (Decimal("6000000.00"), Decimal("1000000.00"))
+    pay(s, pac, "6000000", 8, "B-8")
+    assert services.incentive_sweep(today=after) == 0  # the FAC invoice is not paid yet
+    pay(s, fac, "1000000", 9, "B-9")
     assert services.incentive_sweep(today=after) == 2
     result = {a.policy.code: (a.status, a.collected_base, a.amount)
               for a in IncentiveAccrual.objects.filter(contract_id=contract.pk).select_related("policy")}
-    # 2,998,765.43 × 60% = 1,799,259.258 → 1,799,259.26, × 2% = 35,985.1852 → 35,985.19;
-    # 2,998,765.43 × 1% = 29,987.6543 → 29,987.65. P1 is not certified for Data Center: its specialty rebate waits.
-    assert result == {"campus-rebate": ("ELIGIBLE", Decimal("1799259.26"), Decimal("35985.19")),
-                      "sales-rebate": ("ELIGIBLE", Decimal("2998765.43"), Decimal("29987.65")),
+    # 9,998,765.43 × 60% = 5,999,259.258 → 5,999,259.26, × 2% = 119,985.1852 → 119,985.19;
+    # 9,998,765.43 × 1% = 99,987.6543 → 99,987.65. P1 is not certified for Data Center: its specialty rebate waits.
+    assert result == {"campus-rebate": ("ELIGIBLE", Decimal("5999259.26"), Decimal("119985.19")),
+                      "sales-rebate": ("ELIGIBLE", Decimal("9998765.43"), Decimal("99987.65")),
                       "dc-specialty": ("ACCRUED", None, Decimal("120000.00"))}
     dc = IncentiveAccrual.objects.get(pk=accruals["dc-specialty"].pk)
     assert [b["code"] for b in dc.blockers] == ["not_certified"]
     event = Event.objects.get(event_type="partners.accrual.eligible", subject_id=str(accruals["campus-rebate"].pk))
-    assert event.payload["changes"] == {"collected_base": [None, "1799259.26"], "amount": ["120000.00", "35985.19"]}
+    assert event.payload["changes"] == {"collected_base": [None, "5999259.26"], "amount": ["120000.00", "119985.19"]}
     assert event.payload["base"] == "6000000.00"
