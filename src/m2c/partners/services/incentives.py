@@ -28,8 +28,8 @@ counts each accrual's collected base where it is known (the one being evaluated 
 complete, and the ELIGIBLE or PAID ones), else its booked base.
 
 The rule is kept simple: eligibility needs the whole contract invoiced and paid, and the collected base is
-fixed then. A credit
-note or a later invoice after eligibility does not restate it; an ELIGIBLE or PAID accrual stays as it is.
+fixed then. A credit note or a refund after eligibility does not restate it; an ELIGIBLE or PAID accrual stays
+as it is.
 Lines a change request adds carry no product category, so a category's share stays as booked.
 
 Each evaluation keeps its blockers on the accrual, so the partner reads why it is not payable yet. A channel
