@@ -227,6 +227,21 @@ def test_a_terminated_contract_invoices_nothing_more_so_what_is_left_does_not_bl
     assert accrual.collected_base == Decimal("3000000.00") and accrual.amount == Decimal("60000.00")
 
 
+def test_the_sweep_reads_the_contracts_values_and_invoices_once_for_all_its_accruals(channel, planned):  # noqa: F811
+    """Three accruals on the contract: the sweep reads the contracts' values and their invoices in one query each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    accruals = [accrue(channel, planned, rebate(channel, code=code)) for code in ("a", "b", "c")]
+    pay(planned, invoice(planned, 2, "26312000000000000001"), "3000000", 20, "B-20")
+    with CaptureQueriesContext(connection) as ctx:
+        assert services.incentive_sweep(today=TOMORROW()) == 0
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len([q for q in sql if 'FROM "contracts_contract"' in q]) == 1
+    assert len([q for q in sql if 'FROM "billing_invoice"' in q]) == 1
+    assert {tuple(codes(a)) for a in accruals} == {("not_invoiced",)}
+
+
 def test_a_fixed_reward_keeps_its_amount_and_a_base_above_the_contract_is_refused(channel, planned):  # noqa: F811
     from .conftest import register
 
