@@ -57,3 +57,22 @@ def register(channel: SimpleNamespace, partner: Partner, actor: Any, name: str =
             "budget": "3000000", "decision_chain": "信息中心主任 → 分管副院长 → 院长办公会",
             "implementation_date": timezone.localdate() + dt.timedelta(days=120), **extra}
     return services.registration_submit(actor=actor, partner=partner, **data)
+
+
+def invoice_the_rest(s: SimpleNamespace, first: int) -> list[Any]:
+    """Bill the rest of a contract planned 30/60/10 (billing's TERMS) whose advance is invoiced: handover, one PAC
+    over both sites (60%: 6.0M of 10.0M), then FAC of the whole contract (10%), each invoiced the day after,
+    from day ``first`` on (day n is ``s.day(n)``). Returns the two invoices."""
+    from m2c.contracts import services as contract_services
+    from tests.billing.conftest import handover, invoice
+
+    s.contract.refresh_from_db()
+    contract = handover(s) if s.contract.status == "SIGNED" else s.contract
+    sites = [site.pk for site in contract.sites.all()]
+    contract_services.certificate_record(contract=contract, actor=s.deal.ar, type="PAC", sites=sites,
+                                         signed_on=s.day(first), signatory="王处长")
+    pac = invoice(s, first + 1, "26312000000000000092")
+    contract_services.certificate_record(contract=contract, actor=s.deal.ar, type="FAC", whole_contract=True,
+                                         signed_on=s.day(first + 2), signatory="王处长")
+    fac = invoice(s, first + 3, "26312000000000000093")
+    return [pac, fac]

@@ -20,7 +20,7 @@ from tests.billing.conftest import TERMS, invoice, pay
 from tests.conftest import login
 from tests.contracts.conftest import deal, rates  # noqa: F401 - fixtures reused
 
-from .conftest import register
+from .conftest import invoice_the_rest, register
 from .test_performance_channel import scenario  # noqa: F401 - fixture reused
 from .test_registered_deal import policies, win_registered
 
@@ -48,6 +48,9 @@ def test_the_partner_page_draws_its_performance_in_chinese(browser, live_server,
     s = SimpleNamespace(contract=contract, deal=deal, finance=users.finance, day=lambda n: day0 + dt.timedelta(days=n))
     billing.milestone_plan(contract=contract, actor=users.finance, rows=TERMS)
     pay(s, invoice(s, 2, "26312000000000000001"), "3000000", 5, "B-5")
+    pac, fac = invoice_the_rest(s, 4)  # eligible only once the whole contract is invoiced and paid
+    pay(s, pac, "6000000", 8, "B-8")
+    pay(s, fac, "1000000", 9, "B-9")
     services.incentive_sweep(today=today + dt.timedelta(days=6))
     services.accrual_pay(actor=channel.cm, accrual=IncentiveAccrual.objects.get(policy__code="drr"), reference="FK-1")
     _label, start, end = quarters(today)[-1]

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from m2c.core.events import EventPayload, register
+from m2c.core.events import Diff, EventPayload, register
 
 
 class SpqChange(EventPayload):
@@ -26,6 +26,10 @@ class AccrualChange(EventPayload):
     currency: str | None = None
     blockers: list[str] = []
     reference: str | None = None
+    # The booked base (at accrual), and at eligibility the restatement on collected cash as
+    # ``{"collected_base": [old, new], "amount": [old, new]}``.
+    base: str | None = None
+    changes: Diff = {}
 
 
 SPQ_SUBMITTED = register("partners.spq.submitted", _("Special price request submitted"), SpqChange)

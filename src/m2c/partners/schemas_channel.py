@@ -197,7 +197,8 @@ class AccrualIn(InSchema):
     policy: uuid.UUID
     partner: uuid.UUID
     contract: uuid.UUID
-    base: Amount
+    # Empty: the contract's value in the policy's scope (its lines in the policy's product category, or all of it).
+    base: Amount | None = None
     registration: uuid.UUID | None = None
 
 
@@ -213,6 +214,7 @@ class AccrualOut(OutSchema):
     partner: RefOut
     contract: RefOut
     base: MoneyOut
+    collected_base: MoneyOut | None
     amount: MoneyOut
     status: AccrualStatus
     blockers: list[dict[str, str]]
@@ -225,7 +227,8 @@ def accrual_out(a: IncentiveAccrual) -> dict[str, Any]:
     return {"id": a.pk, "number": a.number, "policy": ref_out(a.policy, a.policy.name),
             "partner": ref_out(a.partner, a.partner.legal_name),
             "contract": {"id": a.contract.pk, "code": getattr(a.contract, "number", ""), "name": str(a.contract)},
-            "base": money_out(a.base, a.currency), "amount": money_out(a.amount, a.currency), "status": a.status,
+            "base": money_out(a.base, a.currency), "collected_base": money_out(a.collected_base, a.currency),
+            "amount": money_out(a.amount, a.currency), "status": a.status,
             "blockers": _texts(a.blockers), "evaluated_at": a.evaluated_at, "paid_on": a.paid_on,
             "payment_reference": a.payment_reference}
 

@@ -39,12 +39,15 @@ def statement(partner: Partner, start: dt.date, end: dt.date) -> dict[str, Any]:
 
 def _rows(data: dict[str, Any]) -> list[list[str]]:
     return [[a.number, a.policy.name, a.policy.get_kind_display(), str(a.contract),
-             format_money(a.base, a.currency, with_currency=False), format_money(a.amount, a.currency, with_currency=False),
+             format_money(a.base, a.currency, with_currency=False),
+             "" if a.collected_base is None else format_money(a.collected_base, a.currency, with_currency=False),
+             format_money(a.amount, a.currency, with_currency=False),
              a.currency, a.get_status_display(), "；".join(reason_texts(a.blockers))] for a in data["accruals"]]
 
 
 def _headers() -> list[str]:
-    return [_("Accrual"), _("Policy"), _("Kind"), _("Contract"), _("Base"), _("Incentive"), _("Currency"),
+    return [_("Accrual"), _("Policy"), _("Kind"), _("Contract"), _("Booked base"), _("Collected base"), _("Incentive"),
+            _("Currency"),
             _("Status"), _("Not yet payable because")]
 
 
@@ -68,7 +71,7 @@ def render_pdf(data: dict[str, Any], language: str = "zh-hans") -> bytes:
         pdf.set_text_color(30, 30, 30)
         pdf.ln(3)
         pdf.set_font(family, size=8)
-        widths = (26, 46, 28, 34, 26, 24, 14, 18, 51)
+        widths = (25, 40, 24, 32, 25, 25, 22, 13, 17, 44)
         with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
             row = table.row()
             for header in _headers():
@@ -102,7 +105,7 @@ def render_xlsx(data: dict[str, Any], language: str = "zh-hans") -> bytes:
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for accrual, values in zip(data["accruals"], _rows(data), strict=True):
-            values[4], values[5] = accrual.base, accrual.amount  # numbers stay numbers in the sheet
+            values[4], values[5], values[6] = accrual.base, accrual.collected_base, accrual.amount  # numbers stay numbers
             sheet.append([neutralise_cell(v) if isinstance(v, str) else v for v in values])
         sheet.append([])
         for currency, per in data["totals"].items():

@@ -24,9 +24,13 @@ def collected_by_contract(contract_ids: list[Any], *, on: dt.date | None = None)
 
 
 def invoice_states_by_contract(contract_ids: list[Any]) -> dict[Any, dict[str, Any]]:
-    """Contract id → its invoices that carry money (not cancelled): how many, how many PAID, and their
-    amount, for rules that pay on collected cash only (partner incentives)."""
-    from django.db.models import Count, Q
+    """Contract id → its invoices that carry money (not cancelled): how many, how many PAID, their amount, the
+    cash applied to them (``collected``) and what credit notes took off them (``credited``), in the invoices'
+    ``currency``, for rules that pay on collected cash only (partner incentives).
+
+    A credit note reduces only an invoice's open amount and cash is never applied beyond total − credited, so
+    ``collected`` is already net of credit notes: what the customer paid, never what was credited."""
+    from django.db.models import Count, Max, Q
 
     from ..models import Invoice
     from ..states import InvoiceStatus
@@ -34,7 +38,10 @@ def invoice_states_by_contract(contract_ids: list[Any]) -> dict[Any, dict[str, A
     if not contract_ids:
         return {}
     rows = (Invoice.objects.filter(contract_id__in=contract_ids).exclude(status=InvoiceStatus.CANCELLED)
-            .values("contract_id").annotate(n=Count("id"), paid=Count("id", filter=Q(status=InvoiceStatus.PAID)),
-                                            amount=Sum("total")).order_by())
-    return {row["contract_id"]: {"invoices": row["n"], "paid": row["paid"], "amount": row["amount"] or Decimal(0)}
+            .values("contract_id").annotate(n=Count("id"), n_paid=Count("id", filter=Q(status=InvoiceStatus.PAID)),
+                                            amount=Sum("total"), collected=Sum("paid"), credited=Sum("credited"),
+                                            currency=Max("currency")).order_by())
+    return {row["contract_id"]: {"invoices": row["n"], "paid": row["n_paid"], "amount": row["amount"] or Decimal(0),
+                                 "collected": row["collected"] or Decimal(0), "credited": row["credited"] or Decimal(0),
+                                 "currency": row["currency"]}
             for row in rows}

@@ -1,5 +1,6 @@
 """Reads of the contracts app for views, API, guards and other apps; scoping applied here."""
 
+from .categories import value_by_product_category  # noqa: F401
 from .changes import (  # noqa: F401
     atac_threshold,
     change_count,
@@ -29,6 +30,7 @@ from .contracts import (  # noqa: F401
     reads_no_contracts,
     site_progress,
     site_value,
+    values_by_contract,
 )
 from .credit import Exposure, credit_exposure  # noqa: F401
 from .flows import delivery_and_acceptance  # noqa: F401

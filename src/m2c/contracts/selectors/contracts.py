@@ -85,6 +85,22 @@ def contract_by_id(contract_id: Any) -> Contract | None:
     return Contract.objects.filter(pk=contract_id).first()
 
 
+# A contract finished this way invoices nothing more: closed on ATCC GO (its rest written off or settled) or
+# terminated on ATAC GO.
+FINISHED_STATUSES = (ContractStatus.CLOSED, ContractStatus.TERMINATED)
+
+
+def values_by_contract(contract_ids: Any) -> dict[Any, dict[str, Any]]:
+    """Contract id → its current value (after approved changes), currency, and whether it is finished (closed or
+    terminated: nothing more will be invoiced), in one query, for rules evaluated on many contracts at once."""
+    ids = list(contract_ids)
+    if not ids:
+        return {}
+    rows = Contract.objects.filter(pk__in=ids).values_list("pk", "total_value", "currency", "status")
+    return {pk: {"value": value, "currency": currency, "finished": status in FINISHED_STATUSES}
+            for pk, value, currency, status in rows}
+
+
 def contract_lock(contract_id: Any) -> Contract:
     """The contract's row locked for the caller's transaction (with its customer), for writes that depend on it."""
     return Contract.objects.select_for_update(of=("self",)).select_related("customer").get(pk=contract_id)

@@ -47,7 +47,12 @@ class IncentiveAccrual(TrackedModel):
                                      related_name="+", verbose_name=_("deal registration"))
     contract = models.ForeignKey("contracts.Contract", on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("contract"))
-    base = money_field(_("base amount"))
+    # The base booked at accrual: the contract's value in the policy's scope (its product category's lines, or the
+    # whole contract); ``contract_value`` is the contract's value then, so ``base / contract_value`` is the scope's
+    # share. At eligibility the base is restated on the cash collected (``collected_base``) and ``amount`` follows.
+    base = money_field(_("booked base"))
+    contract_value = money_field(_("contract value at accrual"), null=True, blank=True)
+    collected_base = money_field(_("collected base"), null=True, blank=True)
     amount = money_field(_("incentive amount"))
     currency = currency_field()
     status = models.CharField(_("status"), max_length=12, choices=AccrualStatus.choices,
