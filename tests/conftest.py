@@ -348,6 +348,7 @@ class _Browser:
         self._browser = browser
 
     def new_context(self, **options: Any) -> Any:
+        warm_up()  # tests that open their own context too: their first page must not wait for the import
         return self._browser.new_context(**{**CONTEXT_DEFAULTS, **options})
 
     def __getattr__(self, name: str) -> Any:
