@@ -66,37 +66,12 @@ def pytest_configure(config: Any) -> None:
 
 
 _GRANDCHILDREN: set[int] = set()
-
-
-def _reap_adopted(only_seen: bool = False) -> None:
-    """Wait for the adopted children that have exited (zombies), so their CPU joins this process's.
-
-    ``only_seen``: only those seen as grandchildren before (adopted for sure, not a child that a test's
-    ``subprocess`` call is about to wait for itself).
-    """
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as stat:
-                fields = stat.read().rpartition(")")[2].split()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        if fields[0] == "Z" and int(fields[1]) == os.getpid() and (pid in _GRANDCHILDREN or not only_seen):
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
-            _GRANDCHILDREN.discard(pid)
-
-
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _tree_cpu() -> float:
-    """CPU seconds of every live descendant of this process (with what they have reaped) and of its reaped ones."""
-    _reap_adopted(only_seen=True)
-    parents: dict[int, int] = {}
-    cpu: dict[int, int] = {}
+def _processes() -> dict[int, tuple[str, int, int]]:
+    """Every process: pid -> (state, parent pid, clock ticks of user + system CPU with its reaped children)."""
+    found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -105,19 +80,47 @@ def _tree_cpu() -> float:
                 fields = stat.read().rpartition(")")[2].split()
         except OSError:
             continue
-        pid = int(entry.name)
-        # after the command name: state ppid ... utime(12) stime(13) cutime(14) cstime(15), 0-based here
-        parents[pid] = int(fields[1])
-        cpu[pid] = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+        # after the command name: state ppid ... utime(11) stime(12) cutime(13) cstime(14), counted from 0
+        found[int(entry.name)] = (fields[0], int(fields[1]), sum(int(f) for f in fields[11:15]))
+    return found
+
+
+def _reap_adopted(processes: dict[int, tuple[str, int, int]], *, only_seen: bool) -> set[int]:
+    """Wait for the adopted children that have exited (zombies), so their CPU joins this process's.
+
+    ``only_seen``: only those seen as grandchildren before (adopted for sure, not a child that a test's
+    ``subprocess`` call is about to wait for itself). Returns the pids reaped.
+    """
+    me, reaped = os.getpid(), set()
+    for pid, (state, parent, _cpu_ticks) in processes.items():
+        if state == "Z" and parent == me and (pid in _GRANDCHILDREN or not only_seen):
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+                reaped.add(pid)
+            _GRANDCHILDREN.discard(pid)
+    return reaped
+
+
+def _tree_cpu() -> float:
+    """CPU seconds of every live descendant of this process (with what they have reaped) and of its reaped ones.
+
+    One pass over ``/proc`` (~3 ms of CPU with 150 processes): the adopted zombies are reaped (their CPU
+    moves to this process's children's) and left out of the live sum.
+    """
+    me = os.getpid()
+    processes = _processes()
+    reaped = _reap_adopted(processes, only_seen=True)
     children: dict[int, list[int]] = {}
-    for pid, parent in parents.items():
-        children.setdefault(parent, []).append(pid)
-    total, todo = 0, list(children.get(os.getpid(), []))
+    for pid, (_state, parent, _cpu_ticks) in processes.items():
+        if pid not in reaped:
+            children.setdefault(parent, []).append(pid)
+    total, todo = 0, list(children.get(me, []))
     while todo:
         pid = todo.pop()
-        total += cpu[pid]
-        if parents[pid] != os.getpid():
+        _state, parent, ticks = processes[pid]
+        if parent != me:
             _GRANDCHILDREN.add(pid)
+        total += ticks
         todo.extend(children.get(pid, []))
     return total / _TICKS + _cpu()[1]
 
@@ -165,6 +168,6 @@ def pytest_collection_finish(session: Any) -> None:
 
 def pytest_unconfigure(config: Any) -> None:
     if os.path.isdir("/proc"):
-        _reap_adopted()
+        _reap_adopted(_processes(), only_seen=False)
     own, children = _cpu()
     _write(config, "<process>", "end", own, children, 0.0)
