@@ -4,7 +4,8 @@
     .venv/bin/python -m benchmarks.suite_cpu var/test-cpu/after-*.tsv [--top 40]
 
 Prints every process's collection and total CPU (its own and its children's), then the files and the
-test phases that cost the most CPU.
+test phases that cost the most CPU. Where a file has "tree" lines (the CPU of the test's subprocesses,
+Chromium's included, from setup to teardown), children's CPU is taken from them only.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ def main() -> None:
     by_phase: collections.Counter[str] = collections.Counter()
     tests: collections.Counter[str] = collections.Counter()
     for path in args.files:
-        for line in path.read_text().splitlines():
+        lines = path.read_text().splitlines()
+        trees = any("\ttree\t" in line for line in lines)
+        for line in lines:
             node, phase, own, children, _wall = line.split("\t")
-            cpu = float(own) + float(children)
+            cpu = float(own) + (float(children) if phase == "tree" or not trees or node == "<process>" else 0.0)
             if node == "<process>":
                 print(f"{path.stem:>20} {phase:>8}: {float(own):7.1f} s own, {float(children):7.1f} s children")
                 continue

@@ -330,8 +330,29 @@ def browser() -> Any:
                 "--disable-sync",
             ],
         )
-        yield instance
+        yield _Browser(instance)
         instance.close()
+
+
+# What every browser context of the tests gets unless a test says otherwise. Reduced motion: ECharts draws
+# its charts at once (web/m2c.js ``m2cChart``) and Bootstrap skips its transitions, instead of a second of
+# redraws per chart and page; no test checks an animation. Service workers: the app has none.
+CONTEXT_DEFAULTS = {"reduced_motion": "reduce", "service_workers": "block"}
+CONTEXT_VIEWPORT = {"width": 1440, "height": 900}
+
+
+class _Browser:
+    """The Playwright browser, with ``new_context`` defaulting to ``CONTEXT_DEFAULTS``."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        warm_up()  # tests that open their own context too: their first page must not wait for the import
+        return self._browser.new_context(**{**CONTEXT_DEFAULTS, **options})
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
 
 
 def warm_up() -> None:
@@ -348,7 +369,7 @@ def warm_up() -> None:
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Any:
     warm_up()
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1440, "height": 900})
+    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport=CONTEXT_VIEWPORT)
     context.set_default_timeout(10_000)
     tab = context.new_page()
     yield tab

@@ -42,14 +42,12 @@ def test_five_flows_and_workbench_render_their_charts_in_chinese(browser, live_s
         assert width > 0 and height > 0
         assert page.locator("#gap-invoiced_not_paid").inner_text().startswith("已开票未回款")
         assert page.locator("#flow-acceptance").inner_text().startswith("已验收")
-        page.wait_for_timeout(600)  # the bars' entry animation
         page.screenshot(path=str(img / "contract-five-flows-zh.png"), full_page=True)
         page.goto("/billing/workbench/")
         width, height = _chart_size(page, "#chart-workbench")
         assert width > 0 and height > 0
         assert page.locator("#count-overdue").inner_text() == "2"
         assert "财务工作台" in page.content()
-        page.wait_for_timeout(600)
         page.screenshot(path=str(img / "finance-workbench-zh.png"), full_page=True)
     finally:
         context.close()

@@ -13,6 +13,8 @@ from tests.factories import CustomerFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+ENDLESS_ANIMATIONS = """() => document.getAnimations()
+  .filter(a => a.effect.getComputedTiming().iterations === Infinity).map(a => a.animationName || String(a.id))"""
 
 
 def test_phone_menu_lists_and_desktop_column(browser, live_server, users, org):
@@ -24,6 +26,9 @@ def test_phone_menu_lists_and_desktop_column(browser, live_server, users, org):
     try:
         login(page, "mkt")
         page.goto("/customers/")
+        # A page at rest runs no endless animation (the hidden progress bar's once redrew every page 60 times
+        # a second, for as long as it was open).
+        assert page.evaluate(ENDLESS_ANIMATIONS) == []
         # Phone: the menu is closed, a button opens it, and a link in it leads on.
         assert page.locator("#menu-toggle").is_visible()
         assert not page.locator("[data-nav=leads]").is_visible()

@@ -97,8 +97,12 @@ INSPECT = """() => {
 }"""
 
 
-def walk(page: Any, start: Iterable[str], *, limit: int = 200) -> dict[str, dict[str, Any]]:
-    """Visit every same-site page reachable from ``start``, one per URL pattern; return findings per path."""
+def walk(page: Any, start: Iterable[str], *, limit: int = 200, landed: Any = None) -> dict[str, dict[str, Any]]:
+    """Visit every same-site page reachable from ``start``, one per URL pattern; return findings per path.
+
+    ``landed``: the response of the page the tab already shows (the one signing in landed on); when that
+    page is the first of ``start`` it is inspected as it is instead of being loaded a second time.
+    """
     queue = list(start)
     seen: set[str] = set()
     results: dict[str, dict[str, Any]] = {}
@@ -108,7 +112,11 @@ def walk(page: Any, start: Iterable[str], *, limit: int = 200) -> dict[str, dict
         if key in seen:
             continue
         seen.add(key)
-        response = page.goto(path, wait_until="domcontentloaded")
+        if landed is not None and urlsplit(page.url).path == path:
+            response = landed
+        else:
+            response = page.goto(path, wait_until="domcontentloaded")
+        landed = None
         status = response.status if response else 0
         found = page.evaluate(INSPECT)
         results[path] = {"status": status, "final": urlsplit(page.url).path, "text": found["text"],

@@ -18,7 +18,7 @@
   const flowsData = document.getElementById("flows-data");
   if (flowsData) {
     const data = JSON.parse(flowsData.textContent);
-    const chart = echarts.init(document.getElementById("chart-flows"));
+    const chart = m2cChart(document.getElementById("chart-flows"));
     const categories = data.flows.concat(data.gaps);
     const amounts = data.values.map(Number).concat(data.gaps.map(function () { return null; }));
     const gaps = data.flows.map(function () { return null; }).concat(data.gap_values.map(Number));
@@ -43,7 +43,7 @@
   const benchData = document.getElementById("workbench-data");
   if (benchData) {
     const data = JSON.parse(benchData.textContent);
-    const chart = echarts.init(document.getElementById("chart-workbench"));
+    const chart = m2cChart(document.getElementById("chart-workbench"));
     chart.setOption({
       color: ["#0d6efd"],
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },

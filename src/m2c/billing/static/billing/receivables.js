@@ -16,7 +16,7 @@
     return Math.round(n).toLocaleString("en-US");
   }
   const palette = ["#adb5bd", "#ffe08a", "#ffc107", "#fd7e14", "#e8590c", "#dc3545", "#842029", "#6f42c1"];
-  const aging = echarts.init(document.getElementById("chart-aging"));
+  const aging = m2cChart(document.getElementById("chart-aging"));
   aging.setOption({
     color: palette, legend: { top: 0, type: "scroll" }, grid: { left: 60, right: 20, top: 40, bottom: 60 },
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return short(v) + " " + data.currency; } },
@@ -26,7 +26,7 @@
       return { name: name, type: "bar", stack: "aging", emphasis: { focus: "series" }, data: data.values[i] };
     }),
   });
-  const dso = echarts.init(document.getElementById("chart-dso"));
+  const dso = m2cChart(document.getElementById("chart-dso"));
   dso.setOption({
     color: ["#0d6efd"], grid: { left: 50, right: 20, top: 30, bottom: 30 },
     tooltip: { trigger: "axis" }, xAxis: { type: "category", data: data.months }, yAxis: { type: "value" },

@@ -126,7 +126,7 @@
   document.querySelectorAll(".m2c-cards, .m2c-drop").forEach(function (zone) {
     Sortable.create(zone, {
       group: "board",
-      animation: 150,
+      animation: window.m2cReducedMotion() ? 0 : 150,
       sort: false,
       draggable: ".m2c-card",
       ghostClass: "m2c-ghost",

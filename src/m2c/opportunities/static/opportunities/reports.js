@@ -18,7 +18,7 @@
   const axis = { axisLabel: { formatter: short } };
   const tooltip = { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return short(v) + " " + data.currency; } };
 
-  const regionStage = echarts.init(document.getElementById("chart-region-stage"));
+  const regionStage = m2cChart(document.getElementById("chart-region-stage"));
   regionStage.setOption({
     color: palette, tooltip: tooltip, legend: { top: 0 }, grid: { left: 60, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: data.regions }, yAxis: Object.assign({ type: "value" }, axis),
@@ -27,7 +27,7 @@
     }),
   });
 
-  const lines = echarts.init(document.getElementById("chart-lines"));
+  const lines = m2cChart(document.getElementById("chart-lines"));
   lines.setOption({
     color: ["#adb5bd", "#0d6efd"], tooltip: tooltip, legend: { top: 0 }, grid: { left: 110, right: 20, top: 40, bottom: 30 },
     yAxis: { type: "category", data: data.lines }, xAxis: Object.assign({ type: "value" }, axis),
@@ -37,7 +37,7 @@
     ],
   });
 
-  const forecast = echarts.init(document.getElementById("chart-forecast"));
+  const forecast = m2cChart(document.getElementById("chart-forecast"));
   const categories = Object.keys(data.forecast);
   forecast.setOption({
     color: ["#adb5bd", "#0dcaf0", "#fd7e14", "#198754"], tooltip: tooltip, legend: { top: 0 },

@@ -103,7 +103,7 @@
         })
       };
     }
-    var chart = echarts.init(el);
+    var chart = m2cChart(el);
     chart.setOption(option);
     if (spec.kind === "bubble") {
       chart.on("click", function (p) {

@@ -33,3 +33,13 @@ document.querySelectorAll("#m2c-nav a.nav-link").forEach(function (link) {
     if (menu) { menu.hide(); }
   });
 });
+// Every chart is created through m2cChart: a reader who asked for reduced motion (an operating-system
+// setting; the browser tests ask for it) gets charts drawn at once, without their entry animation.
+window.m2cReducedMotion = function () {
+  return Boolean(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+};
+window.m2cChart = function (element) {
+  var chart = echarts.init(element);
+  if (window.m2cReducedMotion()) { chart.setOption({animation: false}); }
+  return chart;
+};
