@@ -67,7 +67,6 @@ def test_the_partner_page_draws_its_performance_in_chinese(browser, live_server,
             page.locator(f"{selector} canvas").wait_for()
             width, height = page.evaluate(CANVAS, selector)
             assert width > 0 and height > 0, selector
-        page.wait_for_timeout(800)  # the bars' entry animation
         page.locator("#partner-performance").screenshot(path=str(img / "partners-performance-zh.png"))
     finally:
         context.close()
@@ -101,7 +100,6 @@ def test_the_channel_performance_page_draws_its_charts_in_chinese(browser, live_
         totals = page.locator("#performance-totals").inner_text()
         assert "合计" in totals and "3 / 2 / 1" in totals and "50%" in totals
         assert page.locator("#kpi-share").inner_text() == "100%"
-        page.wait_for_timeout(800)  # the bars' entry animation
         page.locator("main").screenshot(path=str(img / "partners-channel-performance-zh.png"))
     finally:
         context.close()

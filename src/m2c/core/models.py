@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -23,6 +24,23 @@ def money_field(verbose_name: Any = None, **kwargs: Any) -> models.DecimalField:
     kwargs.setdefault("max_digits", settings.MONEY_MAX_DIGITS)
     kwargs.setdefault("decimal_places", settings.MONEY_DECIMAL_PLACES)
     return models.DecimalField(verbose_name, **kwargs)
+
+
+# Half of a money column's last place. SQLite keeps a decimal column's values as binary floats, and
+# compares sums of them as floats: 2920352.12 + 379645.78 is not 3299997.90 there, so an exact CHECK on a
+# sum refused a correct invoice line. Money constraints that compare a sum allow this much either way,
+# which changes nothing at the columns' own precision (PostgreSQL compares exact numerics).
+MONEY_EPSILON = Decimal(1).scaleb(-settings.MONEY_DECIMAL_PLACES) / 2
+
+
+def money_sum_equals(field: str, total: Any) -> Q:
+    """``field = total`` for a CHECK constraint on money (``total`` an expression of other columns)."""
+    return Q(**{f"{field}__gte": total - Value(MONEY_EPSILON), f"{field}__lte": total + Value(MONEY_EPSILON)})
+
+
+def money_at_most(field: str, limit: Any) -> Q:
+    """``field <= limit`` for a CHECK constraint on money (``limit`` an expression of other columns)."""
+    return Q(**{f"{field}__lte": limit + Value(MONEY_EPSILON)})
 
 
 def currency_field(verbose_name: Any = None, **kwargs: Any) -> models.CharField:

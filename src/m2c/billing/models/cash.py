@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from m2c.core.models import TrackedModel, currency_field, money_field
+from m2c.core.models import TrackedModel, currency_field, money_at_most, money_field
 
 from ..states import ReceiptStatus, RefundStatus, StatementFormat
 
@@ -68,7 +68,7 @@ class Receipt(TrackedModel):
             models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive"),
             models.CheckConstraint(condition=Q(allocated__gte=0) & Q(refunded__gte=0),
                                    name="receipt_running_totals_not_negative"),
-            models.CheckConstraint(condition=Q(allocated__lte=models.F("amount") - models.F("refunded")),
+            models.CheckConstraint(condition=money_at_most("allocated", models.F("amount") - models.F("refunded")),
                                    name="receipt_never_overallocated"),
             models.UniqueConstraint(fields=["bank_ref", "received_on", "amount", "currency"],
                                     condition=~Q(bank_ref=""), name="receipt_bank_ref_once"),

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from m2c.core.models import TrackedModel, currency_field, money_field
+from m2c.core.models import TrackedModel, currency_field, money_at_most, money_field, money_sum_equals
 from m2c.core.money import Money
 
 from ..states import InvoiceStatus, VatType
@@ -71,7 +71,7 @@ class Invoice(TrackedModel):
             models.CheckConstraint(condition=Q(total__gt=0), name="invoice_total_positive"),
             models.CheckConstraint(condition=Q(paid__gte=0) & Q(credited__gte=0) & Q(disputed__gte=0),
                                    name="invoice_running_totals_not_negative"),
-            models.CheckConstraint(condition=Q(paid__lte=models.F("total") - models.F("credited")),
+            models.CheckConstraint(condition=money_at_most("paid", models.F("total") - models.F("credited")),
                                    name="invoice_never_overpaid"),
             models.UniqueConstraint(fields=["official_number"], condition=~Q(official_number=""),
                                     name="invoice_official_number_unique"),
@@ -112,7 +112,8 @@ class InvoiceLine(models.Model):
         verbose_name_plural = _("invoice lines")
         ordering = ["invoice", "position"]
         constraints = [
-            models.CheckConstraint(condition=Q(total=models.F("net") + models.F("tax")), name="invoice_line_adds_up"),
+            models.CheckConstraint(condition=money_sum_equals("total", models.F("net") + models.F("tax")),
+                                   name="invoice_line_adds_up"),
         ]
 
     def __str__(self) -> str:

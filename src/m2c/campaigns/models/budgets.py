@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from m2c.core.models import OrgUnit, TrackedModel, currency_field, money_field
+from m2c.core.models import OrgUnit, TrackedModel, currency_field, money_at_most, money_field
 from m2c.core.money import Money
 
 from .campaign import CampaignLevel
@@ -64,7 +64,7 @@ class MarketingBudget(TrackedModel):
         ordering = ["-fiscal_year", "level", "name"]
         constraints = [
             models.UniqueConstraint(fields=["level", "org_unit", "fiscal_year"], name="budget_one_per_unit_year"),
-            models.CheckConstraint(condition=Q(amount__gte=F("allocated") + F("committed")),
+            models.CheckConstraint(condition=money_at_most("allocated", F("amount") - F("committed")),
                                    name="budget_never_overcommitted"),
             models.CheckConstraint(condition=Q(allocated__gte=0, committed__gte=0, spent__gte=0),
                                    name="budget_parts_not_negative"),
