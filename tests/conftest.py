@@ -175,6 +175,24 @@ def pytest_runtest_call(item: Any) -> Any:
         item.session.testscollected = collected
 
 
+@pytest.fixture(scope="module")
+def _s7_module() -> None:
+    """Outside tests/billing and tests/contracts (whose conftests share one build per module), a test that
+    takes the S7 fixtures of tests/shared_data.py builds the chain for itself."""
+    return None
+
+
+@pytest.fixture
+def _s7_fresh() -> None:
+    return None
+
+
+@pytest.fixture(scope="module")
+def s7_days_ago() -> int:
+    """How long ago the S7 contract was signed (its day 0); a module may override it."""
+    return 200
+
+
 @pytest.fixture(autouse=True)
 def _english_between_tests() -> Any:
     """Each test starts in the default language: a request in Chinese leaves its thread's language

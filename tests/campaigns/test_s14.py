@@ -20,7 +20,8 @@ from m2c.contracts import services as contract_services
 from m2c.contracts.models import Contract
 from tests.billing.conftest import invoice, pac, pay
 from tests.contracts.conftest import deal, rates  # noqa: F401 - fixtures reused
-from tests.contracts.test_s12_s13 import LIBRARY, _s12, planned  # noqa: F401 - fixture reused
+from tests.contracts.test_s12_s13 import LIBRARY, _s12, s7_days_ago  # noqa: F401 - fixture reused (signed 470 days ago)
+from tests.shared_data import planned, signed  # noqa: F401 - fixtures reused
 
 from .test_budgets import _approved
 
