@@ -261,7 +261,7 @@ class PartnerPerformanceIn(InSchema):
     sort: PerformanceSort = Field(PerformanceSort.BOOKINGS, description="Row order, largest first (name: A–Z)")
 
 
-class PartnerTierOut(OutSchema):
+class PerformanceTierOut(OutSchema):
     category: str
     tier: TierType
 
@@ -292,7 +292,7 @@ class PartnerPerformanceRowOut(PartnerFiguresOut):
     partner: RefOut
     code: str
     status: str
-    tiers: list[PartnerTierOut]
+    tiers: list[PerformanceTierOut]
 
 
 class PartnerPerformanceOut(OutSchema):
