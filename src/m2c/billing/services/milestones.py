@@ -401,15 +401,8 @@ def milestone_sync(milestone: BillingMilestone, *, actor: Actor = None, held: bo
 
 
 def milestones_sync_for_items(item_ids: list[Any], *, actor: Actor = None) -> None:
-    """Sync the milestones of these billing items (an invoice issued, paid, cancelled or credited)."""
-    if not transaction.get_connection().in_atomic_block:
-        for milestone in BillingMilestone.objects.filter(items__pk__in=item_ids).distinct():
-            milestone_sync(milestone, actor=actor)
-        return
-    # The same milestones in the same order, locked by this one read: each moves without a lock of its own.
-    ids = BillingItem.objects.filter(pk__in=item_ids).values("milestone_id")
-    for milestone in BillingMilestone.objects.select_for_update(of=("self",)).filter(pk__in=ids):
-        milestone_sync(milestone, actor=actor, held=True)
+    for milestone in BillingMilestone.objects.filter(items__pk__in=item_ids).distinct():
+        milestone_sync(milestone, actor=actor)
 
 
 def on_certificate_recorded(event: Any) -> None:
