@@ -345,7 +345,7 @@ class WriteLog:
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         from django.db import connection
 
-        verb = sql.lstrip().split(None, 1)[0].upper()
+        verb = _verb(sql)
         if verb in ("INSERT", "UPDATE", "DELETE"):
             # One group per outermost transaction (the command); a statement in autocommit is its own.
             group = id(connection.atomic_blocks[0]) if connection.in_atomic_block else object()
@@ -353,14 +353,25 @@ class WriteLog:
         return execute(sql, params, many, context)
 
 
+def _verb(sql: str) -> str:
+    """The statement's kind; ``WITH a AS (INSERT …) INSERT …`` (``core.bulk.insert_together``: the API capture's
+    lead, offering lines and event in one PostgreSQL statement) is an INSERT."""
+    verb = sql.lstrip().split(None, 1)[0].upper()
+    if verb == "WITH" and "INSERT INTO" in sql.upper():
+        return "INSERT"
+    return verb
+
+
 def _table(sql: str) -> str:
+    if sql.lstrip().upper().startswith("WITH"):
+        return "(WITH … INSERT: several tables)"
     words = [w for w in sql.replace('"', " ").split() if w.upper() not in ("OR", "IGNORE")]
     return words[2] if words[0].upper() in ("INSERT", "DELETE") else words[1]
 
 
 def _rows(verb: str, sql: str, params: Any, many: bool, rowcount: int) -> int:
     """Rows a statement wrote (an INSERT ... RETURNING reports no rowcount on SQLite: count its VALUES)."""
-    if verb != "INSERT":
+    if verb != "INSERT" or sql.lstrip().upper().startswith("WITH"):
         return max(rowcount, 0)
     if many:
         return len(params)
@@ -405,7 +416,7 @@ def floor(warmup: int, deals: int, target: dict[str, Any]) -> dict[str, Any]:
                     else:
                         cursor.execute(sql, params)
                     if count:
-                        verb = sql.lstrip().split(None, 1)[0].upper()
+                        verb = _verb(sql)
                         spent[verb] += time.perf_counter() - t0
                         rows[_table(sql)][verb] += _rows(verb, sql, params, many, cursor.rowcount)
                         statements[verb] += 1
