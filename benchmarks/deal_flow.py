@@ -48,6 +48,7 @@ PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_DB = "m2c_bench_deal_flow"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 VAR_DIR = "/tmp/m2c_bench_deal_flow_var"
+PROFILE_PATH = "/tmp/m2c_bench_deal_flow.prof"
 
 
 def _env(url: str) -> dict[str, str]:
@@ -56,21 +57,47 @@ def _env(url: str) -> dict[str, str]:
             "PYTHONPATH": path, "M2C_DEBUG": "0"}
 
 
-def prepare(engine: str) -> str:
+PRISTINE_SQLITE = Path("/tmp/m2c_bench_deal_flow_pristine.sqlite3")
+PRISTINE_PG_DB = f"{PG_DB}_pristine"
+
+
+def prepare(engine: str, reuse: bool = False) -> str:
+    """A fresh database with the migrations and the demo. ``reuse``: copy the one a previous ``--reuse`` run
+    kept (then only the migrations added since are applied), to measure again without the ~90 s of setup."""
     url = f"sqlite:///{SQLITE_PATH}" if engine == "sqlite" else PG_URL
     if engine == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        kept = reuse and PRISTINE_SQLITE.exists()
+        if kept:
+            import shutil
+
+            shutil.copyfile(PRISTINE_SQLITE, SQLITE_PATH)
     else:
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {PG_DB}")
+            kept = reuse and conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                          [PRISTINE_PG_DB]).fetchone() is not None
+            conn.execute(f"CREATE DATABASE {PG_DB}" + (f" TEMPLATE {PRISTINE_PG_DB}" if kept else ""))
     env = _env(url)
     subprocess.run([sys.executable, "-m", "m2c.cli", "migrate"], env=env, check=True, capture_output=True)
+    if kept:
+        return url
     subprocess.run([sys.executable, "-c", "import django; django.setup(); from m2c.demo import load_demo; "
                     "load_demo(customers=12, progress=False)"], env=env, check=True, capture_output=True)
+    if reuse and engine == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(SQLITE_PATH) as source, sqlite3.connect(PRISTINE_SQLITE) as copy:
+            source.backup(copy)
+    elif reuse:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PRISTINE_PG_DB}")
+            conn.execute(f"CREATE DATABASE {PRISTINE_PG_DB} TEMPLATE {PG_DB}")
     return url
 
 
@@ -233,9 +260,10 @@ def measure(deals: int, warmup: int, profile: bool) -> dict[str, Any]:
     }
     if profiler:
         buffer = io.StringIO()
+        profiler.dump_stats(PROFILE_PATH)  # for pstats: python -c "import pstats; pstats.Stats('…').print_callers(…)"
         stats = pstats.Stats(profiler, stream=buffer)
-        stats.sort_stats("tottime").print_stats(15)
-        stats.sort_stats("cumulative").print_stats(r"m2c", 45)
+        stats.sort_stats("tottime").print_stats(40)
+        stats.sort_stats("cumulative").print_stats(r"m2c", 80)
         out["profile"] = buffer.getvalue()
     return out
 
@@ -317,7 +345,7 @@ class WriteLog:
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         from django.db import connection
 
-        verb = sql.lstrip().split(None, 1)[0].upper()
+        verb = _verb(sql)
         if verb in ("INSERT", "UPDATE", "DELETE"):
             # One group per outermost transaction (the command); a statement in autocommit is its own.
             group = id(connection.atomic_blocks[0]) if connection.in_atomic_block else object()
@@ -325,14 +353,25 @@ class WriteLog:
         return execute(sql, params, many, context)
 
 
+def _verb(sql: str) -> str:
+    """The statement's kind; ``WITH a AS (INSERT …) INSERT …`` (``core.bulk.insert_together``: the API capture's
+    lead, offering lines and event in one PostgreSQL statement) is an INSERT."""
+    verb = sql.lstrip().split(None, 1)[0].upper()
+    if verb == "WITH" and "INSERT INTO" in sql.upper():
+        return "INSERT"
+    return verb
+
+
 def _table(sql: str) -> str:
+    if sql.lstrip().upper().startswith("WITH"):
+        return "(WITH … INSERT: several tables)"
     words = [w for w in sql.replace('"', " ").split() if w.upper() not in ("OR", "IGNORE")]
     return words[2] if words[0].upper() in ("INSERT", "DELETE") else words[1]
 
 
 def _rows(verb: str, sql: str, params: Any, many: bool, rowcount: int) -> int:
     """Rows a statement wrote (an INSERT ... RETURNING reports no rowcount on SQLite: count its VALUES)."""
-    if verb != "INSERT":
+    if verb != "INSERT" or sql.lstrip().upper().startswith("WITH"):
         return max(rowcount, 0)
     if many:
         return len(params)
@@ -377,7 +416,7 @@ def floor(warmup: int, deals: int, target: dict[str, Any]) -> dict[str, Any]:
                     else:
                         cursor.execute(sql, params)
                     if count:
-                        verb = sql.lstrip().split(None, 1)[0].upper()
+                        verb = _verb(sql)
                         spent[verb] += time.perf_counter() - t0
                         rows[_table(sql)][verb] += _rows(verb, sql, params, many, cursor.rowcount)
                         statements[verb] += 1
@@ -402,8 +441,8 @@ def floor(warmup: int, deals: int, target: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run(engine: str, deals: int, warmup: int, profile: bool) -> dict[str, Any]:
-    url = prepare(engine)
+def run(engine: str, deals: int, warmup: int, profile: bool, reuse: bool = False) -> dict[str, Any]:
+    url = prepare(engine, reuse)
     code = (f"import django, json; django.setup(); from benchmarks.deal_flow import measure; "
             f"print('RESULT' + json.dumps(measure({deals}, {warmup}, {profile})))")
     result = subprocess.run([sys.executable, "-c", code], env=_env(url), capture_output=True, text=True)
@@ -422,10 +461,12 @@ def main() -> None:
     parser.add_argument("--queries", action="store_true", help="count one deal's queries per step and call site")
     parser.add_argument("--floor", action="store_true",
                         help="replay only the deals' writes on a copy of the database: the storage floor")
+    parser.add_argument("--reuse", action="store_true",
+                        help="start from a copy of the database a previous --reuse run prepared (setup once)")
     args = parser.parse_args()
     if args.queries:
         for engine in args.engines.split(","):
-            url = prepare(engine)
+            url = prepare(engine, args.reuse)
             code = (f"import django, json; django.setup(); from benchmarks.deal_flow import queries; "
                     f"print('RESULT' + json.dumps(queries({args.warmup})))")
             result = subprocess.run([sys.executable, "-c", code], env=_env(url), capture_output=True, text=True)
@@ -459,7 +500,7 @@ def main() -> None:
         return
     rows = []
     for engine in args.engines.split(","):
-        result = run(engine, args.deals, args.warmup, args.profile)
+        result = run(engine, args.deals, args.warmup, args.profile, args.reuse)
         rows.append(result)
         print(f"{engine}: {result['deals']} deals in {result['seconds']} s = {result['deals_per_s']} deals/s "
               f"(median {result['median_ms']} ms, p95 {result['p95_ms']} ms, CPU {result['cpu_ms_per_deal']} ms/deal); "

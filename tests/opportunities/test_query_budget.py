@@ -18,10 +18,10 @@ from . import flows
 # budget re-reads something its guards or its locked row already hold.
 ATB_SUBMIT = 21  # was 39
 ATB_DECIDE = 13  # was 24
-ADVANCE_TO_O4 = 18  # was 24
+ADVANCE_TO_O4 = 17  # was 24; 18 before one UPDATE per pipeline bucket
 ATC_SUBMIT = 24  # was 42
 ATC_DECIDE = 12  # was 21
-WIN_WITH_CONTRACT = 43  # was 53; +1 since the partners app follows a registered deal to WON
+WIN_WITH_CONTRACT = 40  # was 53; 43 before the guards shared the final quote and one UPDATE per bucket
 
 
 def _counted(budget: int, call):

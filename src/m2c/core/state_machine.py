@@ -104,8 +104,11 @@ class StateMachine:
                     _("Your role does not allow moving this %(entity)s to %(to)s.")
                     % {"entity": self.name, "to": self.label(target)}
                 )
+        # One dict for this check's guards (a copy: the caller's is never written), so guards that read
+        # the same thing may share it (``context["_reads"]``) within this check only.
+        shared = dict(context) if context else {}
         for guard in row.guards:
-            guard(obj, context or {})
+            guard(obj, shared)
         return row
 
     def apply(

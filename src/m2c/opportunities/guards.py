@@ -33,6 +33,15 @@ def _label(value: Any) -> str:
     return format_number(Decimal(value), 2)
 
 
+def _final_quote(opp: Any, context: dict[str, Any]) -> Any:
+    """``rules.final_quote`` read once for the guards of one transition: the context is the transition's
+    own (built per call, under the row lock), so two guards asking in the same check share the read."""
+    reads = context.setdefault("_reads", {})
+    if "final_quote" not in reads:
+        reads["final_quote"] = _rules().final_quote(opp)
+    return reads["final_quote"]
+
+
 # --- opportunity ------------------------------------------------------------------------------------
 
 
@@ -96,7 +105,7 @@ def bid_submitted_on_time(opp: Any, context: dict[str, Any]) -> None:
 
 def price_at_or_above_floor(opp: Any, context: dict[str, Any]) -> None:
     rules = _rules()
-    quote = rules.final_quote(opp)
+    quote = _final_quote(opp, context)
     if quote is None:
         raise _refuse(_("No final quote has been submitted to the customer."), "quote_missing")
     ok, floor = rules.compare_to_floor(opp, quote.net_money)
@@ -116,7 +125,7 @@ def atc_passed_for_final_quote(opp: Any, context: dict[str, Any]) -> None:
     if review is None or not review.passed:
         raise _refuse(_("ATC has not been passed: the contract needs an approval to contract."), "gate_not_passed",
                       gate="ATC")
-    quote = rules.final_quote(opp)
+    quote = _final_quote(opp, context)
     if quote is None or review.quote_id != quote.pk:
         raise _refuse(
             _("The ATC decision covers another quote version than the one the customer holds: ATC must approve the "

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Subquery, Sum
 
 DIMENSIONS = ("stage", "region_id", "org_unit_id", "offering_line_id", "currency", "probability", "forecast_category",
               "grade")
@@ -44,10 +44,9 @@ def _add(bucket: tuple, count: int, amount: Decimal) -> None:
     from .models import PipelineTotal
 
     match = dict(zip(DIMENSIONS, bucket, strict=True))
-    pk = PipelineTotal.objects.filter(**match).order_by("pk").values_list("pk", flat=True).first()
-    if pk is not None:
-        PipelineTotal.objects.filter(pk=pk).update(count=F("count") + count, amount=F("amount") + amount)
-    else:
+    # The bucket's first row, found and updated in one statement (a SELECT then an UPDATE before).
+    first = PipelineTotal.objects.filter(**match).order_by("pk").values("pk")[:1]
+    if not PipelineTotal.objects.filter(pk=Subquery(first)).update(count=F("count") + count, amount=F("amount") + amount):
         PipelineTotal.objects.create(count=count, amount=amount, **match)
 
 

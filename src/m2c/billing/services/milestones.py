@@ -212,8 +212,9 @@ def milestone_save(*, contract: Contract, actor: Actor, row: dict[str, Any],
     return target
 
 
-def _evidence(contract: Contract, milestone: BillingMilestone) -> dict[Any, tuple[dt.date, Any]]:
-    """Scope unit (site id, or None for the whole contract) → (date, certificate) of the triggering evidence."""
+def _evidence(contract: Contract, milestone: BillingMilestone, sites: list[Any] | None = None) -> dict[Any, tuple[dt.date, Any]]:
+    """Scope unit (site id, or None for the whole contract) → (date, certificate) of the triggering evidence.
+    ``sites``: the contract's sites when the caller has read them already."""
     kind = milestone.trigger_event if milestone.trigger == Trigger.TIME_AFTER_EVENT else milestone.trigger
     if kind == Trigger.SIGNATURE:
         if contract.signed_on is None or contract.status in ("DRAFT", "UNDER_REVIEW", "APPROVED"):
@@ -222,7 +223,7 @@ def _evidence(contract: Contract, milestone: BillingMilestone) -> dict[Any, tupl
     if kind not in CERTIFICATE_TRIGGERS:
         return {}
     found: dict[Any, tuple[dt.date, Any]] = {}
-    site_ids = [s.pk for s in contract.sites.all()]
+    site_ids = [s.pk for s in (contract.sites.all() if sites is None else sites)]
     for cert in contract.certificates.filter(type=CERTIFICATE_TRIGGERS[kind]).prefetch_related("sites"):
         covered = site_ids if cert.whole_contract else [s.pk for s in cert.sites.all()]
         for site_id in covered:
@@ -237,17 +238,18 @@ def _evidence(contract: Contract, milestone: BillingMilestone) -> dict[Any, tupl
     return found
 
 
-def _site_amounts(contract: Contract, milestone: BillingMilestone) -> dict[Any, Decimal]:
+def _site_amounts(contract: Contract, milestone: BillingMilestone, sites: list[Any] | None = None,
+                  items: list[BillingItem] | None = None) -> dict[Any, Decimal]:
     """Each site's part of a pro-rata milestone, the last site absorbing the rounding (sum = amount).
 
     Once some sites have their items, the rest of the milestone is shared over the other sites by their
     shares: after a change re-shares the sites (S12's Library), items already released keep their amounts
     and the new site gets exactly what is left (60 % × 11.5M − 6.0M = 0.9M), never a fen more or less.
     """
-    sites = list(contract.sites.all())
+    sites = list(contract.sites.all()) if sites is None else sites
     if not sites or sum(s.share_pct for s in sites) != 100:
         return {s.pk: fen(milestone.amount * s.share_pct / 100) for s in sites}
-    items = list(milestone.items.all())
+    items = list(milestone.items.all()) if items is None else items
     itemized = {i.site_id for i in items if i.change_id is None and i.site_id is not None}
     rest = [s for s in sites if s.pk not in itemized]
     if not rest:
@@ -265,16 +267,24 @@ def milestones_release(*, contract: Contract, actor: Actor = None, on: dt.date |
     """Create the billing items that existing evidence (and, for periodic milestones, the periods ended by
     ``on``, default today) makes billable; idempotent. Then sync the milestones' statuses."""
     made: list[BillingItem] = []
+    sites: list[Any] | None = None  # the contract's sites, read once for all its milestones
+    # Each milestone is locked here and stays current (only its items change below): its status follows
+    # through the machine without a second lock and read (held=True).
     for milestone in BillingMilestone.objects.select_for_update().filter(contract=contract).exclude(
             status=MilestoneStatus.CANCELLED):
         if milestone.trigger == Trigger.PERIODIC:
             made += _release_periods(contract, milestone, actor=actor, on=on)
-            milestone_sync(milestone, actor=actor)
+            milestone_sync(milestone, actor=actor, held=True)
             continue
-        evidence = _evidence(contract, milestone)
-        have = set(milestone.items.values_list("site_id", flat=True))
+        kind = milestone.trigger_event if milestone.trigger == Trigger.TIME_AFTER_EVENT else milestone.trigger
+        if sites is None and (kind in CERTIFICATE_TRIGGERS or milestone.scope == Scope.PER_SITE):
+            sites = list(contract.sites.all())
+        evidence = _evidence(contract, milestone, sites)
+        # Its items, read once: which units have theirs, each site's part, and the status they imply.
+        items = list(milestone.items.select_related("invoice"))
+        have = {i.site_id for i in items}
         if milestone.scope == Scope.PER_SITE:
-            parts = _site_amounts(contract, milestone)
+            parts = _site_amounts(contract, milestone, sites, items)
             units = [(site_id, parts[site_id]) for site_id in parts if site_id in evidence and site_id not in have]
         else:
             units = [(None, milestone.amount)] if None in evidence and None not in have else []
@@ -287,12 +297,13 @@ def milestones_release(*, contract: Contract, actor: Actor = None, on: dt.date |
             item = BillingItem.objects.create(milestone=milestone, contract=contract, site_id=site_id, amount=value,
                                               certificate=cert, billable_on=since)
             made.append(item)
+            items.append(item)
             core_events.record(events.ITEM_BILLABLE, milestone, actor=actor, payload={
                 "item": str(item.pk), "milestone": f"M{milestone.seq}",
                 "site": str(item.site) if site_id else None, "amount": str(value), "billable_on": str(since),
                 "certificate": str(cert.pk) if cert else None,
             })
-        milestone_sync(milestone, actor=actor)
+        milestone_sync(milestone, actor=actor, held=True, items=items)
     return made
 
 
@@ -359,9 +370,10 @@ def periodic_release(*, on: dt.date | None = None, actor: Actor = None) -> int:
     return made
 
 
-def milestone_target(milestone: BillingMilestone) -> str:
-    """The status a milestone's items imply (domain.md 11.6)."""
-    items = list(milestone.items.select_related("invoice"))
+def milestone_target(milestone: BillingMilestone, items: list[BillingItem] | None = None) -> str:
+    """The status a milestone's items imply (domain.md 11.6); ``items``: all of them (with their invoices),
+    when the caller holds them already."""
+    items = list(milestone.items.select_related("invoice")) if items is None else items
     billable = sum((i.amount for i in items), Decimal(0))
     invoiced_items = [i for i in items if i.invoice_id and i.invoice.status in LIVE_INVOICE_STATUSES]
     invoiced = sum((i.amount for i in invoiced_items), Decimal(0))
@@ -379,10 +391,13 @@ def milestone_target(milestone: BillingMilestone) -> str:
     return MilestoneStatus.PLANNED
 
 
-def milestone_sync(milestone: BillingMilestone, *, actor: Actor = None) -> None:
-    target = milestone_target(milestone)
+def milestone_sync(milestone: BillingMilestone, *, actor: Actor = None, held: bool = False,
+                   items: list[BillingItem] | None = None) -> None:
+    """Move the milestone to the status its items imply. ``held``: the caller's transaction holds the
+    milestone's row lock and ``milestone`` is that current row (see ``StateMachine.apply``)."""
+    target = milestone_target(milestone, items)
     if target != milestone.status:
-        MILESTONE_MACHINE.apply(milestone, target, actor=actor)
+        MILESTONE_MACHINE.apply(milestone, target, actor=actor, held=held)
 
 
 def milestones_sync_for_items(item_ids: list[Any], *, actor: Actor = None) -> None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from m2c.core import events as core_events
 from m2c.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationFailed
 from m2c.core.money import Money, to_decimal
-from m2c.core.notifications import message, notify
+from m2c.core.notifications import message, notify_many
 from m2c.core.roles import Actor, authenticated
 from m2c.core.services import model_update
 
@@ -275,10 +275,11 @@ def _notify_body(review: GateReview, body: DecisionBody) -> None:
     opp = review.opportunity
     title = message(gettext_noop("%(gate)s review to decide: %(name)s"), gate=review.gate_type,
                     name=opp.name if opp else "")
-    for member in body.memberships.filter(valid_to__isnull=True).select_related("user"):
-        if member.user_id != review.requested_by_id:
-            notify(member.user, title=title, body=review.summary[:500], url=link("opportunities:review", review.pk),
-                   kind="opportunities.gate", subject=review)
+    # The body's members, in membership order, in one INSERT.
+    notify_many([m.user for m in body.memberships.filter(valid_to__isnull=True).select_related("user")
+                 if m.user_id != review.requested_by_id],
+                title=title, body=review.summary[:500], url=link("opportunities:review", review.pk),
+                kind="opportunities.gate", subject=review)
 
 
 @transaction.atomic
