@@ -53,7 +53,7 @@
       option = {
         tooltip: {trigger: "item"},
         legend: {bottom: 0, type: "scroll"},
-        series: [{type: "pie", radius: ["45%", "70%"], center: ["50%", "42%"], label: {formatter: "{c}"},
+        series: [{type: "pie", radius: ["45%", "70%"], center: ["50%", "42%"], label: {formatter: function (p) { return compact(number(p.value)); }},
                   data: spec.data}]
       };
     } else if (spec.kind === "funnel") {
@@ -96,7 +96,10 @@
         tooltip: {trigger: "axis", valueFormatter: compact},
         legend: spec.series.length > 1 ? {bottom: 0} : undefined,
         grid: {left: 8, right: 8, top: 16, bottom: spec.series.length > 1 ? 36 : 8, containLabel: true},
-        xAxis: {type: "category", data: spec.labels, axisLabel: {interval: 0, hideOverlap: true}},
+        // Every category named: long names (partners, customers) wrap within their slot instead of hiding.
+        xAxis: {type: "category", data: spec.labels,
+                axisLabel: {interval: 0, hideOverlap: true, overflow: "breakAll",
+                            width: Math.max(48, Math.floor((el.clientWidth - 80) / Math.max(1, spec.labels.length)) - 8)}},
         yAxis: {type: "value", axisLabel: {formatter: compact}},
         series: spec.series.map(function (s) {
           return {name: s.name, type: "bar", stack: spec.stacked ? "total" : undefined, data: s.data.map(number)};
