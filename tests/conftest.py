@@ -384,12 +384,17 @@ def warm_up() -> None:
     get_resolver().url_patterns  # noqa: B018 (imports every view and router)
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Any:
+def open_tab(browser: Any, live_server: Any) -> tuple[Any, Any]:
+    """A new browser context on the live server (English, the desktop viewport) and its one tab."""
     warm_up()
     context = browser.new_context(base_url=live_server.url, locale="en-US", viewport=CONTEXT_VIEWPORT)
     context.set_default_timeout(10_000)
-    tab = context.new_page()
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Any:
+    context, tab = open_tab(browser, live_server)
     yield tab
     context.close()
 

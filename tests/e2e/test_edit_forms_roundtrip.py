@@ -31,7 +31,7 @@ from m2c.leads import services as lead_services
 from m2c.leads.models import RoutingRule
 from m2c.opportunities import services as opportunity_services
 from m2c.opportunities.models import GateReview, Product
-from tests.conftest import CONTEXT_VIEWPORT, sign_in, warm_up
+from tests.conftest import open_tab, sign_in
 from tests.opportunities import flows
 from tests.opportunities.conftest import deal, rates  # noqa: F401 (fixtures)
 
@@ -519,10 +519,7 @@ def _snapshot(entry: EditForm, target: Target) -> list[dict[str, Any]]:
 def one_tab(browser: Any, live_server: Any) -> Any:
     """One browser tab for every form: a new context per form cost ~2 s of Chromium's CPU (a renderer
     started and every stylesheet and script fetched and compiled again), more than the form itself."""
-    warm_up()
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport=CONTEXT_VIEWPORT)
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
+    context, tab = open_tab(browser, live_server)
     yield tab
     context.close()
 
