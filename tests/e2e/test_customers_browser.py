@@ -39,8 +39,10 @@ def test_sign_in_switch_to_chinese_create_and_find_a_customer(page, users, org):
     assert "创建" in page.locator("#timeline").inner_text()
 
     CustomerFactory(legal_name="上海华信燃气有限公司", normalized_name="上海华信燃气", org_unit=org.east)
+    # The click starts a navigation and returns before the new page is parsed: poll for the rows, as a
+    # busy machine (CI) read the old page's empty table.
     page.click("[data-nav=customers]")
-    assert page.locator("#customers tbody tr").count() == 2
+    expect(page.locator("#customers tbody tr")).to_have_count(2)
     page.fill("#search", "申江")
     page.wait_for_url(re.compile(r"search="))
     # expect() polls without evaluating a string in the page, which the Content-Security-Policy forbids.
