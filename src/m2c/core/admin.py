@@ -66,6 +66,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: records that change only through their services (any app's admin)."""
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from m2c.core.admin import ReadOnlyAdmin
+
 from .models import (
     Attempt,
     Certificate,
@@ -66,25 +68,14 @@ class ExamAdmin(admin.ModelAdmin):
     filter_horizontal = ["banks"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Attempt)
-class AttemptAdmin(ReadOnly):
+class AttemptAdmin(ReadOnlyAdmin):
     list_display = ["exam", "user", "number", "status", "started_at", "deadline", "score_pct", "passed"]
     list_filter = ["status", "exam"]
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnly):
+class CertificateAdmin(ReadOnlyAdmin):
     list_display = ["number", "holder_user", "holder_name", "offering_line", "track", "level", "valid_from",
                     "valid_to", "status"]
     list_filter = ["status", "offering_line", "track", "level"]
