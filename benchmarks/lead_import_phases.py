@@ -55,9 +55,10 @@ def _measure(path: Path, mode: str) -> None:
     import django
 
     django.setup()
+    from m2c.core import bulk
     from m2c.core import events as core_events
     from m2c.core.imports import pipeline
-    from m2c.leads import bulk, capture, importer
+    from m2c.leads import capture, importer
     from m2c.leads.capture import pipeline as capture_pipeline
 
     spent: dict[str, float] = {}

@@ -381,7 +381,9 @@ def warm_up() -> None:
     """
     from django.urls import get_resolver
 
-    get_resolver().url_patterns  # noqa: B018 (imports every view and router)
+    import m2c.api_urls  # noqa: F401 (the API's routers; m2c.urls imports them on first use)
+
+    get_resolver().url_patterns  # noqa: B018 (imports every view)
 
 
 def open_tab(browser: Any, live_server: Any) -> tuple[Any, Any]:
