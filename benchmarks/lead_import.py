@@ -124,7 +124,7 @@ FLOOR_CHILD = """
 import json, re, sys, time
 import django; django.setup()
 from django.db import connection, transaction
-from m2c.leads import bulk
+from m2c.core import bulk
 TABLES = ["leads_lead", "leads_lead_offering_lines", "core_event", "leads_leadmerge", "leads_campaigntouch"]
 q = connection.ops.quote_name
 total = 0.0
