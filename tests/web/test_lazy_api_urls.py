@@ -16,6 +16,7 @@ lead = "0b9c2f6e-1d2a-4c3b-9e8f-7a6b5c4d3e2f"
 assert reverse("leads:detail", args=[lead]) == f"/leads/{lead}/"
 assert reverse("customers:list") == "/customers/"
 assert "m2c.api" not in sys.modules, "reversing a web URL imported the API"
+assert "fpdf" not in sys.modules, "reversing a web URL imported the PDF library"
 assert reverse("api:get_me") == "/api/v1/me"
 assert "m2c.api" in sys.modules
 assert resolve("/api/v1/me").url_name == "get_me"

@@ -11,7 +11,7 @@ from ninja import Query, Status
 from m2c.core.errors import ValidationFailed
 from m2c.core.schemas import ERRORS
 
-from .. import pdf, selectors, services
+from .. import selectors, services
 from ..models import (
     PriceList,
     Quote,
@@ -145,6 +145,8 @@ def withdraw_quote(request: HttpRequest, quote_id: uuid.UUID, payload: Opportuni
             openapi_extra={"responses": {200: {"description": "PDF", "content": {"application/pdf": {}}}}})
 def quote_pdf(request: HttpRequest, quote_id: uuid.UUID, lang: str = Query("zh-hans", pattern="^(zh-hans|en)$")):
     quote = _quote(request, quote_id)
+    from .. import pdf  # fpdf2 and fontTools: ~0.3 s to import, paid by the first PDF, not at start
+
     response = HttpResponse(pdf.render(quote, lang), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf.filename(quote, lang)}"'
     return response

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import pdf, rules, selectors, services, vat
+from .. import rules, selectors, services, vat
 from ..forms import (
     QuoteHeaderForm,
     QuoteLineForm,
@@ -123,6 +123,8 @@ def quote_detail(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
 def quote_pdf(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
     quote = selectors.quote_get(user=request.user, quote_id=quote_id)
     lang = "en" if request.GET.get("lang") == "en" else "zh-hans"
+    from .. import pdf  # fpdf2 and fontTools: ~0.3 s to import, paid by the first PDF, not at start
+
     response = HttpResponse(pdf.render(quote, lang), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf.filename(quote, lang)}"'
     return response
