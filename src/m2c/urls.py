@@ -27,10 +27,21 @@ class LazyURLResolver(URLResolver):
         if "urlconf_module" in self.__dict__:  # imported: populate as Django does
             super()._populate()
 
+    # Reading its own URLs imports the module first; the properties then populate from it as Django's do.
     @property
     def reverse_dict(self):  # noqa: ANN201 (Django's)
-        self.urlconf_module  # noqa: B018 (imports the module: the next line populates from it)
+        self.urlconf_module  # noqa: B018
         return super().reverse_dict
+
+    @property
+    def namespace_dict(self):  # noqa: ANN201
+        self.urlconf_module  # noqa: B018
+        return super().namespace_dict
+
+    @property
+    def app_dict(self):  # noqa: ANN201
+        self.urlconf_module  # noqa: B018
+        return super().app_dict
 
 
 urlpatterns = [
