@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from m2c.core.errors import ValidationFailed
-from m2c.core.models import Notification
+from m2c.core.models import Event, Notification
 from m2c.partners import selectors, services
 from m2c.partners.models import PartnerCertification
 
@@ -75,3 +75,27 @@ def test_a_certification_past_its_end_lapses(channel):
     services.certification_sweep(cert.valid_to + dt.timedelta(days=1))
     cert.refresh_from_db()
     assert cert.status == "LAPSED" and not selectors.partner_certified(channel.p2, channel.campus)
+
+
+def test_renewing_a_non_compliant_certification_does_not_lift_the_block_while_an_expert_is_missing(channel):
+    """NON_COMPLIANT → ACTIVE is compliance restored (domain.md 11.11): a renewal of the dates alone does not
+    make the missing expert come back, so it is refused and changes nothing; once the expert is back it passes."""
+    today = timezone.localdate()
+    expert = channel.p1.staff.get(name__endswith="专家1")
+    services.staff_leave(actor=channel.cm, staff=expert, left_on=today)
+    services.certification_sweep(today + dt.timedelta(days=1))
+    services.certification_sweep(today + dt.timedelta(days=91))
+    cert = _cert(channel.p1)
+    assert cert.status == "NON_COMPLIANT"
+    before = (PartnerCertification.objects.filter(pk=cert.pk).values().get(), Event.objects.count())
+    with pytest.raises(ValidationFailed) as refused:
+        services.certification_renew(actor=channel.cm, certification=cert, valid_to=cert.valid_to + dt.timedelta(days=365))
+    assert (refused.value.code, refused.value.errors[0]["field"]) == ("experts_missing", "experts")
+    assert (PartnerCertification.objects.filter(pk=cert.pk).values().get(), Event.objects.count()) == before
+    assert not selectors.partner_certified(channel.p1, channel.campus)
+    replacement = services.staff_add(actor=channel.p1_user, partner=channel.p1, name="李四")
+    services.certificate_record(actor=channel.p1_user, staff=replacement, product_category="Campus Network",
+                                role="presales", valid_from=today, valid_to=today + dt.timedelta(days=700))
+    cert = services.certification_renew(actor=channel.cm, certification=_cert(channel.p1),
+                                        valid_to=cert.valid_to + dt.timedelta(days=365))
+    assert cert.status == "ACTIVE" and selectors.partner_certified(channel.p1, channel.campus)

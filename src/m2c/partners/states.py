@@ -71,6 +71,24 @@ def _reason(obj: Any, context: dict[str, Any]) -> None:
         raise ValidationFailed(_("Give a reason."), field="reason")
 
 
+def _experts_back(cert: Any, context: dict[str, Any]) -> None:
+    """NON_COMPLIANT → ACTIVE is compliance restored (domain.md 11.11): every required expert role filled again.
+
+    The sweep passes what it read (``context["missing"]``); a renewal of the dates alone is refused."""
+    if "missing" in context:
+        missing = context["missing"]
+    else:
+        from .selectors import missing_experts  # selectors import this module
+
+        missing = missing_experts(partner=cert.partner, product_category=cert.product_category)
+    if missing:
+        from .models import ExpertRole
+
+        raise ValidationFailed(
+            _("Required experts missing: %(roles)s.") % {"roles": ", ".join(str(ExpertRole(r).label) for r in missing)},
+            field="experts", code="experts_missing")
+
+
 PARTNER_MACHINE = StateMachine(
     name=gettext_lazy("Partner"),  # type: ignore[arg-type]
     transitions=[
@@ -92,7 +110,7 @@ CERTIFICATION_MACHINE = StateMachine(
         t(C.ACTIVE, C.EXPIRING, event=events.CERTIFICATION_EXPIRING),
         t([C.ACTIVE, C.EXPIRING, C.LAPSED], C.ACTIVE, roles=CHANNEL, event=events.CERTIFICATION_RENEWED),
         t([C.ACTIVE, C.EXPIRING], C.NON_COMPLIANT, event=events.CERTIFICATION_NON_COMPLIANT),
-        t(C.NON_COMPLIANT, C.ACTIVE, event=events.CERTIFICATION_RESTORED),
+        t(C.NON_COMPLIANT, C.ACTIVE, guards=[_experts_back], event=events.CERTIFICATION_RESTORED),
         t([C.ACTIVE, C.EXPIRING, C.NON_COMPLIANT], C.LAPSED, event=events.CERTIFICATION_LAPSED),
         t([C.APPLIED, C.ACTIVE, C.EXPIRING, C.NON_COMPLIANT, C.LAPSED], C.REVOKED, guards=[_reason],
           event=events.CERTIFICATION_REVOKED),

@@ -107,7 +107,7 @@ def certification_sweep(today: dt.date | None = None) -> dict[str, int]:
             if cert.status == C.NON_COMPLIANT:
                 if not missing:
                     CERTIFICATION_MACHINE.apply(cert, C.ACTIVE, held=True, payload=_payload(cert),
-                                                event_type="partners.certification.restored")
+                                                context={"missing": missing})
                     moved["restored"] += 1
                 continue
             if missing and (day - cert.expert_missing_since).days >= EXPERT_GRACE_DAYS:
