@@ -6,8 +6,15 @@ and certification."""
 
 from __future__ import annotations
 
-from m2c.partners import events
-from m2c.partners.models import PartnerCertification
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from m2c.core.errors import ValidationFailed
+from m2c.core.models import Event, Role
+from m2c.partners import events, services
+from m2c.partners.models import Partner, PartnerCertification
 from m2c.partners.states import (
     CERTIFICATION_MACHINE,
     OFFER_MACHINE,
@@ -26,6 +33,7 @@ from m2c.partners.states_channel import (
     MdfStatus,
     SpqStatus,
 )
+from tests.factories import UserFactory
 from tests.state_tables import allowed, pairs, refusal_walk
 
 from .conftest import register
@@ -56,7 +64,7 @@ CERTIFICATION_EXTRAS = {
     (C.ACTIVE, C.ACTIVE): "renewed before the notice window",
     (C.LAPSED, C.ACTIVE): "a lapsed certification renewed",
     (C.EXPIRING, C.NON_COMPLIANT): "an expiring certification with an expert missing for 90 days",
-    (C.NON_COMPLIANT, C.ACTIVE): "compliance restored: the missing expert is certified again (the sweep)",
+    (C.NON_COMPLIANT, C.ACTIVE): "compliance restored: every required expert back (guarded; the sweep, or a renewal)",
     (C.ACTIVE, C.LAPSED): "valid_to passed (the sweep lapses any live certification past it)",
     (C.NON_COMPLIANT, C.LAPSED): "valid_to passed (the sweep lapses any live certification past it)",
     **{(source, C.REVOKED): "a blacklisting revokes the partner's authorisations (8.3); with a reason"
@@ -73,7 +81,7 @@ DOMAIN_11_11_MDF = pairs(
 DOMAIN_11_11_ACCRUAL = pairs((A.ACCRUED, A.ELIGIBLE), (A.ELIGIBLE, A.PAID), ([A.ACCRUED, A.ELIGIBLE], A.CANCELLED))
 
 # No table in domain.md; the code's, as documented in states.py (8.3: a blacklisting lasts 180 days at least,
-# then the partner starts again as a prospect).
+# then the partner starts again as a prospect; a permanent one never ends: see the last test).
 PARTNER_TABLE = pairs(
     (P.PROSPECT, P.ONBOARDING), ([P.ONBOARDING, P.SUSPENDED], P.ACTIVE), (P.ACTIVE, P.SUSPENDED),
     ([P.PROSPECT, P.ONBOARDING, P.ACTIVE, P.SUSPENDED], P.BLACKLISTED), (P.BLACKLISTED, P.PROSPECT),
@@ -127,3 +135,20 @@ def test_every_registration_and_certification_move_not_in_the_table_is_refused_a
     # 81 - 13 and 36 - 16 pairs.
     assert refusal_walk(REGISTRATION_MACHINE, registration, R.values, actor=channel.cm, context=context) == 68
     assert refusal_walk(CERTIFICATION_MACHINE, certification, C.values, actor=channel.cm, context=context) == 20
+
+
+def test_a_blacklisting_ends_after_its_date_and_a_permanent_one_never(db):
+    """BLACKLISTED → PROSPECT (domain.md 8.3: at least 180 days, permanent blacklisting possible)."""
+    cm = UserFactory(username="cm.states", roles=[Role.CHANNEL_MANAGER])
+    dated = services.partner_create(actor=cm, code="dated", legal_name="限期伙伴")
+    permanent = services.partner_create(actor=cm, code="forever", legal_name="永久伙伴")
+    services.partner_blacklist(partner=dated, actor=cm, reason="串货")
+    services.partner_blacklist(partner=permanent, actor=cm, reason="虚假报备", permanent=True)
+    for partner in (dated, permanent):
+        before = (Partner.objects.filter(pk=partner.pk).values().get(), Event.objects.count())
+        with pytest.raises(ValidationFailed) as refused:
+            services.partner_reinstate(partner=Partner.objects.get(pk=partner.pk), actor=cm, reason="期满")
+        assert refused.value.code == "still_blacklisted"
+        assert (Partner.objects.filter(pk=partner.pk).values().get(), Event.objects.count()) == before
+    Partner.objects.filter(pk=dated.pk).update(blacklist_until=timezone.localdate() - dt.timedelta(days=1))
+    assert services.partner_reinstate(partner=Partner.objects.get(pk=dated.pk), actor=cm, reason="期满").status == "PROSPECT"

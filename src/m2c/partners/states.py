@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -89,6 +90,17 @@ def _experts_back(cert: Any, context: dict[str, Any]) -> None:
             field="experts", code="experts_missing")
 
 
+def _blacklisting_over(partner: Any, context: dict[str, Any]) -> None:
+    """A blacklisting ends on its date (180 days at least); a permanent one (no date) never does (domain.md 8.3)."""
+    until = partner.blacklist_until
+    if until is None:
+        raise ValidationFailed(_("The partner is blacklisted permanently."), field="blacklist_until",
+                               code="still_blacklisted")
+    if until > timezone.localdate():
+        raise ValidationFailed(_("The partner is blacklisted until %(d)s.") % {"d": until}, field="blacklist_until",
+                               code="still_blacklisted")
+
+
 PARTNER_MACHINE = StateMachine(
     name=gettext_lazy("Partner"),  # type: ignore[arg-type]
     transitions=[
@@ -98,7 +110,8 @@ PARTNER_MACHINE = StateMachine(
         t([P.PROSPECT, P.ONBOARDING, P.ACTIVE, P.SUSPENDED], P.BLACKLISTED, guards=[_reason], roles=CHANNEL,
           event=events.PARTNER_BLACKLISTED),
         # A blacklisting ends (180 days at least, domain.md 8.3): the partner starts again as a prospect.
-        t(P.BLACKLISTED, P.PROSPECT, guards=[_reason], roles=CHANNEL, event=events.PARTNER_ONBOARDING),
+        t(P.BLACKLISTED, P.PROSPECT, guards=[_blacklisting_over, _reason], roles=CHANNEL,
+          event=events.PARTNER_ONBOARDING),
     ],
     labels=dict(P.choices),
 )

@@ -174,11 +174,8 @@ def partner_suspend(*, partner: Partner, actor: Actor, reason: str) -> Partner:
 
 
 def partner_reinstate(*, partner: Partner, actor: Actor, reason: str) -> Partner:
-    """After the blacklisting period, the partner starts again as a prospect."""
-    today = timezone.localdate()
-    if partner.blacklist_until and partner.blacklist_until > today:
-        raise ValidationFailed(_("The partner is blacklisted until %(d)s.") % {"d": partner.blacklist_until},
-                               field="blacklist_until", code="still_blacklisted")
+    """After the blacklisting period, the partner starts again as a prospect (never after a permanent one: the
+    table's guard)."""
     return PARTNER_MACHINE.apply(partner, P.PROSPECT, actor=actor, reason=reason, context={"reason": reason})
 
 
