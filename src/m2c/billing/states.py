@@ -144,7 +144,7 @@ MILESTONE_MACHINE = StateMachine(
         t([M.SETTLED], M.INVOICED),
         # An approved contract change adds to a milestone already invoiced or settled (S12).
         t([M.SETTLED], M.PARTIALLY_INVOICED),
-        # A credit note that frees a billed item, or a cancelled draft, moves a milestone back.
+        # A credit note that frees a billed item moves a milestone back (drafts do not count: milestone_target).
         t([M.PARTIALLY_INVOICED, M.INVOICED], M.BILLABLE),
         t([M.PARTIALLY_INVOICED, M.INVOICED, M.BILLABLE], M.PARTIALLY_BILLABLE),
         t([M.PLANNED], M.CANCELLED),
