@@ -78,7 +78,9 @@ def data_vocabulary() -> set[str]:
         for row in model.objects.values_list(*fields)[:5000]:
             for value in row:
                 if value:
+                    # Split as ``english_words`` splits a page: "ZB-cd9db6ef-fa84" shows as "fa" there.
                     words.update(w.lower() for w in WORD.findall(str(value)))
+                    words.update(w.lower() for w in WORD.findall(NOT_WORDS.sub(" ", str(value))))
     return words
 
 

@@ -72,13 +72,13 @@ def load() -> str:
         except DomainError:
             continue
         reg.refresh_from_db()
-        if to_win and _win(reg.opportunity):
+        if to_win and _win(reg.opportunity, tender=f"ZB-{timezone.localdate().year}-P{n + 1:03d}"):
             won += 1
             _bill(reg.opportunity_id, collect=code == "gold-huaxin")
     return f"{routed}, performance +{made} registrations converted, +{won} won"
 
 
-def _win(opportunity: Any) -> bool:
+def _win(opportunity: Any, *, tender: str) -> bool:
     """The converted opportunity through ATI, ATB and ATC GO to WON (the opportunities demo's gate helpers)."""
     from m2c.opportunities import services as opp
     from m2c.opportunities.demo import _decide, _quote, _submit, _user
@@ -98,7 +98,7 @@ def _win(opportunity: Any) -> bool:
             current = opp.opportunity_advance(opportunity=opportunity, actor=ar)
             deadline = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=20), dt.time(17, 0)))
             opp.bid_record(opportunity=current, actor=ar, rfp_received_on=today - dt.timedelta(days=3), deadline=deadline,
-                           reference=f"ZB-P-{current.pk}"[:40])
+                           reference=tender)
             draft = _quote(current, sr, line, amount, Decimal(5), approve=False)
             current = opp.opportunity_advance(opportunity=current, actor=ar)
             quote = opp.quote_request_approval(quote=draft, actor=sr)
