@@ -99,3 +99,24 @@ def test_renewing_a_non_compliant_certification_does_not_lift_the_block_while_an
     cert = services.certification_renew(actor=channel.cm, certification=_cert(channel.p1),
                                         valid_to=cert.valid_to + dt.timedelta(days=365))
     assert cert.status == "ACTIVE" and selectors.partner_certified(channel.p1, channel.campus)
+
+
+def test_a_lapsed_certification_is_renewed_only_with_every_required_expert(channel):
+    """A lapse ends the missing expert's 90 days of grace: certifying the category again needs the experts."""
+    today = timezone.localdate()
+    cert = _cert(channel.p1)
+    services.certification_sweep(cert.valid_to + dt.timedelta(days=1))
+    cert = _cert(channel.p1)
+    assert cert.status == "LAPSED"
+    services.staff_leave(actor=channel.cm, staff=channel.p1.staff.get(name__endswith="专家1"), left_on=today)
+    before = (PartnerCertification.objects.filter(pk=cert.pk).values().get(), Event.objects.count())
+    with pytest.raises(ValidationFailed) as refused:
+        services.certification_renew(actor=channel.cm, certification=cert, valid_to=cert.valid_to + dt.timedelta(days=730))
+    assert (refused.value.code, refused.value.errors[0]["field"]) == ("experts_missing", "experts")
+    assert (PartnerCertification.objects.filter(pk=cert.pk).values().get(), Event.objects.count()) == before
+    replacement = services.staff_add(actor=channel.p1_user, partner=channel.p1, name="王五")
+    services.certificate_record(actor=channel.p1_user, staff=replacement, product_category="Campus Network",
+                                role="presales", valid_from=today, valid_to=today + dt.timedelta(days=700))
+    cert = services.certification_renew(actor=channel.cm, certification=_cert(channel.p1),
+                                        valid_to=cert.valid_to + dt.timedelta(days=730))
+    assert cert.status == "ACTIVE" and selectors.partner_certified(channel.p1, channel.campus)

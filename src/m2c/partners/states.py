@@ -73,7 +73,8 @@ def _reason(obj: Any, context: dict[str, Any]) -> None:
 
 
 def _experts_back(cert: Any, context: dict[str, Any]) -> None:
-    """NON_COMPLIANT → ACTIVE is compliance restored (domain.md 11.11): every required expert role filled again.
+    """NON_COMPLIANT → ACTIVE is compliance restored (domain.md 11.11), LAPSED → ACTIVE a new certification:
+    every required expert role filled.
 
     The sweep passes what it read (``context["missing"]``); a renewal of the dates alone is refused."""
     if "missing" in context:
@@ -121,7 +122,10 @@ CERTIFICATION_MACHINE = StateMachine(
     transitions=[
         t(C.APPLIED, C.ACTIVE, roles=CHANNEL, event=events.CERTIFICATION_ACTIVATED),
         t(C.ACTIVE, C.EXPIRING, event=events.CERTIFICATION_EXPIRING),
-        t([C.ACTIVE, C.EXPIRING, C.LAPSED], C.ACTIVE, roles=CHANNEL, event=events.CERTIFICATION_RENEWED),
+        t([C.ACTIVE, C.EXPIRING], C.ACTIVE, roles=CHANNEL, event=events.CERTIFICATION_RENEWED),
+        # A lapsed certification is certified anew: with every required expert in place (while it was live, a
+        # missing expert had its 90 days of grace; a lapse ends them).
+        t(C.LAPSED, C.ACTIVE, guards=[_experts_back], roles=CHANNEL, event=events.CERTIFICATION_RENEWED),
         t([C.ACTIVE, C.EXPIRING], C.NON_COMPLIANT, event=events.CERTIFICATION_NON_COMPLIANT),
         t(C.NON_COMPLIANT, C.ACTIVE, guards=[_experts_back], event=events.CERTIFICATION_RESTORED),
         t([C.ACTIVE, C.EXPIRING, C.NON_COMPLIANT], C.LAPSED, event=events.CERTIFICATION_LAPSED),
