@@ -444,7 +444,8 @@ NOT_EDIT_FORMS = {
     # Partners: recruitment and registrations are commands; a registration is never edited (its facts decide
     # who was first), so no edit form.
     "partners:list": "list (a partner user's: their partner's page)", "partners:create": "creates",
-    "partners:detail": "record page; its forms are commands", "partners:command": "commands (onboard, blacklist…)",
+    "partners:detail": "record page; its forms are commands", "partners:command": "commands (onboard, blacklist…)", "partners:certification-create": "create form",
+    "partners:certification-command": "commands (grant, renew)",
     "partners:registrations": "list", "partners:registration-create": "creates",
     "partners:registration": "record page; its forms are commands", "partners:registration-command": "commands",
     "partners:offers": "list; its forms are commands", "partners:offer-command": "commands (accept, return)",

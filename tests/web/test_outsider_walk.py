@@ -74,6 +74,7 @@ from m2c.partners.models import (
     LeadOffer,
     MdfApplication,
     Partner,
+    PartnerCertification,
     SpecialPriceRequest,
 )
 from tests import demo_data
@@ -302,6 +303,7 @@ FILL: dict[str, Callable[[], Any]] = {
     # Partners: partner B's (the demo's) records; the walk's partner user works for partner A.
     "partner_id": lambda: _first(Partner.objects.exclude(code=WALK_PARTNER)).pk,
     "registration_id": lambda: _first(DealRegistration.objects.exclude(partner__code=WALK_PARTNER)).pk,
+    "certification_id": lambda: _first(PartnerCertification.objects.exclude(partner__code=WALK_PARTNER)).pk,
     "offer_id": lambda: _first(LeadOffer.objects.exclude(partner__code=WALK_PARTNER)).pk,
     "mdf_id": lambda: _first(MdfApplication.objects.exclude(partner__code=WALK_PARTNER)).pk,
     "spq_id": lambda: _first(SpecialPriceRequest.objects.exclude(registration__partner__code=WALK_PARTNER)).pk,

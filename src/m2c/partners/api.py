@@ -26,6 +26,8 @@ from .models import DealRegistration, LeadOffer, Partner
 from .schemas import (
     ApproveIn,
     BlacklistIn,
+    CertificationApplyIn,
+    CertificationRenewIn,
     CoverageOut,
     ExtendIn,
     OfferIn,
@@ -117,6 +119,42 @@ def partner_timeline(request: HttpRequest, partner_id: uuid.UUID):
 def partner_certifications(request: HttpRequest, partner_id: uuid.UUID):
     partner = _partner(request, partner_id)
     return [certification_out(c) for c in partner.certifications.select_related("partner")]
+
+
+def _certification(request: HttpRequest, partner_id: uuid.UUID, certification_id: uuid.UUID) -> Any:
+    certification = _partner(request, partner_id).certifications.select_related("partner").filter(
+        pk=certification_id).first()
+    if certification is None:
+        raise NotFound(_("No such certification of this partner."))
+    return certification
+
+
+@router.post("/partners/{partner_id}/certifications", response={201: PartnerCertificationOut, **ERRORS},
+             summary="Apply for a certification in a product category (the partner or a channel manager)")
+def apply_certification(request: HttpRequest, partner_id: uuid.UUID, payload: CertificationApplyIn):
+    certification = services.certification_apply(actor=request.user, partner=_partner(request, partner_id),
+                                                 **payload.dict())
+    return Status(201, certification_out(certification))
+
+
+@router.post("/partners/{partner_id}/certifications/{certification_id}/grant",
+             response={200: PartnerCertificationOut, **ERRORS},
+             summary="Grant an applied certification (APPLIED → ACTIVE) once every required expert role is filled")
+def grant_certification(request: HttpRequest, partner_id: uuid.UUID, certification_id: uuid.UUID):
+    certification = services.certification_grant(
+        actor=request.user, certification=_certification(request, partner_id, certification_id))
+    return certification_out(certification)
+
+
+@router.post("/partners/{partner_id}/certifications/{certification_id}/renew",
+             response={200: PartnerCertificationOut, **ERRORS},
+             summary="Renew to a later end date (a lapsed or non-compliant one needs every required expert)")
+def renew_certification(request: HttpRequest, partner_id: uuid.UUID, certification_id: uuid.UUID,
+                        payload: CertificationRenewIn):
+    certification = services.certification_renew(
+        actor=request.user, certification=_certification(request, partner_id, certification_id),
+        valid_to=payload.valid_to)
+    return certification_out(certification)
 
 
 @router.get("/partners/{partner_id}/staff", response={200: list[PartnerStaffOut], **ERRORS},

@@ -48,6 +48,8 @@ PARTNER_ACTIVATED = register("partners.partner.activated", _("Partner activated"
 PARTNER_SUSPENDED = register("partners.partner.suspended", _("Partner suspended"))
 PARTNER_BLACKLISTED = register("partners.partner.blacklisted", _("Partner blacklisted"), Blacklisted)
 
+CERTIFICATION_APPLIED = register("partners.certification.applied", _("Partner certification applied for"),
+                                 CertificationChange)
 CERTIFICATION_ACTIVATED = register("partners.certification.activated", _("Partner certification granted"),
                                    CertificationChange)
 CERTIFICATION_EXPIRING = register("partners.certification.expiring", _("Partner certification expiring"),

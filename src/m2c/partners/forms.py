@@ -55,3 +55,19 @@ class PartnerForm(M2CForm):
 
 class ReasonForm(M2CForm):
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+class CertificationApplyForm(M2CForm):
+    product_category = forms.ChoiceField(label=_("Product category"))
+    level = forms.CharField(label=_("Level"), max_length=24, required=False)
+    valid_from = DateField(label=_("Valid from"))
+    valid_to = DateField(label=_("Valid to"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories = sorted({line.product_category for line in offering_line_list() if line.product_category})
+        self.fields["product_category"].choices = [(c, c) for c in categories]
+
+
+class CertificationRenewForm(M2CForm):
+    valid_to = DateField(label=_("New end date"))

@@ -69,6 +69,17 @@ def partner_out(p: Partner) -> dict[str, Any]:
                       for t in p.tiers.all()]}
 
 
+class CertificationApplyIn(InSchema):
+    product_category: str = Field(..., min_length=1, max_length=80)
+    level: str = Field("", max_length=24)
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+class CertificationRenewIn(InSchema):
+    valid_to: dt.date
+
+
 class PartnerCertificationOut(OutSchema):
     id: uuid.UUID
     partner: RefOut

@@ -18,4 +18,7 @@ urlpatterns = [
     *channel_urlpatterns,
     path("<uuid:partner_id>/", views.partner_detail, name="detail"),
     path("<uuid:partner_id>/do/<slug:command>/", views.partner_command, name="command"),
+    path("<uuid:partner_id>/certifications/new/", views.certification_create, name="certification-create"),
+    path("<uuid:partner_id>/certifications/<uuid:certification_id>/<slug:command>/", views.certification_command,
+         name="certification-command"),
 ]

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from m2c.core import events as core_events
 from m2c.core.errors import FieldErrors, ValidationFailed
 from m2c.core.notifications import message, notify
 from m2c.core.roles import Actor
 
-from .. import selectors
+from .. import events, selectors
 from ..models import ExpertRole, IndividualCertificate, Partner, PartnerCertification, PartnerStaff
 from ..states import CERTIFICATION_MACHINE
 from ..states import CertificationStatus as C
@@ -56,8 +57,15 @@ def certification_apply(*, actor: Actor, partner: Partner, product_category: str
     if selectors.certification_for(partner, product_category) is not None:
         raise ValidationFailed(_("The partner already has a certification in this category."),
                                field="product_category", code="duplicate")
-    return PartnerCertification.objects.create(partner=partner, product_category=product_category.strip(),
-                                               level=level, valid_from=valid_from, valid_to=valid_to)
+    if not (product_category or "").strip():
+        raise ValidationFailed(_("Name the product category."), field="product_category")
+    with transaction.atomic():
+        certification = PartnerCertification.objects.create(
+            partner=partner, product_category=product_category.strip(), level=(level or "").strip(),
+            valid_from=valid_from, valid_to=valid_to)
+        core_events.record(events.CERTIFICATION_APPLIED, certification, actor=actor, to_state=C.APPLIED,
+                           payload=_payload(certification))
+    return certification
 
 
 def _payload(cert: PartnerCertification, missing: list[str] | None = None) -> dict:

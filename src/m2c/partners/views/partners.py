@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from m2c.core.errors import DomainError
 
 from .. import selectors, services
-from ..forms import PartnerForm, ReasonForm
+from ..forms import CertificationApplyForm, CertificationRenewForm, PartnerForm, ReasonForm
 from ..models import ExpertRole
 from ..performance import partner_performance
 from ..selectors_channel import mdf_roi
@@ -131,6 +131,61 @@ def partner_command(request: HttpRequest, partner_id: Any, command: str) -> Http
     kwargs = {"reason": request.POST.get("reason", "").strip()} if takes_reason else {}
     try:
         service(partner=partner, actor=request.user, **kwargs)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("partners:detail", partner.pk)
+
+
+def _partner_or_404(request: HttpRequest, partner_id: Any) -> Any:
+    reader(request)
+    partner = selectors.partner_get(user=request.user, partner_id=partner_id)
+    if partner is None:
+        raise Http404
+    return partner
+
+
+@login_required
+def certification_create(request: HttpRequest, partner_id: Any) -> HttpResponse:
+    """Apply for a certification in a product category: the partner itself or a channel manager."""
+    partner = _partner_or_404(request, partner_id)
+    if not (selectors.is_channel_manager(request.user) or selectors.is_partner_user(request.user)):
+        raise DjangoPermissionDenied
+    form = CertificationApplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certification_apply(actor=request.user, partner=partner, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("Certification applied for."))
+            return redirect("partners:detail", partner.pk)
+    return render(request, "partners/certification_form.html", {"form": form, "partner": partner},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def certification_command(request: HttpRequest, partner_id: Any, certification_id: Any, command: str) -> HttpResponse:
+    """A channel manager grants an applied certification or renews one to a later end date."""
+    partner = _partner_or_404(request, partner_id)
+    certification = partner.certifications.filter(pk=certification_id).first()
+    if certification is None or command not in ("grant", "renew"):
+        raise Http404
+    if not selectors.is_channel_manager(request.user):
+        raise DjangoPermissionDenied
+    try:
+        if command == "grant":
+            services.certification_grant(actor=request.user, certification=certification)
+        else:
+            form = CertificationRenewForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "; ".join(f"{form.fields[name].label}: {' '.join(errors)}"
+                                                  for name, errors in form.errors.items()))
+                return redirect("partners:detail", partner.pk)
+            services.certification_renew(actor=request.user, certification=certification,
+                                         valid_to=form.cleaned_data["valid_to"])
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
