@@ -102,6 +102,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--pg", default=PG_DEFAULT)
+    parser.add_argument("--db", default=DB, help="the benchmark database's name (give your own on a shared server)")
     parser.add_argument("--reuse", action="store_true", help="keep the database of the last run")
     parser.add_argument("--src", help="profile the m2c package under this folder instead (e.g. an older checkout's src)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -113,15 +114,15 @@ def main() -> None:
         return
     import psycopg
 
-    env = _env(args.pg + DB)
+    env = _env(args.pg + args.db)
     env["M2C_REFERENCE_TTL"] = "60"
     setup = SETUP
     if args.reuse:
         setup = SETUP.replace("load_reference(); load_users(); load_settings()", "")
     else:
         with psycopg.connect(args.pg + "postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {DB}")
+            conn.execute(f"DROP DATABASE IF EXISTS {args.db} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {args.db}")
         subprocess.run([sys.executable, "-m", "m2c.cli", "migrate"], env=env, check=True, capture_output=True)
     token = subprocess.run([sys.executable, "-c", setup], env=env, check=True, capture_output=True,
                            text=True).stdout.strip().splitlines()[-1]
