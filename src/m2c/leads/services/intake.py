@@ -180,7 +180,7 @@ def _stored(outcome: capture.Outcome, ref: capture.Reference, prepared: capture.
     else:
         lead = Lead.from_db(connection.alias, _LEAD_ATTNAMES, _as_read(outcome.row))
         codes = ref.line_codes
-        lines = sorted((OfferingLine(pk=pk, code=codes.get(pk, "")) for pk in prepared.line_ids), key=lambda line: line.code)
+        lines = sorted((OfferingLine(id=pk, code=codes.get(pk, "")) for pk in prepared.line_ids), key=lambda line: line.code)
         cached = lead.offering_lines.all()  # not evaluated: its result is set below, its clones read the database
         cached._result_cache = lines  # type: ignore[attr-defined]
         cached._prefetch_done = True  # type: ignore[attr-defined]
