@@ -141,7 +141,7 @@ def candidate_sql(column: str, statuses: int, single: bool = False) -> str:
     statistics (a store filled faster than it is analysed, or not yet analysed) its planner chose a
     BitmapAnd of the key's index with every open lead of the window, about 1 ms a branch at 45,000
     leads, where the key's index alone finds the two or three rows to filter.
-    The text is built once per database vendor, column and number of statuses.
+    The text is built once per database vendor, column, number of statuses and ``single``.
 
     ``single``: the list is one value, compared with ``=``. A single API capture has one value per
     key, and PostgreSQL plans ``column = $1`` once for a prepared statement (its generic plan is the

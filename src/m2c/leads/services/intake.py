@@ -229,8 +229,8 @@ def lead_create_idempotent(
 
     Returns (status code, body, replayed). The key is locked and looked up first, with the lead's
     identity locks (:func:`_lock_and_look_up`): a retry arriving while the first request runs waits for
-    it and replays its stored answer. The answer is stored in the same transaction as the lead, in the lead's own insert
-    statement on PostgreSQL (the row is written once, complete; no claim row updated afterwards).
+    it and replays its stored answer. The answer is stored in the same transaction as the lead, in the
+    lead's own insert statement on PostgreSQL (the key's row is written once, complete).
     """
     if not key:
         lead, outcome = lead_create(actor=actor, data=data, channel=channel)
