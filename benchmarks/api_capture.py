@@ -89,17 +89,17 @@ def _process_tree(root: int) -> list[int]:
     return out
 
 
-def _backend_pids(pg: str) -> list[int]:
+def _backend_pids(pg: str, db: str = PG_DB) -> list[int]:
     import psycopg
 
     with psycopg.connect(pg + "postgres", autocommit=True) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [PG_DB]).fetchall()
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [db]).fetchall()
     return [r[0] for r in rows]
 
 
-def _cpu_snapshot(server_pid: int, pg: str) -> dict[str, dict[int, float]]:
+def _cpu_snapshot(server_pid: int, pg: str, db: str = PG_DB) -> dict[str, dict[int, float]]:
     return {"app": {p: _cpu_seconds(p) for p in _process_tree(server_pid)},
-            "db": {p: _cpu_seconds(p) for p in _backend_pids(pg)}}
+            "db": {p: _cpu_seconds(p) for p in _backend_pids(pg, db)}}
 
 
 def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
@@ -134,6 +134,7 @@ def main() -> None:
     parser.add_argument("--mode", choices=["leads", "me"], default="leads")
     parser.add_argument("--rate", type=int, default=1500, help="bodies generated per second of the run (an upper bound)")
     parser.add_argument("--pg", default=PG_DEFAULT)
+    parser.add_argument("--db", default=PG_DB, help="the benchmark database's name (give your own on a shared server)")
     parser.add_argument("--reuse", action="store_true", help="keep the database of the last run (no migrate)")
     parser.add_argument("--seed", type=int, default=11,
                         help="seed of the measured leads; with --reuse give each run its own, or its leads merge "
@@ -147,7 +148,7 @@ def main() -> None:
 
     import psycopg
 
-    env = _env(args.pg + PG_DB)
+    env = _env(args.pg + args.db)
     env.update(item.split("=", 1) for item in args.set)
     if args.src:
         env["PYTHONPATH"] = os.pathsep.join([str(Path(args.src).resolve()), env["PYTHONPATH"]])
@@ -156,8 +157,8 @@ def main() -> None:
         setup = SETUP.replace("load_reference(); load_users(); load_settings()", "")
     else:
         with psycopg.connect(args.pg + "postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {PG_DB}")
+            conn.execute(f"DROP DATABASE IF EXISTS {args.db} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {args.db}")
         subprocess.run([sys.executable, "-m", "m2c.cli", "migrate"], env=env, check=True, capture_output=True)
     token = subprocess.run([sys.executable, "-c", setup], env=env, check=True, capture_output=True,
                            text=True).stdout.strip().splitlines()[-1]
@@ -177,11 +178,11 @@ def main() -> None:
         # Warm up every process (imports, connections, caches) with other leads, then measure.
         run_wrk(url=url, seconds=3, connections=args.connections, threads=args.wrk_threads, bodies=warm_bodies,
                 token=token, run_id="warm", retry_share=0.0, mode=args.mode)
-        cpu_before = _cpu_snapshot(server.pid, args.pg)
+        cpu_before = _cpu_snapshot(server.pid, args.pg, args.db)
         result, wrk_cpu = run_wrk(url=url, seconds=args.seconds, connections=args.connections, threads=args.wrk_threads,
                                   bodies=bodies, token=token, run_id=uuid.uuid4().hex[:8],
                                   retry_share=args.retry_share, mode=args.mode)
-        cpu_after = _cpu_snapshot(server.pid, args.pg)
+        cpu_after = _cpu_snapshot(server.pid, args.pg, args.db)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -268,18 +268,39 @@ def test_a_failing_import_is_marked_failed(users, lines, rules, tmp_path):
 
 @pytest.mark.parametrize("column", ["normalized_name", "core_name", "block_key", "credit_code", "contact_email",
                                     "contact_phone", "email_domain", "customer_id"])
-def test_candidate_lookups_use_the_key_column_index(column):
+@pytest.mark.parametrize("single", [False, True])
+def test_candidate_lookups_use_the_key_column_index(column, single):
     """Not the (status, created_at) index, which would read every open lead for every batch."""
     from django.db import connection
 
     from m2c.leads.capture import OPEN, candidate_sql
 
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL's planner has statistics")
-    sql = candidate_sql(column, len(OPEN)).replace("%s", "?")
+    sql = candidate_sql(column, len(OPEN), single)
+    if connection.vendor == "postgresql":  # a table never analysed, as a store filled faster than autovacuum runs
+        if not single:
+            pytest.skip("the same condition on the status as the single-value form, checked there")
+        import uuid
+
+        from django.utils import timezone
+
+        from m2c.core import bulk
+        from m2c.leads.models import Lead
+
+        now = timezone.now()
+        bulk.insert(Lead, [{"id": uuid.uuid4(), "status": "ASSIGNED", "created_at": now, "updated_at": now,
+                            "normalized_name": f"n{i}", "core_name": f"n{i}", "block_key": f"n{i}",
+                            "contact_email": f"{i}@x.cn", "contact_phone": f"+86138{i:08d}", "email_domain": f"{i}.cn"}
+                           for i in range(5000)])
+        value = "00000000-0000-0000-0000-000000000000" if column == "customer_id" else "a"
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}", [value if single else [value, value], sorted(OPEN), "2026-01-01T00:00:00Z"])
+            plan = " ".join(row[0] for row in cursor.fetchall())
+        assert "status_created" not in plan and "Index" in plan, plan
+        return
     with connection.cursor() as cursor:
         plan = " ".join(str(row) for row in cursor.execute(
-            f"EXPLAIN QUERY PLAN {sql}", ['["a", "b", "c"]', *sorted(OPEN), "2026-01-01"]).fetchall())
+            f"EXPLAIN QUERY PLAN {sql.replace('%s', '?')}",
+            ["a" if single else '["a", "b", "c"]', *sorted(OPEN), "2026-01-01"]).fetchall())
     assert "status_created" not in plan
     assert "USING INDEX" in plan and column in plan.replace("lead_customer_status_idx", "customer_id")
 

@@ -20,7 +20,7 @@ def test_a_retry_sent_while_the_first_request_runs_waits_and_replays_it(users, r
     first_inside, results = threading.Event(), {}
 
     def slow_render(lead, outcome):
-        first_inside.set()  # the lead is written, the transaction still open
+        first_inside.set()  # the key is locked, the lead about to be written, the transaction open
         threading.Event().wait(0.5)
         return lead_out(lead, users.marketing)
 
@@ -42,3 +42,37 @@ def test_a_retry_sent_while_the_first_request_runs_waits_and_replays_it(users, r
     assert (status1, replayed1, status2, replayed2) == (201, False, 201, True)
     assert body2["id"] == str(body1["id"])
     assert Lead.objects.count() == 1 and IdempotencyRecord.objects.count() == 1
+
+
+def test_a_key_stored_by_a_request_that_did_not_lock_it_is_replayed_and_nothing_else_is_kept(users, rules, lines):
+    """A process of an earlier release claims a key by inserting its row, without the key's lock: the
+    request that meets that row at its own insert rolls back and replays the stored answer."""
+    import hashlib
+    import json
+
+    from django.db import transaction
+
+    data = {"customer_name": "浦江航运有限公司", "contact_phone": "13800138009", "offering_lines": ["campus"]}
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    inside, results = threading.Event(), {}
+
+    def older_release():
+        try:
+            with transaction.atomic():
+                IdempotencyRecord.objects.create(user=users.marketing, key="old-1", request_hash=digest,
+                                                 status_code=201, response={"id": "from-the-older-process"})
+                inside.set()
+                threading.Event().wait(0.8)  # the other request runs up to its insert and waits for this row
+        finally:
+            connection.close()
+
+    older = threading.Thread(target=older_release)
+    older.start()
+    assert inside.wait(10)
+    try:
+        results["new"] = services.lead_create_idempotent(actor=users.marketing, key="old-1", data=data,
+                                                         render=lambda lead, outcome: lead_out(lead, users.marketing))
+    finally:
+        older.join(10)
+    assert results["new"] == (201, {"id": "from-the-older-process"}, True)
+    assert Lead.objects.count() == 0 and IdempotencyRecord.objects.count() == 1

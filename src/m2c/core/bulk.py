@@ -85,6 +85,13 @@ class JsonValue:
         self.value = value
         self._text: str | None = None
 
+    @classmethod
+    def encoded(cls, value: Any, text: str) -> JsonValue:
+        """``value`` whose JSON text the caller already has (encoded its own way, e.g. as the API renders it)."""
+        found = cls(value)
+        found._text = text
+        return found
+
     def text(self, dumps: Callable[[Any], str]) -> str:
         if self._text is None:
             self._text = dumps(self.value)

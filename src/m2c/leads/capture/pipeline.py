@@ -13,6 +13,7 @@ import os
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,8 +82,14 @@ def capture(
     import_job_id: Any = None,
     dry_run: bool = False,
     notify: bool = True,
+    also_insert: Callable[[list[Outcome]], list[tuple[Any, list[dict[str, Any]]]]] | None = None,
 ) -> list[Outcome]:
-    """Resolve, deduplicate, validate, score, route and store a batch. Call inside a transaction."""
+    """Resolve, deduplicate, validate, score, route and store a batch. Call inside a transaction.
+
+    ``also_insert``: given the outcomes before anything is stored (each with its row and the person it
+    was routed to), rows of further tables to store with the batch, in the same statement on
+    PostgreSQL (the API's stored answer for an Idempotency-Key).
+    """
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     outcomes: list[Outcome | None] = [None] * len(items)
     refs = [p.values.get("external_ref") for p in items]
@@ -276,6 +283,14 @@ def capture(
         tables: list[tuple[Any, list[dict[str, Any]]]] = [
             (Lead, lead_rows), (Lead.offering_lines.through, line_rows), (CampaignTouch, touch_rows), (LeadMerge, merge_rows)]
         core_events.record_many(event_rows, insert=lambda complete: tables.append((Event, complete)))
+        users: dict[Any, User] = {}
+        if notify and assigned:  # read once: to tell them (below) and to name them in an answer
+            users = {u.pk: u for u in User.objects.filter(pk__in=list(assigned))}
+            for o in outcomes:
+                if o is not None and o.owner_id is not None:
+                    o.owner = users.get(o.owner_id)
+        if also_insert is not None:
+            tables += also_insert([o for o in outcomes if o is not None])
         bulk.insert_together(tables)
         if survivors:
             rescore_many(list(survivors), ref, actor=actor)
@@ -283,10 +298,7 @@ def capture(
             corrected = correct_invalid(lead_id, items[i], actor)
             outcomes[i].status, outcomes[i].invalid_reasons = corrected.status, list(corrected.invalid_reasons or [])  # type: ignore[union-attr]
         if notify and assigned:
-            users = _notify_assignees(assigned, {row["id"]: row for row in lead_rows})
-            for o in outcomes:
-                if o is not None and o.owner_id is not None:
-                    o.owner = users.get(o.owner_id)
+            _notify_assignees(assigned, {row["id"]: row for row in lead_rows}, users)
         if partner_offers:
             _offer_to_partners(partner_offers)
     return [o for o in outcomes if o is not None]
@@ -351,16 +363,12 @@ def _insert_events(rows: list[dict[str, Any]]) -> None:
     bulk.insert(Event, rows)
 
 
-def _notify_assignees(assigned: dict[Any, list[Any]], stored: dict[Any, dict[str, Any]]) -> dict[Any, User]:
-    """Tell each new owner; a single lead's title and accept deadline come from the row just stored.
-
-    Returns the owners read (by id), so the caller's answer names them without reading them again.
-    """
+def _notify_assignees(assigned: dict[Any, list[Any]], stored: dict[Any, dict[str, Any]], users: dict[Any, User]) -> None:
+    """Tell each new owner (``users``, read by id); a single lead's title and accept deadline come from the row just stored."""
     from django.urls import reverse
 
     from m2c.core.notifications import message, notify
 
-    users = {u.pk: u for u in User.objects.filter(pk__in=list(assigned))}
     for user_id, lead_ids in assigned.items():
         user = users.get(user_id)
         if user is None:
@@ -376,7 +384,6 @@ def _notify_assignees(assigned: dict[Any, list[Any]], stored: dict[Any, dict[str
             notify(user, title=message(gettext_noop("%(n)d new leads for you"), n=len(lead_ids)),
                    body=message(gettext_noop("Accept or return each of them within the accept deadline.")),
                    url=reverse("leads:mine"), kind="leads.assigned")
-    return users
 
 
 def rescore_many(lead_ids: list[Any], ref: Reference, *, actor: User | None = None) -> int:

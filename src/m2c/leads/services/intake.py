@@ -10,14 +10,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from m2c.core import bulk
-from m2c.core.errors import Conflict, NotFound, ValidationFailed
+from m2c.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from m2c.core.models import OfferingLine, Role, User
 from m2c.core.notifications import message, notify
 from m2c.core.roles import require_role
@@ -77,9 +77,43 @@ def _identity_lock_keys(items: list[capture.Prepared]) -> list[str] | None:
     return [k for k in keys if not k.endswith(":")]
 
 
+def _lock_and_look_up(actor: User, key: str, prepared: capture.Prepared | None) -> tuple[str, int, Any] | None:
+    """Lock an Idempotency-Key with the lead's identity locks, and read the answer stored with it, if any.
+
+    The key's lock makes a retry that arrives while the first request runs wait for it and then replay
+    its stored answer. On PostgreSQL one statement tries the key's lock (without waiting), takes the
+    identity locks of :func:`_serialize_capture` (the shared global lock, then the numbers sorted, so
+    two requests cannot wait on each other) and reads the key's row. When the key's lock was free, that
+    read saw every answer stored with the key (one committed in the instant between the read and the
+    lock is met by the key's unique index at insert: see ``lead_create_idempotent``). When it was held,
+    the request waits for the key's lock and reads again, after the holder committed or rolled back.
+    SQLite runs write transactions one at a time: there the read is all.
+    """
+    if connection.vendor != "postgresql":
+        return _recorded(actor, key)
+    keys = _identity_lock_keys([prepared]) if prepared is not None else []
+    numbers = sorted({_lock_number(k) for k in keys or () if k})
+    key_lock = _lock_number(f"i:{actor.pk}:{key}")
+    calls = ["pg_try_advisory_xact_lock(%s)", "pg_advisory_xact_lock_shared(%s)", *["pg_advisory_xact_lock(%s)"] * len(numbers)]
+    meta = IdempotencyRecord._meta
+    user = meta.get_field("user").get_db_prep_value(actor.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT {", ".join(calls)}, r."request_hash", r."status_code", r."response" FROM (SELECT 1) AS one '  # noqa: S608
+            f'LEFT JOIN {connection.ops.quote_name(meta.db_table)} r ON r."user_id" = %s AND r."key" = %s',
+            [key_lock, _GLOBAL_LOCK, *numbers, user, key])
+        row = cursor.fetchone()
+        if row[0]:
+            return None if row[-3] is None else (row[-3], row[-2], meta.get_field("response").from_db_value(
+                row[-1], None, connection))
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key_lock])
+    return _recorded(actor, key)
+
+
 def _capture(items: list[capture.Prepared], ref: capture.Reference, *, actor: User | None, notify_submitter: bool = True,
-             **kwargs: Any) -> list[capture.Outcome]:
-    _serialize_capture(ref, _identity_lock_keys(items))  # type: ignore[arg-type]
+             locked: bool = False, **kwargs: Any) -> list[capture.Outcome]:
+    if not locked:
+        _serialize_capture(ref, _identity_lock_keys(items))  # type: ignore[arg-type]
     outcomes = capture.capture(items, ref, actor=actor, **kwargs)
     if notify_submitter and _authenticated(actor):
         merged = [o for o in outcomes if o.kind == "merged"]
@@ -106,17 +140,20 @@ def lead_create(*, actor: User | None, data: dict[str, Any], channel: str = Chan
 
 
 def _lead_create(*, actor: User | None, data: dict[str, Any], channel: str) -> tuple[Lead, capture.Outcome]:
-    # The body of lead_create, for callers that already hold a transaction (no savepoint round trips).
-    require_role(actor, *CAPTURE_ROLES)
-    if _authenticated(actor) and actor.has_role(Role.PARTNER) and not actor.has_role(Role.ADMINISTRATOR):
-        channel = Channel.PARTNER
-    ref = capture.Reference()
-    prepared = capture.prepare(_scope_external_ref(data, actor, "api"), ref, channel=channel, actor=actor)
+    ref, prepared = _prepare_one(actor=actor, data=data, channel=channel)
     _check_customer(prepared, actor)
     outcome = _capture([prepared], ref, actor=actor)[0]
     if outcome.lead_id is None:  # pragma: no cover - a replay within one request cannot happen
         raise Conflict(_("This lead was already submitted."))
     return _stored(outcome, ref, prepared), outcome
+
+
+def _prepare_one(*, actor: User | None, data: dict[str, Any], channel: str) -> tuple[capture.Reference, capture.Prepared]:
+    require_role(actor, *CAPTURE_ROLES)
+    if _authenticated(actor) and actor.has_role(Role.PARTNER) and not actor.has_role(Role.ADMINISTRATOR):
+        channel = Channel.PARTNER
+    ref = capture.Reference()
+    return ref, capture.prepare(_scope_external_ref(data, actor, "api"), ref, channel=channel, actor=actor)
 
 
 def _check_customer(prepared: capture.Prepared, actor: User | None) -> None:
@@ -141,11 +178,9 @@ def _stored(outcome: capture.Outcome, ref: capture.Reference, prepared: capture.
     if outcome.row is None:
         lead = Lead.objects.select_related("owner", "customer").get(pk=outcome.lead_id)
     else:
-        lead = Lead(**_as_read(outcome.row))
-        lead._state.adding = False
-        lead._state.db = connection.alias
+        lead = Lead.from_db(connection.alias, _LEAD_ATTNAMES, _as_read(outcome.row))
         codes = ref.line_codes
-        lines = sorted((OfferingLine(pk=pk, code=codes.get(pk, "")) for pk in prepared.line_ids), key=lambda line: line.code)
+        lines = sorted((OfferingLine(id=pk, code=codes.get(pk, "")) for pk in prepared.line_ids), key=lambda line: line.code)
         cached = lead.offering_lines.all()  # not evaluated: its result is set below, its clones read the database
         cached._result_cache = lines  # type: ignore[attr-defined]
         cached._prefetch_done = True  # type: ignore[attr-defined]
@@ -161,10 +196,15 @@ def _stored(outcome: capture.Outcome, ref: capture.Reference, prepared: capture.
     return lead
 
 
-def _as_read(row: dict[str, Any]) -> dict[str, Any]:
-    values = {}
+def _as_read(row: dict[str, Any]) -> list[Any]:
+    """Every column's value in field order, as a read returns it (a column the row lacks takes its default).
+
+    Positional, as ``Model.from_db`` builds a row read from the database: half the cost of keywords.
+    """
+    values = []
     for f in _LEAD_FIELDS:
         if f.attname not in row:
+            values.append(f.get_default())
             continue
         value = row[f.attname]
         if type(value) is bulk.JsonValue:
@@ -173,11 +213,12 @@ def _as_read(row: dict[str, Any]) -> dict[str, Any]:
             value = value.astimezone(dt.UTC)
         elif isinstance(value, Decimal):
             value = value.quantize(Decimal(1).scaleb(-f.decimal_places))
-        values[f.attname] = value
+        values.append(value)
     return values
 
 
 _LEAD_FIELDS = Lead._meta.concrete_fields
+_LEAD_ATTNAMES = [f.attname for f in _LEAD_FIELDS]
 
 
 def lead_create_idempotent(
@@ -186,8 +227,10 @@ def lead_create_idempotent(
 ) -> tuple[int, dict[str, Any], bool]:
     """``lead_create`` behind an Idempotency-Key: a retry returns the first response, never a new lead.
 
-    Returns (status code, body, replayed). The key row is inserted first, in the same transaction as
-    the lead, so a concurrent retry waits for the first request and then replays its answer.
+    Returns (status code, body, replayed). The key is locked and looked up first, with the lead's
+    identity locks (:func:`_lock_and_look_up`): a retry arriving while the first request runs waits for
+    it and replays its stored answer. The answer is stored in the same transaction as the lead, in the
+    lead's own insert statement on PostgreSQL (the key's row is written once, complete).
     """
     if not key:
         lead, outcome = lead_create(actor=actor, data=data, channel=channel)
@@ -197,57 +240,75 @@ def lead_create_idempotent(
         raise ValidationFailed(_("An Idempotency-Key has 1 to 200 printable characters."), field="Idempotency-Key")
     require_role(actor, *CAPTURE_ROLES)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-    for _attempt in range(3):
-        with transaction.atomic():
-            record_id = _claim_key(actor, key, digest)
-            if record_id is None:
-                # The key is taken. A request still running with it was waited for by the insert.
-                existing = IdempotencyRecord.objects.filter(user=actor, key=key).first()
-                if existing is None:  # pragma: no cover - the holder rolled back between the two statements
-                    continue
-                if existing.request_hash != digest:
-                    raise Conflict(_("This Idempotency-Key was used for a different request."), code="idempotency_key_reused")
-                return existing.status_code, existing.response, True
-            lead, outcome = _lead_create(actor=actor, data=data, channel=channel)
-            body = render(lead, outcome)
-            _store_response(record_id, body)
-            return 201, body, False
-    raise Conflict(_("A request with this Idempotency-Key is still being processed."), code="idempotency_in_progress")
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _create_once(actor, key, digest, data, render, channel)
+        except IntegrityError:
+            # The key's row was stored by a request this one did not wait for (one that committed in the
+            # instant between this one's read and its lock, or a process of an earlier release during an
+            # upgrade, which does not take the key's lock): nothing of this one was kept; replay that answer.
+            if attempt == 2 or not IdempotencyRecord.objects.filter(user=actor, key=key).exists():
+                raise
+    raise Conflict(_("A request with this Idempotency-Key is still being processed."),  # pragma: no cover
+                   code="idempotency_in_progress")
 
 
-def _claim_key(actor: User | None, key: str, digest: str) -> int | None:
-    """Insert the key's row unless it exists; its id, or None when another request holds the key.
+def _create_once(actor: User, key: str, digest: str, data: dict[str, Any],
+                 render: Callable[[Lead, capture.Outcome], dict[str, Any]], channel: str) -> tuple[int, dict[str, Any], bool]:
+    try:  # prepared first (no database writes) so its identity locks go with the key's lock
+        ref, prepared = _prepare_one(actor=actor, data=data, channel=channel)
+        refused: DomainError | None = None
+    except DomainError as exc:  # a key already answered is replayed even if the request is refused now
+        ref, prepared, refused = None, None, exc  # type: ignore[assignment]
+    found = _lock_and_look_up(actor, key, prepared)
+    if found is not None:
+        request_hash, status_code, response = found
+        if request_hash != digest:
+            raise Conflict(_("This Idempotency-Key was used for a different request."), code="idempotency_key_reused")
+        return status_code, response, True
+    if refused is not None:
+        raise refused
+    _check_customer(prepared, actor)
+    answer: dict[str, Any] = {}
 
-    On PostgreSQL an insert that meets an uncommitted row with the same key waits for that
-    transaction; SQLite runs write transactions one at a time. So a retry arriving while the first
-    request is still running gets the first response once it commits, never a second lead.
-    """
+    def store_answer(outcomes: list[capture.Outcome]) -> list[tuple[Any, list[dict[str, Any]]]]:
+        outcome = outcomes[0]
+        if outcome.lead_id is None:  # pragma: no cover - a replay within one request cannot happen
+            raise Conflict(_("This lead was already submitted."))
+        answer["body"] = body = render(_stored(outcome, ref, prepared), outcome)
+        return [(IdempotencyRecord, [_answer_row(actor, key, digest, body)])]
+
+    _capture([prepared], ref, actor=actor, locked=True, also_insert=store_answer)
+    return 201, answer["body"], False
+
+
+def _recorded(actor: User, key: str) -> tuple[str, int, Any] | None:
+    """The stored request hash, status and answer of ``actor``'s key, if a request with it was committed."""
     meta = IdempotencyRecord._meta
-    user = meta.get_field("user").get_db_prep_value(actor.pk, connection)
-    now = meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
     table = connection.ops.quote_name(meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} ("user_id", "key", "request_hash", "status_code", "response", "created_at") '  # noqa: S608
-            """VALUES (%s, %s, %s, 201, '{}', %s) ON CONFLICT ("user_id", "key") DO NOTHING RETURNING "id" """,
-            [user, key, digest, now],
-        )
+        cursor.execute(f'SELECT "request_hash", "status_code", "response" FROM {table} '  # noqa: S608
+                       'WHERE "user_id" = %s AND "key" = %s',
+                       [meta.get_field("user").get_db_prep_value(actor.pk, connection), key])
         row = cursor.fetchone()
-    return row[0] if row else None
+    if row is None:
+        return None
+    return row[0], row[1], meta.get_field("response").from_db_value(row[2], None, connection)
 
 
-def _store_response(record_id: int, body: dict[str, Any]) -> None:
-    """The answer a retry with the same key replays, stored in the key's row (one statement, no ORM build).
+_ANSWER_JSON = DjangoJSONEncoder(ensure_ascii=False)
+
+
+def _answer_row(actor: User, key: str, digest: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The key's row with the answer a retry replays.
 
     Encoded as the API renders it (DjangoJSONEncoder: ISO datetimes, decimals as strings), so the replay
     is the first answer byte for byte, not ``str()`` of its datetimes.
     """
-    meta = IdempotencyRecord._meta
-    stored = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
-    value = meta.get_field("response").get_db_prep_value(stored, connection)
-    table = connection.ops.quote_name(meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f'UPDATE {table} SET "response" = %s WHERE "id" = %s', [value, record_id])  # noqa: S608
+    text = _ANSWER_JSON.encode(body)
+    return {"user_id": actor.pk, "key": key, "request_hash": digest, "status_code": 201,
+            "response": bulk.JsonValue.encoded(body, text), "created_at": timezone.now()}
 
 
 def lead_create_bulk(*, actor: User | None, items: list[dict[str, Any]], channel: str = Channel.BULK_API) -> list[dict[str, Any]]:
