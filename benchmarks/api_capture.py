@@ -171,7 +171,9 @@ def main() -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "m2c.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
          str(args.workers), "--threads", str(args.threads), "--no-worker"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env=env, stdout=subprocess.DEVNULL, start_new_session=True,
+        # The server's errors (a 500's traceback) are kept beside the bodies, named in the report.
+        stderr=(work / "server.log").open("w"),
     )
     try:
         _wait_up(url, token)
@@ -186,6 +188,12 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        errors = [line for line in (work / "server.log").read_text(errors="replace").splitlines()
+                  if "Error" in line or "Traceback" in line]
+        if errors:  # what a 500 was: the server's own lines, kept
+            kept = Path(tempfile.gettempdir()) / f"m2c-api-capture-{args.db}-server.log"
+            shutil.copy(work / "server.log", kept)
+            print(f"server errors ({len(errors)} lines; the log: {kept}): {errors[-1][:300]}")
         shutil.rmtree(work, ignore_errors=True)
     check = json.loads(subprocess.run([sys.executable, "-c", CHECK], env=env, check=True, capture_output=True,
                                       text=True).stdout.strip().splitlines()[-1])

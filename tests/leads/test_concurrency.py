@@ -76,3 +76,50 @@ def test_a_key_stored_by_a_request_that_did_not_lock_it_is_replayed_and_nothing_
         older.join(10)
     assert results["new"] == (201, {"id": "from-the-older-process"}, True)
     assert Lead.objects.count() == 0 and IdempotencyRecord.objects.count() == 1
+
+
+def test_a_retry_that_finds_the_key_taken_holds_no_identity_lock_while_it_waits(users, rules, lines):
+    """The first request takes the key's lock, then the identity locks; between the two, a retry that found the
+    key taken must not take an identity lock (then each waited for the other: "deadlock detected", a 500 under
+    wrk). Here the first request is held right after taking the key's lock."""
+    from django.db import transaction
+
+    from m2c.leads.services import intake
+
+    data = {"customer_name": "申江大学", "contact_phone": "13800138000", "offering_lines": ["campus"]}
+    ref, prepared = intake._prepare_one(actor=users.marketing, data=data, channel="API")
+    numbers = sorted({intake._lock_number(k) for k in intake._identity_lock_keys([prepared])})
+    key_lock = intake._lock_number(f"i:{users.marketing.pk}:dead-1")
+    holding, waiting, done, found = threading.Event(), threading.Event(), threading.Event(), {}
+
+    def first_request():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key_lock])
+                holding.set()
+                assert waiting.wait(10)
+                threading.Event().wait(0.3)  # the retry is inside its statements now
+                # The identity locks are still free to take: the retry took none of them.
+                cursor.execute(f"SELECT {', '.join(['pg_try_advisory_xact_lock(%s)'] * len(numbers))}", numbers)
+                found["free"] = all(cursor.fetchone())
+        finally:
+            connection.close()
+
+    def retry():
+        try:
+            with transaction.atomic():
+                waiting.set()
+                found["answer"] = intake._lock_and_look_up(users.marketing, "dead-1", prepared)
+                done.set()
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=first_request)
+    first.start()
+    assert holding.wait(10)
+    second = threading.Thread(target=retry)
+    second.start()
+    first.join(15)
+    second.join(15)
+    assert found["free"] is True
+    assert done.is_set() and found["answer"] is None  # it waited for the key, then found no answer stored

@@ -86,7 +86,8 @@ def _lock_and_look_up(actor: User, key: str, prepared: capture.Prepared | None) 
     two requests cannot wait on each other) and reads the key's row. When the key's lock was free, that
     read saw every answer stored with the key (one committed in the instant between the read and the
     lock is met by the key's unique index at insert: see ``lead_create_idempotent``). When it was held,
-    the request waits for the key's lock and reads again, after the holder committed or rolled back.
+    the request takes no identity lock in that statement (the holder may still be taking them), waits for
+    the key's lock, then takes the identity locks and reads again, after the holder committed or rolled back.
     SQLite runs write transactions one at a time: there the read is all.
     """
     if connection.vendor != "postgresql":
@@ -94,19 +95,23 @@ def _lock_and_look_up(actor: User, key: str, prepared: capture.Prepared | None) 
     keys = _identity_lock_keys([prepared]) if prepared is not None else []
     numbers = sorted({_lock_number(k) for k in keys or () if k})
     key_lock = _lock_number(f"i:{actor.pk}:{key}")
-    calls = ["pg_try_advisory_xact_lock(%s)", "pg_advisory_xact_lock_shared(%s)", *["pg_advisory_xact_lock(%s)"] * len(numbers)]
+    identity = ", ".join(["pg_advisory_xact_lock_shared(%s)", *["pg_advisory_xact_lock(%s)"] * len(numbers)])
     meta = IdempotencyRecord._meta
     user = meta.get_field("user").get_db_prep_value(actor.pk, connection)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT {", ".join(calls)}, r."request_hash", r."status_code", r."response" FROM (SELECT 1) AS one '  # noqa: S608
-            f'LEFT JOIN {connection.ops.quote_name(meta.db_table)} r ON r."user_id" = %s AND r."key" = %s',
-            [key_lock, _GLOBAL_LOCK, *numbers, user, key])
+        # The identity locks only once the key's lock is held: a retry that found the key taken must not
+        # hold an identity lock the first request still has to take while it waits for the key (deadlock).
+        sql = ("WITH k AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(%s) AS got), "  # noqa: S608
+               f"l AS MATERIALIZED (SELECT {identity} FROM k WHERE k.got) "
+               'SELECT k.got, (SELECT count(*) FROM l), r."request_hash", r."status_code", r."response" FROM k '
+               f'LEFT JOIN {connection.ops.quote_name(meta.db_table)} r ON r."user_id" = %s AND r."key" = %s')
+        cursor.execute(sql, [key_lock, _GLOBAL_LOCK, *numbers, user, key])  # no input in the text
         row = cursor.fetchone()
         if row[0]:
             return None if row[-3] is None else (row[-3], row[-2], meta.get_field("response").from_db_value(
                 row[-1], None, connection))
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key_lock])
+        # Taken: wait for the key, then the identity locks in the same order as everyone (key, global, sorted).
+        cursor.execute(f"SELECT pg_advisory_xact_lock(%s), {identity}", [key_lock, _GLOBAL_LOCK, *numbers])
     return _recorded(actor, key)
 
 
