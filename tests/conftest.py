@@ -280,6 +280,14 @@ def users(org: SimpleNamespace) -> SimpleNamespace:
     )
 
 
+def client_as(user: Any, language: str = "zh-hans") -> Client:
+    """Django's test client signed in as ``user``, with the language menu's cookie set (Chinese by default)."""
+    client = Client()
+    client.force_login(user)
+    client.cookies["m2c_language"] = language
+    return client
+
+
 class ApiClient:
     """A Django test client that sends a bearer token and JSON bodies."""
 

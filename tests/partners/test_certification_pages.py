@@ -13,21 +13,15 @@ from django.utils import timezone
 from m2c.core.models import Event
 from m2c.partners import services
 from m2c.partners.models import PartnerCertification
+from tests.conftest import client_as
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user, language="zh-hans"):
-    client = Client()
-    client.force_login(user)
-    client.cookies["m2c_language"] = language
-    return client
-
-
 def test_the_partner_applies_in_chinese_and_the_channel_manager_grants_and_renews(channel):
     today = timezone.localdate()
-    portal = _client(channel.p1_user)
+    portal = client_as(channel.p1_user)
     page = portal.get(f"/partners/{channel.p1.pk}/certifications/new/")
     assert page.status_code == 200 and "申请认证" in page.content.decode()
     # The end before the start: refused beside the field, in Chinese, nothing saved, the input kept.
@@ -47,7 +41,7 @@ def test_the_partner_applies_in_chinese_and_the_channel_manager_grants_and_renew
 
     # The partner cannot grant its own; the channel manager can, and the page shows it.
     assert portal.post(f"/partners/{channel.p1.pk}/certifications/{cert.pk}/grant/").status_code == 403
-    manager = _client(channel.cm)
+    manager = client_as(channel.cm)
     # Data Center needs its experts: the refusal is shown on the partner's page and changes nothing.
     answer = manager.post(f"/partners/{channel.p1.pk}/certifications/{cert.pk}/grant/", follow=True)
     cert.refresh_from_db()
@@ -75,11 +69,11 @@ def test_the_partner_applies_in_chinese_and_the_channel_manager_grants_and_renew
 def test_another_partner_and_other_roles_cannot_apply_grant_or_renew(channel, users):
     cert = PartnerCertification.objects.get(partner=channel.p1)
     before = PartnerCertification.objects.filter(pk=cert.pk).values().get()
-    other = _client(channel.p2_user)
+    other = client_as(channel.p2_user)
     assert other.get(f"/partners/{channel.p1.pk}/certifications/new/").status_code == 404
     assert other.post(f"/partners/{channel.p1.pk}/certifications/{cert.pk}/renew/",
                       {"valid_to": "2099-01-01"}).status_code == 404
-    sales = _client(users.ar)
+    sales = client_as(users.ar)
     assert sales.post(f"/partners/{channel.p1.pk}/certifications/{cert.pk}/renew/",
                       {"valid_to": "2099-01-01"}).status_code in (403, 404)
     assert PartnerCertification.objects.filter(pk=cert.pk).values().get() == before

@@ -7,29 +7,22 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
 from m2c.core.calendar import add_working_days
 from m2c.partners import services
 from m2c.partners.models import MdfApplication
+from tests.conftest import client_as
 from tests.leads.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user, language="zh-hans"):
-    client = Client()
-    client.force_login(user)
-    client.cookies["m2c_language"] = language
-    return client
 
 
 def test_mdf_pages_apply_approve_execute_claim_reimburse(channel):
     today = timezone.localdate()
     services.quota_set(actor=channel.cm, partner=channel.p1, period_start=today, period_end=today + dt.timedelta(days=364),
                        amount="50000")
-    p1, p2, cm = _client(channel.p1_user), _client(channel.p2_user), _client(channel.cm)
+    p1, p2, cm = client_as(channel.p1_user), client_as(channel.p2_user), client_as(channel.cm)
     late = p1.post("/partners/mdf/", {"activity": "渠道沙龙", "activity_date": str(add_working_days(today, 5)),
                                       "budget": "20000", "objective_leads": "10", "objective_opportunities": "2"})
     assert late.status_code == 422 and "工作日" in late.content.decode()
@@ -62,7 +55,7 @@ def test_mdf_pages_apply_approve_execute_claim_reimburse(channel):
 
 
 def test_incentive_and_special_price_pages(channel):
-    p1, cm = _client(channel.p1_user), _client(channel.cm)
+    p1, cm = client_as(channel.p1_user), client_as(channel.cm)
     page = p1.get("/partners/incentives/")
     assert page.status_code == 200 and 'id="statement-form"' in page.content.decode()
     today = timezone.localdate()
@@ -77,5 +70,5 @@ def test_incentive_and_special_price_pages(channel):
 
 
 def test_the_partner_page_shows_its_mdf_return(channel):
-    page = _client(channel.cm).get(f"/partners/{channel.p1.pk}/").content.decode()
+    page = client_as(channel.cm).get(f"/partners/{channel.p1.pk}/").content.decode()
     assert 'id="mdf-roi"' in page and "MDF 回报" in page

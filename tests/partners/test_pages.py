@@ -6,24 +6,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
+
+from tests.conftest import client_as
 
 from .conftest import register
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user, language="zh-hans"):
-    client = Client()
-    client.force_login(user)
-    client.cookies["m2c_language"] = language
-    return client
-
-
 def test_channel_manager_list_coverage_and_review_side_by_side(channel):
     first = register(channel, channel.p1, channel.p1_user)
     second = register(channel, channel.p2, channel.p2_user, name="上海第一人民医院")
-    cm = _client(channel.cm)
+    cm = client_as(channel.cm)
     page = cm.get("/partners/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -41,7 +35,7 @@ def test_channel_manager_list_coverage_and_review_side_by_side(channel):
 
 def test_portal_shows_own_partner_and_a_neutral_refusal(channel):
     register(channel, channel.p1, channel.p1_user)
-    p2 = _client(channel.p2_user)
+    p2 = client_as(channel.p2_user)
     home = p2.get("/partners/")
     assert home.status_code == 302 and home["Location"] == f"/partners/{channel.p2.pk}/"
     assert p2.get(f"/partners/{channel.p1.pk}/").status_code == 404
@@ -57,14 +51,14 @@ def test_portal_shows_own_partner_and_a_neutral_refusal(channel):
 
 
 def test_other_internal_roles_have_no_partner_pages(channel, users):
-    assert _client(users.ar).get("/partners/").status_code == 403
-    assert _client(users.ar).get("/partners/registrations/").status_code == 403
+    assert client_as(users.ar).get("/partners/").status_code == 403
+    assert client_as(users.ar).get("/partners/registrations/").status_code == 403
 
 
 def test_the_partner_users_home_counts_their_registrations_and_offered_leads(channel):
     register(channel, channel.p1, channel.p1_user)
     register(channel, channel.p2, channel.p2_user, name="上海第一人民医院")  # refused: not counted
-    html = _client(channel.p1_user, "en").get("/").content.decode()
+    html = client_as(channel.p1_user, "en").get("/").content.decode()
     assert 'id="kpi-partner-registrations">1<' in html and 'id="kpi-partner-offers">0<' in html
-    html = _client(channel.p2_user, "en").get("/").content.decode()
+    html = client_as(channel.p2_user, "en").get("/").content.decode()
     assert 'id="kpi-partner-registrations">0<' in html
